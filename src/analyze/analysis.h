@@ -1,0 +1,50 @@
+/*
+ * analysis.h - the analyzers (pair, count, balance, growth) behind one handle.
+ *
+ * Built from a recipe's [pair]/[count]/[balance]/[growth] declarations; fed events
+ * through a struct tb_sink (in global timestamp order where the source can give it;
+ * the pair analyzer tolerates small cross-CPU inversions) and /proc snapshots; turned
+ * into a report (report/report.h).  One implementation serves `run` (live) and
+ * `analyze` (offline).  Single-threaded: feed it from one thread.
+ */
+#ifndef TB_ANALYZE_ANALYSIS_H
+#define TB_ANALYZE_ANALYSIS_H
+
+#include <stdio.h>
+#include <stdint.h>
+#include "analyze/event.h"
+#include "recipe/recipe.h"
+
+struct tb_analysis;
+
+struct tb_analysis_opts {
+	const char *kallsyms;	/* path to symbolize raw addresses (NULL: /proc/kallsyms) */
+	int live;		/* 1: events come from this running kernel */
+};
+
+/* Returns NULL after printing why (ENOMEM, or a declaration it cannot honour). */
+struct tb_analysis *tb_analysis_new(const struct tb_recipe *r, const struct tb_analysis_opts *o);
+void tb_analysis_free(struct tb_analysis *an);
+
+/* The sink that feeds this analysis. */
+struct tb_sink tb_analysis_sink(struct tb_analysis *an);
+
+/*
+ * A /proc snapshot for the growth analyzer.
+ * @what: "slabinfo", "meminfo", "vmstat" or "buddyinfo"
+ * @wall_ns: CLOCK_REALTIME (or the time the file says it was taken) in ns
+ * @text: the file's contents
+ */
+int tb_analysis_snapshot(struct tb_analysis *an, const char *what, uint64_t wall_ns,
+			 const char *text);
+
+/* Print the top growing groups since the previous call (--interval). */
+void tb_analysis_interval(struct tb_analysis *an, uint64_t ts_ns, FILE *out);
+
+/* Live status numbers (status line). */
+struct tb_analysis_status {
+	uint64_t events, lost, outstanding;
+};
+void tb_analysis_status(const struct tb_analysis *an, struct tb_analysis_status *st);
+
+#endif

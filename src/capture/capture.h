@@ -1,0 +1,62 @@
+/*
+ * capture.h - live sources: one reader per CPU on per_cpu/cpuN/trace_pipe_raw decoded
+ * with libtraceevent's kbuffer, trace_pipe text as a fallback, /dev/kmsg for SLUB TRACE
+ * records, /proc snapshots on an interval.  Events go to an analysis in global
+ * timestamp order; lost events are accounted per CPU from ring-buffer missed-event
+ * markers and per_cpu/cpuN/stats.
+ *
+ * The caller (the run driver) has applied the plan (events enabled, filters set)
+ * before tb_capture_run() and restores after it returns; the capture itself writes
+ * nothing to tracefs except what it is told to own (tracing_on of trace_dir at the
+ * end, so the buffers drain to EOF).
+ */
+#ifndef TB_CAPTURE_CAPTURE_H
+#define TB_CAPTURE_CAPTURE_H
+
+#include <signal.h>
+#include <stdint.h>
+#include "kernel/caps.h"
+#include "recipe/recipe.h"
+
+struct tb_analysis;
+
+struct tb_capture_opts {
+	const struct tb_caps *caps;
+	const char *trace_dir;		/* tracing dir or instance dir whose per_cpu/ is read */
+	int use_text;			/* 1: trace_pipe text fallback (say so in the report) */
+	int kmsg;			/* 1: read /dev/kmsg from the run's start */
+	const struct tb_recipe_snapshot *snap;	/* NULL: no /proc snapshots */
+	uint64_t duration_ns;		/* stop after this long (0: until *stop) */
+	uint64_t interval_ns;		/* --interval reports to stdout, 0: none */
+	volatile sig_atomic_t *stop;	/* set by the driver's signal handler */
+	int status_line;		/* redraw a one-line status on stderr (TTY only) */
+};
+
+struct tb_capture_result {
+	uint64_t events;		/* events decoded and fed */
+	uint64_t lost;			/* lost events with a known count */
+	int lost_unknown;		/* some lost with an unknown count */
+	unsigned ncpus;
+	uint64_t *lost_per_cpu;		/* ncpus entries (malloc'd; free with ..._release) */
+	uint64_t elapsed_ns;
+	int text_fallback;		/* the text source was used */
+	uint64_t bytes_read;
+};
+
+/*
+ * tb_capture_run - read until duration, *stop, or an error; feed an.
+ * Returns 0, or negative after printing why (the driver then restores).
+ */
+int tb_capture_run(const struct tb_capture_opts *o, struct tb_analysis *an,
+		   struct tb_capture_result *res);
+void tb_capture_result_release(struct tb_capture_result *res);
+
+/*
+ * tb_capture_buffer_kb - per-CPU buffer size to ask for, from the expected event rate
+ * (events/s, 0 unknown), the event size and the memory available.  Never less than
+ * the current size.
+ */
+unsigned long tb_capture_buffer_kb(const struct tb_caps *caps, uint64_t expected_rate,
+				   unsigned long current_kb);
+
+#endif

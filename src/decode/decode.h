@@ -1,0 +1,51 @@
+/*
+ * decode.h - text formats brought back from a box, decoded into tb_event:
+ * ftrace trace/trace_pipe text of every era (3.10 -> 6.x), kernel logs with SLUB TRACE
+ * records (dmesg, kern.log, journalctl -k, with any prefix), trace-cmd report text,
+ * and trace.dat files (libtracecmd, where the build has it).
+ *
+ * A decoder is fed lines (streaming, bounded memory) and emits events to a sink.  The
+ * live text fallback of capture/ uses the same ftrace text decoder.
+ */
+#ifndef TB_DECODE_DECODE_H
+#define TB_DECODE_DECODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "analyze/event.h"
+
+enum tb_format {
+	TB_FMT_UNKNOWN = 0,
+	TB_FMT_FTRACE_TEXT,	/* trace / trace_pipe */
+	TB_FMT_KERNEL_LOG,	/* dmesg, kern.log, journalctl -k */
+	TB_FMT_TRACECMD_REPORT,	/* trace-cmd report text */
+	TB_FMT_TRACECMD_DAT,	/* trace.dat */
+	TB_FMT_SLABINFO,	/* /proc/slabinfo (for slabs/growth, not events) */
+};
+
+const char *tb_format_name(enum tb_format f);
+
+/* Guess the format from the first bytes of a file. */
+enum tb_format tb_detect_format(const char *head, size_t len);
+
+/* Counters a decoder keeps for the report ("malformed lines: N, first at f:l"). */
+struct tb_decode_stats {
+	uint64_t lines, events, malformed, ignored;
+	uint64_t ptr_hidden;		/* events whose pointers carried no information */
+	uint64_t ptr_hashed;
+	char first_malformed[3][256];	/* "file:line: text" */
+};
+
+struct tb_decoder;
+
+/* origin is the file name used in messages; sink receives events. */
+struct tb_decoder *tb_decoder_new(enum tb_format fmt, const char *origin,
+				  const struct tb_sink *sink);
+/* Feed one line (without its newline; CR is tolerated). Negative: stop (sink said so). */
+int tb_decoder_line(struct tb_decoder *d, const char *line, size_t len);
+/* Flush a pending event (e.g. waiting for its stack). */
+int tb_decoder_finish(struct tb_decoder *d);
+const struct tb_decode_stats *tb_decoder_stats(const struct tb_decoder *d);
+void tb_decoder_free(struct tb_decoder *d);
+
+#endif

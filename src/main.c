@@ -1,0 +1,74 @@
+/*
+ * main.c - tracebook's entry point: the command table (git style) dispatching
+ * `tracebook <cmd>` to cmd_<cmd>(), and the one place that exits.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "cmd/cmds.h"
+#include "util/err.h"
+#include "util/intern.h"
+#include "version.h"
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+};
+
+static const struct command commands[] = {
+	{ "probe", cmd_probe, "what this kernel offers for tracing (--json)" },
+	{ "recipes", cmd_recipes, "list the recipe library; 'recipes show NAME'" },
+	{ "check", cmd_check, "validate a recipe without touching the kernel" },
+	{ "run", cmd_run, "run a recipe: plan, apply, capture, report, restore" },
+	{ "restore", cmd_restore, "undo what a dead run left behind (from its journal)" },
+	{ "analyze", cmd_analyze, "analyze files brought back from a box" },
+	{ "diff", cmd_diff, "compare two JSON reports (before/after a fix)" },
+	{ "slabs", cmd_slabs, "slab caches by size and growth; merged aliases" },
+};
+
+static void usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out, "usage: tracebook <command> [options]\n\ncommands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].help);
+	fprintf(out, "\n'tracebook <command> --help' for a command's options.\n"
+		"Exit codes: 0 ok, 1 error, 2 usage, 3 bad input, 4 no tracing available,\n"
+		"5 not root, 6 kernel refused a write, 7 busy, 8 restore incomplete.\n");
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+	int ret;
+
+	if (argc < 2) {
+		usage(stderr);
+		return TB_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("tracebook %s\n", TB_VERSION);
+		return 0;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[1], commands[i].name))
+			continue;
+		ret = commands[i].fn(argc - 1, argv + 1);
+		tb_intern_reset();
+		fflush(stdout);
+		if (ferror(stdout)) {
+			fprintf(stderr, "tracebook: error: writing to standard output failed\n");
+			if (ret >= 0)
+				ret = -TB_EXIT_ERROR;
+		}
+		return tb_exit_code(ret);
+	}
+	fprintf(stderr, "tracebook: '%s' is not a command\n", argv[1]);
+	usage(stderr);
+	return TB_EXIT_USAGE;
+}

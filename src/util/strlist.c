@@ -1,0 +1,75 @@
+/*
+ * strlist.c - list of owned strings; see strlist.h.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include "util/strlist.h"
+
+int strlist_add_n(struct strlist *l, const char *s, size_t len)
+{
+	char *c;
+
+	if (l->n + 1 >= l->alloc) {
+		size_t na = l->alloc ? l->alloc * 2 : 8;
+		char **nv = realloc(l->v, na * sizeof(*nv));
+
+		if (!nv)
+			return -1;
+		l->v = nv;
+		l->alloc = na;
+	}
+	c = malloc(len + 1);
+	if (!c)
+		return -1;
+	memcpy(c, s, len);
+	c[len] = '\0';
+	l->v[l->n++] = c;
+	l->v[l->n] = NULL;
+	return 0;
+}
+
+int strlist_add(struct strlist *l, const char *s)
+{
+	return strlist_add_n(l, s, strlen(s));
+}
+
+int strlist_split_ws(struct strlist *l, const char *s)
+{
+	while (*s) {
+		const char *e;
+
+		while (isspace((unsigned char)*s))
+			s++;
+		if (!*s)
+			break;
+		e = s;
+		while (*e && !isspace((unsigned char)*e))
+			e++;
+		if (strlist_add_n(l, s, (size_t)(e - s)))
+			return -1;
+		s = e;
+	}
+	return 0;
+}
+
+int strlist_has(const struct strlist *l, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i], s))
+			return 1;
+	return 0;
+}
+
+void strlist_clear(struct strlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = l->alloc = 0;
+}

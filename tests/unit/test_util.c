@@ -1,0 +1,175 @@
+/*
+ * test_util.c - util/: strbuf, strlist, intern, units, fileio, event fields.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "analyze/event.h"
+#include "util/fileio.h"
+#include "util/intern.h"
+#include "util/strbuf.h"
+#include "util/strlist.h"
+#include "util/units.h"
+
+static void test_strbuf(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int i;
+
+	assert_string_equal(strbuf_str(&sb), "");
+	for (i = 0; i < 1000; i++)
+		strbuf_addf(&sb, "%d,", i);
+	assert_false(strbuf_failed(&sb));
+	assert_int_equal(strncmp(sb.buf, "0,1,2,", 6), 0);
+	assert_int_equal(sb.len, strlen(sb.buf));
+	strbuf_reset(&sb);
+	strbuf_add_json_str(&sb, "a\"b\\c\n\x01");
+	assert_string_equal(sb.buf, "\"a\\\"b\\\\c\\n\\u0001\"");
+	strbuf_reset(&sb);
+	strbuf_addstr(&sb, "x \t\r\n");
+	strbuf_rtrim(&sb);
+	assert_string_equal(sb.buf, "x");
+	strbuf_release(&sb);
+}
+
+static void test_strlist(void **state)
+{
+	struct strlist l = STRLIST_INIT;
+
+	assert_int_equal(strlist_split_ws(&l, "  alloc_netdev_mqs\tfree_netdev \n"), 0);
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.v[0], "alloc_netdev_mqs");
+	assert_string_equal(l.v[1], "free_netdev");
+	assert_null(l.v[2]);
+	assert_true(strlist_has(&l, "free_netdev"));
+	assert_false(strlist_has(&l, "free"));
+	strlist_clear(&l);
+	assert_int_equal(l.n, 0);
+}
+
+static void test_intern(void **state)
+{
+	char buf[32];
+	const char *a = tb_intern("kmalloc"), *b;
+	int i;
+
+	strcpy(buf, "kmalloc");
+	b = tb_intern(buf);
+	assert_ptr_equal(a, b);
+	assert_ptr_not_equal(tb_intern("kfree"), a);
+	assert_ptr_equal(tb_intern_n("kmallocXX", 7), a);
+	for (i = 0; i < 5000; i++) {	/* force rehashes */
+		snprintf(buf, sizeof(buf), "s%d", i);
+		assert_non_null(tb_intern(buf));
+	}
+	assert_ptr_equal(tb_intern("kmalloc"), a);
+	tb_intern_reset();
+}
+
+static void test_units(void **state)
+{
+	uint64_t v;
+	char buf[32];
+
+	assert_int_equal(tb_parse_duration("10", &v), 0);
+	assert_true(v == 10000000000ULL);
+	assert_int_equal(tb_parse_duration("500ms", &v), 0);
+	assert_true(v == 500000000ULL);
+	assert_int_equal(tb_parse_duration("5m", &v), 0);
+	assert_true(v == 300000000000ULL);
+	assert_int_equal(tb_parse_duration("1.5s", &v), 0);
+	assert_true(v == 1500000000ULL);
+	assert_int_equal(tb_parse_duration("2h", &v), 0);
+	assert_true(v == 7200000000000ULL);
+	assert_int_equal(tb_parse_duration("10 s", &v), -1);
+	assert_int_equal(tb_parse_duration("-1s", &v), -1);
+	assert_int_equal(tb_parse_duration("ten", &v), -1);
+	assert_int_equal(tb_parse_duration("", &v), -1);
+	assert_int_equal(tb_parse_duration("5x", &v), -1);
+	assert_int_equal(tb_parse_size("8M", &v), 0);
+	assert_true(v == 8ULL << 20);
+	assert_int_equal(tb_parse_size("64KiB", &v), 0);
+	assert_true(v == 64ULL << 10);
+	assert_int_equal(tb_parse_size("4096", &v), 0);
+	assert_true(v == 4096);
+	assert_int_equal(tb_parse_size("12Q", &v), -1);
+	assert_string_equal(tb_fmt_bytes(512, buf, sizeof(buf)), "512 B");
+	assert_string_equal(tb_fmt_bytes(1536, buf, sizeof(buf)), "1.5 KiB");
+	assert_string_equal(tb_fmt_duration(3723000000000ULL, buf, sizeof(buf)), "1h02m");
+	assert_string_equal(tb_fmt_duration(10000000000ULL, buf, sizeof(buf)), "10.0s");
+}
+
+static void test_fileio(void **state)
+{
+	char dir[] = "/tmp/tb-test-XXXXXX", path[128], line[64];
+	struct strbuf sb = STRBUF_INIT;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/report.json", dir);
+	assert_int_equal(tb_write_file_atomic(path, "first\nsecond\n", 13), 0);
+	assert_int_equal(tb_read_file(path, &sb), 0);
+	assert_string_equal(sb.buf, "first\nsecond\n");
+	assert_int_equal(tb_read_line(path, line, sizeof(line)), 0);
+	assert_string_equal(line, "first");
+	assert_int_equal(tb_write_ctl(path, "third\n", 1), 0);
+	strbuf_reset(&sb);
+	assert_int_equal(tb_read_file(path, &sb), 0);
+	assert_string_equal(sb.buf, "first\nsecond\nthird\n");
+	/* An atomic write into a missing directory fails and creates nothing. */
+	snprintf(path, sizeof(path), "%s/nodir/r.json", dir);
+	assert_true(tb_write_file_atomic(path, "x", 1) < 0);
+	assert_false(tb_exists(path));
+	assert_true(tb_read_file("/nonexistent/file", &sb) < 0);
+	strbuf_release(&sb);
+	snprintf(path, sizeof(path), "rm -rf %s", dir);
+	assert_int_equal(system(path), 0);
+}
+
+static void test_event_fields(void **state)
+{
+	struct tb_event ev;
+	uint64_t v;
+
+	tb_event_clear(&ev);
+	assert_int_equal(ev.cpu, -1);
+	assert_int_equal(tb_event_add_str(&ev, tb_intern("ptr"), "ffff88003a6b1e00"), 0);
+	assert_int_equal(tb_event_add_str(&ev, tb_intern("bytes_req"), "64"), 0);
+	assert_int_equal(tb_event_add_str(&ev, tb_intern("nul"), "          (null)"), 0);
+	assert_int_equal(tb_event_add_str(&ev, tb_intern("a"), "0x10"), 0);
+	assert_int_equal(tb_event_add_num(&ev, tb_intern("raw"), 42), 0);
+	assert_int_equal(tb_event_add_str(&ev, tb_intern("sym"), "kmalloc_node+0x12/0x30"), 0);
+	assert_int_equal(tb_event_u64(&ev, "ptr", 16, &v), 0);
+	assert_true(v == 0xffff88003a6b1e00ULL);
+	assert_int_equal(tb_event_u64(&ev, "bytes_req", 10, &v), 0);
+	assert_true(v == 64);
+	assert_int_equal(tb_event_u64(&ev, "nul", 16, &v), 0);
+	assert_true(v == 0);
+	assert_int_equal(tb_event_u64(&ev, "a", 10, &v), 0);
+	assert_true(v == 16);
+	assert_int_equal(tb_event_u64(&ev, "raw", 10, &v), 0);
+	assert_true(v == 42);
+	assert_int_equal(tb_event_u64(&ev, "sym", 16, &v), -1);
+	assert_int_equal(tb_event_u64(&ev, "missing", 16, &v), -1);
+	assert_string_equal(tb_event_field(&ev, "sym")->str, "kmalloc_node+0x12/0x30");
+	tb_intern_reset();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_strbuf),
+		cmocka_unit_test(test_strlist),
+		cmocka_unit_test(test_intern),
+		cmocka_unit_test(test_units),
+		cmocka_unit_test(test_fileio),
+		cmocka_unit_test(test_event_fields),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
