@@ -14,7 +14,9 @@ ARCH ?= x86_64
 PKGS := libtracefs libtraceevent inih json-c
 HAVE_TRACECMD := $(shell pkg-config --exists libtracecmd 2>/dev/null && echo 1)
 
-SRC := $(sort $(shell find src -name '*.c'))
+RECIPES := $(sort $(wildcard recipes/*.recipe))
+GEN_SRC := build/gen/recipes-embedded.c
+SRC := $(sort $(shell find src -name '*.c')) $(GEN_SRC)
 LIB_SRC := $(filter-out src/main.c,$(SRC))
 HDR := $(shell find src -name '*.h')
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
@@ -35,6 +37,10 @@ CC ?= cc
 BASE_CFLAGS := $(STD) $(WARN) $(DEFS) -Isrc $(PC_CFLAGS) $(TC_CFLAGS)
 LIBS := $(TC_LIBS) $(PC_LIBS) -lpthread -lm -ldl
 
+$(GEN_SRC): $(RECIPES) contrib/embed-recipes.sh
+	@mkdir -p $(dir $@)
+	./contrib/embed-recipes.sh $@ $(RECIPES)
+
 # --- release build -------------------------------------------------------------
 REL := build/release
 REL_CFLAGS := $(BASE_CFLAGS) -O2 -g
@@ -47,7 +53,8 @@ tracebook: $(REL_OBJ)
 
 $(REL)/%.o: %.c $(HDR)
 	@mkdir -p $(dir $@)
-	$(CC) $(REL_CFLAGS) $(CFLAGS) -c -o $@ $<
+	@echo '  CC      $<'
+	@$(CC) $(REL_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 # --- sanitizer build (what the tests run) ---------------------------------------
 ASAN := build/asan
@@ -65,7 +72,8 @@ $(ASAN)/tracebook: $(ASAN_OBJ)
 
 $(ASAN)/%.o: %.c $(HDR)
 	@mkdir -p $(dir $@)
-	$(CC) $(ASAN_CFLAGS) -Itests/unit -c -o $@ $<
+	@echo '  CC asan $<'
+	@$(CC) $(ASAN_CFLAGS) -Itests/unit -c -o $@ $<
 
 $(ASAN)/tests/%: $(ASAN)/tests/unit/%.o $(ASAN_LIB_OBJ) $(UNIT_HELPER_OBJ)
 	@mkdir -p $(dir $@)
@@ -82,7 +90,8 @@ $(CLANG)/tracebook: $(CLANG_OBJ)
 
 $(CLANG)/%.o: %.c $(HDR)
 	@mkdir -p $(dir $@)
-	clang $(BASE_CFLAGS) -O2 -c -o $@ $<
+	@echo '  CLANG   $<'
+	@clang $(BASE_CFLAGS) -O2 -c -o $@ $<
 
 # --- static field build ---------------------------------------------------------
 ifeq ($(ARCH),arm64)
@@ -107,13 +116,21 @@ $(STATIC)/tracebook: $(STATIC_OBJ)
 
 $(STATIC)/%.o: %.c $(HDR)
 	@mkdir -p $(dir $@)
-	$(STATIC_CC) $(STATIC_CFLAGS) -c -o $@ $<
+	@echo '  CC $(ARCH) $<'
+	@$(STATIC_CC) $(STATIC_CFLAGS) -c -o $@ $<
+
+# --- bench workload generator (bench/workload.c): plants kernel objects, churns others
+WORKLOAD := build/tb-workload
+workload: $(WORKLOAD)
+$(WORKLOAD): bench/workload.c
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) -D_GNU_SOURCE -O2 -g -o $@ $< -lpthread
 
 # --- workflows ------------------------------------------------------------------
 deps:
 	@./contrib/install-deps.sh
 
-builds: tracebook asan clang
+builds: tracebook asan clang workload
 	$(MAKE) static ARCH=x86_64
 	$(MAKE) static ARCH=arm64
 
@@ -131,5 +148,5 @@ bench: deps tracebook
 clean:
 	rm -rf build tracebook
 
-.PHONY: all asan clang static deps builds check run bench clean
+.PHONY: all asan clang static deps builds check run bench clean workload
 .SECONDARY:

@@ -1,0 +1,37 @@
+/*
+ * growth.h - the growth analyzer: /proc snapshots (slabinfo, meminfo, vmstat, buddyinfo)
+ * taken over time -> deltas, rates per hour, top growing caches with their merged
+ * aliases.  Used by the analysis (run/analyze reports) and by `tracebook slabs`.
+ */
+#ifndef TB_ANALYZE_GROWTH_H
+#define TB_ANALYZE_GROWTH_H
+
+#include <stdio.h>
+#include <stdint.h>
+#include "recipe/recipe.h"
+#include "util/strbuf.h"
+
+struct tb_growth;
+
+/* spec may be NULL (everything, no focus). NULL on ENOMEM. */
+struct tb_growth *tb_growth_new(const struct tb_recipe_growth *spec);
+void tb_growth_free(struct tb_growth *g);
+
+/*
+ * Add a snapshot.  @what: "slabinfo", "meminfo", "vmstat", "buddyinfo";
+ * @wall_ns: when it was taken; @origin: file name for messages (or NULL).
+ * Returns 0, or -TB_EXIT_BADINPUT after printing what was wrong with the text.
+ */
+int tb_growth_add(struct tb_growth *g, const char *what, uint64_t wall_ns,
+		  const char *text, const char *origin);
+
+/* 1 if at least two snapshots of something were added (there is growth to tell). */
+int tb_growth_has_result(const struct tb_growth *g);
+
+/* The growth section of a text report (top caches by growth, totals, rates). */
+void tb_growth_print_text(const struct tb_growth *g, FILE *out, unsigned top);
+
+/* Append the growth result as one JSON value (an object) to out. */
+void tb_growth_json(const struct tb_growth *g, struct strbuf *out);
+
+#endif
