@@ -165,19 +165,19 @@ int tb_apply(const struct tb_plan *plan, const struct tb_caps *caps, struct tb_j
 			if (r < 0)
 				return r;
 			*done = i + 1;
-			if (mkdir(s->path, 0755) < 0) {
-				if (errno == EEXIST)
-					return tb_error_code(TB_EXIT_BUSY, "%s already exists (left by a run that died?): run `tracebook restore`",
-							     s->path);
-				return refused(caps, s, errno, since);
-			}
+			r = tb_ctl_mkdir(s->path);
+			if (r == -EEXIST)
+				return tb_error_code(TB_EXIT_BUSY, "%s already exists (left by a run that died?): run `tracebook restore`",
+						     s->path);
+			if (r < 0)
+				return refused(caps, s, -r, since);
 			break;
 		case TB_STEP_APPEND:
 			r = tb_journal_append(j, s->path, s->undo);
 			if (r < 0)
 				return r;
 			*done = i + 1;
-			r = tb_write_ctl(s->path, s->value, 1);
+			r = tb_ctl_append(s->path, s->value);
 			if (r < 0)
 				return refused(caps, s, -r, since);
 			break;
@@ -191,18 +191,20 @@ int tb_apply(const struct tb_plan *plan, const struct tb_caps *caps, struct tb_j
 				return refused(caps, s, -r, since);
 			}
 			old = tb_ctl_restore_value(s->path, cur.buf);
-			strbuf_release(&cur);
-			if (!old)
+			if (!old) {
+				strbuf_release(&cur);
 				return tb_error("out of memory");
-			/* journaled even when equal: the capture may change it (tracing_on) */
-			r = tb_journal_write(j, s->path, old);
+			}
+			/* the raw old content; journaled even when equal: the capture may change it */
+			r = tb_journal_write(j, s->path, cur.buf);
+			strbuf_release(&cur);
 			if (r < 0) {
 				free(old);
 				return r;
 			}
 			*done = i + 1;
 			if (strcmp(old, s->value)) {
-				r = tb_write_ctl(s->path, s->value, 0);
+				r = tb_ctl_write(s->path, s->value);
 				if (r < 0) {
 					free(old);
 					return refused(caps, s, -r, since);

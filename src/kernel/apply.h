@@ -27,6 +27,18 @@ int tb_apply(const struct tb_plan *plan, const struct tb_caps *caps, struct tb_j
  */
 void tb_kernel_reason(const struct tb_caps *caps, long since_lines);
 
+/*
+ * The primitive writes (kernel/apply-ctl.c).  On real tracefs/debugfs/sysfs they are
+ * the plain writes (no O_TRUNC, O_APPEND for entries); on the plain files of a fake
+ * tree (tests) they emulate the kernel's effect.  All return 0 or -errno.
+ */
+int tb_ctl_is_plain(const char *path);
+int tb_ctl_write(const char *path, const char *value);		/* overwrite one value */
+int tb_ctl_write_raw(const char *path, const char *raw);	/* restore what was read */
+int tb_ctl_append(const char *path, const char *entry);		/* add/remove an entry */
+int tb_ctl_mkdir(const char *path);				/* create an instance */
+int tb_ctl_rmdir(const char *path);				/* remove an instance */
+
 /* Lines currently in error_log (-1 when there is none). */
 long tb_error_log_lines(const struct tb_caps *caps);
 

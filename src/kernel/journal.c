@@ -2,7 +2,9 @@
  * journal.c - the run's undo journal: durable records before each kernel write, and
  * the backwards replay that puts the kernel's tracing state back (see journal.h).
  */
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -11,6 +13,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "kernel/apply.h"
 #include "kernel/journal.h"
 #include "plan/plan.h"
 #include "util/err.h"
@@ -238,37 +241,67 @@ static int restore_one(const struct rec *rc, int verbose, struct tb_restore_resu
 	int r, tries;
 
 	switch (rc->kind) {
-	case 'W':
+	case 'W': {
+		/* rc->arg is the raw content read before our write */
+		char *was = NULL;
+		int plain = tb_ctl_is_plain(rc->path);
+
 		r = tb_read_file(rc->path, &cur);
 		if (r == -ENOENT || r == -ENOTDIR) {
 			res->unchanged++;		/* the file went away with its instance/probe */
 			break;
 		}
-		now = r < 0 ? NULL : tb_ctl_restore_value(rc->path, strbuf_str(&cur));
-		if (now && !strcmp(now, rc->arg)) {
-			res->unchanged++;
-			break;
+		if (plain) {
+			if (r == 0 && !strcmp(cur.buf, rc->arg)) {
+				res->unchanged++;
+				break;
+			}
+			r = tb_ctl_write_raw(rc->path, rc->arg);
+			was = strdup(strbuf_str(&cur));
+			now = strdup(rc->arg);
+		} else {
+			was = r < 0 ? NULL : tb_ctl_restore_value(rc->path, strbuf_str(&cur));
+			now = tb_ctl_restore_value(rc->path, rc->arg);
+			if (!now) {
+				free(was);
+				res->failed++;
+				break;
+			}
+			if (was && !strcmp(was, now)) {
+				free(was);
+				res->unchanged++;
+				break;
+			}
+			r = tb_ctl_write(rc->path, now);
 		}
-		r = tb_write_ctl(rc->path, rc->arg, 0);
 		if (r == -ENOENT) {
 			res->unchanged++;
-			break;
-		}
-		if (r < 0) {
-			tb_warn("could not restore %s to '%s': %s", rc->path, rc->arg, strerror(-r));
+		} else if (r < 0) {
+			tb_warn("could not restore %s to '%s': %s", rc->path, now ? now : "?", strerror(-r));
 			res->failed++;
-			break;
+		} else {
+			if (verbose) {
+				struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+
+				strbuf_addstr(&a, now ? now : "");
+				strbuf_rtrim(&a);
+				strbuf_addstr(&b, was ? was : "?");
+				strbuf_rtrim(&b);
+				tb_note("restored %s = '%s' (was '%s')", rc->path, strbuf_str(&a), strbuf_str(&b));
+				strbuf_release(&a);
+				strbuf_release(&b);
+			}
+			res->restored++;
 		}
-		if (verbose)
-			tb_note("restored %s = '%s' (was '%s')", rc->path, rc->arg, now ? now : "?");
-		res->restored++;
+		free(was);
 		break;
+	}
 	case 'A':
 		if (!tb_exists(rc->path) || !entry_present(rc->path, rc->arg)) {
 			res->unchanged++;
 			break;
 		}
-		r = tb_write_ctl(rc->path, rc->arg, 1);
+		r = tb_ctl_append(rc->path, rc->arg);
 		if (r < 0 && entry_present(rc->path, rc->arg)) {
 			tb_warn("could not remove our entry from %s ('%s'): %s", rc->path, rc->arg, strerror(-r));
 			res->failed++;
@@ -280,7 +313,7 @@ static int restore_one(const struct rec *rc, int verbose, struct tb_restore_resu
 		break;
 	case 'D':
 		for (tries = 0; tries < 50; tries++) {
-			r = rmdir(rc->path) < 0 ? -errno : 0;
+			r = tb_ctl_rmdir(rc->path);
 			if (r != -EBUSY)
 				break;
 			usleep(20000);		/* a reader of the instance is still closing */
@@ -402,4 +435,75 @@ int tb_journal_restore(const char *path, int verbose, struct tb_restore_result *
 				     path, strerror(errno));
 	(void)bad;
 	return 0;
+}
+
+/* Is pid a live tracebook process (not a reused pid)? */
+static int run_alive(pid_t pid)
+{
+	char path[64], comm[64];
+
+	if (pid <= 0 || pid == getpid())
+		return 0;
+	if (kill(pid, 0) < 0 && errno != EPERM)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%ld/comm", (long)pid);
+	if (tb_read_line(path, comm, sizeof(comm)) < 0)
+		return 1;	/* cannot tell: assume it is alive, never undo a live run */
+	return !strncmp(comm, "tracebook", 9);
+}
+
+int tb_journal_restore_dead(int verbose, unsigned *nrestored, unsigned *nalive)
+{
+	char dir[PATH_MAX];
+	DIR *d;
+	struct dirent *e;
+	int ret = 0;
+
+	*nrestored = 0;
+	if (nalive)
+		*nalive = 0;
+	if (tb_rundir(dir, sizeof(dir), 0) < 0)
+		return -TB_EXIT_ERROR;
+	d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? 0 : tb_error("cannot read %s: %s", dir, strerror(errno));
+	while ((e = readdir(d))) {
+		char path[PATH_MAX + 300], tracefs[PATH_MAX];
+		struct tb_restore_result res;
+		long long start;
+		pid_t pid;
+		int r;
+
+		if (strncmp(e->d_name, "journal-", 8))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (tb_journal_header(path, &pid, &start, tracefs, sizeof(tracefs)) < 0) {
+			tb_warn("%s is not a tracebook journal: left alone", path);
+			continue;
+		}
+		if (run_alive(pid)) {
+			if (nalive)
+				(*nalive)++;
+			tb_note("run %ld is still running: its journal %s is left to it", (long)pid, path);
+			continue;
+		}
+		{
+			char when[64];
+			time_t t = (time_t)start;
+			struct tm tm;
+
+			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", localtime_r(&t, &tm));
+			tb_note("restoring what run %ld (started %s, tracing at %s) left behind", (long)pid,
+				when, tracefs);
+		}
+		r = tb_journal_restore(path, verbose, &res);
+		tb_note("run %ld: %u setting(s) put back, %u already as before%s", (long)pid, res.restored,
+			res.unchanged, res.failed ? ", some could NOT be put back" : "");
+		if (r < 0)
+			ret = r;
+		else
+			(*nrestored)++;
+	}
+	closedir(d);
+	return ret;
 }

@@ -62,6 +62,14 @@ struct tb_restore_result {
  */
 int tb_journal_restore(const char *path, int verbose, struct tb_restore_result *res);
 
+/*
+ * tb_journal_restore_dead - restore the journals in the run directory whose run is
+ * gone (pid not alive, or alive as another program).  Says what it restores.
+ * @nrestored: journals fully restored; @nalive: journals of live runs, left alone
+ * Returns 0, or negative when something could not be put back.
+ */
+int tb_journal_restore_dead(int verbose, unsigned *nrestored, unsigned *nalive);
+
 /* Header facts of a journal file: 0, or -1 if it is not a journal. */
 int tb_journal_header(const char *path, pid_t *pid, long long *start, char *tracefs, size_t size);
 
