@@ -180,6 +180,9 @@ int tb_ctl_append(const char *path, const char *entry)
 		dir_of(path, dir, sizeof(dir));
 		snprintf(ev, sizeof(ev), "%s/events/%s", dir, entry + 2);
 		rm_rf(ev);
+		if (strrchr(ev, '/'))
+			*strrchr(ev, '/') = 0;
+		rmdir(ev);		/* the group goes with its last event */
 		return r;
 	}
 	if (entry[0] == '!')
