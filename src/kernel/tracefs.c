@@ -264,9 +264,7 @@ int tb_tracefs_find(struct tb_tracefs_loc *loc, int mount_ok)
 
 	/* 1. a tracefs mount */
 	r = find_mount("tracefs", "/sys/kernel/tracing", mnt, sizeof(mnt));
-	if (r < 0)
-		return tb_error_code(TB_EXIT_NOTRACING, "cannot read %s/proc/self/mountinfo: %s",
-				     root, strerror(-r));
+	/* an unreadable mountinfo is not fatal: the fixed paths below still work */
 	if (r > 0) {
 		snprintf(dir, sizeof(dir), "%s%s", root, mnt);
 		if (accept_dir(loc, dir, TB_FS_TRACEFS))

@@ -427,7 +427,7 @@ read events: 0
 "
 done
 
-# instances/: present in every era; 3.10 instances have no options/ or current_tracer.
+# instances/: present in every era; 3.10 (CentOS 7) instances have no options/.
 mkdir -p "$T/instances"
 mkinstance() {
 	local i=$T/instances/$1
@@ -438,11 +438,12 @@ mkinstance() {
 	put "$i/tracing_on" 0644 "1
 "
 	mkdir -p "$i/per_cpu/cpu0" "$i/per_cpu/cpu1" "$i/events"
+	# CentOS 7 backports current_tracer/available_tracers to instances (vanilla 3.10: no)
+	put "$i/current_tracer" 0644 "nop
+"
+	put "$i/available_tracers" 0444 "$TRACERS
+"
 	if [ "$ERA" != 3.10 ]; then
-		put "$i/current_tracer" 0644 "nop
-"
-		put "$i/available_tracers" 0444 "$TRACERS
-"
 		put "$i/set_event" 0644 ""
 		mkdir -p "$i/options"
 		put "$i/options/stacktrace" 0644 "0
