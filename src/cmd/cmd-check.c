@@ -116,8 +116,8 @@ int cmd_check(int argc, char **argv)
 		if (r.params[p].required && !*r.params[p].value)
 			printf("%s: to run it, give %s=%s%s%s%s\n", name, r.params[p].name,
 			       r.params[p].type == TB_PARAM_CACHE ? "CACHE" : "VALUE",
-			       r.params[p].help ? " (" : "", r.params[p].help ? r.params[p].help : "",
-			       r.params[p].help ? ")" : "");
+			       r.params[p].help ? ": " : "", r.params[p].help ? r.params[p].help : "",
+			       "");
 	tb_recipe_free(&r);
 out:
 	free(path);

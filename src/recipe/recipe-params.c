@@ -100,7 +100,7 @@ int rcp_param_normalise(enum tb_param_type t, const char *v, char **norm, const 
 			*expected = "yes or no";
 			return -1;
 		}
-		v = b ? "yes" : "no";
+		v = b ? "yes" : "";
 		break;
 	case TB_PARAM_CACHE:
 		if (rcp_cache_name_problem(v)) {

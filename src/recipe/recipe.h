@@ -10,7 +10,7 @@
  *   [recipe]            name, summary (required); symptom, description, duration
  *   [param NAME]        default, help, required (yes/no), type (string number size
  *                       duration bool cache symbol: values are checked and normalised;
- *                       sizes become bytes, bools "yes"/"no")
+ *                       sizes become bytes, bools "yes" or empty)
  *   [function]          functions (globs, never a bare '*'), stack
  *   [tracepoint SYS:EV] filter, stack, cache (kmem only: the planner narrows to that
  *                       cache), optional (skip when this kernel lacks the event)
@@ -66,7 +66,7 @@ enum tb_param_type {
 	TB_PARAM_NUMBER,	/* decimal or 0x hex integer */
 	TB_PARAM_SIZE,		/* "8192", "8k", "1M": normalised to decimal bytes */
 	TB_PARAM_DURATION,	/* "10s", "5m" (util/units.h), kept as typed */
-	TB_PARAM_BOOL,		/* yes/no/true/false/on/off/1/0: normalised to "yes" or "no" */
+	TB_PARAM_BOOL,		/* yes/no/true/false/on/off/1/0: normalised to "yes" or "" (so ${p:+text} works) */
 	TB_PARAM_CACHE,		/* a slab cache name (safe: no '/', "..", spaces) */
 	TB_PARAM_SYMBOL,	/* a kernel function name [A-Za-z0-9_.] */
 };
