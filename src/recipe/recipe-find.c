@@ -143,9 +143,9 @@ char *tb_recipe_find(const char *name_or_path)
 		}
 		/* "slab-leak.recipe" with no such file here is tried as a library name */
 		if (strchr(name_or_path, '/')) {
-			tb_error_code(TB_EXIT_BADINPUT, "recipe file '%s': %s", name_or_path,
-				      tb_exists(name_or_path) ? "expected a regular file" :
-				      strerror(ENOENT));
+			tb_error_code(TB_EXIT_BADINPUT, "recipe file '%s': expected %s", name_or_path,
+				      tb_exists(name_or_path) ? "a regular file" :
+				      "an existing file (no such file)");
 			return NULL;
 		}
 	}

@@ -290,11 +290,19 @@ static char *read_line(char *str, int num, void *stream)
 		str[n - (size_t)(s - l) + 1] = '\0';
 		break;
 	}
-	case LK_CONT:
+	case LK_CONT: {
+		size_t i;
+
+		/* " ;" starts a comment here too, as inih does on key lines */
+		for (i = 1; i < n; i++)
+			if (l[i] == ';' && isspace((unsigned char)l[i - 1]))
+				break;
+		n = i < n ? i : n;
 		memcpy(str, l, n);
 		str[n] = '\n';
 		str[n + 1] = '\0';
 		break;
+	}
 	}
 	return str;
 }

@@ -328,8 +328,14 @@ int rcp_check_kprobe_arg(struct rcp_ctx *c, int line, const char *arg, int is_re
 	}
 	memcpy(name, arg, n);
 	name[n] = '\0';
-	if (rcp_check_ident(c, line, "kprobe argument name", name))
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)name[i]) && name[i] != '_')
+			break;
+	if (i < n || isdigit((unsigned char)name[0])) {
+		rcp_err(c, line, "kprobe argument", arg, "a name of [A-Za-z0-9_] that does not start "
+			"with a digit before '='");
 		return -1;
+	}
 	if (names) {
 		if (strlist_has(names, name)) {
 			rcp_err(c, line, "duplicate kprobe argument", name, "each argument name once");
