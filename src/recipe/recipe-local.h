@@ -39,6 +39,7 @@ struct rcp_ctx {
 	struct rcp_section *sections;
 	unsigned nsections;
 	struct strlist *errors;		/* collected messages (without "tracebook: error: ") */
+	struct strlist cmdline_errors;	/* "command line: ..." ones, listed after the file's */
 	unsigned nerrors;
 	int oom;
 	unsigned flags;			/* TB_RECIPE_LOAD_* */

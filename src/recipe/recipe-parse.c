@@ -50,7 +50,7 @@ void rcp_err(struct rcp_ctx *c, int line, const char *what, const char *text,
 	strbuf_vaddf(&sb, expected_fmt, ap);
 	va_end(ap);
 	c->nerrors++;
-	if (strbuf_failed(&sb) || strlist_add(c->errors, sb.buf))
+	if (strbuf_failed(&sb) || strlist_add(c->file ? c->errors : &c->cmdline_errors, sb.buf))
 		c->oom = 1;
 	strbuf_release(&sb);
 }
@@ -189,7 +189,17 @@ static void classify_line(struct rcp_reader *rd, const char *l, size_t n)
 		return;
 	}
 	if (*s == '[') {
-		const char *close = memchr(s, ']', (size_t)(e - s));
+		const char *close = memchr(s, ']', (size_t)(e - s)), *c2;
+
+		/* a " ;" comment may follow the header */
+		for (c2 = close ? close + 1 : e; close && c2 < e; c2++) {
+			if (*c2 == ';' && isspace((unsigned char)c2[-1])) {
+				e = c2;
+				while (e > s && isspace((unsigned char)e[-1]))
+					e--;
+				break;
+			}
+		}
 
 		if (!close || close + 1 != e) {
 			memcpy(tmp, s, (size_t)(e - s));
@@ -1038,6 +1048,10 @@ int tb_recipe_load_ex(const char *path, const char *text, const struct strlist *
 			rcp_check_recipe(&c);
 	}
 done:
+	for (i = 0; i < c.cmdline_errors.n; i++)
+		if (strlist_add(c.errors, c.cmdline_errors.v[i]))
+			c.oom = 1;
+	strlist_clear(&c.cmdline_errors);
 	if (c.oom) {
 		c.nerrors++;
 		tb_error("out of memory reading %s", display);

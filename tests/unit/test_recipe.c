@@ -570,7 +570,7 @@ static void test_long_lines_and_continuations(void **state)
 	}
 	strbuf_reset(&sb);
 	strbuf_addstr(&sb, HEAD "description =\n  first line\n\n  second; kept\n  third ;x\n"
-		      "# a comment\n[tracepoint kmem:kmalloc]\r\nfilter = a == 1 ; comment\n");
+		      "# a comment\n[tracepoint kmem:kmalloc]   ; a comment\r\nfilter = a == 1 ; comment\n");
 	expect_ok(sb.buf, NULL, &r);
 	assert_string_equal(r.description, "first line\nsecond; kept\nthird");
 	assert_string_equal(r.tps[0].filter, "a == 1");
@@ -610,6 +610,9 @@ static void test_all_errors_reported(void **state)
 	if (errs.n != 7)
 		dump(&errs);
 	assert_int_equal(errs.n, 7);
+	/* in file order, the command line's last */
+	assert_true(!strncmp(errs.v[0], "t.recipe:4:", 11));
+	assert_true(!strncmp(errs.v[6], "command line:", 13));
 	strlist_clear(&errs);
 }
 
