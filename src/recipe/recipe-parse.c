@@ -644,7 +644,7 @@ static void build_tracepoint(struct rcp_ctx *c, struct rcp_section *s)
 	bool_key(c, s, "optional", &tp->optional);
 	tp->cache = val(c, s, "cache", 0, &line);
 	if (tp->cache)
-		rcp_check_cache_name(c, line, "cache", tp->cache);
+		rcp_check_cache_name(c, line, "unsafe cache name", tp->cache);
 	unknown_keys(c, s, "filter, stack, cache, optional");
 }
 
@@ -714,7 +714,7 @@ static void build_slub(struct rcp_ctx *c, struct rcp_section *s)
 	sl->line = s->line;
 	list_key(c, s, "caches", &sl->caches, &line);
 	for (i = 0; i < sl->caches.n; i++)
-		rcp_check_cache_name(c, line, "cache", sl->caches.v[i]);
+		rcp_check_cache_name(c, line, "unsafe cache name", sl->caches.v[i]);
 	require(c, s, "caches", sl->caches.n ? "" : NULL, "kmalloc-8192");
 	unknown_keys(c, s, "caches");
 }
@@ -929,7 +929,7 @@ static void build_growth(struct rcp_ctx *c, struct rcp_section *s)
 	g->enabled = 1;
 	list_key(c, s, "caches", &g->caches, &line);
 	for (i = 0; i < g->caches.n; i++)
-		rcp_check_cache_name(c, line, "cache", g->caches.v[i]);
+		rcp_check_cache_name(c, line, "unsafe cache name", g->caches.v[i]);
 	list_key(c, s, "from", &g->from, &line);
 	for (i = 0; i < g->from.n; i++)
 		if (strcmp(g->from.v[i], "slabinfo") && strcmp(g->from.v[i], "meminfo") &&
