@@ -36,6 +36,7 @@ struct tb_rpair {
 struct tb_rcount {
 	char *label, *function, *caller;
 	uint64_t calls;
+	uint64_t fn_total;		/* calls of function (sort key; not in JSON) */
 };
 
 struct tb_revent {

@@ -235,18 +235,21 @@ out:
 
 /* ---- counts, verdicts, balances -------------------------------------------------- */
 
+/* Functions by total calls, each one's total row first, then its callers by calls. */
 static int cmp_count(const void *a, const void *b)
 {
 	const struct tb_rcount *x = a, *y = b;
 	int c;
 
-	if (x->calls != y->calls)
-		return x->calls > y->calls ? -1 : 1;
+	if (x->fn_total != y->fn_total)
+		return x->fn_total > y->fn_total ? -1 : 1;
 	c = strcmp(x->function, y->function);
 	if (c)
 		return c;
 	if (!x->caller || !y->caller)
-		return !x->caller ? -1 : !!y->caller;
+		return x->caller ? 1 : y->caller ? -1 : 0;
+	if (x->calls != y->calls)
+		return x->calls > y->calls ? -1 : 1;
 	return strcmp(x->caller, y->caller);
 }
 
@@ -280,6 +283,7 @@ static int build_counts(struct tb_report *rep, struct tb_count_an *c)
 		rc->function = strdup(r->a);
 		rc->caller = r->b ? strdup(r->b) : NULL;
 		rc->calls = r->val;
+		rc->fn_total = r->b ? tb_pmap_get(&c->fmap, r->a, NULL, 0, 0)->val : r->val;
 		if (!rc->label || !rc->function || (r->b && !rc->caller))
 			return -1;
 	}
