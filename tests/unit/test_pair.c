@@ -454,6 +454,45 @@ static void test_top_groups_sorted(void **state)
 	fx_close(&f);
 }
 
+/* --interval: the top growing groups since the previous call, then the status line. */
+static void test_interval_and_status(void **state)
+{
+	struct tb_analysis_status st;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out;
+	struct fx f;
+	uint64_t i;
+
+	fx_open(&f, TB_GROUP_SITE, NULL);
+	for (i = 0; i < 10; i++)
+		feed_alloc(&f.s, (i + 1) * MS, 0, 0x1000 + i * 0x100, 128, 128, "leaker+0x1/0x10");
+	feed_alloc(&f.s, 20 * MS, 0, 0x9000, 64, 64, "cache_fill+0x1/0x10");
+	out = open_memstream(&buf, &len);
+	tb_analysis_interval(f.an, 20 * MS, out);
+	fclose(out);
+	assert_non_null(strstr(buf, "kmem: 11 outstanding"));
+	assert_non_null(strstr(buf, "+10 objects +1280 bytes  leaker+0x1/0x10"));
+	assert_true(strstr(buf, "leaker") < strstr(buf, "cache_fill"));
+	free(buf);
+	/* next interval: only the leak keeps growing; the cache filled once */
+	feed_alloc(&f.s, 30 * MS, 0, 0x5000, 128, 128, "leaker+0x1/0x10");
+	feed_free(&f.s, 31 * MS, 0, 0x1000);
+	feed_alloc(&f.s, 32 * MS, 0, 0x5100, 128, 128, "leaker+0x1/0x10");
+	buf = NULL;
+	out = open_memstream(&buf, &len);
+	tb_analysis_interval(f.an, 40 * MS, out);
+	fclose(out);
+	assert_non_null(strstr(buf, "+1 objects +128 bytes  leaker+0x1/0x10"));
+	assert_null(strstr(buf, "cache_fill"));
+	free(buf);
+	tb_analysis_status(f.an, &st);
+	assert_int_equal(st.events, 14);
+	assert_int_equal(st.outstanding, 12);
+	assert_int_equal(st.lost, 0);
+	fx_close(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -469,6 +508,7 @@ int main(void)
 		cmocka_unit_test(test_pages_by_pfn),
 		cmocka_unit_test(test_memory_per_object),
 		cmocka_unit_test(test_top_groups_sorted),
+		cmocka_unit_test(test_interval_and_status),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 
