@@ -8,10 +8,10 @@
 
 #include <stdio.h>
 #include <stdint.h>
-#include "recipe/recipe.h"
 #include "util/strbuf.h"
 
 struct tb_growth;
+struct tb_recipe_growth;	/* recipe/recipe.h */
 
 /* spec may be NULL (everything, no focus). NULL on ENOMEM. */
 struct tb_growth *tb_growth_new(const struct tb_recipe_growth *spec);
