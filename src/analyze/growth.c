@@ -371,7 +371,7 @@ static void alias_text(const struct cache_growth *c, struct strbuf *sb, size_t m
 {
 	if (!c->cache)
 		return;
-	tb_slab_format_aliases(c->cache, sb, max);
+	tb_slab_format_aliases(c->cache, c->name, sb, max);
 }
 
 /* ---- meminfo --------------------------------------------------------------------- */
@@ -452,7 +452,7 @@ static void print_vmstat(const struct tb_growth *g, FILE *out)
 
 	if (s->count < 2)
 		return;
-	fprintf(out, "  vmstat                          first         last       change\n");
+	fprintf(out, "  vmstat                              first         last       change\n");
 	for (i = 0; compact_keys[i]; i++) {
 		int fa, fb;
 		int64_t a = tb_kv_get(&s->first.u.kv, compact_keys[i], 0, &fa);
@@ -461,7 +461,7 @@ static void print_vmstat(const struct tb_growth *g, FILE *out)
 		if (!fa || !fb)
 			continue;
 		any = 1;
-		fprintf(out, "    %-28s %10" PRId64 " %12" PRId64 " %+12" PRId64 "\n",
+		fprintf(out, "    %-32s %10" PRId64 " %12" PRId64 " %+12" PRId64 "\n",
 			compact_keys[i], a, b, b - a);
 	}
 	for (i = 0; reclaim_keys[i]; i++) {
@@ -471,7 +471,7 @@ static void print_vmstat(const struct tb_growth *g, FILE *out)
 
 		if (!fa || !fb)
 			continue;
-		fprintf(out, "    %-28s %10" PRId64 " %12" PRId64 " %+12" PRId64 "\n",
+		fprintf(out, "    %-32s %10" PRId64 " %12" PRId64 " %+12" PRId64 "\n",
 			reclaim_keys[i], a, b, b - a);
 	}
 	ran = compaction_ran(g, &stalls);
@@ -564,7 +564,7 @@ void tb_growth_print_text(const struct tb_growth *g, FILE *out, unsigned top)
 			fmt_signed_bytes((int64_t)tl - (int64_t)tf, b3, sizeof(b3));
 			if (span)
 				fmt_rate_bytes(per_hour((double)tl - (double)tf, span), b4, sizeof(b4));
-			fprintf(out, "  all caches (slabinfo)  %s -> %s  %s%s%s\n", b1, b2, b3,
+			fprintf(out, "  all caches             %s -> %s  %s%s%s\n", b1, b2, b3,
 				span ? "  " : "", span ? b4 : "");
 		} else {
 			fprintf(out, "Slab caches (%s, one snapshot): %s in %zu caches\n",
@@ -608,6 +608,9 @@ void tb_growth_print_text(const struct tb_growth *g, FILE *out, unsigned top)
 		}
 		if (!shown)
 			fprintf(out, "  no cache grew\n");
+		if (last_of(s)->u.si.format == TB_SLABFMT_SLABTOP)
+			fprintf(out, "  (slabtop prints object sizes rounded to 0.01K: OBJSIZE is "
+				"approximate)\n");
 		if (s->count > 2 && ispan)
 			fprintf(out, "  (+LASTINT: change over the last interval, %s)\n",
 				tb_fmt_duration(ispan, b1, sizeof(b1)));
@@ -635,6 +638,19 @@ void tb_growth_print_text(const struct tb_growth *g, FILE *out, unsigned top)
 	print_buddy(g, out);
 	strbuf_release(&al);
 	free(v);
+}
+
+int tb_growth_slab_names(const struct tb_growth *g, struct strlist *out)
+{
+	const struct snap *l = last_of(&g->s[K_SLAB]);
+	size_t i;
+
+	if (!l)
+		return 0;
+	for (i = 0; i < l->u.si.n; i++)
+		if (strlist_add(out, l->u.si.rows[i].name))
+			return -1;
+	return 0;
 }
 
 int tb_growth_top(const struct tb_growth *g, char *name, size_t size, uint32_t *objsize,
@@ -725,7 +741,7 @@ void tb_growth_json(const struct tb_growth *g, struct strbuf *out)
 				strbuf_addstr(out, ",\"focus\":true");
 			strbuf_addstr(out, ",\"aliases\":[");
 			if (c->cache) {
-				const char *shown = tb_slab_name(c->cache);
+				const char *shown = c->name;
 				size_t j;
 				int f2 = 1;
 

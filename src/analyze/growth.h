@@ -47,6 +47,10 @@ void tb_growth_set_between(struct tb_growth *g, uint64_t ns);
 int tb_growth_top(const struct tb_growth *g, char *name, size_t size, uint32_t *objsize,
 		  int64_t *d_bytes);
 
+struct strlist;
+/* Append the cache names of the last slab snapshot to out (for tb_slab_set_primaries). */
+int tb_growth_slab_names(const struct tb_growth *g, struct strlist *out);
+
 /* 1 if at least two snapshots of something were added (there is growth to tell). */
 int tb_growth_has_result(const struct tb_growth *g);
 

@@ -234,7 +234,8 @@ int tb_slab_load_listing(struct tb_slab_tree *t, const char *text, const char *o
 	int line = 0, bad = 0, ret = 0;
 
 	memset(t, 0, sizeof(*t));
-	t->path = strdup(origin ? origin : "<listing>");
+	t->from_listing = 1;
+	t->path = strdup("/sys/kernel/slab");
 	if (!t->path)
 		return -ENOMEM;
 	while (*p && !ret) {
@@ -360,9 +361,10 @@ int tb_slab_is_alias(const struct tb_slab_cache *c, const char *name)
 	return names_has(c, name);
 }
 
-size_t tb_slab_format_aliases(const struct tb_slab_cache *c, struct strbuf *out, size_t max)
+size_t tb_slab_format_aliases(const struct tb_slab_cache *c, const char *except,
+			      struct strbuf *out, size_t max)
 {
-	const char *shown = tb_slab_name(c);
+	const char *shown = except ? except : tb_slab_name(c);
 	size_t i, count = 0, printed = 0;
 
 	for (i = 0; i < c->names.n; i++) {
@@ -397,6 +399,8 @@ int tb_slab_trace_state(const struct tb_slab_tree *t, const struct tb_slab_cache
 	memset(st, 0, sizeof(*st));
 	st->value = -1;
 	st->merged = c->aliases > 0 || c->names.n > 1;
+	if (t->from_listing)
+		return -ENOENT;
 	tb_slab_attr_path(t, c, "trace", path, sizeof(path));
 	if (stat(path, &sb)) {
 		if (errno == ENOENT)

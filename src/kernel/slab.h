@@ -43,9 +43,10 @@ struct tb_slab_tree {
 	size_t n;
 	struct strlist dangling;	/* symlinks whose target is not a cache dir */
 	int have_primaries;		/* primaries came from slabinfo */
+	int from_listing;		/* built from `ls -l` text: no attributes to read */
 };
 
-#define TB_SLAB_TREE_INIT { NULL, NULL, 0, STRLIST_INIT, 0 }
+#define TB_SLAB_TREE_INIT { NULL, NULL, 0, STRLIST_INIT, 0, 0 }
 
 /**
  * tb_slab_path() - the sysfs slab directory tracebook uses.
@@ -125,11 +126,17 @@ const char *tb_slab_name(const struct tb_slab_cache *c);
 int tb_slab_is_alias(const struct tb_slab_cache *c, const char *name);
 
 /**
- * tb_slab_format_aliases() - append the names merged into @c (all but its shown name),
- * comma-separated, at most @max of them then "+N more" (max 0: all).
- * Returns how many aliases @c has.
+ * tb_slab_format_aliases() - append the names merged into @c, comma-separated, at
+ * most @max of them then "+N more" (max 0: all).
+ * @c: the cache
+ * @except: the name the caller shows for @c, left out (NULL: tb_slab_name(c))
+ * @out: appended to
+ * @max: names to print at most
+ *
+ * Returns how many names were listed or counted.
  */
-size_t tb_slab_format_aliases(const struct tb_slab_cache *c, struct strbuf *out, size_t max);
+size_t tb_slab_format_aliases(const struct tb_slab_cache *c, const char *except,
+			      struct strbuf *out, size_t max);
 
 struct tb_slab_trace {
 	int exists;	/* the trace attribute exists (CONFIG_SLUB_DEBUG) */
@@ -145,7 +152,8 @@ struct tb_slab_trace {
  * @c: the cache
  * @st: filled
  *
- * Returns 0 (st->exists may be 0), or -errno when the directory cannot be examined.
+ * Returns 0 (st->exists may be 0), or -errno when the directory cannot be examined
+ * (-ENOENT for a tree built from a listing).
  */
 int tb_slab_trace_state(const struct tb_slab_tree *t, const struct tb_slab_cache *c,
 			struct tb_slab_trace *st);
