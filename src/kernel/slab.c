@@ -167,7 +167,7 @@ int tb_slab_load(struct tb_slab_tree *t, const char *dir)
 	if (!d)
 		return -errno;
 	while ((de = readdir(d))) {
-		char path[PATH_MAX], target[PATH_MAX];
+		char path[PATH_MAX + NAME_MAX + 2], target[PATH_MAX];
 		struct stat st;
 		ssize_t n;
 		const char *base;
