@@ -352,7 +352,12 @@ static void explain_cache(FILE *out, const char *name, const struct tb_slab_tree
 		return;
 	}
 	tb_slab_format_aliases(c, name, &al, 8);
-	if (tb_slab_is_alias(c, name))
+	if (tb_slab_is_alias(c, name) && tb_slab_name(c)[0] == ':')
+		fprintf(out, "%s is merged into the cache %s/%s: slabinfo and slabtop count its "
+			"objects under that cache's first name (not known here: no slabinfo of "
+			"this tree); names sharing that cache: %s\n", name, t->path, c->dir,
+			strbuf_str(&al));
+	else if (tb_slab_is_alias(c, name))
 		fprintf(out, "%s is merged into %s (sysfs %s/%s): slabinfo and slabtop count its "
 			"objects under %s; names sharing that cache: %s\n", name, tb_slab_name(c),
 			t->path, c->dir, tb_slab_name(c), strbuf_str(&al));

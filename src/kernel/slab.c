@@ -91,7 +91,8 @@ static int attach_links(struct tb_slab_tree *t, struct strlist *links)
 {
 	size_t i;
 
-	qsort(t->caches, t->n, sizeof(*t->caches), cmp_cache);
+	if (t->n)
+		qsort(t->caches, t->n, sizeof(*t->caches), cmp_cache);
 	for (i = 0; i + 1 < links->n; i += 2) {
 		struct tb_slab_cache *c = find_dir(t, links->v[i + 1]);
 
