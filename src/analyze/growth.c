@@ -565,6 +565,9 @@ void tb_growth_print_text(const struct tb_growth *g, FILE *out, unsigned top)
 				fmt_rate_bytes(per_hour((double)tl - (double)tf, span), b4, sizeof(b4));
 			fprintf(out, "  all caches             %s -> %s  %s%s%s\n", b1, b2, b3,
 				span ? "  " : "", span ? b4 : "");
+			if (span && span < 600 * TB_NSEC_PER_SEC)
+				fprintf(out, "  (rates per hour extrapolate a short span: watch for "
+					"10 minutes or more before trusting them)\n");
 		} else {
 			fprintf(out, "Slab caches (%s, one snapshot): %s in %zu caches\n",
 				tb_slab_format_name(l->u.si.format),
