@@ -233,7 +233,7 @@ static int add_file(struct tb_growth *g, const char *file)
 {
 	struct strbuf sb = STRBUF_INIT, sec[SEC_MAX];
 	const char *p;
-	int cur = SEC_NONE, has[SEC_MAX] = { 0 }, r, k, lineno = 0;
+	int cur = SEC_NONE, has[SEC_MAX] = { 0 }, r, k;
 	uint64_t wall = 0;
 
 	r = tb_read_file(file, &sb);
@@ -249,7 +249,6 @@ static int add_file(struct tb_growth *g, const char *file)
 		char *l = strndup(p, len);
 		uint64_t ns;
 
-		lineno++;
 		if (!l) {
 			r = tb_error("out of memory");
 			break;
@@ -268,7 +267,6 @@ static int add_file(struct tb_growth *g, const char *file)
 		free(l);
 		p += len + (e ? 1 : 0);
 	}
-	(void)lineno;
 	for (k = 0; !r && k < SEC_MAX; k++) {
 		if (k != SEC_SLAB && !has[k])
 			continue;
