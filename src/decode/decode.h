@@ -32,7 +32,10 @@ enum tb_format tb_detect_format(const char *head, size_t len);
 struct tb_decode_stats {
 	uint64_t lines, events, malformed, ignored;
 	uint64_t ptr_hidden;		/* events whose pointers carried no information */
-	uint64_t ptr_hashed;
+	uint64_t ptr_hashed;		/* events with hashed pointer ids (4.15+ text) */
+	uint64_t ptr_null;		/* of ptr_hidden: NULL / all-zero (kfree(NULL), failed alloc) */
+	uint64_t lost_markers;		/* CPU:N [LOST ...] lines seen */
+	uint64_t stacks;		/* stacks attached to events */
 	char first_malformed[3][256];	/* "file:line: text" */
 };
 
@@ -47,5 +50,34 @@ int tb_decoder_line(struct tb_decoder *d, const char *line, size_t len);
 int tb_decoder_finish(struct tb_decoder *d);
 const struct tb_decode_stats *tb_decoder_stats(const struct tb_decoder *d);
 void tb_decoder_free(struct tb_decoder *d);
+
+/*
+ * tb_decoder_map_event - tell a text decoder which system an event name belongs to.
+ *
+ * Text output prints only the event name ("kmalloc: ..."), never its system.  The
+ * decoders give every event a system by this rule, in order:
+ *  1. a mapping made with this function (cmd-analyze maps the recipe's tracepoints
+ *     and kprobes: "[kprobe NAME]" -> "kprobes");
+ *  2. the built-in table of well-known events (kmalloc -> kmem, sched_switch -> sched,
+ *     block_rq_issue -> block, function -> ftrace, ...);
+ *  3. "kprobes" when the body is a kprobe/kretprobe "(sym+off/len ...)" line;
+ *  4. "unknown".
+ * Returns 0, or -1 on ENOMEM.
+ */
+int tb_decoder_map_event(struct tb_decoder *d, const char *name, const char *system);
+
+/* The line number of the last line fed (1-based). */
+uint64_t tb_decoder_lineno(const struct tb_decoder *d);
+
+/*
+ * tb_decode_tracecmd_dat - decode a whole trace.dat file (libtracecmd) into sink.
+ * Without libtracecmd in the build (the static field build) it prints what to do
+ * instead and returns -TB_EXIT_BADINPUT.  stats is filled as by a line decoder.
+ */
+int tb_decode_tracecmd_dat(const char *path, const struct tb_sink *sink,
+			   struct tb_decode_stats *stats);
+
+/* 1 if this build can read trace.dat files. */
+int tb_decode_have_tracecmd(void);
 
 #endif
