@@ -398,8 +398,8 @@ static int ft_line(struct tb_decoder *d, char *line, size_t len)
 			}
 		if (found == FT_COLLECT_DISCARD)
 			d->st.ignored++;
-		mark_complete(ft, c.cpu, c.ts);
 		ft->collecting = found;
+		mark_complete(ft, c.cpu, c.ts);
 		return drain(d, ft, 0);
 	}
 
