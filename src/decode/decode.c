@@ -365,7 +365,7 @@ enum tb_dec_ptr tb_dec_ptr_class(const char *v)
 		while (*v == ' ')
 			v++;
 	}
-	if (!strcmp(v, "(null)"))
+	if (!strcmp(v, "(null)") || !strcmp(v, "(nil)"))
 		return TB_DEC_PTR_NULL;
 	if (!strncmp(v, "(____ptrval____)", 16) || !strncmp(v, "(ptrval)", 8))
 		return TB_DEC_PTR_HIDDEN;

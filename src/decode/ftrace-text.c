@@ -45,6 +45,7 @@ struct ft {
 	int collecting;		/* slot index, or FT_COLLECT_* */
 	uint64_t last_ts;
 	char origin[512];
+	const char *i_kprobes;
 	const char *i_ftrace, *i_function, *i_ip, *i_parent_ip, *i_probe_ip, *i_probe_ret_ip,
 		*i_probe_func;
 };
@@ -323,6 +324,17 @@ static int parse_kprobe(struct tb_decoder *d, struct ft *ft, struct tb_event *ev
 	return 0;
 }
 
+/* "(sym+0x0/0x220)" or "(caller+0x1e/0x20 <- sym)": the probe's address part. */
+static int probe_shape(const char *rest)
+{
+	const char *close = strchr(rest, ')'), *plus = strchr(rest, '+');
+
+	if (!close || !plus || plus > close)
+		return 0;
+	return (plus[1] == '0' && plus[2] == 'x' && memchr(plus, '/', (size_t)(close - plus))) ||
+	       strstr(rest, " <- ") != NULL;
+}
+
 static int is_name_char(int c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_' ||
@@ -431,6 +443,16 @@ static int ft_line(struct tb_decoder *d, char *line, size_t len)
 	s->ev.cpu = c.cpu;
 	s->ev.pid = c.pid;
 	((char *)c.comm)[c.comm_len] = '\0';
+	if (ft->tracecmd) {
+		/* "instance:   comm" when trace-cmd shows several buffers */
+		char *colon = strchr(c.comm, ':');
+
+		if (colon && colon[1] == ' ') {
+			c.comm = colon + 1;
+			while (*c.comm == ' ')
+				c.comm++;
+		}
+	}
 	s->ev.comm = c.comm;
 
 	/* "name: rest" or "func <-parent" */
@@ -450,14 +472,19 @@ static int ft_line(struct tb_decoder *d, char *line, size_t len)
 		if (iname == ft->i_function && strstr(rest, " <-")) {
 			if (parse_function(d, ft, &s->ev, rest))
 				goto bad;
-		} else if (*rest == '(' && strchr(rest, ')') && strchr(rest, '+')) {
-			s->ev.name = iname;
-			s->ev.system = tb_dec_system_for(d, iname, 1);
-			parse_kprobe(d, ft, &s->ev, rest);
 		} else {
+			int looks_kprobe = *rest == '(' && probe_shape(rest);
+
 			s->ev.name = iname;
-			s->ev.system = tb_dec_system_for(d, iname, 0);
-			tb_dec_fields(d, &s->ev, rest);
+			s->ev.system = tb_dec_system_for(d, iname, looks_kprobe);
+			if (looks_kprobe && s->ev.system == ft->i_kprobes) {
+				parse_kprobe(d, ft, &s->ev, rest);
+			} else {
+				/* libtraceevent's kmem plugin: "(sym+0x10d) call_site=..." */
+				if (*rest == '(' && strchr(rest, ')'))
+					rest = strchr(rest, ')') + 1;
+				tb_dec_fields(d, &s->ev, rest);
+			}
 			tb_dec_ptr_quality(d, &s->ev);
 		}
 	} else if (strstr(body, " <-")) {
@@ -517,6 +544,7 @@ int tb_ftrace_text_init(struct tb_decoder *d, int tracecmd)
 	ft->tracecmd = tracecmd;
 	ft->collecting = FT_COLLECT_NONE;
 	ft->i_ftrace = tb_intern("ftrace");
+	ft->i_kprobes = tb_intern("kprobes");
 	ft->i_function = tb_intern("function");
 	ft->i_ip = tb_intern("ip");
 	ft->i_parent_ip = tb_intern("parent_ip");

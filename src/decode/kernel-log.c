@@ -151,7 +151,7 @@ static int allocator_frame(const char *s)
 		"slab_post_alloc_hook", "slab_pre_alloc_hook", "free_to_partial_list",
 		"alloc_single_from_partial", "alloc_single_from_new_slab",
 	};
-	size_t n = strcspn(s, "+ "), i;
+	size_t n = strcspn(s, "+ ."), i;	/* "__slab_alloc.isra.22+0x2c/0x48" */
 
 	if (s[0] == '<')
 		return 1;	/* <IRQ>, <TASK> markers at the top */

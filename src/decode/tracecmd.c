@@ -50,6 +50,7 @@ static int dat_record(struct tracecmd_input *h, struct tep_record *rec, int cpu,
 	const char *comm;
 
 	(void)h;
+	cpu = rec->cpu;	/* (the multi iterator's int is not always the cpu) */
 	if (c->err)
 		return -1;
 	if (rec->missed_events && c->sink->lost)
@@ -101,13 +102,34 @@ int tb_decode_tracecmd_dat(const char *path, const struct tb_sink *sink,
 	}
 	trace_seq_init(&c.seq);
 	strbuf_init(&c.line);
-	r = tracecmd_iterate_events(h, NULL, 0, dat_record, &c);
+	{
+		/* the top buffer and every instance buffer (trace-cmd -B), in time order */
+		int nb = tracecmd_buffer_instances(h), i, nh = 0;
+		struct tracecmd_input **hs = calloc((size_t)(nb > 0 ? nb : 0) + 1, sizeof(*hs));
+
+		if (!hs) {
+			r = tb_error("out of memory");
+			goto done;
+		}
+		hs[nh++] = h;
+		for (i = 0; i < nb; i++) {
+			struct tracecmd_input *bh = tracecmd_buffer_instance_handle(h, i);
+
+			if (bh)
+				hs[nh++] = bh;
+		}
+		r = tracecmd_iterate_events_multi(hs, nh, dat_record, &c);
+		for (i = 1; i < nh; i++)
+			tracecmd_close(hs[i]);
+		free(hs);
+	}
 	if (c.err)
 		r = c.err;
 	else if (r < 0)
 		r = tb_error_code(TB_EXIT_BADINPUT, "%s: reading trace.dat records failed", path);
 	else
 		r = tb_decoder_finish(c.d);
+done:
 	if (stats)
 		*stats = *tb_decoder_stats(c.d);
 	trace_seq_destroy(&c.seq);
