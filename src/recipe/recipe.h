@@ -3,7 +3,7 @@
  * of kernel version.  Parsed from INI-style files (recipe/recipe-parse.c, with inih)
  * after parameter substitution; validated without touching the kernel.
  *
- * File format (see recipes/*.recipe and README.md "Writing a recipe"):
+ * File format (see recipes/NAME.recipe and README.md "Writing a recipe"):
  *
  *   [recipe]            name, summary, symptom, description, duration
  *   [param NAME]        default, help                      (one per parameter)
