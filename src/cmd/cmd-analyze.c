@@ -15,14 +15,10 @@
 #include "util/strbuf.h"
 #include "util/strlist.h"
 
-/* TEMPORARY until the analyze branch lands: decoders only (--dump-events). */
-#define TB_ANALYZE_OFFLINE_ONLY_DUMP 1
-#ifndef TB_ANALYZE_OFFLINE_ONLY_DUMP
-#define TB_HAVE_ANALYSIS 1
 #include "analyze/analysis.h"
 #include "recipe/recipe.h"
 #include "report/report.h"
-#endif
+
 
 static const char usage_text[] =
 	"usage: tracebook analyze [--recipe R] [param=value ...] FILE... [-o report.json]\n"
@@ -60,8 +56,6 @@ struct counting {
 	int lost_unknown;
 	uint64_t *lost_cpu;
 	unsigned ncpus;
-	/* what the data holds (peek) */
-	int kmem_alloc, kmem_free, slub, function, page_alloc, page_free, stacks, other;
 	int dump;
 	FILE *out;
 	struct tb_analysis *an;
@@ -113,38 +107,6 @@ static void count_lost(void *ctx, int cpu, uint64_t count, uint64_t ts)
 	if (c->inner.lost)
 		c->inner.lost(c->inner.ctx, cpu, count, ts);
 }
-
-#ifdef TB_HAVE_ANALYSIS
-/* Peek sink: remember which kinds of events the data holds. */
-static int peek_event(void *ctx, const struct tb_event *ev)
-{
-	struct counting *c = ctx;
-	const char *n = ev->name, *s = ev->system;
-
-	if (ev->stack.n)
-		c->stacks = 1;
-	if (!strcmp(s, "kmem")) {
-		if (!strcmp(n, "kmalloc") || !strcmp(n, "kmalloc_node") ||
-		    !strcmp(n, "kmem_cache_alloc") || !strcmp(n, "kmem_cache_alloc_node"))
-			c->kmem_alloc = 1;
-		else if (!strcmp(n, "kfree") || !strcmp(n, "kmem_cache_free"))
-			c->kmem_free = 1;
-		else if (!strcmp(n, "mm_page_alloc"))
-			c->page_alloc = 1;
-		else if (!strcmp(n, "mm_page_free") || !strcmp(n, "mm_page_free_batched"))
-			c->page_free = 1;
-		else
-			c->other = 1;
-	} else if (!strcmp(s, "slub")) {
-		c->slub = 1;
-	} else if (!strcmp(s, "ftrace") && !strcmp(n, "function")) {
-		c->function = 1;
-	} else {
-		c->other = 1;
-	}
-	return 0;
-}
-#endif
 
 static enum tb_format parse_format(const char *s)
 {
@@ -265,109 +227,6 @@ static void print_stats(FILE *out, const struct tb_decode_set *set)
 	}
 }
 
-#ifdef TB_HAVE_ANALYSIS
-/* --- the analyses the data calls for (no recipe given) ---------------------------- */
-
-static void free_builtin(struct tb_recipe *r)
-{
-	unsigned i;
-
-	for (i = 0; i < r->npairs; i++) {
-		struct tb_recipe_pair *p = &r->pairs[i];
-
-		free(p->label);
-		strlist_clear(&p->alloc);
-		strlist_clear(&p->free);
-		free(p->alloc_key);
-		free(p->free_key);
-		free(p->size);
-		free(p->requested);
-		free(p->by);
-	}
-	for (i = 0; i < r->ncounts; i++) {
-		free(r->counts[i].label);
-		strlist_clear(&r->counts[i].funcs);
-		strlist_clear(&r->counts[i].events);
-		strlist_clear(&r->counts[i].balance);
-	}
-	free(r->pairs);
-	free(r->counts);
-	free(r->path);
-	free(r->name);
-	free(r->summary);
-	memset(r, 0, sizeof(*r));
-}
-
-static char *dup_or_null(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
-
-static int add_pair(struct tb_recipe *r, const char *label, const char *alloc, const char *fr,
-		    const char *key, const char *size, const char *req, unsigned group,
-		    const char *by)
-{
-	struct tb_recipe_pair *np = realloc(r->pairs, (r->npairs + 1) * sizeof(*np)), *p;
-
-	if (!np)
-		return -1;
-	r->pairs = np;
-	p = &np[r->npairs++];
-	memset(p, 0, sizeof(*p));
-	p->label = strdup(label);
-	p->alloc_key = strdup(key);
-	p->free_key = strdup(key);
-	p->size = dup_or_null(size);
-	p->requested = dup_or_null(req);
-	p->by = dup_or_null(by);
-	p->group = group;
-	if (!p->label || !p->alloc_key || !p->free_key || strlist_split_ws(&p->alloc, alloc) ||
-	    strlist_split_ws(&p->free, fr))
-		return -1;
-	return 0;
-}
-
-/* A recipe for what the data holds (see the usage text). */
-static int builtin_recipe(struct tb_recipe *r, const struct counting *seen, int any_dat)
-{
-	int all = any_dat || !(seen->kmem_alloc || seen->kmem_free || seen->slub ||
-			       seen->function || seen->page_alloc || seen->page_free);
-	unsigned group = TB_GROUP_SITE | (seen->stacks ? TB_GROUP_STACK : 0);
-
-	memset(r, 0, sizeof(*r));
-	r->path = strdup("<builtin>");
-	r->name = strdup("offline");
-	r->summary = strdup("analyses chosen from what the files hold");
-	if (!r->path || !r->name || !r->summary)
-		return -1;
-	if ((all || seen->kmem_alloc || seen->kmem_free) &&
-	    add_pair(r, "kmalloc",
-		     "kmem:kmalloc kmem:kmalloc_node kmem:kmem_cache_alloc kmem:kmem_cache_alloc_node",
-		     "kmem:kfree kmem:kmem_cache_free", "ptr", "bytes_alloc", "bytes_req", group,
-		     NULL))
-		return -1;
-	if ((all || seen->slub) &&
-	    add_pair(r, "slub-trace", "slub:alloc", "slub:free", "ptr", NULL, NULL, group, "cache"))
-		return -1;
-	if ((all || seen->page_alloc || seen->page_free) &&
-	    add_pair(r, "pages", "kmem:mm_page_alloc", "kmem:mm_page_free kmem:mm_page_free_batched",
-		     "pfn", NULL, NULL, group, NULL))
-		return -1;
-	if (all || seen->function) {
-		struct tb_recipe_count *c = calloc(1, sizeof(*c));
-
-		if (!c)
-			return -1;
-		r->counts = c;
-		r->ncounts = 1;
-		c->label = strdup("functions");
-		c->by_caller = 1;
-		if (!c->label || strlist_add(&c->funcs, "*"))
-			return -1;
-	}
-	return 0;
-}
-
 /* Text shows only event names: tell the decoders the systems the recipe expects. */
 static int map_refs(struct tb_decode_set *set, const struct strlist *refs)
 {
@@ -439,36 +298,21 @@ static void add_notes(struct tb_run_info *info, const struct tb_decode_set *set)
 		null += st->ptr_null;
 		malformed += st->malformed;
 	}
-	if (hidden > null) {
-		strbuf_addf(&sb, "cannot pair %llu events: pointers hidden by the kernel "
-			    "((____ptrval____)); capture raw buffers with `tracebook run`, or on "
-			    "6.1+ set options/hash-ptr=0",
-			    (unsigned long long)(hidden - null));
-		strlist_add(&info->notes, sb.buf);
-		strbuf_reset(&sb);
-	}
-	if (null) {
-		strbuf_addf(&sb, "%llu events carry a NULL/all-zero pointer (kfree(NULL) or a "
-			    "failed allocation): not paired", (unsigned long long)null);
-		strlist_add(&info->notes, sb.buf);
-		strbuf_reset(&sb);
-	}
-	if (hashed) {
-		strbuf_addf(&sb, "%llu events carry hashed pointers (4.15+ text): paired by the "
-			    "32-bit hash; a rare collision can pair unrelated objects",
-			    (unsigned long long)hashed);
-		strlist_add(&info->notes, sb.buf);
-		strbuf_reset(&sb);
-	}
+	/* hidden and hashed pointers are reported by the pair analyzer, per pair */
+	(void)hashed;
+	(void)hidden;
+	(void)null;
 	if (malformed) {
 		strbuf_addf(&sb, "%llu malformed lines skipped", (unsigned long long)malformed);
 		for (i = 0; i < tb_decode_set_count(set) && quoted < 3; i++) {
 			const struct tb_decode_stats *st = tb_decode_set_stats(set, i);
 
 			for (k = 0; k < 3 && k < st->malformed && quoted < 3; k++, quoted++)
-				strbuf_addf(&sb, "%s %s", quoted ? ";" : ", first:",
+				strbuf_addf(&sb, "%s %s", quoted ? ";" : " (first:",
 					    st->first_malformed[k]);
 		}
+		if (quoted)
+			strbuf_addch(&sb, ')');
 		strlist_add(&info->notes, sb.buf);
 	}
 	strbuf_release(&sb);
@@ -476,7 +320,7 @@ static void add_notes(struct tb_run_info *info, const struct tb_decode_set *set)
 
 static int run_report(struct opts *o, struct tb_decode_set *set, struct counting *cnt)
 {
-	struct tb_recipe recipe, builtin;
+	struct tb_recipe recipe;
 	struct tb_recipe *r = NULL;
 	struct tb_analysis_opts aopts = { o->kallsyms, 0 };
 	struct tb_analysis *an = NULL;
@@ -485,14 +329,10 @@ static int run_report(struct opts *o, struct tb_decode_set *set, struct counting
 	struct strbuf src = STRBUF_INIT;
 	char *path = NULL;
 	unsigned i;
-	int ret, any_dat = 0;
+	int ret;
 
 	memset(&recipe, 0, sizeof(recipe));
-	memset(&builtin, 0, sizeof(builtin));
 	memset(&info, 0, sizeof(info));
-	for (i = 0; i < tb_decode_set_count(set); i++)
-		if (tb_decode_set_format(set, i) == TB_FMT_TRACECMD_DAT)
-			any_dat = 1;
 	if (o->recipe) {
 		path = tb_recipe_find(o->recipe);
 		if (!path)
@@ -505,17 +345,8 @@ static int run_report(struct opts *o, struct tb_decode_set *set, struct counting
 			ret = tb_error("out of memory");
 			goto out;
 		}
-	} else {
-		struct tb_sink ps = { peek_event, NULL, cnt };
-
-		if ((ret = tb_decode_set_peek(set, &ps)) < 0)
-			goto out;
-		if (builtin_recipe(&builtin, cnt, any_dat)) {
-			ret = tb_error("out of memory");
-			goto out;
-		}
-		r = &builtin;
 	}
+	/* no recipe: the analysis decides from the data (kmem, pages, slub, functions) */
 	an = tb_analysis_new(r, &aopts);
 	if (!an) {
 		ret = -1;
@@ -531,7 +362,7 @@ static int run_report(struct opts *o, struct tb_decode_set *set, struct counting
 	for (i = 0; i < tb_decode_set_count(set); i++)
 		strbuf_addf(&src, " %s (%s)", tb_decode_set_path(set, i),
 			    tb_format_name(tb_decode_set_format(set, i)));
-	info.recipe = r->name;
+	info.recipe = r ? r->name : NULL;
 	info.source = src.buf;
 	info.events = cnt->events;
 	info.lost = cnt->lost;
@@ -558,11 +389,9 @@ out:
 	strbuf_release(&src);
 	if (r == &recipe)
 		tb_recipe_free(&recipe);
-	free_builtin(&builtin);
 	free(path);
 	return ret < 0 ? ret : 0;
 }
-#endif /* TB_HAVE_ANALYSIS */
 
 int cmd_analyze(int argc, char **argv)
 {
@@ -583,11 +412,7 @@ int cmd_analyze(int argc, char **argv)
 	sink.ctx = &cnt;
 	cnt.dump = o.dump;
 	cnt.out = stdout;
-#ifdef TB_HAVE_ANALYSIS
 	set = tb_decode_set_new(&sink, snapshot_cb, &cnt);
-#else
-	set = tb_decode_set_new(&sink, NULL, NULL);
-#endif
 	if (!set) {
 		ret = tb_error("out of memory");
 		goto out;
@@ -600,12 +425,7 @@ int cmd_analyze(int argc, char **argv)
 		print_stats(stdout, set);
 		goto out;
 	}
-#ifdef TB_HAVE_ANALYSIS
 	ret = run_report(&o, set, &cnt);
-#else
-	ret = tb_error("analyze: the analyses are not built into this tracebook yet; "
-		       "--dump-events shows the decoded events");
-#endif
 out:
 	tb_decode_set_free(set);
 	free(cnt.lost_cpu);

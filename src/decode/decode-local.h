@@ -80,7 +80,7 @@ enum tb_dec_ptr {
 	TB_DEC_PTR_NONE = 0,	/* not a pointer-looking value */
 	TB_DEC_PTR_REAL,
 	TB_DEC_PTR_HASHED,	/* 00000000xxxxxxxx */
-	TB_DEC_PTR_NULL,	/* (null), 0, 0000000000000000 */
+	TB_DEC_PTR_NULL,	/* (null), (nil), 0000000000000000: a real NULL */
 	TB_DEC_PTR_HIDDEN,	/* (____ptrval____) */
 };
 /* Classify a printed pointer value (with or without 0x). */

@@ -403,8 +403,7 @@ void tb_dec_ptr_quality(struct tb_decoder *d, struct tb_event *ev)
 				q = TB_PTR_HASHED;
 			break;
 		case TB_DEC_PTR_NULL:
-			null = 1;
-			q = TB_PTR_HIDDEN;
+			null = 1;	/* a real NULL (kfree(NULL)): the analyzer ignores it */
 			break;
 		case TB_DEC_PTR_HIDDEN:
 			q = TB_PTR_HIDDEN;
@@ -418,11 +417,10 @@ void tb_dec_ptr_quality(struct tb_decoder *d, struct tb_event *ev)
 	ev->ptr_quality = q;
 	if (q == TB_PTR_HASHED)
 		d->st.ptr_hashed++;
-	else if (q == TB_PTR_HIDDEN) {
+	else if (q == TB_PTR_HIDDEN)
 		d->st.ptr_hidden++;
-		if (null)
-			d->st.ptr_null++;
-	}
+	if (null)
+		d->st.ptr_null++;
 }
 
 int tb_dec_parse_ts(const char *s, size_t len, uint64_t *out)

@@ -32,9 +32,12 @@ enum tb_format tb_detect_format(const char *head, size_t len);
 /* Counters a decoder keeps for the report ("malformed lines: N, first at f:l"). */
 struct tb_decode_stats {
 	uint64_t lines, events, malformed, ignored;
-	uint64_t ptr_hidden;		/* events whose pointers carried no information */
+	uint64_t ptr_hidden;		/* events whose pointers carried no information:
+					 * (____ptrval____) -> TB_PTR_HIDDEN */
 	uint64_t ptr_hashed;		/* events with hashed pointer ids (4.15+ text) */
-	uint64_t ptr_null;		/* of ptr_hidden: NULL / all-zero (kfree(NULL), failed alloc) */
+	uint64_t ptr_null;		/* events whose pointer is NULL: "(null)", "(nil)",
+					 * all zero (kfree(NULL)); not hidden: the pair
+					 * analyzer counts them as NULL frees */
 	uint64_t lost_markers;		/* CPU:N [LOST ...] lines seen */
 	uint64_t stacks;		/* stacks attached to events */
 	char first_malformed[3][256];	/* "file:line: text" */

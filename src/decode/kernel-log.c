@@ -199,7 +199,6 @@ static int start_record(struct tb_decoder *d, struct kl *kl, char *body, size_t 
 	char *p, *cache, *op, *ptr, *ptr_end, *rest;
 	struct strbuf tmp;
 	uint64_t v;
-	const char *ptrq;
 	enum tb_dec_ptr cls;
 
 	/* take the line: fields point into it */
@@ -278,18 +277,18 @@ static int start_record(struct tb_decoder *d, struct kl *kl, char *body, size_t 
 			}
 		}
 	}
-	(void)ptrq;
 	switch (cls) {
 	case TB_DEC_PTR_HASHED:
 		kl->ev.ptr_quality = TB_PTR_HASHED;
 		d->st.ptr_hashed++;
 		break;
 	case TB_DEC_PTR_HIDDEN:
-	case TB_DEC_PTR_NULL:
 		kl->ev.ptr_quality = TB_PTR_HIDDEN;
 		d->st.ptr_hidden++;
-		if (cls == TB_DEC_PTR_NULL)
-			d->st.ptr_null++;
+		break;
+	case TB_DEC_PTR_NULL:	/* never printed for an object; counted, left to the analyzer */
+		kl->ev.ptr_quality = TB_PTR_REAL;
+		d->st.ptr_null++;
 		break;
 	default:
 		kl->ev.ptr_quality = TB_PTR_REAL;
