@@ -8,7 +8,9 @@
 #   VM_KERNELS="x86_64-6.1-cloud" ...       only these kernels (names as in KERNELS below)
 #   VM_CACHE=DIR                            cache (default tests/vm/cache, gitignored)
 #   VM_TIMEOUT=SECONDS                      hard timeout per boot (default 300)
-#   VM_KEEP_LOGS=1                          serial logs stay in $VM_CACHE/logs (always kept)
+#   VM_CHECKS="version probe ..."          guest checks of the normal boots (default below)
+#   VM_SLUB_CHECKS="..."                    guest checks of the slub_debug boot
+# Serial logs: $VM_CACHE/logs/<kernel>.serial (raw), .serial.txt (no CR), .serial.tbvm.
 #
 # Kernels, busybox and the private apt state are cached under $VM_CACHE; the first run
 # downloads them from Debian's mirror.  A kernel that cannot be downloaded is the ONLY
@@ -32,9 +34,9 @@ KERNELS=(
 )
 # Guest checks enabled (functions check_<name> in lib/guest-tests), extended as features
 # land on main.  A check for a missing feature FAILS; it is never skipped.
-CHECKS="version probe"
+CHECKS=${VM_CHECKS:-"version equipment probe"}
 # The slub_debug boot runs only what that boot is for.
-SLUB_CHECKS="version slubboot probe"
+SLUB_CHECKS=${VM_SLUB_CHECKS:-"version slubboot"}
 
 # --- host tools -------------------------------------------------------------------------
 need_ok=1
@@ -75,6 +77,7 @@ build_payload() { # arch(x86_64|arm64) debarch
 	cp "$VM_DIR/lib/init" "$d/root/init"
 	chmod 755 "$d/root/init"
 	cp "$VM_DIR/lib/guest-tests" "$d/root/tbvm/guest-tests"
+	cp "$VM_DIR"/lib/*.recipe "$d/root/tbvm/"
 	cp "$TOP"/recipes/*.recipe "$d/root/recipes/" 2>/dev/null
 	(cd "$d/root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -6 > "$d/initramfs.cpio.gz.tmp") &&
 		mv "$d/initramfs.cpio.gz.tmp" "$d/initramfs.cpio.gz"
