@@ -18,11 +18,7 @@
 #include "util/err.h"
 #include "util/strlist.h"
 #include "util/units.h"
-/* recipe.h has a slash-star inside a comment (recipes helper's file): keep -Wcomment quiet */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wcomment"
 #include "recipe/recipe.h"
-#pragma GCC diagnostic pop
 
 #define NS_PER_HOUR 3600e9
 

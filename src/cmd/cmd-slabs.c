@@ -21,10 +21,7 @@
 #include "util/strbuf.h"
 #include "util/strlist.h"
 #include "util/units.h"
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wcomment"
 #include "recipe/recipe.h"
-#pragma GCC diagnostic pop
 
 struct slabs_opts {
 	uint64_t interval_ns;	/* 0: one snapshot */
