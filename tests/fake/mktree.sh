@@ -23,7 +23,7 @@
 #
 # Layout (stable; the planner's golden plans depend on it):
 #   DIR/proc/sys/kernel/{osrelease,arch}  DIR/proc/self/mountinfo  DIR/proc/{slabinfo,
-#   meminfo,kallsyms,vmstat}  DIR/sys/devices/system/cpu/online
+#   meminfo,kallsyms,vmstat,buddyinfo}  DIR/sys/devices/system/cpu/online
 #   tracing dir: DIR/sys/kernel/debug/tracing (3.10) or DIR/sys/kernel/tracing (4.19+)
 #   DIR/sys/kernel/slab/<cache>/{trace,aliases,object_size,...}, merged ids + symlinks
 #   DIR/sys/kernel/debug/kprobes/blacklist (4.19+)
@@ -167,6 +167,11 @@ EOF
 fi
 put "$ROOT/sys/devices/system/cpu/online" 0444 "0-1
 "
+put "$P/buddyinfo" 0444 <<'EOF'
+Node 0, zone      DMA      1      1      1      0      2      1      1      0      1      1      3
+Node 0, zone    DMA32    362    408    286    190    101     46     18      8      4      2    310
+Node 0, zone   Normal   1023    871    532    290    128     51     17      5      2      1    820
+EOF
 
 # --------------------------------------------------------- tracing dir ----------
 if [ "$ERA" = 3.10 ]; then T=$ROOT/sys/kernel/debug/tracing; else T=$ROOT/sys/kernel/tracing; fi
@@ -422,7 +427,7 @@ read events: 0
 "
 done
 
-# instances/: present in every era; 3.10 instances have no options/ or current_tracer.
+# instances/: present in every era; 3.10 (CentOS 7) instances have no options/.
 mkdir -p "$T/instances"
 mkinstance() {
 	local i=$T/instances/$1
@@ -433,11 +438,12 @@ mkinstance() {
 	put "$i/tracing_on" 0644 "1
 "
 	mkdir -p "$i/per_cpu/cpu0" "$i/per_cpu/cpu1" "$i/events"
+	# CentOS 7 backports current_tracer/available_tracers to instances (vanilla 3.10: no)
+	put "$i/current_tracer" 0644 "nop
+"
+	put "$i/available_tracers" 0444 "$TRACERS
+"
 	if [ "$ERA" != 3.10 ]; then
-		put "$i/current_tracer" 0644 "nop
-"
-		put "$i/available_tracers" 0444 "$TRACERS
-"
 		put "$i/set_event" 0644 ""
 		mkdir -p "$i/options"
 		put "$i/options/stacktrace" 0644 "0
@@ -502,11 +508,9 @@ event() {
 #
 "
 	fi
-	for s in "$E/$1"; do
-		[ -e "$s/enable" ] || { put "$s/enable" 0644 "0
-"; put "$s/filter" 0644 "none
+	[ -e "$E/$1/enable" ] || { put "$E/$1/enable" 0644 "0
+"; put "$E/$1/filter" 0644 "none
 "; }
-	done
 }
 # Same format with a new name and ID, from a file.
 rename_fmt() { sed -e "1s/^name: .*/name: $2/" -e "2s/^ID: .*/ID: $3/" "$1"; }
