@@ -58,6 +58,8 @@ LIVE_LOCK=/tmp/tracebook-live-tests.lock
 with_live_lock() { flock "$LIVE_LOCK" "$@"; }
 
 # Snapshot every tracefs control file a run could touch, for byte-identical compare.
+# Values at their defaults (enable 0, filter none, empty trigger) are left out, so the
+# snapshot is small; anything else shows.  One grep per file class: fast on eventfs.
 # usage: tracefs_snapshot DIR > file
 tracefs_snapshot() {
 	local t=$1 f
@@ -66,18 +68,16 @@ tracefs_snapshot() {
 		for f in current_tracer set_event set_ftrace_filter set_ftrace_notrace set_ftrace_pid \
 			set_event_pid kprobe_events dynamic_events uprobe_events trace_options tracing_on \
 			buffer_size_kb trace_clock tracing_cpumask saved_cmdlines_size; do
-			[ -r "$f" ] && { printf '== %s\n' "$f"; cat "$f" 2>&1; }
+			[ -e "$f" ] && { printf '== %s\n' "$f"; cat "$f" 2>&1 | sed 's/^cat: //'; }
 		done
-		for f in options/*; do printf '== %s %s\n' "$f" "$(cat "$f" 2>&1)"; done
-		for f in per_cpu/cpu*/buffer_size_kb; do printf '== %s %s\n' "$f" "$(cat "$f" 2>&1)"; done
+		grep -H . options/* per_cpu/cpu*/buffer_size_kb 2>/dev/null
 		printf '== instances\n'; ls instances 2>/dev/null
-		for f in events/*/*/enable events/*/*/filter events/*/*/trigger events/*/enable events/*/filter; do
-			[ -r "$f" ] || continue
-			case "$f" in *enable) v=$(cat "$f" 2>&1) ;; *) v=$(grep -v '^#' "$f" 2>&1) ;; esac
-			case "$f:$v" in *enable:0|*filter:none|*filter:|*trigger:) ;; *) printf '== %s %s\n' "$f" "$v" ;; esac
-		done
+		grep -H . events/*/*/enable events/*/enable 2>/dev/null | grep -v ':0$'
+		grep -H . events/*/*/filter 2>/dev/null | grep -v ':none$'
+		grep -H . events/*/filter 2>/dev/null | grep -v ':#'
+		grep -H . events/*/*/trigger 2>/dev/null | grep -v ':#'
 	)
-	for f in /sys/kernel/slab/*/trace; do [ -r "$f" ] && [ "$(cat "$f")" != 0 ] && printf '== %s %s\n' "$f" "$(cat "$f")"; done 2>/dev/null
+	grep -H . /sys/kernel/slab/*/trace 2>/dev/null | grep -v ':0$'
 	true
 }
 
