@@ -53,17 +53,16 @@ struct tb_merge_out {
 struct tb_merge {
 	unsigned ncpus;
 	struct tb_merge_cpu *cpu;
-	uint64_t holdback;	/* trace-clock units a record is held for slower CPUs */
+	uint64_t watermark;	/* every record with ts <= this has been queued (all CPUs) */
 	uint64_t newest;	/* newest timestamp queued on any CPU */
 	int stack_type;		/* common_type of ftrace:kernel_stack, -1 none */
-	uint64_t emitted, orphan_stacks, inversions;
+	uint64_t emitted, orphan_stacks, inversions, cpu_inversions;
 	uint64_t last_emitted_ts;
 	size_t queued_bytes;
 	struct tb_merge_out out;
 };
 
-int tb_merge_init(struct tb_merge *m, unsigned ncpus, uint64_t holdback,
-		  const struct tb_merge_out *out);
+int tb_merge_init(struct tb_merge *m, unsigned ncpus, const struct tb_merge_out *out);
 void tb_merge_release(struct tb_merge *m);
 
 /* A page able to hold size bytes of sub-buffer (data[]), not parsed yet. */
@@ -82,8 +81,9 @@ void tb_merge_add(struct tb_merge *m, struct tb_rpage *p);
 /*
  * Emit every record that is safe to emit in global timestamp order: the oldest
  * queued record goes out when every other CPU has something queued (its future
- * records cannot be older) or when it is older than the newest timestamp minus the
- * hold-back.  drain=1 emits everything.  Returns 0, or the emit callback's negative.
+ * records cannot be older) or when its timestamp is <= m->watermark (set by the
+ * reader: everything up to there has been read on every CPU).  drain=1 emits
+ * everything.  Returns 0, or the emit callback's negative.
  */
 int tb_merge_run(struct tb_merge *m, int drain);
 

@@ -7,7 +7,13 @@
  * EOF; a partial page comes back when the writer is still on it; re-reading at once
  * or blocking gets a few events per call and burns the CPU.  So the reader reads each
  * CPU until it gets a partial page or nothing, and sleeps ~1 ms when a whole pass over
- * the CPUs gave no full page.  One thread serves every CPU: a 4 KiB read costs ~1 us,
+ * the CPUs gave no full page.
+ *
+ * Ordering across CPUs (merge.c) needs a watermark W: every record with ts <= W has
+ * been read on every CPU.  A pass that read every CPU to empty proves it for every
+ * record older than the pass's start; the newest page timestamp (a record's time)
+ * read before that start is older than the start.  So after each complete pass the
+ * reader publishes W = the newest page-header timestamp read before that pass.  One thread serves every CPU: a 4 KiB read costs ~1 us,
  * so one core reads far more than the kernel can produce; decoding and the analysis
  * (single-threaded) run in the caller's thread, which the reader never waits for
  * (memory between them is capped; past the cap the kernel's buffer absorbs, and what
@@ -35,7 +41,7 @@
 
 #define QUEUE_CAP_DEFAULT (256UL << 20)	/* bytes of pages waiting for the decoder */
 #define READS_PER_PASS 256		/* fairness among CPUs */
-#define HOLDBACK 50000000ULL		/* 50 ms of trace clock (ns clocks) */
+#define WATERMARK_MARGIN 20000000ULL	/* 20 ms of trace clock (ns clocks) */
 
 struct tb_raw {
 	char *trace_dir;
@@ -58,6 +64,7 @@ struct tb_raw {
 	int stopping;		/* drain and finish (under lock) */
 	int finished;		/* reader has exited (under lock) */
 	int read_error;		/* errno of a failed read (under lock) */
+	uint64_t watermark;	/* everything with ts <= this is queued (under lock) */
 	uint64_t bytes;		/* read so far (reader thread only, read after join) */
 	uint64_t bytes_seen;	/* bytes parsed (consumer) */
 };
@@ -230,7 +237,7 @@ struct tb_raw *tb_raw_open(const char *trace_dir, unsigned ncpus, const struct t
 		goto fail;
 	}
 	out = tb_rawdec_out(r->dec);
-	if (tb_merge_init(&r->merge, ncpus, HOLDBACK, &out) < 0) {
+	if (tb_merge_init(&r->merge, ncpus, &out) < 0) {
 		tb_error("out of memory");
 		goto fail;
 	}
@@ -282,9 +289,11 @@ static void *reader_main(void *arg)
 	struct tb_rpage *page = NULL;
 	size_t full_mark = r->subbuf - 8 - r->lsize - r->subbuf / 8;
 	int empty_passes = 0, err = 0;
+	uint64_t newest_hdr = 0;	/* newest page-header timestamp read so far */
 
 	for (;;) {
-		int any_full = 0, any_data = 0, stopping, over;
+		int any_full = 0, any_data = 0, stopping, over, complete = 1;
+		uint64_t newest_before_pass = newest_hdr;
 		unsigned c;
 
 		pthread_mutex_lock(&r->lock);
@@ -315,6 +324,13 @@ static void *reader_main(void *arg)
 					break;
 				page->cpu = (int)c;
 				page->size = (size_t)n;
+				if ((size_t)n >= 8) {
+					uint64_t hts;
+
+					memcpy(&hts, page->data, 8);
+					if (hts > newest_hdr)
+						newest_hdr = hts;
+				}
 				r->bytes += (uint64_t)n;
 				any_data = 1;
 				pthread_mutex_lock(&r->lock);
@@ -333,10 +349,17 @@ static void *reader_main(void *arg)
 				page = NULL;
 				any_full = 1;
 			}
+			if (k == READS_PER_PASS)
+				complete = 0;	/* not read to empty: proves nothing */
 		}
-		if (any_data) {
+		if (over || err)
+			complete = 0;
+		if (any_data || complete) {
 			pthread_mutex_lock(&r->lock);
-			pthread_cond_signal(&r->cond);
+			if (complete && newest_before_pass > r->watermark)
+				r->watermark = newest_before_pass;
+			if (any_data)
+				pthread_cond_signal(&r->cond);
 			pthread_mutex_unlock(&r->lock);
 		}
 		if (err)
@@ -399,9 +422,11 @@ void tb_raw_wait(struct tb_raw *r, unsigned ms)
 int tb_raw_pump(struct tb_raw *r, int drain)
 {
 	struct tb_rpage *p, *n;
+	uint64_t watermark;
 	int err, ret = 0;
 
 	pthread_mutex_lock(&r->lock);
+	watermark = r->watermark;
 	p = r->q_head;
 	r->q_head = r->q_tail = NULL;
 	r->q_bytes = 0;
@@ -423,6 +448,9 @@ int tb_raw_pump(struct tb_raw *r, int drain)
 	if (err)
 		return tb_error("reading %s/per_cpu/*/trace_pipe_raw: %s", r->trace_dir,
 				strerror(err));
+	/* records reserved before the pass but committed after it (an interrupted or
+	 * preempted vCPU) arrive late: keep a margin below the proven watermark */
+	r->merge.watermark = watermark > WATERMARK_MARGIN ? watermark - WATERMARK_MARGIN : 0;
 	return tb_merge_run(&r->merge, drain);
 }
 
