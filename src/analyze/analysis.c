@@ -492,6 +492,8 @@ static int sink_event(void *ctx, const struct tb_event *ev)
 		r = function_event(an, ev);
 	else if (!(l = lookup(an, &an->evcache, ev->system, ev->name, 0)))
 		r = -1;
+	else if (!l->n && an->automatic && an->ncounts)
+		r = tb_count_event(&an->counts[0], ev);	/* no analysis knows it: count it */
 	else
 		r = dispatch(an, l, ev);
 	if (r < 0)

@@ -366,6 +366,18 @@ static void test_kprobe_pair_and_by_field(void **state)
 	assert_non_null(rep->pairs[1].sites[1].by);
 	assert_string_not_equal(rep->pairs[1].sites[0].by, rep->pairs[1].sites[1].by);
 	assert_string_equal(rep->pairs[1].sites[0].site, "alloc");	/* no site: event name */
+	{
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *out = open_memstream(&buf, &len);
+
+		assert_int_equal(tb_report_print_text(rep, out, 0), 0);
+		fclose(out);
+		/* no size field: objects, not "0 bytes in" */
+		assert_non_null(strstr(buf, "   1 objects from mydrv_probe+0x44/0x80 [mydrv]"));
+		assert_null(strstr(buf, "0 bytes in"));
+		free(buf);
+	}
 	tb_report_free(rep);
 	tb_analysis_free(an);
 	spec_pair_clear(&pp[0]);
