@@ -114,7 +114,8 @@ struct tb_pair_an {
 	const char *label;
 	char *alloc_desc, *free_desc;	/* "kmem:kmalloc kmem:kmalloc_node" */
 	const char *alloc_key, *free_key, *size, *req_field, *by;	/* interned field names */
-	unsigned group_flags;
+	unsigned group_flags;		/* TB_GROUP_*; 0 = none: groups by `by` only */
+	const char *all_sites;		/* the site of every group when not by site */
 	int size_is_order;		/* size field is a page order (mm_page_alloc) */
 
 	struct tb_otab live;		/* struct tb_pobj, one per outstanding object */
