@@ -18,11 +18,7 @@
 #include "util/err.h"
 #include "util/strlist.h"
 #include "util/units.h"
-/* recipe.h has a slash-star inside a comment (recipes helper's file): keep -Wcomment quiet */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wcomment"
 #include "recipe/recipe.h"
-#pragma GCC diagnostic pop
 
 #define NS_PER_HOUR 3600e9
 
@@ -205,12 +201,11 @@ static const struct snap *prev_of(const struct series *s)
 }
 
 /* Time between two snapshots of a series; 0 when unknown. */
-static uint64_t span_between(const struct tb_growth *g, const struct series *s,
-			     const struct snap *a, const struct snap *b, unsigned steps)
+static uint64_t span_between(const struct tb_growth *g, const struct snap *a,
+			     const struct snap *b, unsigned steps)
 {
 	if (a->wall_ns && b->wall_ns && b->wall_ns > a->wall_ns)
 		return b->wall_ns - a->wall_ns;
-	(void)s;
 	return g->between_ns * steps;
 }
 
@@ -220,7 +215,7 @@ static uint64_t span_all(const struct tb_growth *g, int kind)
 
 	if (s->count < 2)
 		return 0;
-	return span_between(g, s, &s->first, &s->last, s->count - 1);
+	return span_between(g, &s->first, &s->last, s->count - 1);
 }
 
 static uint64_t span_last(const struct tb_growth *g, int kind)
@@ -229,7 +224,7 @@ static uint64_t span_last(const struct tb_growth *g, int kind)
 
 	if (s->count < 2)
 		return 0;
-	return span_between(g, s, prev_of(s), &s->last, 1);
+	return span_between(g, prev_of(s), &s->last, 1);
 }
 
 static double per_hour(double delta, uint64_t span_ns)
@@ -566,6 +561,9 @@ void tb_growth_print_text(const struct tb_growth *g, FILE *out, unsigned top)
 				fmt_rate_bytes(per_hour((double)tl - (double)tf, span), b4, sizeof(b4));
 			fprintf(out, "  all caches             %s -> %s  %s%s%s\n", b1, b2, b3,
 				span ? "  " : "", span ? b4 : "");
+			if (span && span < 600 * TB_NSEC_PER_SEC)
+				fprintf(out, "  (rates per hour extrapolate a short span: watch for "
+					"10 minutes or more before trusting them)\n");
 		} else {
 			fprintf(out, "Slab caches (%s, one snapshot): %s in %zu caches\n",
 				tb_slab_format_name(l->u.si.format),
@@ -713,7 +711,6 @@ void tb_growth_json(const struct tb_growth *g, struct strbuf *out)
 		qsort(v, n, sizeof(*v), s->count >= 2 ? cmp_growth : cmp_size);
 		for (i = 0; i < n; i++) {
 			const struct cache_growth *c = &v[i];
-			struct strbuf al = STRBUF_INIT;
 
 			strbuf_addstr(out, first ? "{" : ",{");
 			first = 0;
@@ -755,7 +752,6 @@ void tb_growth_json(const struct tb_growth *g, struct strbuf *out)
 				}
 			}
 			strbuf_addstr(out, "]}");
-			strbuf_release(&al);
 		}
 	}
 	strbuf_addstr(out, "]");

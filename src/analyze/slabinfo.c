@@ -143,12 +143,10 @@ static int parse_hms(const char *s, struct tm *tm, double *frac, const char **en
 	tm->tm_sec = se;
 	s += n;
 	*frac = 0;
-	if (*s == '.' || *s == ',') {
+	if (*s == '.' && isdigit((unsigned char)s[1])) {
 		char *e;
 
-		*frac = strtod(s[0] == ',' ? s + 1 : s, &e);
-		if (s[0] == ',')
-			*frac = 0;
+		*frac = strtod(s, &e);	/* ".123456789" */
 		s = e;
 	}
 	*end = s;

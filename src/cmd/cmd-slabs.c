@@ -21,10 +21,7 @@
 #include "util/strbuf.h"
 #include "util/strlist.h"
 #include "util/units.h"
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wcomment"
 #include "recipe/recipe.h"
-#pragma GCC diagnostic pop
 
 struct slabs_opts {
 	uint64_t interval_ns;	/* 0: one snapshot */
@@ -233,7 +230,7 @@ static int add_file(struct tb_growth *g, const char *file)
 {
 	struct strbuf sb = STRBUF_INIT, sec[SEC_MAX];
 	const char *p;
-	int cur = SEC_NONE, has[SEC_MAX] = { 0 }, r, k, lineno = 0;
+	int cur = SEC_NONE, has[SEC_MAX] = { 0 }, r, k;
 	uint64_t wall = 0;
 
 	r = tb_read_file(file, &sb);
@@ -249,7 +246,6 @@ static int add_file(struct tb_growth *g, const char *file)
 		char *l = strndup(p, len);
 		uint64_t ns;
 
-		lineno++;
 		if (!l) {
 			r = tb_error("out of memory");
 			break;
@@ -268,7 +264,6 @@ static int add_file(struct tb_growth *g, const char *file)
 		free(l);
 		p += len + (e ? 1 : 0);
 	}
-	(void)lineno;
 	for (k = 0; !r && k < SEC_MAX; k++) {
 		if (k != SEC_SLAB && !has[k])
 			continue;

@@ -49,10 +49,12 @@ sleep 1
 snap "$TMP/after"
 unplant
 
-out=$("$TB" slabs "$TMP/before" "$TMP/after" --sysfs "$SLAB" --json 2>&1); rc=$?
+out=$("$TB" slabs "$TMP/before" "$TMP/after" --sysfs "$SLAB" 2>&1); rc=$?
 expect_eq "offline before/after of this kernel exits 0" 0 "$rc"
-top=$(printf '%s' "$out" | jq -r '.growth.caches[0].name' 2>/dev/null)
-delta=$(printf '%s' "$out" | jq -r '.growth.caches[0].delta_active' 2>/dev/null)
+# first row of "Top caches by growth": CACHE OBJSIZE ACTIVE +OBJS ...
+top=$(printf '%s\n' "$out" | awk '/^Top caches by growth/ { getline; getline; print $1; exit }')
+delta=$(printf '%s\n' "$out" | awk '/^Top caches by growth/ { getline; getline; print $4; exit }')
+delta=${delta#+}
 topdir=$(basename "$(readlink "$SLAB/$top" 2>/dev/null || echo "$top")")
 expect_eq "top grower '$top' is the cache holding $unix_name ($unix_dir)" "$unix_dir" "$topdir"
 if [ "${delta:-0}" -ge $((PAIRS * 2 * 9 / 10)) ] 2>/dev/null; then
@@ -60,12 +62,9 @@ if [ "${delta:-0}" -ge $((PAIRS * 2 * 9 / 10)) ] 2>/dev/null; then
 else
 	not_ok "growth of $top: expected >= $((PAIRS * 2 * 9 / 10)), got '$delta'"
 fi
-span=$(printf '%s' "$out" | jq -r '.growth.span_ns' 2>/dev/null)
-if [ "${span:-0}" -ge 1000000000 ] 2>/dev/null; then ok "span taken from the date lines ($span ns)"
-else not_ok "span from date lines: got '$span'"; fi
-txt=$("$TB" slabs "$TMP/before" "$TMP/after" --sysfs "$SLAB" 2>&1)
+expect_match "span taken from the date lines" 'over [1-9][0-9]*\.[0-9]s' "$out"
 if [ "$top" != "$unix_name" ]; then
-	expect_match "the row of $top lists $unix_name merged into it" "^  $top .*$unix_name" "$txt"
+	expect_match "the row of $top lists $unix_name merged into it" "^  $top .*$unix_name" "$out"
 fi
 
 # --- live alias resolution against real symlinks ---------------------------------------------
@@ -74,7 +73,7 @@ for l in "$SLAB"/*; do
 	[ -L "$l" ] || continue
 	n=$((n + 1)); [ $n -le 3 ] || break
 	name=$(basename "$l"); want=$(basename "$(readlink "$l")")
-	got=$("$TB" slabs --cache "$name" --json 2>&1 | jq -r '.cache.sysfs_dir' 2>/dev/null)
+	got=$("$TB" slabs --cache "$name" 2>&1 | head -1 | sed -n 's|.*(sysfs /sys/kernel/slab/\([^)]*\)).*|\1|p')
 	expect_eq "live: $name resolves to readlink's $want" "$want" "$got"
 done
 [ $n -gt 0 ] || skip "live alias resolution" "no symlink in $SLAB (slab_nomerge?)"
