@@ -451,7 +451,11 @@ static int collect_tracepoints(struct builder *b)
 		if (!event_exists(b->caps, tp->system, tp->event)) {
 			char *near;
 
-			if (is_kmem_node_variant(tp->system, tp->event)) {
+			if (tp->optional || is_kmem_node_variant(tp->system, tp->event)) {
+				if (!is_kmem_node_variant(tp->system, tp->event)) {
+					summary(b->p, "%s:%s: not on this kernel (optional): skipped", tp->system, tp->event);
+					continue;
+				}
 				summary(b->p, "%s:%s: not on this kernel (folded into %.*s in 6.1): skipped",
 					tp->system, tp->event, (int)(strlen(tp->event) - 5), tp->event);
 				continue;
