@@ -452,12 +452,11 @@ static int collect_tracepoints(struct builder *b)
 			char *near;
 
 			if (tp->optional || is_kmem_node_variant(tp->system, tp->event)) {
-				if (!is_kmem_node_variant(tp->system, tp->event)) {
+				if (is_kmem_node_variant(tp->system, tp->event) && b->caps->kver >= TB_KVER(6, 1, 0))
+					summary(b->p, "%s:%s: not on this kernel (folded into %.*s in 6.1): skipped",
+						tp->system, tp->event, (int)(strlen(tp->event) - 5), tp->event);
+				else
 					summary(b->p, "%s:%s: not on this kernel (optional): skipped", tp->system, tp->event);
-					continue;
-				}
-				summary(b->p, "%s:%s: not on this kernel (folded into %.*s in 6.1): skipped",
-					tp->system, tp->event, (int)(strlen(tp->event) - 5), tp->event);
 				continue;
 			}
 			near = near_events(b->caps, tp->system, tp->event);
@@ -584,6 +583,8 @@ static int plan_slub(struct builder *b)
 			b->p->kmsg = 1;
 			summary(b->p, "SLUB trace toggle for %s (kernel log records)%s", c,
 				merged ? "; merged: aliases traced too" : "");
+			note(b->p, "SLUB trace prints every alloc and free of %s (with a stack, and a hex dump on free) to the kernel log: slow on a busy cache, and the console slows it further at a high loglevel",
+			     c);
 			continue;
 		}
 		/* fallback: kmem tracepoints narrowed to the cache */
@@ -645,8 +646,9 @@ static int plan_slub(struct builder *b)
 			snprintf(reason, sizeof(reason), "the toggle is read-only since 5.9");
 		summary(b->p, "SLUB trace of %s: %s; using kmem tracepoints filtered to that cache instead",
 			c, reason);
-		note(b->p, "SLUB trace of %s was replaced by kmem tracepoints (%s); the real thing needs the boot parameter slub_debug=T,%s%s%s",
-		     c, reason, c, merged ? " and " : "", merged ? boot : "");
+		note(b->p, "SLUB trace of %s was replaced by kmem tracepoints (%s); the real thing needs the boot parameter slub_debug=T,%s%s%s%s",
+		     c, reason, c, merged ? " (a traced cache is never merged; " : "", merged ? boot : "",
+		     merged ? " would unmerge every cache)" : "");
 	}
 	if (!r && fell_back) {
 		r = rewrite_slub_refs(b->r, "slub:alloc", &alloc_ev);
@@ -941,7 +943,13 @@ static int plan_buffer(struct builder *b)
 	unsigned long cur = caps->buffer_kb, want, cap_kb, mem;
 	unsigned ncpus = caps->ncpus ? (unsigned)caps->ncpus : 1;
 	char path[PATH_MAX + 64], val[32], why[512];
-	uint64_t rate = b->evs.n ? 1000000 : 0;
+	uint64_t rate = 100000;		/* filtered or rare events */
+	unsigned i;
+
+	/* unknown (the capture assumes its worst measured rate) when any hot event is unfiltered */
+	for (i = 0; i < b->evs.n; i++)
+		if (!b->evs.v[i].filter && tb_event_is_hot(b->evs.v[i].system, b->evs.v[i].event))
+			rate = 0;
 
 	if (!cur)
 		return 0;
@@ -963,19 +971,6 @@ static int plan_buffer(struct builder *b)
 	snprintf(val, sizeof(val), "%lu", want);
 	snprintf(why, sizeof(why), "per-CPU ring buffer of %lu KiB x %u CPUs, so bursts are not lost", want, ncpus);
 	return plan_write(b->p, path, val, why);
-}
-
-static int stacks_wanted(const struct tb_recipe *r)
-{
-	unsigned i;
-
-	for (i = 0; i < r->ntps; i++)
-		if (r->tps[i].stack)
-			return 1;
-	for (i = 0; i < r->nkps; i++)
-		if (r->kps[i].stack)
-			return 1;
-	return r->slub != NULL;
 }
 
 static void describe_analyses(struct tb_plan *p, const struct tb_recipe *r)
@@ -1051,6 +1046,7 @@ int tb_plan_build(struct tb_plan *p, struct tb_recipe *r, const struct tb_caps *
 	char path[PATH_MAX + 64];
 	int ret = 0, use_instance;
 	char durbuf[32];
+	unsigned k;
 
 	memset(p, 0, sizeof(*p));
 	memset(&b, 0, sizeof(b));
@@ -1067,44 +1063,6 @@ int tb_plan_build(struct tb_plan *p, struct tb_recipe *r, const struct tb_caps *
 				     tb_fmt_duration(p->duration_ns, durbuf, sizeof(durbuf)));
 
 	/* where: an instance of our own where instances have their own options (4.19+) */
-	b.want_stacks = stacks_wanted(r);
-	use_instance = caps->instances && caps->instance_options && !r->function;
-	if (use_instance && b.want_stacks && caps->triggers && caps->kver < TB_KVER(5, 16, 0) &&
-	    !caps->opt_stacktrace) {
-		use_instance = 0;
-	}
-	if (use_instance) {
-		snprintf(path, sizeof(path), "%s/instances/tracebook-%ld", caps->tracefs, (long)o->pid);
-		p->instance = strdup(path);
-		p->trace_dir = strdup(path);
-		summary(p, "events in our own instance instances/tracebook-%ld (the top-level buffer and other users' settings are not touched)",
-			(long)o->pid);
-	} else {
-		p->trace_dir = strdup(caps->tracefs);
-		summary(p, "top-level tracing buffer (%s)", r->function ? "the function tracer lives there" :
-			!caps->instances ? "this kernel has no instances" :
-			"instances share the global options on this kernel");
-	}
-	if (!p->trace_dir || (use_instance && !p->instance))
-		return tb_error("out of memory");
-	b.base = p->trace_dir;
-
-	/* stacks: trigger, or option narrowed by filters */
-	if (b.want_stacks) {
-		if (caps->triggers && (!use_instance || caps->kver >= TB_KVER(5, 16, 0))) {
-			b.stack_mode = 1;
-			summary(p, "per-event stacks by stacktrace trigger");
-		} else if (use_instance && caps->opt_stacktrace) {
-			b.stack_mode = 2;
-			summary(p, "stacks by the instance's stacktrace option (before 5.16 a trigger in an instance writes its stack to the top-level buffer)");
-		} else if (caps->opt_stacktrace) {
-			b.stack_mode = 2;
-			summary(p, "per-event stacks by the global stacktrace option narrowed by event filters (no event triggers on this kernel)");
-		} else {
-			note(p, "no way to record stacks on this kernel: results are by call site only");
-		}
-	}
-
 	/* source */
 	{
 		char raw[PATH_MAX + 64];
@@ -1127,9 +1085,52 @@ int tb_plan_build(struct tb_plan *p, struct tb_recipe *r, const struct tb_caps *
 		ret = plan_slub(&b);
 	if (!ret)
 		ret = plan_kprobes(&b);
+	if (ret)
+		goto out;
+	for (k = 0; k < b.evs.n; k++)
+		b.want_stacks |= b.evs.v[k].stack;
+	use_instance = caps->instances && caps->instance_options && !r->function && b.evs.n;
+	if (use_instance && b.want_stacks && caps->triggers && caps->kver < TB_KVER(5, 16, 0)) {
+		/* before ~5.16 a stacktrace trigger writes to the top-level buffer, and an
+		 * instance's stacktrace option would stack every event of the instance */
+		use_instance = 0;
+	}
+	if (use_instance) {
+		snprintf(path, sizeof(path), "%s/instances/tracebook-%ld", caps->tracefs, (long)o->pid);
+		p->instance = strdup(path);
+		p->trace_dir = strdup(path);
+		summary(p, "events in our own instance instances/tracebook-%ld (the top-level buffer and other users' settings are not touched)",
+			(long)o->pid);
+	} else {
+		p->trace_dir = strdup(caps->tracefs);
+		summary(p, "top-level tracing buffer (%s)", r->function ? "the function tracer lives there" :
+			!caps->instances ? "this kernel has no instances" :
+			!caps->instance_options ? "instances share the global options on this kernel" :
+			"per-event stacks: before ~5.16 a stacktrace trigger in an instance writes to the top-level buffer");
+	}
+	if (!p->trace_dir || (use_instance && !p->instance))
+		ret = tb_error("out of memory");
+	b.base = p->trace_dir;
+
+	/* stacks: trigger, or option narrowed by filters */
+	if (b.want_stacks) {
+		if (caps->triggers && (!use_instance || caps->kver >= TB_KVER(5, 16, 0))) {
+			b.stack_mode = 1;
+			summary(p, "per-event stacks by stacktrace trigger");
+		} else if (use_instance && caps->opt_stacktrace) {
+			b.stack_mode = 2;
+			summary(p, "stacks by the instance's stacktrace option (before 5.16 a trigger in an instance writes its stack to the top-level buffer)");
+		} else if (caps->opt_stacktrace) {
+			b.stack_mode = 2;
+			summary(p, "per-event stacks by the global stacktrace option narrowed by event filters (no event triggers on this kernel)");
+		} else {
+			note(p, "no way to record stacks on this kernel: results are by call site only");
+		}
+	}
+
 
 	/* a 3.10-style global stack option would put stacks on every enabled event */
-	if (!ret && b.stack_mode == 2 && !use_instance) {
+	if (!ret && b.stack_mode == 2) {
 		unsigned i;
 
 		for (i = 0; i < b.evs.n; i++) {
@@ -1156,7 +1157,7 @@ int tb_plan_build(struct tb_plan *p, struct tb_recipe *r, const struct tb_caps *
 	if (!ret && use_instance) {
 		ret = plan_mkdir(p, p->instance, "our own trace instance: private buffer, options and event settings; removed at the end");
 	}
-	if (!ret)
+	if (!ret && (b.evs.n || r->function))
 		ret = plan_buffer(&b);
 	if (!ret && p->source == TB_SRC_TEXT) {
 		if (caps->opt_hash_ptr) {
@@ -1172,7 +1173,7 @@ int tb_plan_build(struct tb_plan *p, struct tb_recipe *r, const struct tb_caps *
 		ret = plan_function(&b);
 	if (!ret)
 		ret = plan_slub_toggles(&b);
-	if (!ret) {
+	if (!ret && (b.evs.n || r->function)) {
 		snprintf(path, sizeof(path), "%s/tracing_on", b.base);
 		ret = plan_write(p, path, "1", "tracing on for the run (the capture turns it off at the end to drain the buffers)");
 	}
@@ -1182,6 +1183,7 @@ int tb_plan_build(struct tb_plan *p, struct tb_recipe *r, const struct tb_caps *
 		if (p->kmsg)
 			summary(p, "kernel log (/dev/kmsg) read from the start of the run for SLUB TRACE records");
 	}
+out:
 	ev_free(&b.evs);
 	strlist_clear(&b.toggle_paths);
 	strlist_clear(&b.toggle_reasons);
