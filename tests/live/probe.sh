@@ -59,6 +59,12 @@ if [ "$want" = refused ]; then
 	expect_match "text says 'listed but REFUSED'" 'function tracer +listed but REFUSED' "$out"
 fi
 
+if cat "$T/set_ftrace_filter" >/dev/null 2>&1; then
+	expect_match "set_ftrace_filter readable => known" '^(set|empty)$' "$(j .others.ftrace_filter)"
+else
+	expect_eq "set_ftrace_filter refused => unknown" unknown "$(j .others.ftrace_filter)"
+fi
+
 # kprobes
 if [ -e "$T/kprobe_events" ]; then
 	expect_eq "kprobe_events present" present "$(j .kprobes.kprobe_events)"
