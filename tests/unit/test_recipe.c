@@ -322,6 +322,17 @@ static void test_unknown_sections_and_keys(void **state)
 		     "t.recipe:4: section header '[tracepoint kmem:kmalloc'");
 	expect_error(HEAD "[tracepoint kmem:kmalloc]\njust some words\n", NULL,
 		     "t.recipe:5: line 'just some words': expected 'key = value'");
+	/* a bad key line's continuation lines are not reported again */
+	{
+		struct strlist errs = STRLIST_INIT;
+		struct tb_recipe r;
+
+		assert_int_equal(load(HEAD "[tracepoint kmem:kmalloc]\nbad key = 1\n  more\n  more\n"
+				      "stack = yes\n", NULL, 0, &errs, &r), -3);
+		assert_int_equal(errs.n, 1);
+		assert_true(has_error(&errs, "t.recipe:5: key 'bad key'"));
+		strlist_clear(&errs);
+	}
 	expect_error("name = x\n[recipe]\nname = t\nsummary = s\n[tracepoint kmem:kmalloc]\n", NULL,
 		     "t.recipe:1: key outside any section 'name = x'");
 	expect_error("[recipe]\nname = t\n[tracepoint kmem:kmalloc]\n", NULL,
