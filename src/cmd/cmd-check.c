@@ -3,6 +3,7 @@
  * recipe (and the parameters given) without touching the kernel, so it runs as any
  * user on any box, tracefs or not.  Prints "RECIPE: ok (...)" or every error.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,11 +16,12 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: tracebook check RECIPE [param=value ...]\n\n"
+		"usage: tracebook check RECIPE [param=value ...] [-d DURATION]\n\n"
 		"Validate a recipe (a name from `tracebook recipes` or a path) without touching\n"
 		"the kernel: sections, keys, durations, filters, names, kprobe arguments, event\n"
 		"references and parameters.  Exit 0 if it is valid, 3 if not (every problem is\n"
-		"printed as FILE:LINE: what 'text': expected ...).\n");
+		"printed as FILE:LINE: what 'text': expected ...).  -d is checked as `run` would\n"
+		"take it, so a run command line can be checked by changing only its verb.\n");
 }
 
 static void plural(struct strbuf *sb, const char **sep, unsigned n, const char *one,
@@ -77,6 +79,15 @@ int cmd_check(int argc, char **argv)
 			goto out;
 		} else if (!strcmp(argv[i], "--")) {
 			continue;
+		} else if (!strcmp(argv[i], "-d") || !strcmp(argv[i], "--duration")) {
+			uint64_t ns;
+
+			if (i + 1 >= argc || tb_parse_duration(argv[i + 1], &ns) || !ns) {
+				ret = tb_error_code(TB_EXIT_USAGE, "check: %s '%s': expected a duration "
+						    "(10s, 5m)", argv[i], i + 1 < argc ? argv[i + 1] : "");
+				goto out;
+			}
+			i++;
 		} else if (argv[i][0] == '-' && !name) {
 			usage(stderr);
 			ret = tb_error_code(TB_EXIT_USAGE, "check: unknown option '%s'", argv[i]);

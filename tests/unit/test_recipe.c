@@ -440,6 +440,8 @@ static void test_unsafe_names(void **state)
 		     "t.recipe:5: unsafe cache name '..': expected a cache name without '..'");
 	expect_error(HEAD "[slub-trace]\ncaches = kmalloc/8\n", NULL,
 		     "t.recipe:5: unsafe cache name 'kmalloc/8'");
+	expect_error(HEAD "[tracepoint kmem:kmalloc]\ncache = a b\n", NULL,
+		     "t.recipe:5: unsafe cache name 'a b': expected a cache name without whitespace");
 	/* "a b" through substitution of an untyped parameter reaches the cache check */
 	{
 		static const char t[] = HEAD "[param c]\n[tracepoint kmem:kmalloc]\ncache = x${c}y\n";
