@@ -123,6 +123,14 @@ int cmd_check(int argc, char **argv)
 	}
 	summarise(&r, &sb);
 	printf("%s: ok (%s)\n", name, strbuf_str(&sb));
+	if (r.nparams) {
+		/* the values the run would use, after defaults and normalisation (8k → 8192) */
+		printf("%s: parameters:", name);
+		for (p = 0; p < r.nparams; p++)
+			printf(" %s=%s", r.params[p].name, *r.params[p].value ? r.params[p].value :
+			       "(unset)");
+		printf("\n");
+	}
 	for (p = 0; p < r.nparams; p++)
 		if (r.params[p].required && !*r.params[p].value)
 			printf("%s: to run it, give %s=%s%s%s%s\n", name, r.params[p].name,

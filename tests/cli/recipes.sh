@@ -63,6 +63,9 @@ for f in "$TOP"/recipes/*.recipe; do
 done
 out=$("$TB" check slab-leak size=8k cache=kmalloc-8k 2>&1)
 expect_match "check slab-leak with parameters" "^slab-leak: ok \(6 tracepoints \(2 optional\), 2 snapshot files, 1 pair, 1 growth, default duration 1m00s\)$" "$out"
+expect_match "check shows the parameters the run would use, normalised" "^slab-leak: parameters: size=8192 cache=kmalloc-8k interval=30s$" "$out"
+out=$("$TB" check slab-leak 2>&1)
+expect_match "check shows unset parameters" "^slab-leak: parameters: size=\(unset\) cache=\(unset\) interval=30s$" "$out"
 out=$("$TB" check slub-trace 2>&1); rc=$?
 expect_eq "check slub-trace without cache= exits 0" 0 "$rc"
 expect_match "check slub-trace says cache= is needed to run" "^slub-trace: to run it, give cache=CACHE" "$out"
