@@ -87,7 +87,7 @@ enum tb_dec_ptr {
 enum tb_dec_ptr tb_dec_ptr_class(const char *v);
 
 /*
- * Set ev->ptr_quality from its pointer fields (ptr, page, and for slub ptr) and
+ * Set ev->ptr_quality from its "ptr" field (mm_page_* pair by pfn, never hashed) and
  * count hashed/hidden events in the stats.
  */
 void tb_dec_ptr_quality(struct tb_decoder *d, struct tb_event *ev);

@@ -383,17 +383,17 @@ enum tb_dec_ptr tb_dec_ptr_class(const char *v)
 
 void tb_dec_ptr_quality(struct tb_decoder *d, struct tb_event *ev)
 {
-	static const char *iptr, *ipage;
+	static const char *iptr;
 	unsigned i, q = TB_PTR_REAL, null = 0;
 
 	if (!iptr) {
 		iptr = tb_intern("ptr");
-		ipage = tb_intern("page");
 	}
 	for (i = 0; i < ev->nfields; i++) {
 		const struct tb_field *f = &ev->fields[i];
 
-		if (f->name != iptr && f->name != ipage)
+		/* "ptr" only: mm_page_* pair by pfn, which is never hashed */
+		if (f->name != iptr)
 			continue;
 		if (!(f->type & TB_FV_STR))
 			continue;
@@ -411,8 +411,7 @@ void tb_dec_ptr_quality(struct tb_decoder *d, struct tb_event *ev)
 		default:
 			break;
 		}
-		if (f->name == iptr)
-			break;	/* ptr decides; page only when there is no ptr */
+		break;
 	}
 	ev->ptr_quality = q;
 	if (q == TB_PTR_HASHED)
