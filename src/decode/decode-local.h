@@ -50,6 +50,10 @@ struct tb_decoder {
 	struct tb_dec_map *maps;
 	unsigned nmaps;
 	struct tb_dec_icache icache;
+	const char **known;		/* interned (name, system) pairs of the known table */
+	const char *i_kprobes, *i_syscalls, *i_unknown, *i_ptr;
+	const char *last_name, *last_system;	/* one-entry cache of tb_dec_system_for */
+	int last_kprobe;
 	int stopped;			/* the sink asked to stop */
 };
 
