@@ -8,6 +8,9 @@
 #   VM_KERNELS="x86_64-6.1-cloud" ...       only these kernels (names as in KERNELS below)
 #   VM_CACHE=DIR                            cache (default tests/vm/cache, gitignored)
 #   VM_TIMEOUT=SECONDS                      hard timeout per boot (default 300)
+#   VM_TRACEBOOK_x86_64=BIN, VM_TRACEBOOK_arm64=BIN
+#                                           pack these static binaries instead of building
+#                                           build/static-<arch>/tracebook (e.g. another branch)
 #   VM_CHECKS="version probe ..."          guest checks of the normal boots (default below)
 #   VM_SLUB_CHECKS="..."                    guest checks of the slub_debug boot
 # Serial logs: $VM_CACHE/logs/<kernel>.serial (raw), .serial.txt (no CR), .serial.tbvm.
@@ -55,8 +58,13 @@ build_payload() { # arch(x86_64|arm64) debarch
 	arm64) cc=aarch64-linux-gnu-gcc; strip=aarch64-linux-gnu-strip
 		pc="env PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig pkg-config" ;;
 	esac
-	if ! make -C "$TOP" -s -j2 static ARCH=$arch > "$log" 2>&1; then
-		PAYLOAD_ERR[$arch]="make static ARCH=$arch failed: $(tail -3 "$log" | tr '\n' ' ')"; return 1
+	local tbbin var=VM_TRACEBOOK_$arch
+	tbbin=${!var:-}
+	if [ -z "$tbbin" ]; then
+		tbbin=$TOP/build/static-$arch/tracebook
+		if ! make -C "$TOP" -s -j2 static ARCH=$arch > "$log" 2>&1; then
+			PAYLOAD_ERR[$arch]="make static ARCH=$arch failed: $(tail -3 "$log" | tr '\n' ' ')"; return 1
+		fi
 	fi
 	if ! vm_fetch_busybox "$deb" 2>> "$log"; then
 		PAYLOAD_ERR[$arch]="busybox-static:$deb: $(tail -1 "$log")"; return 1
@@ -69,7 +77,7 @@ build_payload() { # arch(x86_64|arm64) debarch
 		"$VM_DIR/lib/tbvm-helper.c" $($pc --cflags json-c) $($pc --static --libs json-c) >> "$log" 2>&1; then
 		PAYLOAD_ERR[$arch]="building tbvm-helper for $arch failed: $(tail -3 "$log" | tr '\n' ' ')"; return 1
 	fi
-	$strip -o "$d/root/bin/tracebook" "$TOP/build/static-$arch/tracebook"
+	$strip -o "$d/root/bin/tracebook" "$tbbin"
 	$strip "$d/root/bin/tbvm-helper"
 	cp "$VM_CACHE/busybox-$deb" "$d/root/bin/busybox"
 	chmod 755 "$d/root/bin/busybox"
