@@ -27,17 +27,18 @@ mkdir -p "$VM_CACHE/logs" "$VM_BUILD"
 . "$VM_DIR/lib/fetch.bash"
 
 # name | debian arch | debian release | meta package | extra kernel command line
+# (tbvm.hist: whether Debian built that kernel with hist triggers - 5.10 without, 6.x with)
 KERNELS=(
-	"x86_64-5.10|amd64|bullseye|linux-image-amd64|"
-	"x86_64-6.1-cloud|amd64|bookworm|linux-image-cloud-amd64|"
-	"x86_64-6.12|amd64|bookworm|linux-image-6.12-amd64|"
-	"arm64-5.10|arm64|bullseye|linux-image-arm64|"
-	"arm64-6.1|arm64|bookworm|linux-image-arm64|"
-	"x86_64-6.1-cloud+slub|amd64|bookworm|linux-image-cloud-amd64|slub_debug=T,eventpoll_epi tbvm.slub=eventpoll_epi"
+	"x86_64-5.10|amd64|bullseye|linux-image-amd64|tbvm.hist=false"
+	"x86_64-6.1-cloud|amd64|bookworm|linux-image-cloud-amd64|tbvm.hist=true"
+	"x86_64-6.12|amd64|bookworm|linux-image-6.12-amd64|tbvm.hist=true"
+	"arm64-5.10|arm64|bullseye|linux-image-arm64|tbvm.hist=false"
+	"arm64-6.1|arm64|bookworm|linux-image-arm64|tbvm.hist=true"
+	"x86_64-6.1-cloud+slub|amd64|bookworm|linux-image-cloud-amd64|tbvm.hist=true slub_debug=T,eventpoll_epi tbvm.slub=eventpoll_epi"
 )
 # Guest checks enabled (functions check_<name> in lib/guest-tests), extended as features
 # land on main.  A check for a missing feature FAILS; it is never skipped.
-CHECKS=${VM_CHECKS:-"version equipment probe"}
+CHECKS=${VM_CHECKS:-"version equipment probe hist"}
 # The slub_debug boot runs only what that boot is for.
 SLUB_CHECKS=${VM_SLUB_CHECKS:-"version slubboot"}
 
