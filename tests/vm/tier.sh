@@ -38,7 +38,7 @@ KERNELS=(
 )
 # Guest checks enabled (functions check_<name> in lib/guest-tests), extended as features
 # land on main.  A check for a missing feature FAILS; it is never skipped.
-CHECKS=${VM_CHECKS:-"version equipment probe hist"}
+CHECKS=${VM_CHECKS:-"version equipment probe hist recipes"}
 # The slub_debug boot runs only what that boot is for.
 SLUB_CHECKS=${VM_SLUB_CHECKS:-"version slubboot"}
 
