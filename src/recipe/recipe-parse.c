@@ -691,7 +691,8 @@ static void build_kprobe(struct rcp_ctx *c, struct rcp_section *s)
 	kp->filter = val(c, s, "filter", 0, &line);
 	if (kp->filter && !rcp_check_filter(c, line, kp->filter, &fields)) {
 		for (j = 0; j < fields.n; j++)
-			if (!strlist_has(&names, fields.v[j]) && strncmp(fields.v[j], "common_", 7))
+			if (!strlist_has(&names, fields.v[j]) && strncmp(fields.v[j], "common_", 7) &&
+			    strncmp(fields.v[j], "__probe_", 8))	/* __probe_ip, __probe_ret_ip */
 				rcp_err(c, line, "filter field", fields.v[j],
 					"an argument this kprobe fetches (args = %s=...)", fields.v[j]);
 	}

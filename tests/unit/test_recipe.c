@@ -405,7 +405,10 @@ static void test_filters(void **state)
 		assert_non_null(strstr(errs.v[0], bad[i].err));
 		strlist_clear(&errs);
 	}
-	/* kprobe filters may only use the probe's own arguments */
+	/* kprobe filters may only use the probe's own arguments (and the common fields) */
+	expect_ok(HEAD "[kprobe k]\nprobe = f\nargs = a=$arg1\nfilter = a == 1 && common_pid != 1 "
+		  "&& __probe_ip != 0\n", NULL, &r);
+	tb_recipe_free(&r);
 	expect_error(HEAD "[kprobe k]\nprobe = f\nargs = a=$arg1\nfilter = b == 1\n", NULL,
 		     "t.recipe:7: filter field 'b': expected an argument this kprobe fetches");
 }
