@@ -452,8 +452,10 @@ static char *val(struct rcp_ctx *c, struct rcp_section *s, const char *key, int 
 		*line = e ? e->line : s->line;
 	if (!e)
 		return NULL;
-	if (rcp_subst(c, e->value, e->line, &out))
+	if (rcp_subst(c, e->value, e->line, &out)) {
+		e->bad = 1;
 		return NULL;
+	}
 	if (!multiline)
 		for (p = out; *p; p++)
 			if (*p == '\n')
@@ -499,8 +501,13 @@ static void require(struct rcp_ctx *c, struct rcp_section *s, const char *key, c
 {
 	char hdr[128];
 
+	unsigned i;
+
 	if (have)
 		return;
+	for (i = 0; i < s->nentries; i++)
+		if (s->entries[i].bad && !strcmp(s->entries[i].key, key))
+			return;		/* its substitution already failed, and said so */
 	snprintf(hdr, sizeof(hdr), "[%s%s%s]", s->type, s->arg ? " " : "", s->arg ? s->arg : "");
 	rcp_err(c, s->line, "section", hdr, "a '%s' key (e.g. %s = %s)", key, key, example);
 }
