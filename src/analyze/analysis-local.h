@@ -69,6 +69,11 @@ struct tb_symbols;
 /* path NULL: never symbolize (raw addresses print as 0x...). Loaded lazily, once. */
 struct tb_symbols *tb_symbols_new(const char *path);
 void tb_symbols_free(struct tb_symbols *s);
+/*
+ * Load now rather than at the first raw address (live runs: reading /proc/kallsyms
+ * takes ~0.3 s, which must not stall the capture once events flow).
+ */
+void tb_symbols_preload(struct tb_symbols *s);
 /* Interned "sym+0x12/0x30" (" [mod]" for modules), or "0xffff..." when unknown. */
 const char *tb_symbols_format(struct tb_symbols *s, uint64_t addr);
 /* Interned symbol name alone, or "0xffff..." when unknown. */

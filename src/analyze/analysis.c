@@ -284,6 +284,8 @@ struct tb_analysis *tb_analysis_new(const struct tb_recipe *r, const struct tb_a
 	if (r && r->name && !(an->recipe_name = strdup(r->name)))
 		goto nomem;
 	an->automatic = !r;
+	if (an->opts.live)
+		tb_symbols_preload(an->syms);
 	if (r ? from_recipe(an, r) : automatic(an))
 		goto nomem;
 	return an;
