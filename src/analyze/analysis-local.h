@@ -146,8 +146,13 @@ int tb_pair_alloc(struct tb_analysis *an, struct tb_pair_an *p, const struct tb_
 int tb_pair_free(struct tb_analysis *an, struct tb_pair_an *p, const struct tb_event *ev);
 /* End of input: every free still waiting for a late alloc is unmatched. */
 void tb_pair_flush(struct tb_pair_an *p);
-/* oldest[g] = smallest alloc time (ms since the first event) per group; UINT32_MAX none. */
-int tb_pair_oldest(const struct tb_pair_an *p, uint32_t **oldest);
+/*
+ * Per group g: oldest[g] = smallest allocation time (ms since the first event),
+ * UINT32_MAX if none; certain[g] = outstanding objects allocated after after_ms (the
+ * last lost event: their frees cannot have been lost).  Arrays malloc'd for the caller.
+ */
+int tb_pair_scan(const struct tb_pair_an *p, uint32_t after_ms, uint32_t **oldest,
+		 uint64_t **certain);
 /* Bytes of memory per outstanding object right now (table memory / objects). */
 double tb_pair_bytes_per_object(const struct tb_pair_an *p);
 
@@ -229,6 +234,7 @@ struct tb_analysis {
 	uint64_t *lost_cpu;
 	unsigned nlost_cpu;
 	uint64_t first_lost_ts, last_lost_ts;
+	int lost_untimed;		/* some loss came without a time */
 	uint64_t last_interval_ts;
 	int finished;
 };

@@ -528,6 +528,8 @@ static void sink_lost(void *ctx, int cpu, uint64_t count, uint64_t ts_ns)
 				an->lost_cpu[cpu] += count;
 		}
 	}
+	if (!ts_ns)
+		an->lost_untimed = 1;
 	if (ts_ns) {
 		if (!an->first_lost_ts || ts_ns < an->first_lost_ts)
 			an->first_lost_ts = ts_ns;

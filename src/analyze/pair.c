@@ -355,21 +355,28 @@ int tb_pair_free(struct tb_analysis *an, struct tb_pair_an *p, const struct tb_e
 	return 0;
 }
 
-int tb_pair_oldest(const struct tb_pair_an *p, uint32_t **oldest)
+int tb_pair_scan(const struct tb_pair_an *p, uint32_t after_ms, uint32_t **oldest,
+		 uint64_t **certain)
 {
-	uint32_t *v = malloc((p->ngroups ? p->ngroups : 1) * sizeof(*v));
-	size_t i;
+	size_t n = p->ngroups ? p->ngroups : 1, i;
+	uint32_t *v = malloc(n * sizeof(*v));
+	uint64_t *c = calloc(n, sizeof(*c));
 
 	*oldest = v;
-	if (!v)
+	*certain = c;
+	if (!v || !c)
 		return -1;
 	for (i = 0; i < p->ngroups; i++)
 		v[i] = UINT32_MAX;
 	for (i = 0; i < p->live.cap; i++) {
 		const struct tb_pobj *o = tb_otab_slot(&p->live, i);
 
-		if (o->key && o->ts_ms < v[o->group])
+		if (!o->key)
+			continue;
+		if (o->ts_ms < v[o->group])
 			v[o->group] = o->ts_ms;
+		if (o->ts_ms > after_ms)
+			c[o->group]++;
 	}
 	return 0;
 }
