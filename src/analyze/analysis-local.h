@@ -241,6 +241,8 @@ struct tb_analysis {
 
 /* The call site of an event (see pair.c for the rules); interned, never NULL. */
 const char *tb_an_site(struct tb_analysis *an, const struct tb_event *ev, uint32_t stack);
+/* 1 if ev names its call site in a field (call_site, __probe_ret_ip). */
+int tb_an_has_site_field(const struct tb_analysis *an, const struct tb_event *ev);
 /* Milliseconds of ts since the first event (0 when times are unknown). */
 uint32_t tb_an_ms(const struct tb_analysis *an, uint64_t ts);
 /* Flush end-of-input state of every analyzer (idempotent). */

@@ -382,6 +382,12 @@ static const char *location(struct tb_analysis *an, const struct tb_event *ev, c
 	return tb_intern(f->str);
 }
 
+int tb_an_has_site_field(const struct tb_analysis *an, const struct tb_event *ev)
+{
+	return tb_event_field(ev, an->rules->i_call_site) ||
+		tb_event_field(ev, an->rules->i_ret_ip);
+}
+
 const char *tb_an_site(struct tb_analysis *an, const struct tb_event *ev, uint32_t stack)
 {
 	const struct tb_handlers *hs = an->rules;
@@ -393,6 +399,11 @@ const char *tb_an_site(struct tb_analysis *an, const struct tb_event *ev, uint32
 	s = location(an, ev, hs->i_ret_ip);
 	if (s)
 		return s;
+	if (!stack && ev->stack.n) {	/* the caller did not need it interned until now */
+		int64_t id = tb_stacks_intern(an->stacks, &ev->stack);
+
+		stack = id > 0 ? (uint32_t)id : 0;
+	}
 	if (stack) {
 		const char *probed = location(an, ev, hs->i_probe_func);
 
