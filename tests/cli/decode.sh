@@ -115,6 +115,10 @@ out=$("$TB" analyze --recipe slub-trace cache=kmalloc-64 $S/klog-3.10-dmesg.txt 
 expect_match "recipe slub-trace over dmesg" 'pair objects: slub:alloc -> slub:free' "$out"
 "$TB" analyze cache=x $S/function.txt > /dev/null 2>&1; expect_eq "param without recipe: usage" 2 "$?"
 
+# --- raw %lx call sites (3.10) named with the box's kallsyms ------------------------
+out=$("$TB" analyze --kallsyms $S/kallsyms-3.10.txt $S/ftrace-3.10.txt 2>&1)
+expect_match "--kallsyms names raw call sites" 'from leaky_init\+0x45/0x100 \[leaky\]' "$out"
+
 # --- JSON and folded outputs ---------------------------------------------------
 "$TB" analyze $S/ftrace-6x.txt -o "$TMP/o.json" --folded "$TMP/o.folded" > /dev/null 2>&1
 expect_eq "JSON source names the file and format" "files: $S/ftrace-6x.txt (ftrace text)" "$(jq -r .source "$TMP/o.json")"
