@@ -203,6 +203,9 @@ static struct addr_cache *resolve(struct tb_symbols *s, uint64_t addr)
 		return NULL;
 	if (!k) {
 		s->unresolved++;
+		if (!s->problem)
+			set_problem(s, "has no symbol for some of them (is it the kallsyms of the "
+				    "kernel the data came from?)");
 		snprintf(buf, sizeof(buf), "0x%" PRIx64, addr);
 		c->formatted = c->name = tb_intern(buf);
 		return c->formatted ? c : NULL;

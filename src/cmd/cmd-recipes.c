@@ -160,6 +160,14 @@ static void print_group(struct entry *v, size_t n, const char *symptom, int *pri
 	}
 }
 
+static const char *the_rest(size_t n)
+{
+	static char buf[48];
+
+	snprintf(buf, sizeof(buf), ", %zu from ", n);
+	return buf;
+}
+
 static int list(void)
 {
 	struct strlist dirs = STRLIST_INIT, others = STRLIST_INIT;
@@ -204,9 +212,9 @@ static int list(void)
 	for (i = 0; i < n; i++)
 		builtin += !strncmp(v[i].path, TB_RECIPE_BUILTIN_PREFIX,
 				    strlen(TB_RECIPE_BUILTIN_PREFIX));
-	printf("\n%zu recipes (%zu from the library built into tracebook", n, builtin);
-	for (i = 0; i < dirs.n; i++)
-		printf("%s%s", i ? ", " : "; the rest from ", dirs.v[i]);
+	printf("\n%zu recipes (%zu built into tracebook", n, builtin);
+	for (i = 0; n > builtin && i < dirs.n; i++)
+		printf("%s%s", i ? ", " : the_rest(n - builtin), dirs.v[i]);
 	printf(").\n'tracebook recipes show NAME' prints one, 'tracebook check NAME' validates it,\n"
 	       "'tracebook run NAME [param=value ...]' runs it.\n");
 out:

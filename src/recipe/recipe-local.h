@@ -39,6 +39,7 @@ struct rcp_ctx {
 	struct rcp_section *sections;
 	unsigned nsections;
 	struct strlist *errors;		/* collected messages (without "tracebook: error: ") */
+	struct strlist cmdline_errors;	/* "command line: ..." ones, listed after the file's */
 	unsigned nerrors;
 	int oom;
 	unsigned flags;			/* TB_RECIPE_LOAD_* */
@@ -77,7 +78,6 @@ int rcp_check_ident(struct rcp_ctx *c, int line, const char *what, const char *n
 /* Recipe names and analysis labels: [A-Za-z0-9_-], at most RCP_MAX_NAME. */
 int rcp_check_label(struct rcp_ctx *c, int line, const char *what, const char *name);
 int rcp_check_event_name(struct rcp_ctx *c, int line, const char *what, const char *name);
-int rcp_check_symbol(struct rcp_ctx *c, int line, const char *what, const char *sym);
 int rcp_check_probe_point(struct rcp_ctx *c, int line, const char *v);
 int rcp_check_kprobe_arg(struct rcp_ctx *c, int line, const char *arg, int is_return,
 			 struct strlist *names);

@@ -152,7 +152,7 @@ static void collect_one(struct rcp_ctx *c, struct rcp_section *s)
 	struct tb_recipe *r = c->r;
 	struct tb_recipe_param *p, *nv;
 	unsigned i;
-	int type_line = s->line, def_line = s->line;
+	int def_line = s->line;
 
 	rcp_check_ident(c, s->line, "parameter name", s->arg);
 	if (find_param(r, s->arg, strlen(s->arg))) {
@@ -186,7 +186,6 @@ static void collect_one(struct rcp_ctx *c, struct rcp_section *s)
 			if (!rcp_check_bool(c, e->line, "required", e->value, &b))
 				p->required = b;
 		} else if (!strcmp(e->key, "type")) {
-			type_line = e->line;
 			if (rcp_param_type_parse(e->value, &p->type))
 				rcp_err(c, e->line, "parameter type", e->value,
 					"string, number, size, duration, bool, cache or symbol");
@@ -195,7 +194,6 @@ static void collect_one(struct rcp_ctx *c, struct rcp_section *s)
 				"one of default, help, required, type in [param]");
 		}
 	}
-	(void)type_line;
 	if (!p->def)
 		p->def = strdup("");
 	if (!p->def) {
@@ -306,7 +304,7 @@ static const char *placeholder(const struct tb_recipe_param *p, char *buf, size_
  * Expand from *pp into out (when emit) until the end, or a '}' closing the enclosing
  * reference (nested).  Returns 0, or -1 after recording an error.
  */
-static int expand(struct rcp_ctx *c, const char *whole, int line, const char **pp,
+static int expand(struct rcp_ctx *c, int line, const char **pp,
 		  struct strbuf *out, int nested, int emit)
 {
 	const char *p = *pp;
@@ -366,10 +364,10 @@ static int expand(struct rcp_ctx *c, const char *whole, int line, const char **p
 		if (op[1] == '-') {
 			if (emit && set)
 				strbuf_addstr(out, value);
-			if (expand(c, whole, line, &p, out, 1, emit && !set))
+			if (expand(c, line, &p, out, 1, emit && !set))
 				return -1;
 		} else {
-			if (expand(c, whole, line, &p, out, 1, emit && set))
+			if (expand(c, line, &p, out, 1, emit && set))
 				return -1;
 		}
 		if (*p != '}') {
@@ -388,7 +386,7 @@ int rcp_subst(struct rcp_ctx *c, const char *in, int line, char **out)
 	const char *p = in;
 
 	*out = NULL;
-	if (expand(c, in, line, &p, &sb, 0, 1)) {
+	if (expand(c, line, &p, &sb, 0, 1)) {
 		strbuf_release(&sb);
 		return -1;
 	}

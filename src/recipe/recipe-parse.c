@@ -50,7 +50,7 @@ void rcp_err(struct rcp_ctx *c, int line, const char *what, const char *text,
 	strbuf_vaddf(&sb, expected_fmt, ap);
 	va_end(ap);
 	c->nerrors++;
-	if (strbuf_failed(&sb) || strlist_add(c->errors, sb.buf))
+	if (strbuf_failed(&sb) || strlist_add(c->file ? c->errors : &c->cmdline_errors, sb.buf))
 		c->oom = 1;
 	strbuf_release(&sb);
 }
@@ -65,6 +65,7 @@ struct rcp_reader {
 	int line;
 	enum line_kind kind;	/* of the line just handed to inih */
 	int have_key;		/* a key line was seen in the current section */
+	int swallow;		/* the last key line was bad: drop its continuations */
 	char buf[RCP_MAX_LINE + 8];
 };
 
@@ -185,11 +186,23 @@ static void classify_line(struct rcp_reader *rd, const char *l, size_t n)
 	if (s == e || *s == ';' || *s == '#')
 		return;				/* blank or comment */
 	if (s > l && rd->have_key) {
-		rd->kind = LK_CONT;		/* indented: continues the previous value */
+		/* indented: continues the previous value (quietly dropped after a bad key) */
+		rd->kind = rd->swallow ? LK_NONE : LK_CONT;
 		return;
 	}
+	rd->swallow = 0;
 	if (*s == '[') {
-		const char *close = memchr(s, ']', (size_t)(e - s));
+		const char *close = memchr(s, ']', (size_t)(e - s)), *c2;
+
+		/* a " ;" comment may follow the header */
+		for (c2 = close ? close + 1 : e; close && c2 < e; c2++) {
+			if (*c2 == ';' && isspace((unsigned char)c2[-1])) {
+				e = c2;
+				while (e > s && isspace((unsigned char)e[-1]))
+					e--;
+				break;
+			}
+		}
 
 		if (!close || close + 1 != e) {
 			memcpy(tmp, s, (size_t)(e - s));
@@ -208,6 +221,7 @@ static void classify_line(struct rcp_reader *rd, const char *l, size_t n)
 	if (!k) {
 		rcp_err(c, rd->line, "line", tmp,
 			"'key = value', a '[section]' header, an indented continuation or a '#' comment");
+		rd->swallow = rd->have_key = 1;
 		return;
 	}
 	{
@@ -219,6 +233,7 @@ static void classify_line(struct rcp_reader *rd, const char *l, size_t n)
 		if (ke == tmp || (size_t)(ke - tmp) > RCP_MAX_KEY) {
 			rcp_err(c, rd->line, "key line", tmp, "a key name (at most %d characters) before '%c'",
 				RCP_MAX_KEY, *k);
+			rd->swallow = rd->have_key = 1;
 			return;
 		}
 		for (p = tmp; p < ke; p++) {
@@ -229,12 +244,14 @@ static void classify_line(struct rcp_reader *rd, const char *l, size_t n)
 				key[ke - tmp] = '\0';
 				rcp_err(c, rd->line, "key", key,
 					"a name made of letters, digits, '_' and '-'");
+				rd->swallow = rd->have_key = 1;
 				return;
 			}
 		}
 	}
 	if (!c->nsections) {
 		rcp_err(c, rd->line, "key outside any section", tmp, "a '[recipe]' header first");
+		rd->swallow = rd->have_key = 1;
 		return;
 	}
 	rd->kind = LK_KEY;
@@ -634,7 +651,7 @@ static void build_tracepoint(struct rcp_ctx *c, struct rcp_section *s)
 	bool_key(c, s, "optional", &tp->optional);
 	tp->cache = val(c, s, "cache", 0, &line);
 	if (tp->cache)
-		rcp_check_cache_name(c, line, "cache", tp->cache);
+		rcp_check_cache_name(c, line, "unsafe cache name", tp->cache);
 	unknown_keys(c, s, "filter, stack, cache, optional");
 }
 
@@ -704,7 +721,7 @@ static void build_slub(struct rcp_ctx *c, struct rcp_section *s)
 	sl->line = s->line;
 	list_key(c, s, "caches", &sl->caches, &line);
 	for (i = 0; i < sl->caches.n; i++)
-		rcp_check_cache_name(c, line, "cache", sl->caches.v[i]);
+		rcp_check_cache_name(c, line, "unsafe cache name", sl->caches.v[i]);
 	require(c, s, "caches", sl->caches.n ? "" : NULL, "kmalloc-8192");
 	unknown_keys(c, s, "caches");
 }
@@ -919,7 +936,7 @@ static void build_growth(struct rcp_ctx *c, struct rcp_section *s)
 	g->enabled = 1;
 	list_key(c, s, "caches", &g->caches, &line);
 	for (i = 0; i < g->caches.n; i++)
-		rcp_check_cache_name(c, line, "cache", g->caches.v[i]);
+		rcp_check_cache_name(c, line, "unsafe cache name", g->caches.v[i]);
 	list_key(c, s, "from", &g->from, &line);
 	for (i = 0; i < g->from.n; i++)
 		if (strcmp(g->from.v[i], "slabinfo") && strcmp(g->from.v[i], "meminfo") &&
@@ -1038,6 +1055,10 @@ int tb_recipe_load_ex(const char *path, const char *text, const struct strlist *
 			rcp_check_recipe(&c);
 	}
 done:
+	for (i = 0; i < c.cmdline_errors.n; i++)
+		if (strlist_add(c.errors, c.cmdline_errors.v[i]))
+			c.oom = 1;
+	strlist_clear(&c.cmdline_errors);
 	if (c.oom) {
 		c.nerrors++;
 		tb_error("out of memory reading %s", display);

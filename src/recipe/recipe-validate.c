@@ -102,8 +102,7 @@ int rcp_check_cache_name(struct rcp_ctx *c, int line, const char *what, const ch
 
 	if (!why)
 		return 0;
-	rcp_err(c, line, "unsafe cache name", name, "%s", why);
-	(void)what;
+	rcp_err(c, line, what, name, "%s", why);
 	return -1;
 }
 
@@ -141,21 +140,10 @@ int rcp_check_event_name(struct rcp_ctx *c, int line, const char *what, const ch
 	return check_chars(c, line, what, name, "_", "[A-Za-z0-9_] only");
 }
 
-int rcp_check_symbol(struct rcp_ctx *c, int line, const char *what, const char *sym)
-{
-	if (isdigit((unsigned char)*sym)) {
-		rcp_err(c, line, what, sym, "a kernel symbol name");
-		return -1;
-	}
-	return check_chars(c, line, what, sym, "_.", "a kernel symbol of [A-Za-z0-9_.]");
-}
-
 int rcp_check_probe_point(struct rcp_ctx *c, int line, const char *v)
 {
 	const char *p = v, *sym;
-	int is_return = 0;
 
-	(void)is_return;
 	/* optional MOD: prefix */
 	sym = strchr(v, ':');
 	if (sym) {

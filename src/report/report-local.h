@@ -7,6 +7,7 @@
 #define TB_REPORT_REPORT_LOCAL_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include "report/report.h"
 #include "util/strlist.h"
 
@@ -35,6 +36,7 @@ struct tb_rpair {
 struct tb_rcount {
 	char *label, *function, *caller;
 	uint64_t calls;
+	uint64_t fn_total;		/* calls of function (sort key; not in JSON) */
 };
 
 struct tb_revent {
@@ -106,5 +108,9 @@ int tb_report_folded_string(const struct tb_report *rep, struct strbuf *out);
 char *tb_report_loss_text(const struct tb_report *rep);
 /* "balanced", "2 unbalanced (4 alloc_netdev_mqs vs 2 free_netdev)" ... into buf. */
 const char *tb_verdict_text(uint64_t a, uint64_t b, char *buf, size_t size);
+
+/* `tracebook diff` (cmd-diff.c): the two reports side by side, top rows per section. */
+int tb_diff_print(const struct tb_report *before, const struct tb_report *after, FILE *out,
+		  unsigned top);
 
 #endif

@@ -20,11 +20,6 @@
 #include "util/units.h"
 #include "version.h"
 
-/* growth.c (slabs helper) may not be in the tree yet; see analysis.c. */
-#pragma weak tb_growth_has_result
-#pragma weak tb_growth_print_text
-#pragma weak tb_growth_json
-
 struct tb_report *tb_report_alloc(void)
 {
 	return calloc(1, sizeof(struct tb_report));
@@ -235,18 +230,21 @@ out:
 
 /* ---- counts, verdicts, balances -------------------------------------------------- */
 
+/* Functions by total calls, each one's total row first, then its callers by calls. */
 static int cmp_count(const void *a, const void *b)
 {
 	const struct tb_rcount *x = a, *y = b;
 	int c;
 
-	if (x->calls != y->calls)
-		return x->calls > y->calls ? -1 : 1;
+	if (x->fn_total != y->fn_total)
+		return x->fn_total > y->fn_total ? -1 : 1;
 	c = strcmp(x->function, y->function);
 	if (c)
 		return c;
 	if (!x->caller || !y->caller)
-		return !x->caller ? -1 : !!y->caller;
+		return x->caller ? 1 : y->caller ? -1 : 0;
+	if (x->calls != y->calls)
+		return x->calls > y->calls ? -1 : 1;
 	return strcmp(x->caller, y->caller);
 }
 
@@ -280,6 +278,7 @@ static int build_counts(struct tb_report *rep, struct tb_count_an *c)
 		rc->function = strdup(r->a);
 		rc->caller = r->b ? strdup(r->b) : NULL;
 		rc->calls = r->val;
+		rc->fn_total = r->b ? tb_pmap_get(&c->fmap, r->a, NULL, 0, 0)->val : r->val;
 		if (!rc->label || !rc->function || (r->b && !rc->caller))
 			return -1;
 	}
@@ -462,8 +461,7 @@ static int build_growth(struct tb_report *rep, struct tb_analysis *an)
 	size_t len = 0;
 	FILE *f;
 
-	if (!an->growth || !tb_growth_has_result || !tb_growth_json || !tb_growth_print_text ||
-	    !tb_growth_has_result(an->growth))
+	if (!an->growth || !tb_growth_has_result(an->growth))
 		return 0;
 	tb_growth_json(an->growth, &sb);
 	if (strbuf_failed(&sb)) {
@@ -509,12 +507,6 @@ static int add_notes(struct tb_report *rep, struct tb_analysis *an)
 
 	if (why && strlist_add(&rep->notes, why))
 		return -1;
-	if (tb_analysis_snapshots_ignored(an)) {
-		strbuf_addf(&sb, "%" PRIu64 " /proc snapshots not analysed: the growth analyzer "
-			    "is not part of this build", tb_analysis_snapshots_ignored(an));
-		r |= strlist_add(&rep->notes, strbuf_str(&sb));
-		strbuf_reset(&sb);
-	}
 	for (i = 0; i < rep->npairs; i++) {
 		const struct tb_rpair *p = &rep->pairs[i];
 

@@ -41,13 +41,17 @@ static void print_head(const struct tb_report *rep, FILE *out)
 		rep->lost_unknown ? " (and an unknown number more)" : "");
 	if (rep->lost && rep->lost_per_cpu) {
 		const char *sep = " (";
+		uint64_t sum = 0;
 
 		for (i = 0; i < rep->ncpus; i++) {
 			if (!rep->lost_per_cpu[i])
 				continue;
 			fprintf(out, "%scpu%zu: %" PRIu64, sep, i, rep->lost_per_cpu[i]);
+			sum += rep->lost_per_cpu[i];
 			sep = ", ";
 		}
+		if (sum && sum < rep->lost)
+			fprintf(out, ", CPU not known: %" PRIu64, rep->lost - sum);
 		if (strcmp(sep, " ("))
 			fputc(')', out);
 	}
@@ -61,14 +65,16 @@ static void print_head(const struct tb_report *rep, FILE *out)
 		fprintf(out, "%snote: %s\n", i ? "" : "\n", rep->notes.v[i]);
 }
 
-static const char *confidence(const struct tb_report *rep, char *buf, size_t size)
+/* @releases: what a lost event may hide ("frees", "puts"). */
+static const char *confidence(const struct tb_report *rep, const char *releases, char *buf,
+			      size_t size)
 {
 	if (rep->lost)
 		snprintf(buf, size, "upper bound: %" PRIu64 " events lost, so up to %" PRIu64
-			 " frees may be missing", rep->lost, rep->lost);
+			 " %s may be missing", rep->lost, rep->lost, releases);
 	else if (rep->lost_unknown)
-		snprintf(buf, size, "upper bound: events were lost (count unknown), frees may "
-			 "be missing");
+		snprintf(buf, size, "upper bound: events were lost (count unknown), %s may "
+			 "be missing", releases);
 	else
 		snprintf(buf, size, "no events lost");
 	return buf;
@@ -77,7 +83,7 @@ static const char *confidence(const struct tb_report *rep, char *buf, size_t siz
 static void print_pair(const struct tb_report *rep, const struct tb_rpair *p, FILE *out,
 		       unsigned top)
 {
-	char b1[32], b2[32], conf[160];
+	char b1[32], b2[32], conf[160], age[32];
 	size_t i;
 	unsigned k;
 
@@ -103,7 +109,7 @@ static void print_pair(const struct tb_report *rep, const struct tb_rpair *p, FI
 			p->hidden);
 	if (p->nokey)
 		fprintf(out, "   %" PRIu64 " events had no usable key field\n", p->nokey);
-	fprintf(out, "   confidence: %s%s\n", confidence(rep, conf, sizeof(conf)),
+	fprintf(out, "   confidence: %s%s\n", confidence(rep, "frees", conf, sizeof(conf)),
 		p->hashed ? "; hashed 32-bit pointers may collide" : "");
 	if (!p->nsites) {
 		fprintf(out, "   nothing outstanding\n");
@@ -113,8 +119,12 @@ static void print_pair(const struct tb_report *rep, const struct tb_rpair *p, FI
 	for (i = 0; i < p->nsites && i < top; i++) {
 		const struct tb_rsite *s = &p->sites[i];
 
-		fprintf(out, "   %" PRIu64 " bytes in %" PRIu64 " allocations from %s", s->bytes,
-			s->count, s->nstack ? "stack" : s->site);
+		if (p->bytes)
+			fprintf(out, "   %" PRIu64 " bytes in %" PRIu64 " allocations from %s",
+				s->bytes, s->count, s->nstack ? "stack" : s->site);
+		else	/* no size field (kprobes, SLUB TRACE records): objects only */
+			fprintf(out, "   %" PRIu64 " objects from %s", s->count,
+				s->nstack ? "stack" : s->site);
 		if (s->by || s->oldest_s >= 0) {
 			fprintf(out, "  (");
 			if (s->by)
@@ -122,7 +132,8 @@ static void print_pair(const struct tb_report *rep, const struct tb_rpair *p, FI
 			if (s->by && s->oldest_s >= 0)
 				fprintf(out, ", ");
 			if (s->oldest_s >= 0)
-				fprintf(out, "oldest %.1fs", s->oldest_s);
+				fprintf(out, "oldest %s", tb_fmt_duration((uint64_t)(s->oldest_s * 1e9),
+									    age, sizeof(age)));
 			fputc(')', out);
 		}
 		fputc('\n', out);
@@ -193,7 +204,7 @@ static void print_balance(const struct tb_report *rep, const struct tb_rbal *b, 
 	if (b->hidden)
 		fprintf(out, "   %" PRIu64 " events cannot pair: pointers hidden by the kernel\n",
 			b->hidden);
-	fprintf(out, "   confidence: %s\n", confidence(rep, conf, sizeof(conf)));
+	fprintf(out, "   confidence: %s\n", confidence(rep, "puts", conf, sizeof(conf)));
 	for (i = 0; i < b->nsites && i < top; i++) {
 		if (!b->sites[i].objects)
 			break;
