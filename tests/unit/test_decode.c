@@ -311,13 +311,16 @@ static void test_kernel_log_kmsg_and_bad(void **state)
 		"6,1201,123456789,-;TRACE kmalloc-64 alloc 0xffff88001e691340 inuse=64 fp=0x          (null)\n"
 		" SUBSYSTEM=module\n"
 		"6,1202,123456800,-;TRACE kmalloc-64 alloc 0xffff88001e69\n"
-		"6,1203,123456900,-;TRACE kmalloc-64 free 0xffff88001e691340 inuse=63 fp=0xffff88001e667b00\n",
+		"6,1203,123456900,-;TRACE kmalloc-64 free 0xffff88001e691340 inuse=63 fp=0xffff88001e667b00\n"
+		"[Sun Nov 22 10:00:01 2026] TRACE kmalloc-64 free 0xffff88001e691340 inuse=62 fp=0x0\n",
 		&c, &st);
 	assert_string_equal(out,
 		"123456789000 -1 -1 \"\" slub:alloc q=real cache=\"kmalloc-64\" ptr=\"0xffff88001e691340\"#18446612132824421184 "
 		"inuse=\"64\"#64 fp=\"0x          (null)\"\n"
 		"123456900000 -1 -1 \"\" slub:free q=real cache=\"kmalloc-64\" ptr=\"0xffff88001e691340\"#18446612132824421184 "
-		"inuse=\"63\"#63 fp=\"0xffff88001e667b00\"\n");
+		"inuse=\"63\"#63 fp=\"0xffff88001e667b00\"\n"
+		"0 -1 -1 \"\" slub:free q=real cache=\"kmalloc-64\" ptr=\"0xffff88001e691340\"#18446612132824421184 "
+		"inuse=\"62\"#62 fp=\"0x0\"\n");
 	assert_int_equal(st.malformed, 1);
 	assert_non_null(strstr(st.first_malformed[0], "t.txt:3: SLUB TRACE record"));
 	assert_non_null(strstr(st.first_malformed[0], "'TRACE kmalloc-64 alloc 0xffff88001e69'"));
