@@ -421,36 +421,6 @@ static int is_text(enum tb_format f)
 	return f == TB_FMT_FTRACE_TEXT || f == TB_FMT_KERNEL_LOG || f == TB_FMT_TRACECMD_REPORT;
 }
 
-int tb_decode_set_peek(struct tb_decode_set *s, const struct tb_sink *sink)
-{
-	unsigned i, k;
-	int r = 0;
-
-	for (i = 0; i < s->n && r >= 0; i++) {
-		struct input *in = &s->in[i];
-		const char *p = in->buf + in->start, *e = in->buf + in->end, *nl;
-		struct tb_decoder *d;
-
-		if (!is_text(in->fmt))
-			continue;
-		d = tb_decoder_new(in->fmt, in->path, sink);
-		if (!d)
-			return tb_error("out of memory");
-		for (k = 0; k < s->nmaps && r >= 0; k++)
-			r = tb_decoder_map_event(d, s->maps[k].name, s->maps[k].system);
-		while (r >= 0 && (nl = memchr(p, '\n', (size_t)(e - p)))) {
-			r = tb_decoder_line(d, p, (size_t)(nl - p));
-			p = nl + 1;
-		}
-		if (r >= 0 && in->eof && p < e)
-			r = tb_decoder_line(d, p, (size_t)(e - p));
-		if (r >= 0)
-			r = tb_decoder_finish(d);
-		tb_decoder_free(d);
-	}
-	return r < 0 ? r : 0;
-}
-
 int tb_decode_set_run(struct tb_decode_set *s)
 {
 	unsigned i = 0, j;
