@@ -132,6 +132,22 @@ static int next_line(struct input *in, const char **line, size_t *len)
 	}
 }
 
+/* A compressed file: say how to feed it (tracebook reads plain text). */
+static int compressed(const struct input *in)
+{
+	static const struct { const char *magic; size_t n; const char *tool; } c[] = {
+		{ "\x1f\x8b", 2, "zcat" }, { "\xfd""7zXZ", 5, "xzcat" },
+		{ "\x28\xb5\x2f\xfd", 4, "zstdcat" }, { "BZh", 3, "bzcat" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		if (in->end >= c[i].n && !memcmp(in->buf, c[i].magic, c[i].n))
+			return tb_error_code(TB_EXIT_BADINPUT, "%s is compressed: run `%s %s | "
+					     "tracebook analyze -`", in->path, c[i].tool, in->path);
+	return 0;
+}
+
 int tb_decode_set_add(struct tb_decode_set *s, const char *path, enum tb_format fmt)
 {
 	struct input *in, *nv;
@@ -174,6 +190,8 @@ int tb_decode_set_add(struct tb_decode_set *s, const char *path, enum tb_format 
 		if ((r = fill(in)) < 0)
 			goto fail_close;
 	}
+	if (fmt == TB_FMT_UNKNOWN && (r = compressed(in)) < 0)
+		goto fail_close;
 	if (fmt == TB_FMT_UNKNOWN)
 		fmt = tb_detect_format(in->buf, in->end);
 	if (fmt == TB_FMT_UNKNOWN) {

@@ -80,6 +80,11 @@ printf 'hello\nworld\n' > "$TMP/junk.txt"
 "$TB" analyze "$TMP/junk.txt" > /dev/null 2> "$TMP/err"; rc=$?
 expect_eq "unknown format: exit 3" 3 "$rc"
 expect_match "unknown format: says what it expected" 'not a format tracebook reads \(expected trace' "$(cat "$TMP/err")"
+gzip -c $S/ftrace-5.10.txt > "$TMP/t.gz"
+"$TB" analyze "$TMP/t.gz" > /dev/null 2> "$TMP/err"; rc=$?
+expect_eq "gzip file: exit 3" 3 "$rc"
+expect_match "gzip file: says how to read it" "is compressed: run \`zcat $TMP/t.gz \| tracebook analyze -\`" "$(cat "$TMP/err")"
+expect_eq "... and zcat | analyze - works" "$(report_numbers $S/ftrace-5.10.txt)" "$(zcat "$TMP/t.gz" | report_numbers -)"
 "$TB" analyze "$TMP/nonexistent" > /dev/null 2> "$TMP/err"; rc=$?
 expect_eq "missing file: exit 3" 3 "$rc"
 "$TB" analyze > /dev/null 2>&1; expect_eq "no file: usage exit 2" 2 "$?"
