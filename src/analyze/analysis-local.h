@@ -114,7 +114,8 @@ struct tb_pair_an {
 	const char *label;
 	char *alloc_desc, *free_desc;	/* "kmem:kmalloc kmem:kmalloc_node" */
 	const char *alloc_key, *free_key, *size, *req_field, *by;	/* interned field names */
-	unsigned group_flags;
+	unsigned group_flags;		/* TB_GROUP_*; 0 = none: groups by `by` only */
+	const char *all_sites;		/* the site of every group when not by site */
 	int size_is_order;		/* size field is a page order (mm_page_alloc) */
 
 	struct tb_otab live;		/* struct tb_pobj, one per outstanding object */
@@ -233,8 +234,6 @@ const char *tb_an_site(struct tb_analysis *an, const struct tb_event *ev, uint32
 uint32_t tb_an_ms(const struct tb_analysis *an, uint64_t ts);
 /* Flush end-of-input state of every analyzer (idempotent). */
 void tb_analysis_finish(struct tb_analysis *an);
-/* Snapshots received while the growth analyzer is not built in. */
-uint64_t tb_analysis_snapshots_ignored(const struct tb_analysis *an);
 /* Field value as an interned string (numbers in decimal), or NULL. */
 const char *tb_an_field_str(const struct tb_event *ev, const char *name);
 

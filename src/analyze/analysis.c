@@ -15,14 +15,6 @@
 #include "util/strbuf.h"
 #include "util/units.h"
 
-/*
- * The growth analyzer lives in growth.c (slabs helper).  Until that file is in the
- * tree the calls below resolve to NULL and snapshots are counted but not analysed.
- */
-#pragma weak tb_growth_new
-#pragma weak tb_growth_free
-#pragma weak tb_growth_add
-
 enum handler_kind { H_PAIR_ALLOC, H_PAIR_FREE, H_BAL_GET, H_BAL_PUT, H_COUNT_EVENT };
 
 struct handler {
@@ -49,7 +41,6 @@ struct tb_handlers {
 	size_t nlists, alists;
 	const char *i_ftrace, *i_function, *i_ip, *i_parent_ip, *i_call_site;
 	const char *i_ret_ip, *i_probe_func, *i_probe_ip, *i_tracebook;
-	uint64_t snapshots_ignored;
 };
 
 static int add_rule(struct tb_handlers *hs, const char *ref, unsigned kind, unsigned idx)
@@ -254,11 +245,9 @@ static int from_recipe(struct tb_analysis *an, const struct tb_recipe *r)
 			return -1;
 	}
 	if ((r->growth && r->growth->enabled) || r->snapshot) {
-		if (tb_growth_new) {
-			an->growth = tb_growth_new(r->growth);
-			if (!an->growth)
-				return -1;
-		}
+		an->growth = tb_growth_new(r->growth);
+		if (!an->growth)
+			return -1;
 	}
 	return 0;
 }
@@ -319,8 +308,7 @@ void tb_analysis_free(struct tb_analysis *an)
 	free(an->pairs);
 	free(an->counts);
 	free(an->bals);
-	if (an->growth && tb_growth_free)
-		tb_growth_free(an->growth);
+	tb_growth_free(an->growth);
 	if (an->rules) {
 		free(an->rules->rules);
 		free(an->rules->h);
@@ -504,6 +492,8 @@ static int sink_event(void *ctx, const struct tb_event *ev)
 		r = function_event(an, ev);
 	else if (!(l = lookup(an, &an->evcache, ev->system, ev->name, 0)))
 		r = -1;
+	else if (!l->n && an->automatic && an->ncounts)
+		r = tb_count_event(&an->counts[0], ev);	/* no analysis knows it: count it */
 	else
 		r = dispatch(an, l, ev);
 	if (r < 0)
@@ -557,10 +547,6 @@ struct tb_sink tb_analysis_sink(struct tb_analysis *an)
 int tb_analysis_snapshot(struct tb_analysis *an, const char *what, uint64_t wall_ns,
 			 const char *text)
 {
-	if (!tb_growth_new || !tb_growth_add) {
-		an->rules->snapshots_ignored++;
-		return 0;
-	}
 	if (!an->growth) {
 		an->growth = tb_growth_new(NULL);
 		if (!an->growth)
@@ -569,10 +555,6 @@ int tb_analysis_snapshot(struct tb_analysis *an, const char *what, uint64_t wall
 	return tb_growth_add(an->growth, what, wall_ns, text, NULL);
 }
 
-uint64_t tb_analysis_snapshots_ignored(const struct tb_analysis *an)
-{
-	return an->rules->snapshots_ignored;
-}
 
 void tb_analysis_finish(struct tb_analysis *an)
 {

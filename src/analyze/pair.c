@@ -82,14 +82,15 @@ int tb_pair_init(struct tb_pair_an *p, const struct tb_recipe_pair *spec)
 	p->size = intern_or(spec->size, NULL);
 	p->req_field = intern_or(spec->requested, NULL);
 	p->by = intern_or(spec->by, NULL);
-	p->group_flags = spec->group ? spec->group : TB_GROUP_SITE;
+	p->group_flags = spec->group;	/* 0: "none" (only by `by`) */
+	p->all_sites = tb_intern("(all sites)");
 	p->size_is_order = p->size && !strcmp(p->size, "order");
 	tb_otab_init(&p->live, sizeof(struct tb_pobj));
 	tb_otab_init(&p->early, sizeof(struct early_rec));
 	tb_otab_init(&p->gidx, sizeof(struct tb_pmap_rec));
 	p->fifo = malloc(TB_PAIR_FIFO * sizeof(*p->fifo));
 	if (!p->label || !p->alloc_desc || !p->free_desc || !p->alloc_key || !p->free_key ||
-	    !p->fifo)
+	    !p->fifo || !p->all_sites)
 		return -1;
 	return 0;
 }
@@ -247,7 +248,8 @@ int tb_pair_alloc(struct tb_analysis *an, struct tb_pair_an *p, const struct tb_
 			return -1;
 		stack = (uint32_t)sid;
 	}
-	site = tb_an_site(an, ev, stack);
+	site = (p->group_flags & (TB_GROUP_SITE | TB_GROUP_STACK)) ?
+		tb_an_site(an, ev, stack) : p->all_sites;
 	if (!site)
 		return -1;
 	if (p->by)

@@ -34,13 +34,16 @@ struct tb_capture_opts {
 
 struct tb_capture_result {
 	uint64_t events;		/* events decoded and fed */
-	uint64_t lost;			/* lost events with a known count */
+	uint64_t lost;			/* lost events with a known count (sum of per CPU) */
 	int lost_unknown;		/* some lost with an unknown count */
 	unsigned ncpus;
-	uint64_t *lost_per_cpu;		/* ncpus entries (malloc'd; free with ..._release) */
+	uint64_t *lost_per_cpu;		/* ncpus entries, max(pages, stats) per CPU (malloc'd;
+					 * free with tb_capture_result_release) */
 	uint64_t elapsed_ns;
 	int text_fallback;		/* the text source was used */
 	uint64_t bytes_read;
+	uint64_t lost_pages;		/* lost as the ring-buffer pages / text markers said */
+	uint64_t lost_stats;		/* lost as per_cpu/cpuN/stats overrun+dropped grew */
 };
 
 /*

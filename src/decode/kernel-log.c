@@ -299,7 +299,10 @@ static int start_record(struct tb_decoder *d, struct kl *kl, char *body, size_t 
 	kl->foreign = 0;
 	return 0;
 bad:
-	/* the line is mangled by the NULs above: quote what is left of the body */
+	/* undo the NULs written above, to quote the line as it was */
+	for (p = body; p < kl->rec.buf + kl->rec.len; p++)
+		if (!*p)
+			*p = ' ';
 	tb_dec_malformed(d, body, strlen(body), "SLUB TRACE record, expected "
 			 "'TRACE <cache> alloc|free 0x<ptr> inuse=N fp=0x<ptr>'");
 	return 0;

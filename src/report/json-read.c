@@ -369,7 +369,8 @@ static void read_report(struct rd *rd, json_object *root, struct tb_report *rep)
 			read_balance(rd, o, &rep->bals[rep->nbals++]);
 	}
 	if (json_object_object_get_ex(root, "slabs", &v) && !json_object_is_type(v, json_type_null)) {
-		rep->slabs_json = strdup(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+		rep->slabs_json = strdup(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
+									  JSON_C_TO_STRING_NOSLASHESCAPE));
 		if (!rep->slabs_json)
 			rd->failed = 1;
 	}

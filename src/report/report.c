@@ -20,11 +20,6 @@
 #include "util/units.h"
 #include "version.h"
 
-/* growth.c (slabs helper) may not be in the tree yet; see analysis.c. */
-#pragma weak tb_growth_has_result
-#pragma weak tb_growth_print_text
-#pragma weak tb_growth_json
-
 struct tb_report *tb_report_alloc(void)
 {
 	return calloc(1, sizeof(struct tb_report));
@@ -466,8 +461,7 @@ static int build_growth(struct tb_report *rep, struct tb_analysis *an)
 	size_t len = 0;
 	FILE *f;
 
-	if (!an->growth || !tb_growth_has_result || !tb_growth_json || !tb_growth_print_text ||
-	    !tb_growth_has_result(an->growth))
+	if (!an->growth || !tb_growth_has_result(an->growth))
 		return 0;
 	tb_growth_json(an->growth, &sb);
 	if (strbuf_failed(&sb)) {
@@ -513,12 +507,6 @@ static int add_notes(struct tb_report *rep, struct tb_analysis *an)
 
 	if (why && strlist_add(&rep->notes, why))
 		return -1;
-	if (tb_analysis_snapshots_ignored(an)) {
-		strbuf_addf(&sb, "%" PRIu64 " /proc snapshots not analysed: the growth analyzer "
-			    "is not part of this build", tb_analysis_snapshots_ignored(an));
-		r |= strlist_add(&rep->notes, strbuf_str(&sb));
-		strbuf_reset(&sb);
-	}
 	for (i = 0; i < rep->npairs; i++) {
 		const struct tb_rpair *p = &rep->pairs[i];
 

@@ -41,13 +41,17 @@ static void print_head(const struct tb_report *rep, FILE *out)
 		rep->lost_unknown ? " (and an unknown number more)" : "");
 	if (rep->lost && rep->lost_per_cpu) {
 		const char *sep = " (";
+		uint64_t sum = 0;
 
 		for (i = 0; i < rep->ncpus; i++) {
 			if (!rep->lost_per_cpu[i])
 				continue;
 			fprintf(out, "%scpu%zu: %" PRIu64, sep, i, rep->lost_per_cpu[i]);
+			sum += rep->lost_per_cpu[i];
 			sep = ", ";
 		}
+		if (sum && sum < rep->lost)
+			fprintf(out, ", CPU not known: %" PRIu64, rep->lost - sum);
 		if (strcmp(sep, " ("))
 			fputc(')', out);
 	}
@@ -115,8 +119,12 @@ static void print_pair(const struct tb_report *rep, const struct tb_rpair *p, FI
 	for (i = 0; i < p->nsites && i < top; i++) {
 		const struct tb_rsite *s = &p->sites[i];
 
-		fprintf(out, "   %" PRIu64 " bytes in %" PRIu64 " allocations from %s", s->bytes,
-			s->count, s->nstack ? "stack" : s->site);
+		if (p->bytes)
+			fprintf(out, "   %" PRIu64 " bytes in %" PRIu64 " allocations from %s",
+				s->bytes, s->count, s->nstack ? "stack" : s->site);
+		else	/* no size field (kprobes, SLUB TRACE records): objects only */
+			fprintf(out, "   %" PRIu64 " objects from %s", s->count,
+				s->nstack ? "stack" : s->site);
 		if (s->by || s->oldest_s >= 0) {
 			fprintf(out, "  (");
 			if (s->by)

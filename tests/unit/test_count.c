@@ -232,6 +232,8 @@ static void test_automatic_analyses(void **state)
 	struct tb_analysis *an = tb_analysis_new(NULL, NULL);
 	struct tb_report *rep;
 	struct tb_sink s;
+	struct tev t;
+	int i;
 
 	assert_non_null(an);
 	s = tb_analysis_sink(an);
@@ -239,12 +241,19 @@ static void test_automatic_analyses(void **state)
 	feed_alloc(&s, 2 * MS, 0, 0x2000, 64, 60, "auto_site+0x1/0x2");
 	feed_free(&s, 3 * MS, 0, 0x2000);
 	func_hit(&s, 4 * MS, "some_func", "its_caller+0x4/0x8");
+	for (i = 0; i < 3; i++) {
+		tev(&t, "kprobes", "tb_probe", (uint64_t)(5 + i) * MS, 0);
+		s.event(s.ctx, &t.ev);
+	}
 	rep = tb_report_build(an, NULL);
 	assert_non_null(rep);
 	assert_int_equal(rep->npairs, 1);		/* pages and slub saw nothing */
 	assert_string_equal(rep->pairs[0].label, "kmem");
 	assert_int_equal(rep->pairs[0].count, 1);
 	assert_int_equal(row(rep, "some_func", "its_caller+0x4/0x8")->calls, 1);
+	assert_int_equal(rep->nevcounts, 1);		/* events no analysis knows: counted */
+	assert_string_equal(rep->evcounts[0].event, "kprobes:tb_probe");
+	assert_int_equal(rep->evcounts[0].count, 3);
 	tb_report_free(rep);
 	tb_analysis_free(an);
 }

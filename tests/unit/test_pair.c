@@ -366,6 +366,18 @@ static void test_kprobe_pair_and_by_field(void **state)
 	assert_non_null(rep->pairs[1].sites[1].by);
 	assert_string_not_equal(rep->pairs[1].sites[0].by, rep->pairs[1].sites[1].by);
 	assert_string_equal(rep->pairs[1].sites[0].site, "alloc");	/* no site: event name */
+	{
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *out = open_memstream(&buf, &len);
+
+		assert_int_equal(tb_report_print_text(rep, out, 0), 0);
+		fclose(out);
+		/* no size field: objects, not "0 bytes in" */
+		assert_non_null(strstr(buf, "   1 objects from mydrv_probe+0x44/0x80 [mydrv]"));
+		assert_null(strstr(buf, "0 bytes in"));
+		free(buf);
+	}
 	tb_report_free(rep);
 	tb_analysis_free(an);
 	spec_pair_clear(&pp[0]);
@@ -383,7 +395,7 @@ static void test_pages_by_pfn(void **state)
 
 	memset(&r, 0, sizeof(r));
 	spec_pair(&pp, "pages", "kmem:mm_page_alloc", "kmem:mm_page_free", "pfn", "order", NULL,
-		  TB_GROUP_SITE, NULL);
+		  0, "order");	/* group = none, by = order */
 	r.pairs = &pp;
 	r.npairs = 1;
 	an = tb_analysis_new(&r, NULL);
@@ -392,6 +404,12 @@ static void test_pages_by_pfn(void **state)
 	tev(&t, "kmem", "mm_page_alloc", 1 * MS, 0);
 	tev_str(&t, "pfn", "12345");		/* pfn=%lu prints decimal */
 	tev_str(&t, "order", "2");
+	tev_str(&t, "call_site", "one+0x1/0x2");
+	s.event(s.ctx, &t.ev);
+	tev(&t, "kmem", "mm_page_alloc", 1 * MS + 5, 1);
+	tev_str(&t, "pfn", "22345");
+	tev_str(&t, "order", "2");
+	tev_str(&t, "call_site", "two+0x1/0x2");
 	s.event(s.ctx, &t.ev);
 	tev(&t, "kmem", "mm_page_alloc", 2 * MS, 0);
 	tev_str(&t, "pfn", "12346");
@@ -402,8 +420,11 @@ static void test_pages_by_pfn(void **state)
 	s.event(s.ctx, &t.ev);
 	rep = tb_report_build(an, NULL);
 	assert_non_null(rep);
-	assert_int_equal(rep->pairs[0].count, 1);
-	assert_int_equal(rep->pairs[0].bytes, 16384);
+	assert_int_equal(rep->pairs[0].count, 2);
+	assert_int_equal(rep->pairs[0].bytes, 32768);
+	assert_int_equal(rep->pairs[0].groups, 1);	/* not by site: one group per order */
+	assert_string_equal(rep->pairs[0].sites[0].site, "(all sites)");
+	assert_string_equal(rep->pairs[0].sites[0].by, "2");
 	assert_int_equal(rep->pairs[0].unmatched_frees, 0);
 	tb_report_free(rep);
 	tb_analysis_free(an);

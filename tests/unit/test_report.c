@@ -353,6 +353,43 @@ static void test_diff_verdict(void **state)
 	tb_report_free(after);
 }
 
+/* /proc/slabinfo snapshots reach the growth analyzer and its result the report. */
+static void test_growth_in_report(void **state)
+{
+	struct tb_analysis *an = tb_analysis_new(NULL, NULL);
+	struct tb_report *rep, *back;
+	char *a = slurp("tests/fixtures/slabinfo/live-6.18-before.txt");
+	char *b = slurp("tests/fixtures/slabinfo/live-6.18-after.txt");
+	char *txt;
+
+	assert_non_null(an);
+	/* the fixtures: a `date` line, /proc/slabinfo, then /proc/meminfo */
+	assert_non_null(strstr(a, "\nMemTotal:"));
+	assert_non_null(strstr(b, "\nMemTotal:"));
+	strstr(a, "\nMemTotal:")[1] = '\0';
+	strstr(b, "\nMemTotal:")[1] = '\0';
+	assert_int_equal(tb_analysis_snapshot(an, "slabinfo", 1000 * 1000000000ULL,
+					      strchr(a, '\n') + 1), 0);
+	assert_int_equal(tb_analysis_snapshot(an, "slabinfo", 1060 * 1000000000ULL,
+					      strchr(b, '\n') + 1), 0);
+	rep = tb_report_build(an, NULL);
+	assert_non_null(rep);
+	assert_non_null(rep->slabs_json);
+	assert_non_null(rep->slabs_text);
+	txt = text_of(rep, 0);
+	assert_non_null(strstr(txt, "== slab growth"));
+	assert_int_equal(tb_report_write_json(rep, tmp("slabs.json")), 0);
+	back = tb_report_read_json(tmp("slabs.json"));
+	assert_non_null(back);
+	assert_string_equal(back->slabs_json, rep->slabs_json);
+	free(txt);
+	free(a);
+	free(b);
+	tb_report_free(back);
+	tb_report_free(rep);
+	tb_analysis_free(an);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -363,6 +400,7 @@ int main(void)
 		cmocka_unit_test(test_bad_json),
 		cmocka_unit_test(test_folded),
 		cmocka_unit_test(test_diff_verdict),
+		cmocka_unit_test(test_growth_in_report),
 	};
 	int r = cmocka_run_group_tests(tests, setup, teardown);
 

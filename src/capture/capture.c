@@ -1,0 +1,319 @@
+/*
+ * capture.c - tb_capture_run(): runs the live sources of a capture (raw per-CPU
+ * buffers or the trace_pipe text fallback, /dev/kmsg, /proc snapshots) until the
+ * duration passes or the driver says stop, then stops tracing (tracing_on=0 in
+ * trace_dir) and drains the buffers to empty so the last frees are not lost; keeps
+ * the loss accounts (sub-buffer/text markers and per_cpu stats before/after), the
+ * status line and the --interval output.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "analyze/analysis.h"
+#include "capture/capture.h"
+#include "capture/capture-local.h"
+#include "util/err.h"
+#include "util/fileio.h"
+#include "util/units.h"
+
+#define LOOP_MS 20
+
+/* The analysis' sink, wrapped to count what the sources said was lost. */
+struct counting_sink {
+	struct tb_sink inner;
+	unsigned ncpus;
+	uint64_t *marked;	/* per CPU */
+	uint64_t marked_nocpu;
+	int unknown;
+	int *cpu_unknown;
+};
+
+static int cs_event(void *ctx, const struct tb_event *ev)
+{
+	struct counting_sink *cs = ctx;
+
+	return cs->inner.event(cs->inner.ctx, ev);
+}
+
+static void cs_lost(void *ctx, int cpu, uint64_t count, uint64_t ts)
+{
+	struct counting_sink *cs = ctx;
+
+	if (count == TB_LOST_UNKNOWN) {
+		cs->unknown = 1;
+		if (cpu >= 0 && (unsigned)cpu < cs->ncpus)
+			cs->cpu_unknown[cpu] = 1;
+	} else if (cpu >= 0 && (unsigned)cpu < cs->ncpus) {
+		cs->marked[cpu] += count;
+	} else {
+		cs->marked_nocpu += count;
+	}
+	if (cs->inner.lost)
+		cs->inner.lost(cs->inner.ctx, cpu, count, ts);
+}
+
+static unsigned count_cpus(const char *trace_dir)
+{
+	char path[4096];
+	DIR *d;
+	struct dirent *de;
+	unsigned n = 0, c;
+
+	snprintf(path, sizeof(path), "%s/per_cpu", trace_dir);
+	d = opendir(path);
+	if (!d)
+		return 0;
+	while ((de = readdir(d)))
+		if (sscanf(de->d_name, "cpu%u", &c) == 1 && c + 1 > n)
+			n = c + 1;
+	closedir(d);
+	return n;
+}
+
+static int tracing_off(const char *trace_dir)
+{
+	char path[4096];
+	int e;
+
+	snprintf(path, sizeof(path), "%s/tracing_on", trace_dir);
+	e = tb_write_ctl(path, "0", 0);
+	if (e < 0)
+		return tb_error("cannot stop tracing (%s): %s; the buffers are drained as they are",
+				path, strerror(-e));
+	return 0;
+}
+
+struct run {
+	const struct tb_capture_opts *o;
+	struct tb_analysis *an;
+	struct tb_raw *raw;
+	struct tb_text *text;
+	struct tb_kmsg *kmsg;
+	struct counting_sink cs;
+	struct tb_sink sink;
+	struct tb_cpu_stats *before, *after;
+	struct tb_status status;
+	const char *proc_dir;
+	uint64_t start, next_snap, next_interval;
+};
+
+static int pump(struct run *r, int drain)
+{
+	int ret = 0;
+
+	if (r->raw)
+		ret = tb_raw_pump(r->raw, drain);
+	else if (r->text)
+		ret = tb_text_pump(r->text, drain);
+	if (ret == 0 && r->kmsg)
+		ret = tb_kmsg_pump(r->kmsg);
+	return ret;
+}
+
+static void wait_data(struct run *r)
+{
+	if (r->raw) {
+		tb_raw_wait(r->raw, LOOP_MS);
+	} else {
+		struct timespec ts = { 0, LOOP_MS * 1000000L };
+
+		nanosleep(&ts, NULL);
+	}
+}
+
+static uint64_t last_ts(const struct run *r)
+{
+	return r->raw ? tb_raw_last_ts(r->raw) : 0;
+}
+
+static uint64_t lost_so_far(const struct run *r)
+{
+	uint64_t n = r->cs.marked_nocpu;
+	unsigned c;
+
+	for (c = 0; c < r->cs.ncpus; c++)
+		n += r->cs.marked[c];
+	return n;
+}
+
+/* Periodic work: snapshots, --interval output, status line. */
+static int tick(struct run *r, uint64_t now)
+{
+	const struct tb_capture_opts *o = r->o;
+	int ret = 0;
+
+	if (o->snap && o->snap->interval_ns && now >= r->next_snap) {
+		ret = tb_procsnap_take(r->an, r->proc_dir, &o->snap->files);
+		r->next_snap = now + o->snap->interval_ns;
+	}
+	if (o->interval_ns && now >= r->next_interval) {
+		tb_status_clear(&r->status);
+		r->status.last_draw_ns = 0;
+		tb_analysis_interval(r->an, last_ts(r), stdout);
+		fflush(stdout);
+		r->next_interval = now + o->interval_ns;
+	}
+	tb_status_draw(&r->status, r->an, now, r->start, o->duration_ns, lost_so_far(r));
+	return ret;
+}
+
+static void account(struct run *r, struct tb_capture_result *res)
+{
+	unsigned c;
+
+	for (c = 0; c < res->ncpus; c++) {
+		uint64_t marked = r->cs.marked[c], stats = 0;
+		int unknown = r->cs.cpu_unknown[c];
+
+		if (r->before[c].ok && r->after[c].ok) {
+			uint64_t b = r->before[c].overrun + r->before[c].dropped;
+			uint64_t a = r->after[c].overrun + r->after[c].dropped;
+
+			stats = a > b ? a - b : 0;
+		}
+		res->lost_pages += marked;
+		res->lost_stats += stats;
+		res->lost_per_cpu[c] = marked > stats ? marked : stats;
+		if (stats > marked && r->sink.lost)
+			/* counted by the kernel after our last page: say so, with no time */
+			r->cs.inner.lost(r->cs.inner.ctx, (int)c, stats - marked, last_ts(r));
+		if (unknown && stats == 0 && !(r->before[c].ok && r->after[c].ok))
+			res->lost_unknown = 1;
+		res->lost += res->lost_per_cpu[c];
+	}
+	res->lost += r->cs.marked_nocpu;
+	if (r->cs.unknown && !res->lost)
+		res->lost_unknown = 1;
+}
+
+/**
+ * tb_capture_run - capture until the duration passes, *o->stop is set, or an error;
+ * feed an; stop tracing in o->trace_dir and drain every buffer before returning.
+ * @res: filled (also on error, as far as the capture got); release with
+ *       tb_capture_result_release()
+ *
+ * Returns 0, or negative after printing why (the driver then restores).
+ */
+int tb_capture_run(const struct tb_capture_opts *o, struct tb_analysis *an,
+		   struct tb_capture_result *res)
+{
+	struct run r;
+	unsigned ncpus;
+	int ret = 0, ret2;
+
+	memset(res, 0, sizeof(*res));
+	memset(&r, 0, sizeof(r));
+	r.o = o;
+	r.an = an;
+	r.proc_dir = o->caps && o->caps->proc_dir[0] ? o->caps->proc_dir : "/proc";
+	ncpus = count_cpus(o->trace_dir);
+	if (!ncpus && o->caps && o->caps->ncpus > 0)
+		ncpus = (unsigned)o->caps->ncpus;
+	if (!ncpus)
+		return tb_error("no per_cpu directories under %s", o->trace_dir);
+	res->ncpus = ncpus;
+	res->lost_per_cpu = calloc(ncpus, sizeof(*res->lost_per_cpu));
+	r.cs.marked = calloc(ncpus, sizeof(*r.cs.marked));
+	r.cs.cpu_unknown = calloc(ncpus, sizeof(*r.cs.cpu_unknown));
+	r.before = calloc(ncpus, sizeof(*r.before));
+	r.after = calloc(ncpus, sizeof(*r.after));
+	if (!res->lost_per_cpu || !r.cs.marked || !r.cs.cpu_unknown || !r.before || !r.after) {
+		ret = tb_error("out of memory");
+		goto out;
+	}
+	r.cs.ncpus = ncpus;
+	r.cs.inner = tb_analysis_sink(an);
+	r.sink.event = cs_event;
+	r.sink.lost = cs_lost;
+	r.sink.ctx = &r.cs;
+	r.status.on = o->status_line && isatty(STDERR_FILENO);
+
+	if (o->kmsg && !(r.kmsg = tb_kmsg_open("/dev/kmsg", &r.sink))) {
+		ret = -1;
+		goto out;
+	}
+	if (o->use_text) {
+		res->text_fallback = 1;
+		if (!(r.text = tb_text_open(o->trace_dir, &r.sink))) {
+			ret = -1;
+			goto out;
+		}
+	} else if (!(r.raw = tb_raw_open(o->trace_dir, ncpus, &r.sink))) {
+		ret = -1;
+		goto out;
+	}
+	tb_read_cpu_stats(o->trace_dir, ncpus, r.before);
+	r.start = tb_now_ns();
+	if (o->snap) {
+		ret = tb_procsnap_take(an, r.proc_dir, &o->snap->files);
+		if (ret < 0)
+			goto stop;
+		r.next_snap = r.start + o->snap->interval_ns;
+	}
+	r.next_interval = r.start + o->interval_ns;
+	if (r.raw && (ret = tb_raw_start(r.raw)) < 0)
+		goto stop;
+
+	for (;;) {
+		uint64_t now = tb_now_ns();
+
+		if (o->stop && *o->stop)
+			break;
+		if (o->duration_ns && now - r.start >= o->duration_ns)
+			break;
+		wait_data(&r);
+		ret = pump(&r, 0);
+		if (ret == 0)
+			ret = tick(&r, tb_now_ns());
+		if (ret < 0)
+			break;
+	}
+stop:
+	/* stop producing, then read every buffer to empty: the last frees matter */
+	tracing_off(o->trace_dir);
+	if (r.raw)
+		ret2 = tb_raw_stop(r.raw);
+	else
+		ret2 = r.text ? tb_text_pump(r.text, 1) : 0;
+	if (ret == 0)
+		ret = ret2;
+	if (r.kmsg && ret == 0)
+		ret = tb_kmsg_pump(r.kmsg);
+	tb_read_cpu_stats(o->trace_dir, ncpus, r.after);
+	if (o->snap && ret == 0)
+		ret = tb_procsnap_take(an, r.proc_dir, &o->snap->files);
+	tb_status_clear(&r.status);
+	res->elapsed_ns = tb_now_ns() - r.start;
+	if (r.raw) {
+		res->events = tb_raw_events(r.raw);
+		res->bytes_read = tb_raw_bytes(r.raw);
+	} else if (r.text) {
+		res->events = tb_text_events(r.text);
+		res->bytes_read = tb_text_bytes(r.text);
+	}
+	account(&r, res);
+	if (res->lost || res->lost_unknown)
+		tb_warn("%s%llu events were LOST (per-CPU ring buffers overflowed): frees may be "
+			"missing, outstanding counts are upper bounds",
+			res->lost_unknown ? "at least " : "", (unsigned long long)res->lost);
+out:
+	tb_raw_close(r.raw);
+	tb_text_close(r.text);
+	tb_kmsg_close(r.kmsg);
+	free(r.cs.marked);
+	free(r.cs.cpu_unknown);
+	free(r.before);
+	free(r.after);
+	return ret;
+}
+
+void tb_capture_result_release(struct tb_capture_result *res)
+{
+	free(res->lost_per_cpu);
+	res->lost_per_cpu = NULL;
+}

@@ -1,0 +1,320 @@
+/*
+ * merge.c - ring-buffer sub-buffers parsed into records (kbuffer) and merged across
+ * CPUs into one stream in global timestamp order, with a hold-back watermark; stack
+ * records (ftrace:kernel_stack) are handed out together with the event they follow
+ * on the same CPU; missed-event counts of each page are reported in order.
+ *
+ * Why a watermark: each CPU's records are in timestamp order, but a CPU with nothing
+ * queued right now may still produce an older record (its reader has not come round
+ * yet).  The oldest queued record is safe to emit when every other CPU has something
+ * queued, or when it is at or below the watermark: a timestamp below which the reader
+ * has provably read everything (raw.c: the newest page timestamp read before the
+ * start of the last reading pass that emptied every CPU).  A wall-clock hold-back is
+ * NOT safe: on a loaded box the reader thread can be starved for longer than any
+ * hold-back (measured: thousands of cross-CPU inversions with a 50 ms one).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <traceevent/kbuffer.h>
+#include "capture/capture-local.h"
+
+#define RB_MISSED_EVENTS	(1UL << 31)
+#define RB_MISSED_STORED	(1UL << 30)
+#define RB_COMMIT_MASK		((1UL << 27) - 1)
+
+static uint64_t load_long(const unsigned char *p, int lsize)
+{
+	if (lsize == 4) {
+		uint32_t v;
+
+		memcpy(&v, p, 4);
+		return v;
+	} else {
+		uint64_t v;
+
+		memcpy(&v, p, 8);
+		return v;
+	}
+}
+
+/*
+ * The missed-events count a sub-buffer header carries: 0, the count, or -1 when the
+ * kernel says only that some were lost (no room to store the count).
+ */
+static int64_t page_missed(const unsigned char *buf, size_t len, int lsize)
+{
+	uint64_t commit, size;
+
+	if (len < (size_t)(8 + lsize))
+		return 0;
+	commit = load_long(buf + 8, lsize);
+	if (!(commit & RB_MISSED_EVENTS))
+		return 0;
+	if (!(commit & RB_MISSED_STORED))
+		return -1;
+	size = commit & RB_COMMIT_MASK;
+	if (8 + lsize + size + lsize > len)
+		return -1;
+	return (int64_t)load_long(buf + 8 + lsize + size, lsize);
+}
+
+/**
+ * tb_rpage_alloc - a page able to hold size bytes of sub-buffer, not parsed yet.
+ */
+struct tb_rpage *tb_rpage_alloc(size_t size)
+{
+	struct tb_rpage *p = malloc(sizeof(*p) + size);
+
+	if (!p)
+		return NULL;
+	memset(p, 0, sizeof(*p));
+	p->size = size;
+	return p;
+}
+
+void tb_rpage_free(struct tb_rpage *p)
+{
+	if (!p)
+		return;
+	free(p->recs);
+	free(p);
+}
+
+/**
+ * tb_rpage_parse - split p->data (p->size bytes as read) into records with kbuffer.
+ * @kb: struct kbuffer * set up for this kernel's long size and endianness
+ *
+ * Returns 0, or -ENOMEM.  A sub-buffer kbuffer cannot load gives zero records.
+ */
+int tb_rpage_parse(void *kbv, struct tb_rpage *p)
+{
+	struct kbuffer *kb = kbv;
+	unsigned long long ts;
+	unsigned n = 0, cap;
+	void *d;
+	int lsize = kbuffer_start_of_data(kb) - 8;
+
+	p->nrec = p->pos = 0;
+	if (lsize != 4 && lsize != 8)
+		lsize = 8;
+	p->missed = page_missed(p->data, p->size, lsize);
+	if (kbuffer_load_subbuffer(kb, p->data) < 0)
+		return 0;
+	for (d = kbuffer_read_event(kb, &ts); d; d = kbuffer_next_event(kb, &ts))
+		n++;
+	if (!n)
+		return 0;
+	cap = n;
+	p->recs = malloc(cap * sizeof(*p->recs));
+	if (!p->recs)
+		return -ENOMEM;
+	kbuffer_load_subbuffer(kb, p->data);
+	for (d = kbuffer_read_event(kb, &ts); d && p->nrec < cap;
+	     d = kbuffer_next_event(kb, &ts)) {
+		struct tb_rrec *r = &p->recs[p->nrec++];
+		uint16_t type = 0;
+		int sz = kbuffer_event_size(kb);
+
+		r->ts = ts;
+		r->data = d;
+		r->size = sz > 0 ? (unsigned)sz : 0;
+		if (r->size >= 2)
+			memcpy(&type, d, 2);
+		r->type = type;
+	}
+	return 0;
+}
+
+/**
+ * tb_merge_init - an empty merge of ncpus CPUs.
+ * @out: where records go
+ */
+int tb_merge_init(struct tb_merge *m, unsigned ncpus, const struct tb_merge_out *out)
+{
+	memset(m, 0, sizeof(*m));
+	m->cpu = calloc(ncpus ? ncpus : 1, sizeof(*m->cpu));
+	if (!m->cpu)
+		return -ENOMEM;
+	m->ncpus = ncpus;
+	m->stack_type = -1;
+	m->out = *out;
+	return 0;
+}
+
+void tb_merge_release(struct tb_merge *m)
+{
+	unsigned c;
+
+	if (!m->cpu)
+		return;
+	for (c = 0; c < m->ncpus; c++) {
+		struct tb_rpage *p = m->cpu[c].head, *n;
+
+		for (; p; p = n) {
+			n = p->next;
+			tb_rpage_free(p);
+		}
+	}
+	free(m->cpu);
+	m->cpu = NULL;
+}
+
+/**
+ * tb_merge_add - queue a parsed page at the end of its CPU; the merge owns it.
+ */
+void tb_merge_add(struct tb_merge *m, struct tb_rpage *p)
+{
+	struct tb_merge_cpu *mc;
+
+	if (p->cpu < 0 || (unsigned)p->cpu >= m->ncpus) {
+		tb_rpage_free(p);
+		return;
+	}
+	mc = &m->cpu[p->cpu];
+	p->next = NULL;
+	if (mc->tail)
+		mc->tail->next = p;
+	else
+		mc->head = p;
+	mc->tail = p;
+	mc->pages++;
+	mc->records += p->nrec;
+	if (p->missed > 0)
+		mc->missed += (uint64_t)p->missed;
+	else if (p->missed < 0)
+		mc->missed_unknown = 1;
+	m->queued_bytes += p->size;
+	if (p->nrec) {
+		uint64_t t = p->recs[p->nrec - 1].ts;
+		unsigned i;
+
+		/* the kernel's per-CPU order, as seen: count where it goes backwards */
+		if (p->recs[0].ts < mc->last_ts)
+			m->cpu_inversions++;
+		for (i = 1; i < p->nrec; i++)
+			if (p->recs[i].ts < p->recs[i - 1].ts)
+				m->cpu_inversions++;
+
+		if (t > mc->last_ts)
+			mc->last_ts = t;
+		if (t > m->newest)
+			m->newest = t;
+	}
+}
+
+/* The head record of CPU c, after dropping used-up pages; NULL when none queued. */
+static struct tb_rrec *cpu_head(struct tb_merge *m, unsigned c)
+{
+	struct tb_merge_cpu *mc = &m->cpu[c];
+	struct tb_rpage *p;
+
+	while ((p = mc->head)) {
+		if (p->pos == 0 && p->missed) {
+			/* say what was lost before this page's first record, in order */
+			uint64_t ts = p->nrec ? p->recs[0].ts : m->last_emitted_ts;
+
+			if (m->out.lost)
+				m->out.lost(m->out.ctx, (int)c, p->missed, ts);
+			p->missed = 0;
+		}
+		if (p->pos < p->nrec)
+			return &p->recs[p->pos];
+		mc->head = p->next;
+		if (!mc->head)
+			mc->tail = NULL;
+		m->queued_bytes -= p->size;
+		tb_rpage_free(p);
+	}
+	return NULL;
+}
+
+/* The record after the head of CPU c, or NULL if nothing more is queued. */
+static struct tb_rrec *cpu_next(struct tb_merge *m, unsigned c)
+{
+	struct tb_rpage *p = m->cpu[c].head;
+
+	if (p->pos + 1 < p->nrec)
+		return &p->recs[p->pos + 1];
+	for (p = p->next; p; p = p->next)
+		if (p->nrec)
+			return &p->recs[0];
+	return NULL;
+}
+
+static void cpu_advance(struct tb_merge *m, unsigned c)
+{
+	struct tb_rpage *p = m->cpu[c].head;
+
+	if (p->pos < p->nrec) {
+		p->pos++;
+		return;
+	}
+}
+
+/* Advance past the head and, if the head was the last of its page, the next one. */
+static void cpu_advance_to_next(struct tb_merge *m, unsigned c)
+{
+	cpu_advance(m, c);
+	if (!cpu_head(m, c))
+		return;
+	cpu_advance(m, c);
+}
+
+/**
+ * tb_merge_run - emit every record that is safe to emit now, oldest first.
+ * @drain: 1 to emit everything (the capture has ended)
+ *
+ * Returns 0, or the emit callback's negative return.
+ */
+int tb_merge_run(struct tb_merge *m, int drain)
+{
+	for (;;) {
+		struct tb_rrec *best = NULL, *r, *stack = NULL;
+		unsigned c, bc = 0;
+		int all_queued = 1, need_next, ret;
+
+		for (c = 0; c < m->ncpus; c++) {
+			r = cpu_head(m, c);
+			if (!r) {
+				all_queued = 0;
+				continue;
+			}
+			if (!best || r->ts < best->ts) {
+				best = r;
+				bc = c;
+			}
+		}
+		if (!best)
+			return 0;
+		need_next = m->stack_type >= 0 && best->type != m->stack_type;
+		if (!drain && best->ts > m->watermark) {
+			/* not proven complete: safe only if every CPU has something queued */
+			if (!all_queued || (need_next && !cpu_next(m, bc)))
+				return 0;
+		}
+		if (best->type == m->stack_type && m->stack_type >= 0) {
+			/* a stack with no event before it on this CPU (e.g. after a loss) */
+			m->orphan_stacks++;
+			cpu_advance(m, bc);
+			continue;
+		}
+		if (need_next) {
+			r = cpu_next(m, bc);
+			if (r && r->type == m->stack_type)
+				stack = r;
+		}
+		if (best->ts < m->last_emitted_ts)
+			m->inversions++;
+		else
+			m->last_emitted_ts = best->ts;
+		m->emitted++;
+		ret = m->out.emit(m->out.ctx, (int)bc, best, stack);
+		if (stack)
+			cpu_advance_to_next(m, bc);
+		else
+			cpu_advance(m, bc);
+		if (ret < 0)
+			return ret;
+	}
+}

@@ -1,0 +1,47 @@
+/*
+ * procsnap.c - /proc snapshots (slabinfo, meminfo, vmstat, buddyinfo) handed to the
+ * analysis (growth) at the start, on the recipe's interval, and at the end.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include "analyze/analysis.h"
+#include "capture/capture-local.h"
+#include "util/err.h"
+#include "util/fileio.h"
+#include "util/strbuf.h"
+#include "util/strlist.h"
+
+static int known(const char *what)
+{
+	return !strcmp(what, "slabinfo") || !strcmp(what, "meminfo") ||
+	       !strcmp(what, "vmstat") || !strcmp(what, "buddyinfo");
+}
+
+/**
+ * tb_procsnap_take - read each file of files under proc_dir and hand it to an.
+ * A file that cannot be read is warned about once per call and skipped.
+ * Returns 0, or the analysis' negative return.
+ */
+int tb_procsnap_take(struct tb_analysis *an, const char *proc_dir, const struct strlist *files)
+{
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < files->n && ret == 0; i++) {
+		struct strbuf sb = STRBUF_INIT;
+		char path[4096];
+		int e;
+
+		if (!known(files->v[i]))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", proc_dir, files->v[i]);
+		e = tb_read_file(path, &sb);
+		if (e < 0)
+			tb_warn("snapshot of %s skipped: %s", path, strerror(-e));
+		else
+			ret = tb_analysis_snapshot(an, files->v[i], tb_wall_ns(), strbuf_str(&sb));
+		strbuf_release(&sb);
+	}
+	return ret;
+}

@@ -1,0 +1,550 @@
+/*
+ * raw.c - the lossless live source: per_cpu/cpuN/trace_pipe_raw of every CPU, read by
+ * one reader thread into memory, decoded and merged by the caller's thread.
+ *
+ * Reader facts measured on 6.18 (issue 4): read() on trace_pipe_raw returns 0 (or
+ * EAGAIN with O_NONBLOCK) while tracing is on and the buffer is empty - that is not
+ * EOF; a partial page comes back when the writer is still on it; re-reading at once
+ * or blocking gets a few events per call and burns the CPU.  So the reader reads each
+ * CPU until it gets a partial page or nothing, and sleeps ~1 ms when a whole pass over
+ * the CPUs gave no full page.
+ *
+ * Ordering across CPUs (merge.c) needs a watermark W: every record with ts <= W has
+ * been read on every CPU.  A pass that read every CPU to empty proves it for every
+ * record older than the pass's start; the newest page timestamp (a record's time)
+ * read before that start is older than the start.  So after each complete pass the
+ * reader publishes W = the newest page-header timestamp read before that pass.  One thread serves every CPU: a 4 KiB read costs ~1 us,
+ * so one core reads far more than the kernel can produce; decoding and the analysis
+ * (single-threaded) run in the caller's thread, which the reader never waits for
+ * (memory between them is capped; past the cap the kernel's buffer absorbs, and what
+ * it drops is counted).
+ *
+ * Loss: every sub-buffer says how many events were lost before it (kbuffer missed
+ * events); per_cpu/cpuN/stats (overrun + dropped events) are read before and after.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <traceevent/event-parse.h>
+#include <traceevent/kbuffer.h>
+#include <tracefs/tracefs.h>
+#include "capture/capture-local.h"
+#include "util/err.h"
+#include "util/fileio.h"
+#include "util/strbuf.h"
+#include "util/strlist.h"
+
+#define QUEUE_CAP_DEFAULT (256UL << 20)	/* bytes of pages waiting for the decoder */
+#define READS_PER_PASS 256		/* fairness among CPUs */
+#define WATERMARK_MARGIN 20000000ULL	/* 20 ms of trace clock (ns clocks) */
+
+struct tb_raw {
+	char *trace_dir;
+	unsigned ncpus;
+	int *fds;
+	size_t subbuf;
+	int lsize;
+	struct tep_handle *tep;
+	struct kbuffer *kb;
+	struct tb_rawdec *dec;
+	struct tb_merge merge;
+
+	pthread_t thread;
+	int thread_started;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct tb_rpage *q_head, *q_tail;	/* read, not yet parsed (under lock) */
+	size_t q_bytes;				/* under lock */
+	size_t q_cap;
+	int stopping;		/* drain and finish (under lock) */
+	int finished;		/* reader has exited (under lock) */
+	int read_error;		/* errno of a failed read (under lock) */
+	uint64_t watermark;	/* everything with ts <= this is queued (under lock) */
+	uint64_t bytes;		/* read so far (reader thread only, read after join) */
+	uint64_t bytes_seen;	/* bytes parsed (consumer) */
+};
+
+/**
+ * tb_parse_cpu_stats - the counters of a per_cpu/cpuN/stats text.
+ */
+int tb_parse_cpu_stats(const char *text, struct tb_cpu_stats *st)
+{
+	const char *l = text;
+	int found = 0;
+
+	memset(st, 0, sizeof(*st));
+	while (l && *l) {
+		unsigned long long v;
+
+		if (sscanf(l, "overrun: %llu", &v) == 1) {
+			st->overrun = v;
+			found++;
+		} else if (sscanf(l, "dropped events: %llu", &v) == 1) {
+			st->dropped = v;
+			found++;
+		} else if (sscanf(l, "entries: %llu", &v) == 1) {
+			st->entries = v;
+		} else if (sscanf(l, "read events: %llu", &v) == 1) {
+			st->read = v;
+		}
+		l = strchr(l, '\n');
+		if (l)
+			l++;
+	}
+	st->ok = found > 0;
+	return found ? 0 : -1;
+}
+
+/**
+ * tb_read_cpu_stats - per_cpu/cpuN/stats of every CPU under trace_dir into st[ncpus]
+ * (st[c].ok is 0 where the file could not be read).
+ */
+void tb_read_cpu_stats(const char *trace_dir, unsigned ncpus, struct tb_cpu_stats *st)
+{
+	unsigned c;
+
+	for (c = 0; c < ncpus; c++) {
+		struct strbuf sb = STRBUF_INIT;
+		char path[4096];
+
+		snprintf(path, sizeof(path), "%s/per_cpu/cpu%u/stats", trace_dir, c);
+		memset(&st[c], 0, sizeof(st[c]));
+		if (tb_read_file(path, &sb) == 0)
+			tb_parse_cpu_stats(sb.buf ? sb.buf : "", &st[c]);
+		strbuf_release(&sb);
+	}
+}
+
+/* The sub-buffer size: buffer_subbuf_size_kb (6.8+) or the page size. */
+static size_t subbuf_size(const char *trace_dir)
+{
+	char path[4096], line[64];
+	long kb;
+
+	snprintf(path, sizeof(path), "%s/buffer_subbuf_size_kb", trace_dir);
+	if (tb_read_line(path, line, sizeof(line)) == 0 && (kb = strtol(line, NULL, 10)) > 0)
+		return (size_t)kb * 1024;
+	return (size_t)sysconf(_SC_PAGESIZE);
+}
+
+/* The event systems enabled in trace_dir (set_event) plus ftrace (stacks). */
+static int enabled_systems(const char *trace_dir, struct strlist *sys)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char path[4096];
+	const char *l;
+	int ret;
+
+	strlist_add(sys, "ftrace");
+	snprintf(path, sizeof(path), "%s/set_event", trace_dir);
+	ret = tb_read_file(path, &sb);
+	if (ret < 0) {
+		strbuf_release(&sb);
+		return ret;
+	}
+	for (l = strbuf_str(&sb); *l;) {
+		const char *nl = strchr(l, '\n'), *colon;
+		size_t len = nl ? (size_t)(nl - l) : strlen(l);
+
+		colon = memchr(l, ':', len);
+		if (colon && colon > l) {
+			char name[256];
+			size_t n = (size_t)(colon - l);
+
+			if (n < sizeof(name)) {
+				memcpy(name, l, n);
+				name[n] = 0;
+				if (!strlist_has(sys, name))
+					strlist_add(sys, name);
+			}
+		}
+		l += len;
+		if (*l)
+			l++;
+	}
+	strbuf_release(&sb);
+	return 0;
+}
+
+static struct tep_handle *load_formats(const char *trace_dir)
+{
+	struct strlist sys = STRLIST_INIT;
+	const char **names;
+	struct tep_handle *tep = NULL;
+	size_t i;
+
+	if (enabled_systems(trace_dir, &sys) < 0) {
+		tb_error("cannot read %s/set_event: %s", trace_dir, strerror(errno));
+		goto out;
+	}
+	names = calloc(sys.n + 1, sizeof(*names));
+	if (!names)
+		goto out;
+	for (i = 0; i < sys.n; i++)
+		names[i] = sys.v[i];
+	tep = tracefs_local_events_system(trace_dir, names);
+	free(names);
+	if (!tep)
+		tb_error("cannot load the event formats under %s/events", trace_dir);
+	else if (tep_get_long_size(tep) != 4 && tep_get_long_size(tep) != 8)
+		tep_set_long_size(tep, sizeof(long));
+out:
+	strlist_clear(&sys);
+	return tep;
+}
+
+/**
+ * tb_raw_open - open every CPU's trace_pipe_raw under trace_dir and load the formats
+ * of the enabled events.  Events go to sink.
+ * Returns NULL after printing why.
+ */
+struct tb_raw *tb_raw_open(const char *trace_dir, unsigned ncpus, const struct tb_sink *sink)
+{
+	struct tb_raw *r = calloc(1, sizeof(*r));
+	struct tb_merge_out out;
+	unsigned c;
+
+	if (!r) {
+		tb_error("out of memory");
+		return NULL;
+	}
+	pthread_mutex_init(&r->lock, NULL);
+	pthread_cond_init(&r->cond, NULL);
+	r->trace_dir = strdup(trace_dir);
+	r->ncpus = ncpus;
+	r->fds = malloc(ncpus * sizeof(*r->fds));
+	if (!r->trace_dir || !r->fds) {
+		tb_error("out of memory");
+		goto fail;
+	}
+	for (c = 0; c < ncpus; c++)
+		r->fds[c] = -1;
+	r->q_cap = QUEUE_CAP_DEFAULT;
+	r->subbuf = subbuf_size(trace_dir);
+	r->tep = load_formats(trace_dir);
+	if (!r->tep)
+		goto fail;
+	r->lsize = tep_get_long_size(r->tep);
+	r->kb = tep_kbuffer(r->tep);
+	r->dec = tb_rawdec_new(r->tep, sink);
+	if (!r->kb || !r->dec) {
+		tb_error("out of memory");
+		goto fail;
+	}
+	out = tb_rawdec_out(r->dec);
+	if (tb_merge_init(&r->merge, ncpus, &out) < 0) {
+		tb_error("out of memory");
+		goto fail;
+	}
+	r->merge.stack_type = tb_rawdec_stack_type(r->dec);
+	for (c = 0; c < ncpus; c++) {
+		char path[4096];
+
+		snprintf(path, sizeof(path), "%s/per_cpu/cpu%u/trace_pipe_raw", trace_dir, c);
+		r->fds[c] = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		if (r->fds[c] < 0 && errno != ENOENT) {
+			tb_error("cannot open %s: %s", path, strerror(errno));
+			goto fail;
+		}
+	}
+	return r;
+fail:
+	tb_raw_close(r);
+	return NULL;
+}
+
+static void sleep_ms(unsigned ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Bytes of events in a sub-buffer as read (commit field without flag bits). */
+static size_t page_used(const struct tb_raw *r, const unsigned char *p, size_t n)
+{
+	uint64_t commit = 0;
+
+	if (n < (size_t)(8 + r->lsize))
+		return 0;
+	if (r->lsize == 4) {
+		uint32_t v;
+
+		memcpy(&v, p + 8, 4);
+		commit = v;
+	} else {
+		memcpy(&commit, p + 8, 8);
+	}
+	return (size_t)(commit & ((1UL << 27) - 1));
+}
+
+static void *reader_main(void *arg)
+{
+	struct tb_raw *r = arg;
+	struct tb_rpage *page = NULL;
+	size_t full_mark = r->subbuf - 8 - r->lsize - r->subbuf / 8;
+	int empty_passes = 0, err = 0;
+	uint64_t newest_hdr = 0;	/* newest page-header timestamp read so far */
+
+	for (;;) {
+		int any_full = 0, any_data = 0, stopping, over, complete = 1;
+		uint64_t newest_before_pass = newest_hdr;
+		unsigned c;
+
+		pthread_mutex_lock(&r->lock);
+		stopping = r->stopping;
+		over = r->q_bytes > r->q_cap;
+		pthread_mutex_unlock(&r->lock);
+
+		for (c = 0; c < r->ncpus && !over && !err; c++) {
+			int k;
+
+			if (r->fds[c] < 0)
+				continue;
+			for (k = 0; k < READS_PER_PASS; k++) {
+				ssize_t n;
+
+				if (!page && !(page = tb_rpage_alloc(r->subbuf))) {
+					err = ENOMEM;
+					break;
+				}
+				n = read(r->fds[c], page->data, r->subbuf);
+				if (n < 0 && errno == EINTR)
+					continue;
+				if (n < 0 && errno != EAGAIN) {
+					err = errno;
+					break;
+				}
+				if (n <= 0)
+					break;
+				page->cpu = (int)c;
+				page->size = (size_t)n;
+				if ((size_t)n >= 8) {
+					uint64_t hts;
+
+					memcpy(&hts, page->data, 8);
+					if (hts > newest_hdr)
+						newest_hdr = hts;
+				}
+				r->bytes += (uint64_t)n;
+				any_data = 1;
+				pthread_mutex_lock(&r->lock);
+				page->next = NULL;
+				if (r->q_tail)
+					r->q_tail->next = page;
+				else
+					r->q_head = page;
+				r->q_tail = page;
+				r->q_bytes += page->size;
+				pthread_mutex_unlock(&r->lock);
+				if (page_used(r, page->data, (size_t)n) < full_mark) {
+					page = NULL;
+					break;	/* partial: the writer is on it */
+				}
+				page = NULL;
+				any_full = 1;
+			}
+			if (k == READS_PER_PASS)
+				complete = 0;	/* not read to empty: proves nothing */
+		}
+		if (over || err)
+			complete = 0;
+		if (any_data || complete) {
+			pthread_mutex_lock(&r->lock);
+			if (complete && newest_before_pass > r->watermark)
+				r->watermark = newest_before_pass;
+			if (any_data)
+				pthread_cond_signal(&r->cond);
+			pthread_mutex_unlock(&r->lock);
+		}
+		if (err)
+			break;
+		if (stopping) {
+			/* tracing_on is 0: finish when two passes 2 ms apart found nothing */
+			empty_passes = any_data ? 0 : empty_passes + 1;
+			if (empty_passes >= 2)
+				break;
+			sleep_ms(2);
+		} else if (!any_full) {
+			sleep_ms(1);
+		}
+	}
+	tb_rpage_free(page);
+	pthread_mutex_lock(&r->lock);
+	r->finished = 1;
+	r->read_error = err;
+	pthread_cond_signal(&r->cond);
+	pthread_mutex_unlock(&r->lock);
+	return NULL;
+}
+
+/**
+ * tb_raw_start - start the reader thread.
+ */
+int tb_raw_start(struct tb_raw *r)
+{
+	int e = pthread_create(&r->thread, NULL, reader_main, r);
+
+	if (e)
+		return tb_error("cannot start the reader thread: %s", strerror(e));
+	r->thread_started = 1;
+	return 0;
+}
+
+/**
+ * tb_raw_wait - wait up to ms for the reader to queue pages (or finish).
+ */
+void tb_raw_wait(struct tb_raw *r, unsigned ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+	ts.tv_sec += ms / 1000 + ts.tv_nsec / 1000000000L;
+	ts.tv_nsec %= 1000000000L;
+	pthread_mutex_lock(&r->lock);
+	if (!r->q_head && !r->finished)
+		pthread_cond_timedwait(&r->cond, &r->lock, &ts);
+	pthread_mutex_unlock(&r->lock);
+}
+
+/**
+ * tb_raw_pump - decode what the reader queued and emit what the merge allows.
+ * @drain: emit everything (after tb_raw_stop)
+ *
+ * Returns 0, or negative after printing why (read error, ENOMEM, the sink stopped).
+ */
+int tb_raw_pump(struct tb_raw *r, int drain)
+{
+	struct tb_rpage *p, *n;
+	uint64_t watermark;
+	int err, ret = 0;
+
+	pthread_mutex_lock(&r->lock);
+	watermark = r->watermark;
+	p = r->q_head;
+	r->q_head = r->q_tail = NULL;
+	r->q_bytes = 0;
+	err = r->read_error;
+	pthread_mutex_unlock(&r->lock);
+	for (; p; p = n) {
+		n = p->next;
+		r->bytes_seen += p->size;
+		if (ret == 0 && tb_rpage_parse(r->kb, p) < 0)
+			ret = tb_error("out of memory decoding pages");
+		if (ret < 0) {
+			tb_rpage_free(p);
+			continue;
+		}
+		tb_merge_add(&r->merge, p);
+	}
+	if (ret < 0)
+		return ret;
+	if (err)
+		return tb_error("reading %s/per_cpu/*/trace_pipe_raw: %s", r->trace_dir,
+				strerror(err));
+	/* records reserved before the pass but committed after it (an interrupted or
+	 * preempted vCPU) arrive late: keep a margin below the proven watermark */
+	r->merge.watermark = watermark > WATERMARK_MARGIN ? watermark - WATERMARK_MARGIN : 0;
+	return tb_merge_run(&r->merge, drain);
+}
+
+/**
+ * tb_raw_stop - make the reader drain every CPU to empty (the caller has set
+ * tracing_on to 0), wait for it, decode and emit the rest.
+ */
+int tb_raw_stop(struct tb_raw *r)
+{
+	int ret = 0, done = 0;
+
+	if (r->thread_started) {
+		pthread_mutex_lock(&r->lock);
+		r->stopping = 1;
+		pthread_mutex_unlock(&r->lock);
+		while (!done && ret == 0) {
+			tb_raw_wait(r, 10);
+			pthread_mutex_lock(&r->lock);
+			done = r->finished;
+			pthread_mutex_unlock(&r->lock);
+			ret = tb_raw_pump(r, 0);
+		}
+		pthread_join(r->thread, NULL);
+		r->thread_started = 0;
+	}
+	if (ret == 0)
+		ret = tb_raw_pump(r, 1);
+	return ret;
+}
+
+void tb_raw_close(struct tb_raw *r)
+{
+	unsigned c;
+	struct tb_rpage *p, *n;
+
+	if (!r)
+		return;
+	if (r->thread_started) {
+		pthread_mutex_lock(&r->lock);
+		r->stopping = 1;
+		pthread_mutex_unlock(&r->lock);
+		pthread_join(r->thread, NULL);
+	}
+	for (p = r->q_head; p; p = n) {
+		n = p->next;
+		tb_rpage_free(p);
+	}
+	if (r->fds)
+		for (c = 0; c < r->ncpus; c++)
+			if (r->fds[c] >= 0)
+				close(r->fds[c]);
+	tb_merge_release(&r->merge);
+	tb_rawdec_free(r->dec);
+	if (r->kb)
+		kbuffer_free(r->kb);
+	if (r->tep)
+		tep_free(r->tep);
+	pthread_mutex_destroy(&r->lock);
+	pthread_cond_destroy(&r->cond);
+	free(r->fds);
+	free(r->trace_dir);
+	free(r);
+}
+
+uint64_t tb_raw_events(const struct tb_raw *r)
+{
+	return tb_rawdec_events(r->dec);
+}
+
+uint64_t tb_raw_bytes(const struct tb_raw *r)
+{
+	return r->bytes_seen;
+}
+
+uint64_t tb_raw_last_ts(const struct tb_raw *r)
+{
+	return r->merge.last_emitted_ts;
+}
+
+/**
+ * tb_raw_loss - what CPU cpu lost by the pages' missed-event counts, and whether a
+ * page said "some, count unknown".
+ */
+void tb_raw_loss(const struct tb_raw *r, unsigned cpu, uint64_t *pages, int *pages_unknown)
+{
+	*pages = r->merge.cpu[cpu].missed;
+	*pages_unknown = r->merge.cpu[cpu].missed_unknown;
+}
+
+/* Records the merge emitted, stacks that followed nothing, cross-CPU inversions. */
+void tb_raw_merge_stats(const struct tb_raw *r, uint64_t *emitted, uint64_t *orphan_stacks,
+			uint64_t *inversions)
+{
+	*emitted = r->merge.emitted;
+	*orphan_stacks = r->merge.orphan_stacks;
+	*inversions = r->merge.inversions;
+}

@@ -1,0 +1,318 @@
+/*
+ * rawdecode.c - raw ring-buffer records into struct tb_event, using the kernel's own
+ * event formats (libtraceevent, struct tep_handle).  Field offsets are looked up once
+ * per event type; each record then costs a few loads: numbers become TB_FV_NUM
+ * (real 64-bit pointers, never hashed), __data_loc and char[] strings TB_FV_STR.
+ * ftrace:kernel_stack records become the tb_stack of the event they follow.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <traceevent/event-parse.h>
+#include "capture/capture-local.h"
+#include "util/intern.h"
+
+#define MAX_STACK 512
+#define STRBUF_SIZE 8192
+
+enum fkind { K_NUM, K_SNUM, K_DATALOC, K_CHARS };
+
+struct fdesc {
+	const char *iname;
+	int off, size, kind, relative;
+};
+
+struct evdesc {
+	int known;		/* 0: not in the tep (counted, skipped) */
+	int is_stack;
+	const char *sys, *name;
+	int pid_off;		/* common_pid, -1 none */
+	int stack_size_off, stack_caller_off;
+	unsigned nf;
+	struct fdesc f[TB_EV_MAX_FIELDS];
+};
+
+struct tb_rawdec {
+	struct tep_handle *tep;
+	struct tb_sink sink;
+	struct evdesc **types;	/* by common_type */
+	unsigned ntypes;
+	int lsize;
+	int stack_type;
+	uint64_t events, unknown, bad;
+	uint64_t stackbuf[MAX_STACK];
+	char strbuf[STRBUF_SIZE];
+	struct tb_event ev;
+};
+
+static int field_desc(struct evdesc *e, struct tep_format_field *f)
+{
+	struct fdesc *d;
+
+	if (e->nf >= TB_EV_MAX_FIELDS)
+		return 0;
+	d = &e->f[e->nf];
+	memset(d, 0, sizeof(*d));
+	d->off = f->offset;
+	d->size = f->size;
+	if (f->flags & TEP_FIELD_IS_DYNAMIC) {
+		/* __data_loc: only strings are useful to analyzers */
+		if (!(f->flags & TEP_FIELD_IS_STRING) && !strstr(f->type, "char"))
+			return 0;
+		d->kind = K_DATALOC;
+		d->relative = !!(f->flags & TEP_FIELD_IS_RELATIVE);
+	} else if (f->flags & TEP_FIELD_IS_ARRAY) {
+		if (!(f->flags & TEP_FIELD_IS_STRING) && !strstr(f->type, "char"))
+			return 0;
+		d->kind = K_CHARS;
+	} else if (f->size == 1 || f->size == 2 || f->size == 4 || f->size == 8) {
+		d->kind = (f->flags & TEP_FIELD_IS_SIGNED) ? K_SNUM : K_NUM;
+	} else {
+		return 0;
+	}
+	d->iname = tb_intern(f->name);
+	if (!d->iname)
+		return -ENOMEM;
+	e->nf++;
+	return 0;
+}
+
+static struct evdesc *describe(struct tb_rawdec *d, int type)
+{
+	struct tep_event *te;
+	struct tep_format_field *f;
+	struct evdesc *e;
+
+	if (type < 0 || type > 0xffff)
+		return NULL;
+	if ((unsigned)type >= d->ntypes) {
+		unsigned n = d->ntypes ? d->ntypes : 256;
+		struct evdesc **t;
+
+		while (n <= (unsigned)type)
+			n *= 2;
+		t = realloc(d->types, n * sizeof(*t));
+		if (!t)
+			return NULL;
+		memset(t + d->ntypes, 0, (n - d->ntypes) * sizeof(*t));
+		d->types = t;
+		d->ntypes = n;
+	}
+	if (d->types[type])
+		return d->types[type];
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL;
+	d->types[type] = e;
+	e->pid_off = -1;
+	te = tep_find_event(d->tep, type);
+	if (!te)
+		return e;
+	e->sys = tb_intern(te->system);
+	e->name = tb_intern(te->name);
+	if (!e->sys || !e->name)
+		return NULL;
+	e->known = 1;
+	f = tep_find_common_field(te, "common_pid");
+	if (f && f->size == 4)
+		e->pid_off = f->offset;
+	if (!strcmp(te->system, "ftrace") && !strcmp(te->name, "kernel_stack")) {
+		struct tep_format_field *sz = tep_find_field(te, "size");
+		struct tep_format_field *ca = tep_find_field(te, "caller");
+
+		if (sz && ca) {
+			e->is_stack = 1;
+			e->stack_size_off = sz->offset;
+			e->stack_caller_off = ca->offset;
+		}
+		return e;
+	}
+	for (f = te->format.fields; f; f = f->next)
+		if (field_desc(e, f) < 0)
+			return NULL;
+	return e;
+}
+
+/**
+ * tb_rawdec_new - a decoder of raw records for the events tep knows, feeding sink.
+ */
+struct tb_rawdec *tb_rawdec_new(struct tep_handle *tep, const struct tb_sink *sink)
+{
+	struct tb_rawdec *d = calloc(1, sizeof(*d));
+	struct tep_event *te;
+
+	if (!d)
+		return NULL;
+	d->tep = tep;
+	d->sink = *sink;
+	d->lsize = tep_get_long_size(tep);
+	if (d->lsize != 4 && d->lsize != 8)
+		d->lsize = 8;
+	te = tep_find_event_by_name(tep, "ftrace", "kernel_stack");
+	d->stack_type = te ? te->id : -1;
+	return d;
+}
+
+void tb_rawdec_free(struct tb_rawdec *d)
+{
+	unsigned i;
+
+	if (!d)
+		return;
+	for (i = 0; i < d->ntypes; i++)
+		free(d->types[i]);
+	free(d->types);
+	free(d);
+}
+
+int tb_rawdec_stack_type(const struct tb_rawdec *d)
+{
+	return d->stack_type;
+}
+
+uint64_t tb_rawdec_events(const struct tb_rawdec *d)
+{
+	return d->events;
+}
+
+uint64_t tb_rawdec_unknown(const struct tb_rawdec *d)
+{
+	return d->unknown;
+}
+
+static uint64_t load_num(const unsigned char *p, int size, int sign)
+{
+	switch (size) {
+	case 1: return sign ? (uint64_t)(int64_t)*(const int8_t *)p : *p;
+	case 2: { uint16_t v; memcpy(&v, p, 2); return sign ? (uint64_t)(int64_t)(int16_t)v : v; }
+	case 4: { uint32_t v; memcpy(&v, p, 4); return sign ? (uint64_t)(int64_t)(int32_t)v : v; }
+	default: { uint64_t v; memcpy(&v, p, 8); return v; }
+	}
+}
+
+/* Copy at most len bytes of a string at p into the scratch buffer; NULL if no room. */
+static const char *scratch_str(struct tb_rawdec *d, size_t *used, const unsigned char *p,
+			       size_t len)
+{
+	char *s = d->strbuf + *used;
+	size_t n = strnlen((const char *)p, len);
+
+	if (*used + n + 1 > sizeof(d->strbuf))
+		return NULL;
+	memcpy(s, p, n);
+	s[n] = 0;
+	*used += n + 1;
+	return s;
+}
+
+static unsigned decode_stack(struct tb_rawdec *d, const struct evdesc *e,
+			     const struct tb_rrec *r)
+{
+	const unsigned char *p = r->data;
+	uint64_t n, avail, i, v;
+	unsigned out = 0;
+
+	if ((unsigned)e->stack_caller_off > r->size)
+		return 0;
+	n = load_num(p + e->stack_size_off, 4, 0);
+	avail = (r->size - e->stack_caller_off) / d->lsize;
+	if (n > avail || n == 0)	/* 3.10: size is bytes, not entries */
+		n = avail;
+	for (i = 0; i < n && out < MAX_STACK; i++) {
+		v = load_num(p + e->stack_caller_off + i * d->lsize, d->lsize, 0);
+		if (v == 0 || v == (d->lsize == 4 ? 0xffffffffULL : UINT64_MAX))
+			break;
+		d->stackbuf[out++] = v;
+	}
+	return out;
+}
+
+static int emit(void *ctx, int cpu, const struct tb_rrec *r, const struct tb_rrec *stack)
+{
+	struct tb_rawdec *d = ctx;
+	struct evdesc *e = describe(d, r->type);
+	struct tb_event *ev = &d->ev;
+	const unsigned char *p = r->data;
+	size_t used = 0;
+	unsigned i;
+
+	if (!e)
+		return -ENOMEM;
+	if (!e->known) {
+		d->unknown++;
+		return 0;
+	}
+	if (e->is_stack)
+		return 0;
+	memset(ev, 0, offsetof(struct tb_event, fields));
+	ev->ts_ns = r->ts;
+	ev->cpu = cpu;
+	ev->pid = e->pid_off >= 0 && (unsigned)e->pid_off + 4 <= r->size ?
+		(int32_t)load_num(p + e->pid_off, 4, 1) : -1;
+	ev->system = e->sys;
+	ev->name = e->name;
+	ev->ptr_quality = TB_PTR_REAL;
+	for (i = 0; i < e->nf; i++) {
+		const struct fdesc *f = &e->f[i];
+		struct tb_field *o = &ev->fields[ev->nfields];
+
+		if ((unsigned)(f->off + f->size) > r->size) {
+			d->bad++;
+			continue;
+		}
+		o->name = f->iname;
+		if (f->kind == K_NUM || f->kind == K_SNUM) {
+			o->type = TB_FV_NUM;
+			o->num = load_num(p + f->off, f->size, f->kind == K_SNUM);
+			o->str = NULL;
+		} else {
+			const unsigned char *s = p + f->off;
+			size_t len = f->size;
+
+			if (f->kind == K_DATALOC) {
+				uint32_t loc = (uint32_t)load_num(p + f->off, 4, 0);
+				size_t off = loc & 0xffff;
+
+				len = loc >> 16;
+				if (f->relative)
+					off += f->off + f->size;
+				if (off + len > r->size) {
+					d->bad++;
+					continue;
+				}
+				s = p + off;
+			}
+			o->type = TB_FV_STR;
+			o->num = 0;
+			o->str = scratch_str(d, &used, s, len);
+			if (!o->str)
+				continue;
+		}
+		ev->nfields++;
+	}
+	if (stack) {
+		const struct evdesc *se = describe(d, stack->type);
+
+		if (se && se->is_stack) {
+			ev->stack.n = decode_stack(d, se, stack);
+			ev->stack.addrs = ev->stack.n ? d->stackbuf : NULL;
+		}
+	}
+	d->events++;
+	return d->sink.event(d->sink.ctx, ev);
+}
+
+static void lost(void *ctx, int cpu, int64_t count, uint64_t ts)
+{
+	struct tb_rawdec *d = ctx;
+
+	if (d->sink.lost)
+		d->sink.lost(d->sink.ctx, cpu, count < 0 ? TB_LOST_UNKNOWN : (uint64_t)count, ts);
+}
+
+struct tb_merge_out tb_rawdec_out(struct tb_rawdec *d)
+{
+	struct tb_merge_out o = { emit, lost, d };
+
+	return o;
+}

@@ -1,0 +1,70 @@
+/*
+ * status.c - the one-line live status on stderr (TTY only): elapsed / remaining,
+ * events per second, lost, outstanding; at most 4 redraws per second.
+ */
+#include <stdio.h>
+#include <time.h>
+#include "analyze/analysis.h"
+#include "capture/capture-local.h"
+#include "util/units.h"
+
+#define REDRAW_NS 250000000ULL
+
+uint64_t tb_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * TB_NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t tb_wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * TB_NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
+}
+
+/**
+ * tb_status_draw - redraw the status line if s->on and 250 ms have passed.
+ * @lost: events lost so far as the capture knows them
+ */
+void tb_status_draw(struct tb_status *s, struct tb_analysis *an, uint64_t now_ns,
+		    uint64_t start_ns, uint64_t duration_ns, uint64_t lost)
+{
+	struct tb_analysis_status st = { 0, 0, 0 };
+	char el[32], rem[32];
+
+	if (!s->on || now_ns - s->last_draw_ns < REDRAW_NS)
+		return;
+	tb_analysis_status(an, &st);
+	if (s->last_events_ns && now_ns > s->last_events_ns)
+		s->rate = (double)(st.events - s->last_events) * 1e9 /
+			  (double)(now_ns - s->last_events_ns);
+	s->last_events = st.events;
+	s->last_events_ns = now_ns;
+	s->last_draw_ns = now_ns;
+	tb_fmt_duration(now_ns - start_ns, el, sizeof(el));
+	if (duration_ns && start_ns + duration_ns > now_ns)
+		tb_fmt_duration(start_ns + duration_ns - now_ns, rem, sizeof(rem));
+	else
+		snprintf(rem, sizeof(rem), "%s", duration_ns ? "0s" : "until Ctrl-C");
+	if (lost < st.lost)
+		lost = st.lost;
+	fprintf(stderr, "\r\033[Ktracebook: %s elapsed, %s left | %.2fM events/s | lost %llu | "
+		"outstanding %llu", el, rem, s->rate / 1e6, (unsigned long long)lost,
+		(unsigned long long)st.outstanding);
+	fflush(stderr);
+}
+
+/**
+ * tb_status_clear - erase the status line (before the report is printed).
+ */
+void tb_status_clear(struct tb_status *s)
+{
+	if (!s->on || !s->last_draw_ns)
+		return;
+	fprintf(stderr, "\r\033[K");
+	fflush(stderr);
+}

@@ -1,0 +1,540 @@
+/*
+ * test_capture.c - capture/ without a kernel: ring-buffer sub-buffers built by hand
+ * (the kernel's binary layout), parsed with kbuffer, merged across CPUs in timestamp
+ * order under the watermark rules, stack records attached, missed-event counts
+ * reported; raw records decoded with real event formats; buffer sizing; stats.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <traceevent/event-parse.h>
+#include <traceevent/kbuffer.h>
+#include "analyze/event.h"
+#include "capture/capture-local.h"
+#include "util/intern.h"
+
+#define PAGE 4096
+#define TYPE_EV 10
+#define TYPE_STACK 4
+
+/* ---- building sub-buffers the way the kernel writes them (64-bit LE) ---------- */
+
+struct pagebuild {
+	unsigned char buf[PAGE];
+	size_t used;		/* bytes of data after the 16-byte header */
+	uint64_t last_ts;
+	int first;
+};
+
+static void pb_init(struct pagebuild *pb, uint64_t ts)
+{
+	memset(pb, 0, sizeof(*pb));
+	memcpy(pb->buf, &ts, 8);
+	pb->last_ts = ts;
+	pb->first = 1;
+}
+
+/* Append an event whose payload is data (len a multiple of 4, <= 112). */
+static void pb_add(struct pagebuild *pb, uint64_t ts, const void *data, size_t len)
+{
+	uint32_t hdr, delta = (uint32_t)(ts - pb->last_ts);
+	unsigned char *p = pb->buf + 16 + pb->used;
+
+	assert_true(len % 4 == 0 && len <= 112);
+	assert_true(ts >= pb->last_ts && delta < (1u << 27));
+	hdr = (uint32_t)(len / 4) | (delta << 5);
+	memcpy(p, &hdr, 4);
+	memcpy(p + 4, data, len);
+	pb->used += 4 + len;
+	pb->last_ts = ts;
+}
+
+/* A plain event: common header (type, flags, preempt, pid) + a u64 value. */
+static void pb_event(struct pagebuild *pb, uint64_t ts, uint16_t type, int32_t pid, uint64_t v)
+{
+	unsigned char d[16] = { 0 };
+
+	memcpy(d, &type, 2);
+	memcpy(d + 4, &pid, 4);
+	memcpy(d + 8, &v, 8);
+	pb_add(pb, ts, d, sizeof(d));
+}
+
+/* ftrace:kernel_stack: common header, int size, pad, unsigned long caller[n]. */
+static void pb_stack(struct pagebuild *pb, uint64_t ts, const uint64_t *addrs, int n)
+{
+	unsigned char d[112] = { 0 };
+	uint16_t type = TYPE_STACK;
+
+	memcpy(d, &type, 2);
+	memcpy(d + 8, &n, 4);
+	memcpy(d + 16, addrs, (size_t)n * 8);
+	pb_add(pb, ts, d, 16 + (size_t)n * 8);
+}
+
+/* Finish: commit = data size (+ flags/missed count when missed != 0). */
+static struct tb_rpage *pb_page(struct pagebuild *pb, struct kbuffer *kb, int cpu, int64_t missed)
+{
+	uint64_t commit = pb->used;
+	struct tb_rpage *p;
+
+	if (missed) {
+		commit |= 1UL << 31;
+		if (missed > 0) {
+			uint64_t m = (uint64_t)missed;
+
+			commit |= 1UL << 30;
+			memcpy(pb->buf + 16 + pb->used, &m, 8);
+		}
+	}
+	memcpy(pb->buf + 8, &commit, 8);
+	p = tb_rpage_alloc(PAGE);
+	assert_non_null(p);
+	memcpy(p->data, pb->buf, PAGE);
+	p->cpu = cpu;
+	assert_int_equal(tb_rpage_parse(kb, p), 0);
+	return p;
+}
+
+/* ---- a recording merge output ------------------------------------------------ */
+
+struct rec_out {
+	uint64_t ts[256];
+	int cpu[256];
+	uint64_t val[256];
+	int nstack[256];
+	unsigned n;
+	int64_t lost_count[8];
+	uint64_t lost_ts[8];
+	int lost_cpu[8];
+	unsigned nlost;
+};
+
+static int out_emit(void *ctx, int cpu, const struct tb_rrec *r, const struct tb_rrec *stack)
+{
+	struct rec_out *o = ctx;
+	uint64_t v = 0;
+
+	assert_true(o->n < 256);
+	if (r->size >= 16)
+		memcpy(&v, (const unsigned char *)r->data + 8, 8);
+	o->ts[o->n] = r->ts;
+	o->cpu[o->n] = cpu;
+	o->val[o->n] = v;
+	o->nstack[o->n] = 0;
+	if (stack) {
+		int n;
+
+		memcpy(&n, (const unsigned char *)stack->data + 8, 4);
+		o->nstack[o->n] = n;
+	}
+	o->n++;
+	return 0;
+}
+
+static void out_lost(void *ctx, int cpu, int64_t count, uint64_t ts)
+{
+	struct rec_out *o = ctx;
+
+	assert_true(o->nlost < 8);
+	o->lost_cpu[o->nlost] = cpu;
+	o->lost_count[o->nlost] = count;
+	o->lost_ts[o->nlost] = ts;
+	o->nlost++;
+}
+
+static struct kbuffer *new_kb(void)
+{
+	struct kbuffer *kb = kbuffer_alloc(KBUFFER_LSIZE_8, KBUFFER_ENDIAN_LITTLE);
+
+	assert_non_null(kb);
+	return kb;
+}
+
+static void assert_sorted(const struct rec_out *o)
+{
+	unsigned i;
+
+	for (i = 1; i < o->n; i++)
+		assert_true(o->ts[i - 1] <= o->ts[i]);
+}
+
+/* ---- tests ----------------------------------------------------------------- */
+
+static void test_page_parse(void **state)
+{
+	struct kbuffer *kb = new_kb();
+	struct pagebuild pb;
+	struct tb_rpage *p;
+	unsigned i;
+
+	pb_init(&pb, 1000);
+	for (i = 0; i < 50; i++)
+		pb_event(&pb, 1000 + i * 7, TYPE_EV, 42, i);
+	p = pb_page(&pb, kb, 1, 0);
+	assert_int_equal(p->nrec, 50);
+	assert_int_equal(p->missed, 0);
+	for (i = 0; i < 50; i++) {
+		assert_int_equal(p->recs[i].ts, 1000 + i * 7);
+		assert_int_equal(p->recs[i].type, TYPE_EV);
+	}
+	tb_rpage_free(p);
+
+	/* missed events: stored count, and "some, unknown" */
+	pb_init(&pb, 5000);
+	pb_event(&pb, 5001, TYPE_EV, 1, 0);
+	p = pb_page(&pb, kb, 0, 1234);
+	assert_int_equal(p->nrec, 1);
+	assert_int_equal(p->missed, 1234);
+	tb_rpage_free(p);
+	pb_init(&pb, 5000);
+	pb_event(&pb, 5001, TYPE_EV, 1, 0);
+	p = pb_page(&pb, kb, 0, -1);
+	assert_int_equal(p->missed, -1);
+	tb_rpage_free(p);
+	kbuffer_free(kb);
+}
+
+/* Two CPUs interleaved: without a watermark only "all CPUs queued" emits. */
+static void test_merge_order(void **state)
+{
+	struct kbuffer *kb = new_kb();
+	struct rec_out o;
+	struct tb_merge_out mo = { out_emit, out_lost, &o };
+	struct tb_merge m;
+	struct pagebuild pb;
+	unsigned i;
+
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(tb_merge_init(&m, 2, &mo), 0);
+
+	/* CPU0: 100,110,...,190 ; CPU1 nothing yet */
+	pb_init(&pb, 100);
+	for (i = 0; i < 10; i++)
+		pb_event(&pb, 100 + i * 10, TYPE_EV, 1, 0 * 100 + i);
+	tb_merge_add(&m, pb_page(&pb, kb, 0, 0));
+	assert_int_equal(tb_merge_run(&m, 0), 0);
+	assert_int_equal(o.n, 0);	/* CPU1 might still produce something older */
+
+	/* CPU1: 105,...,155 arrives: everything below CPU1's head order is safe */
+	pb_init(&pb, 105);
+	for (i = 0; i < 6; i++)
+		pb_event(&pb, 105 + i * 10, TYPE_EV, 2, 100 + i);
+	tb_merge_add(&m, pb_page(&pb, kb, 1, 0));
+	assert_int_equal(tb_merge_run(&m, 0), 0);
+	/* emitted until CPU1 ran empty (its last, 155, went out once CPU0 held 160) */
+	assert_true(o.n >= 11);
+	assert_sorted(&o);
+	assert_int_equal(o.ts[o.n - 1], 155);
+	assert_int_equal(o.cpu[o.n - 1], 1);
+
+	/* the watermark proves CPU1 has nothing older than 175: 160, 170 go */
+	m.watermark = 175;
+	assert_int_equal(tb_merge_run(&m, 0), 0);
+	assert_int_equal(o.ts[o.n - 1], 170);
+
+	/* a late but legal CPU1 record at 176 still sorts in */
+	pb_init(&pb, 176);
+	pb_event(&pb, 176, TYPE_EV, 2, 999);
+	tb_merge_add(&m, pb_page(&pb, kb, 1, 0));
+	assert_int_equal(tb_merge_run(&m, 1), 0);
+	assert_int_equal(o.n, 17);
+	assert_sorted(&o);
+	assert_int_equal(m.inversions, 0);
+	for (i = 0; i < o.n; i++)
+		if (o.ts[i] == 176)
+			assert_int_equal(o.val[i], 999);
+	tb_merge_release(&m);
+	kbuffer_free(kb);
+}
+
+/* A stack record travels with the event before it; a stack is awaited, not lost. */
+static void test_merge_stack(void **state)
+{
+	struct kbuffer *kb = new_kb();
+	struct rec_out o;
+	struct tb_merge_out mo = { out_emit, out_lost, &o };
+	struct tb_merge m;
+	struct pagebuild pb;
+	uint64_t addrs[3] = { 0xffffffff81000010ULL, 0xffffffff81000020ULL, 0xffffffff81000030ULL };
+
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(tb_merge_init(&m, 1, &mo), 0);
+	m.stack_type = TYPE_STACK;
+
+	pb_init(&pb, 10);
+	pb_event(&pb, 10, TYPE_EV, 1, 1);
+	pb_stack(&pb, 10, addrs, 3);
+	pb_event(&pb, 20, TYPE_EV, 1, 2);	/* its stack is on the next page */
+	tb_merge_add(&m, pb_page(&pb, kb, 0, 0));
+	assert_int_equal(tb_merge_run(&m, 0), 0);
+	assert_int_equal(o.n, 1);
+	assert_int_equal(o.nstack[0], 3);
+
+	pb_init(&pb, 20);
+	pb_stack(&pb, 20, addrs, 2);
+	pb_event(&pb, 30, TYPE_EV, 1, 3);
+	tb_merge_add(&m, pb_page(&pb, kb, 0, 0));
+	assert_int_equal(tb_merge_run(&m, 0), 0);
+	assert_int_equal(o.n, 2);
+	assert_int_equal(o.val[1], 2);
+	assert_int_equal(o.nstack[1], 2);
+	assert_int_equal(tb_merge_run(&m, 1), 0);
+	assert_int_equal(o.n, 3);
+	assert_int_equal(o.nstack[2], 0);
+	assert_int_equal(m.orphan_stacks, 0);
+	tb_merge_release(&m);
+	kbuffer_free(kb);
+}
+
+/* Missed events are reported once, in order, with the CPU and the next timestamp. */
+static void test_merge_lost(void **state)
+{
+	struct kbuffer *kb = new_kb();
+	struct rec_out o;
+	struct tb_merge_out mo = { out_emit, out_lost, &o };
+	struct tb_merge m;
+	struct pagebuild pb;
+
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(tb_merge_init(&m, 2, &mo), 0);
+	pb_init(&pb, 50);
+	pb_event(&pb, 50, TYPE_EV, 1, 1);
+	tb_merge_add(&m, pb_page(&pb, kb, 1, 0));
+	pb_init(&pb, 300);
+	pb_event(&pb, 300, TYPE_EV, 1, 2);
+	tb_merge_add(&m, pb_page(&pb, kb, 1, 77));
+	pb_init(&pb, 60);
+	pb_event(&pb, 60, TYPE_EV, 1, 3);
+	tb_merge_add(&m, pb_page(&pb, kb, 0, -1));
+	assert_int_equal(m.cpu[1].missed, 77);
+	assert_int_equal(m.cpu[0].missed_unknown, 1);
+	assert_int_equal(tb_merge_run(&m, 1), 0);
+	assert_int_equal(o.n, 3);
+	assert_int_equal(o.nlost, 2);
+	assert_int_equal(o.lost_cpu[0], 0);
+	assert_int_equal(o.lost_count[0], -1);
+	assert_int_equal(o.lost_ts[0], 60);
+	assert_int_equal(o.lost_cpu[1], 1);
+	assert_int_equal(o.lost_count[1], 77);
+	assert_int_equal(o.lost_ts[1], 300);
+	tb_merge_release(&m);
+	kbuffer_free(kb);
+}
+
+/* ---- raw decoding with real formats ------------------------------------------ */
+
+static const char kmalloc_fmt[] =
+	"name: kmalloc\nID: 10\nformat:\n"
+	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+	"\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n"
+	"\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n"
+	"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+	"\tfield:unsigned long call_site;\toffset:8;\tsize:8;\tsigned:0;\n"
+	"\tfield:const void * ptr;\toffset:16;\tsize:8;\tsigned:0;\n"
+	"\tfield:size_t bytes_req;\toffset:24;\tsize:8;\tsigned:0;\n"
+	"\tfield:size_t bytes_alloc;\toffset:32;\tsize:8;\tsigned:0;\n"
+	"\tfield:unsigned long gfp_flags;\toffset:40;\tsize:8;\tsigned:0;\n"
+	"\tfield:int node;\toffset:48;\tsize:4;\tsigned:1;\n\n"
+	"print fmt: \"call_site=%pS ptr=%p\", (void *)REC->call_site, REC->ptr\n";
+
+static const char cache_free_fmt[] =
+	"name: kmem_cache_free\nID: 11\nformat:\n"
+	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+	"\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n"
+	"\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n"
+	"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+	"\tfield:unsigned long call_site;\toffset:8;\tsize:8;\tsigned:0;\n"
+	"\tfield:const void * ptr;\toffset:16;\tsize:8;\tsigned:0;\n"
+	"\tfield:__data_loc char[] name;\toffset:24;\tsize:4;\tsigned:0;\n\n"
+	"print fmt: \"call_site=%pS ptr=%p name=%s\", (void *)REC->call_site, REC->ptr, __get_str(name)\n";
+
+static const char stack_fmt[] =
+	"name: kernel_stack\nID: 4\nformat:\n"
+	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+	"\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n"
+	"\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n"
+	"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+	"\tfield:int size;\toffset:8;\tsize:4;\tsigned:1;\n"
+	"\tfield:unsigned long caller[8];\toffset:16;\tsize:64;\tsigned:0;\n\n"
+	"print fmt: \"\\t=> %ps\\n\", (void *)REC->caller[0]\n";
+
+struct got {
+	unsigned n;
+	uint64_t call_site, ptr, bytes_alloc, stack0;
+	int32_t pid, cpu;
+	int64_t node;
+	char name[64];
+	unsigned stackn;
+	const char *sys, *ev;
+};
+
+static int got_event(void *ctx, const struct tb_event *ev)
+{
+	struct got *g = ctx;
+	const struct tb_field *f;
+
+	g->n++;
+	g->sys = ev->system;
+	g->ev = ev->name;
+	g->pid = ev->pid;
+	g->cpu = ev->cpu;
+	assert_int_equal(ev->ptr_quality, TB_PTR_REAL);
+	tb_event_u64(ev, "call_site", 16, &g->call_site);
+	tb_event_u64(ev, "ptr", 16, &g->ptr);
+	tb_event_u64(ev, "bytes_alloc", 10, &g->bytes_alloc);
+	f = tb_event_field(ev, "node");
+	g->node = f ? (int64_t)f->num : 0;
+	f = tb_event_field(ev, "name");
+	g->name[0] = 0;
+	if (f) {
+		assert_int_equal(f->type, TB_FV_STR);
+		snprintf(g->name, sizeof(g->name), "%s", f->str);
+	}
+	assert_null(tb_event_field(ev, "common_type"));
+	g->stackn = ev->stack.n;
+	g->stack0 = ev->stack.n ? ev->stack.addrs[0] : 0;
+	return 0;
+}
+
+static void test_rawdecode(void **state)
+{
+	struct tep_handle *tep = tep_alloc();
+	struct kbuffer *kb = new_kb();
+	struct got g;
+	struct tb_sink sink = { got_event, NULL, &g };
+	struct tb_rawdec *d;
+	struct tb_merge m;
+	struct tb_merge_out mo;
+	struct pagebuild pb;
+	unsigned char rec[112] = { 0 };
+	uint16_t type;
+	int32_t pid = 4242, node = -1;
+	uint64_t v;
+	uint32_t loc;
+	uint64_t addrs[2] = { 0xffffffff81234567ULL, 0xffffffff8100abcdULL };
+
+	memset(&g, 0, sizeof(g));
+	assert_non_null(tep);
+	tep_set_long_size(tep, 8);
+	assert_int_equal(tep_parse_event(tep, kmalloc_fmt, sizeof(kmalloc_fmt) - 1, "kmem"), 0);
+	assert_int_equal(tep_parse_event(tep, cache_free_fmt, sizeof(cache_free_fmt) - 1, "kmem"), 0);
+	assert_int_equal(tep_parse_event(tep, stack_fmt, sizeof(stack_fmt) - 1, "ftrace"), 0);
+	d = tb_rawdec_new(tep, &sink);
+	assert_non_null(d);
+	assert_int_equal(tb_rawdec_stack_type(d), 4);
+	mo = tb_rawdec_out(d);
+	assert_int_equal(tb_merge_init(&m, 4, &mo), 0);
+	m.stack_type = tb_rawdec_stack_type(d);
+
+	/* kmalloc with a real kernel pointer, then its stack */
+	type = 10;
+	memcpy(rec, &type, 2);
+	memcpy(rec + 4, &pid, 4);
+	v = 0xffffffff81555aa4ULL;	/* call_site */
+	memcpy(rec + 8, &v, 8);
+	v = 0xffff888104a3c040ULL;	/* ptr */
+	memcpy(rec + 16, &v, 8);
+	v = 48;
+	memcpy(rec + 24, &v, 8);
+	v = 64;
+	memcpy(rec + 32, &v, 8);
+	memcpy(rec + 48, &node, 4);
+	pb_init(&pb, 1000);
+	pb_add(&pb, 1000, rec, 52);
+	pb_stack(&pb, 1000, addrs, 2);
+	tb_merge_add(&m, pb_page(&pb, kb, 3, 0));
+	assert_int_equal(tb_merge_run(&m, 1), 0);
+	assert_int_equal(g.n, 1);
+	assert_ptr_equal(g.sys, tb_intern("kmem"));
+	assert_ptr_equal(g.ev, tb_intern("kmalloc"));
+	assert_int_equal(g.pid, 4242);
+	assert_int_equal(g.cpu, 3);
+	assert_int_equal(g.call_site, 0xffffffff81555aa4ULL);
+	assert_int_equal(g.ptr, 0xffff888104a3c040ULL);
+	assert_int_equal(g.bytes_alloc, 64);
+	assert_int_equal(g.node, -1);	/* signed field sign-extended */
+	assert_int_equal(g.stackn, 2);
+	assert_int_equal(g.stack0, 0xffffffff81234567ULL);
+
+	/* kmem_cache_free with a __data_loc string */
+	memset(rec, 0, sizeof(rec));
+	type = 11;
+	memcpy(rec, &type, 2);
+	memcpy(rec + 4, &pid, 4);
+	v = 0xffff888104a3c040ULL;
+	memcpy(rec + 16, &v, 8);
+	loc = 28 | (12u << 16);		/* offset 28, 12 bytes "kmalloc-64\0" + pad */
+	memcpy(rec + 24, &loc, 4);
+	memcpy(rec + 28, "kmalloc-64", 11);
+	pb_init(&pb, 2000);
+	pb_add(&pb, 2000, rec, 40);
+	tb_merge_add(&m, pb_page(&pb, kb, 0, 0));
+	/* an event type the tep does not know is skipped and counted */
+	pb_init(&pb, 3000);
+	pb_event(&pb, 3000, 999, 1, 0);
+	tb_merge_add(&m, pb_page(&pb, kb, 0, 0));
+	assert_int_equal(tb_merge_run(&m, 1), 0);
+	assert_int_equal(g.n, 2);
+	assert_ptr_equal(g.ev, tb_intern("kmem_cache_free"));
+	assert_string_equal(g.name, "kmalloc-64");
+	assert_int_equal(g.stackn, 0);
+	assert_int_equal(tb_rawdec_events(d), 2);
+	assert_int_equal(tb_rawdec_unknown(d), 1);
+
+	tb_merge_release(&m);
+	tb_rawdec_free(d);
+	tep_free(tep);
+	kbuffer_free(kb);
+	tb_intern_reset();
+}
+
+static void test_sizing(void **state)
+{
+	/* 2 M/s: 250 ms x 64 B = 31250 KiB, rounded to 4 KiB */
+	assert_int_equal(tb_buffer_kb_for(2000000, 2, 24000000, 1410), 31252);
+	/* unknown rate is treated as 2 M/s */
+	assert_int_equal(tb_buffer_kb_for(0, 2, 0, 1410), 31252);
+	/* small rates still get 8 MiB (issue 4: >= 8 MiB lost nothing on one CPU) */
+	assert_int_equal(tb_buffer_kb_for(1000, 4, 24000000, 1410), 8192);
+	/* capped at 1/8 of MemAvailable over all CPUs */
+	assert_int_equal(tb_buffer_kb_for(50000000, 2, 1000000, 1410), 62500);
+	/* never below what is there */
+	assert_int_equal(tb_buffer_kb_for(1000, 2, 1000, 65536), 65536);
+}
+
+static void test_stats(void **state)
+{
+	struct tb_cpu_stats st;
+	const char *t = "entries: 12\noverrun: 345\ncommit overrun: 0\nbytes: 1\n"
+			"oldest event ts:  5.5\nnow ts:  9.9\ndropped events: 6\nread events: 78\n";
+
+	assert_int_equal(tb_parse_cpu_stats(t, &st), 0);
+	assert_int_equal(st.overrun, 345);
+	assert_int_equal(st.dropped, 6);
+	assert_int_equal(st.entries, 12);
+	assert_int_equal(st.read, 78);
+	assert_int_equal(st.ok, 1);
+	assert_int_equal(tb_parse_cpu_stats("garbage\n", &st), -1);
+	assert_int_equal(st.ok, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_page_parse),
+		cmocka_unit_test(test_merge_order),
+		cmocka_unit_test(test_merge_stack),
+		cmocka_unit_test(test_merge_lost),
+		cmocka_unit_test(test_rawdecode),
+		cmocka_unit_test(test_sizing),
+		cmocka_unit_test(test_stats),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
