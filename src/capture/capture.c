@@ -233,6 +233,8 @@ int tb_capture_run(const struct tb_capture_opts *o, struct tb_analysis *an,
 	r.sink.ctx = &r.cs;
 	r.status.on = o->status_line && isatty(STDERR_FILENO);
 
+	/* before anything slow (loading formats): losses from here on are the run's */
+	tb_read_cpu_stats(o->trace_dir, ncpus, r.before);
 	if (o->kmsg && !(r.kmsg = tb_kmsg_open("/dev/kmsg", &r.sink))) {
 		ret = -1;
 		goto out;
@@ -247,7 +249,6 @@ int tb_capture_run(const struct tb_capture_opts *o, struct tb_analysis *an,
 		ret = -1;
 		goto out;
 	}
-	tb_read_cpu_stats(o->trace_dir, ncpus, r.before);
 	r.start = tb_now_ns();
 	if (o->snap) {
 		ret = tb_procsnap_take(an, r.proc_dir, &o->snap->files);
