@@ -22,7 +22,18 @@ struct tb_analysis_opts {
 	int live;		/* 1: events come from this running kernel */
 };
 
-/* Returns NULL after printing why (ENOMEM, or a declaration it cannot honour). */
+/*
+ * tb_analysis_new - the analyzers of recipe r.
+ * @r: the recipe (its pair/count/balance/growth sections); NULL = decide from the
+ *     data: kmem alloc/free paired by ptr, mm_page_alloc/free by pfn, SLUB TRACE
+ *     records by ptr per cache, function tracer hits counted by caller, any
+ *     other event counted by name; analyses that saw no event are left out of
+ *     the report.  The analysis keeps no pointer
+ *     into r.
+ * @o: options (may be NULL).  Raw addresses are symbolized with o->kallsyms, else
+ *     /proc/kallsyms when o->live, else not at all (offline data from another box).
+ * Returns NULL after printing why (ENOMEM, or a declaration it cannot honour).
+ */
 struct tb_analysis *tb_analysis_new(const struct tb_recipe *r, const struct tb_analysis_opts *o);
 void tb_analysis_free(struct tb_analysis *an);
 

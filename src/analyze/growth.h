@@ -8,10 +8,10 @@
 
 #include <stdio.h>
 #include <stdint.h>
-#include "recipe/recipe.h"
 #include "util/strbuf.h"
 
 struct tb_growth;
+struct tb_recipe_growth;	/* recipe/recipe.h */
 
 /* spec may be NULL (everything, no focus). NULL on ENOMEM. */
 struct tb_growth *tb_growth_new(const struct tb_recipe_growth *spec);
@@ -24,6 +24,32 @@ void tb_growth_free(struct tb_growth *g);
  */
 int tb_growth_add(struct tb_growth *g, const char *what, uint64_t wall_ns,
 		  const char *text, const char *origin);
+
+struct tb_slab_tree;	/* kernel/slab.h */
+
+/*
+ * Show, on each cache row, the names merged into it, from @tree (borrowed: it must
+ * outlive @g).  Only for snapshots of the machine (or the `ls -l /sys/kernel/slab`
+ * listing) the tree describes.
+ */
+void tb_growth_set_aliases(struct tb_growth *g, const struct tb_slab_tree *tree);
+
+/*
+ * Time between consecutive snapshots, used when they carry no time (files with no
+ * `date` line, wall_ns 0).  0: unknown (rates per hour are then reported as unknown).
+ */
+void tb_growth_set_between(struct tb_growth *g, uint64_t ns);
+
+/*
+ * The top grower (by active objects x object size) into name; its object size and
+ * growth in bytes.  Returns 1, or 0 when nothing grew (or fewer than 2 snapshots).
+ */
+int tb_growth_top(const struct tb_growth *g, char *name, size_t size, uint32_t *objsize,
+		  int64_t *d_bytes);
+
+struct strlist;
+/* Append the cache names of the last slab snapshot to out (for tb_slab_set_primaries). */
+int tb_growth_slab_names(const struct tb_growth *g, struct strlist *out);
 
 /* 1 if at least two snapshots of something were added (there is growth to tell). */
 int tb_growth_has_result(const struct tb_growth *g);

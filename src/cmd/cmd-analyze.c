@@ -1,12 +1,435 @@
 /*
- * cmd-analyze.c - `tracebook analyze`.  PLACEHOLDER: replaced by the issue that owns it.
+ * cmd-analyze.c - `tracebook analyze`: decode files brought back from a box (ftrace
+ * text of any era, kernel logs with SLUB TRACE records, trace-cmd report text or
+ * trace.dat, slabinfo) as one event stream, run the recipe's analyses (or the ones
+ * the data calls for) and print the same report as `run`.
  */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include "cmd/cmds.h"
+#include "decode/decode.h"
 #include "util/err.h"
+#include "util/intern.h"
+#include "util/strbuf.h"
+#include "util/strlist.h"
+
+#include "analyze/analysis.h"
+#include "recipe/recipe.h"
+#include "report/report.h"
+
+
+static const char usage_text[] =
+	"usage: tracebook analyze [--recipe R] [param=value ...] FILE... [-o report.json]\n"
+	"                         [--folded F] [--top N] [--format F] [--kallsyms F]\n"
+	"                         [--dump-events]\n"
+	"\n"
+	"Analyze files brought back from a box; '-' is standard input.  Several files are\n"
+	"one stream, merged by timestamp where they overlap.  Formats (detected):\n"
+	"  trace / trace_pipe text of any kernel (3.10 .. 6.x), kernel logs with SLUB\n"
+	"  'TRACE' records (dmesg, kern.log, journalctl -k), trace-cmd report text,\n"
+	"  trace.dat (full build), /proc/slabinfo snapshots.\n"
+	"\n"
+	"  --recipe R      analyses of recipe R (name or file); default: from the data\n"
+	"                  (kmem events: pair by ptr; SLUB TRACE: pair per cache;\n"
+	"                  function tracer: count by caller; mm_page_*: pair by pfn)\n"
+	"  -o FILE         write the JSON report to FILE (atomically)\n"
+	"  --folded FILE   outstanding bytes per stack, FlameGraph folded format\n"
+	"  --top N         groups shown per analysis (default 10)\n"
+	"  --format F      do not detect: ftrace | klog | tracecmd | dat | slabinfo\n"
+	"  --kallsyms F    the box's /proc/kallsyms, to name raw addresses\n"
+	"  --dump-events   print the decoded events (one per line) instead of a report\n";
+
+struct opts {
+	const char *recipe, *json, *folded, *kallsyms;
+	unsigned top;
+	int dump;
+	enum tb_format fmt;
+	struct strlist assign, files;
+};
+
+/* Counts every event and loss on the way to the real sink (run info). */
+struct counting {
+	struct tb_sink inner;
+	uint64_t events, first_ts, last_ts, lost;
+	int lost_unknown;
+	uint64_t *lost_cpu;
+	unsigned ncpus;
+	int dump;
+	FILE *out;
+	struct tb_analysis *an;
+};
+
+static int count_event(void *ctx, const struct tb_event *ev)
+{
+	struct counting *c = ctx;
+
+	c->events++;
+	if (ev->ts_ns) {
+		if (!c->first_ts || ev->ts_ns < c->first_ts)
+			c->first_ts = ev->ts_ns;
+		if (ev->ts_ns > c->last_ts)
+			c->last_ts = ev->ts_ns;
+	}
+	if (ev->cpu >= 0 && (unsigned)ev->cpu < 4096 && (unsigned)ev->cpu >= c->ncpus)
+		c->ncpus = (unsigned)ev->cpu + 1;
+	if (c->dump) {
+		tb_decode_dump_event(c->out, ev);
+		return 0;
+	}
+	return c->inner.event ? c->inner.event(c->inner.ctx, ev) : 0;
+}
+
+static void count_lost(void *ctx, int cpu, uint64_t count, uint64_t ts)
+{
+	struct counting *c = ctx;
+
+	if (c->dump) {
+		if (count == TB_LOST_UNKNOWN)
+			fprintf(c->out, "LOST cpu=%d count=unknown\n", cpu);
+		else
+			fprintf(c->out, "LOST cpu=%d count=%llu\n", cpu, (unsigned long long)count);
+	}
+	if (count == TB_LOST_UNKNOWN) {
+		c->lost_unknown = 1;
+	} else {
+		c->lost += count;
+		if (cpu >= 0 && cpu < 4096) {
+			if ((unsigned)cpu >= c->ncpus)
+				c->ncpus = (unsigned)cpu + 1;
+			if (!c->lost_cpu)
+				c->lost_cpu = calloc(4096, sizeof(*c->lost_cpu));
+			if (c->lost_cpu)
+				c->lost_cpu[cpu] += count;
+		}
+	}
+	if (c->inner.lost)
+		c->inner.lost(c->inner.ctx, cpu, count, ts);
+}
+
+static enum tb_format parse_format(const char *s)
+{
+	if (!strcmp(s, "ftrace") || !strcmp(s, "trace") || !strcmp(s, "trace_pipe"))
+		return TB_FMT_FTRACE_TEXT;
+	if (!strcmp(s, "klog") || !strcmp(s, "dmesg") || !strcmp(s, "kernel-log"))
+		return TB_FMT_KERNEL_LOG;
+	if (!strcmp(s, "tracecmd") || !strcmp(s, "trace-cmd") || !strcmp(s, "report"))
+		return TB_FMT_TRACECMD_REPORT;
+	if (!strcmp(s, "dat") || !strcmp(s, "trace.dat"))
+		return TB_FMT_TRACECMD_DAT;
+	if (!strcmp(s, "slabinfo"))
+		return TB_FMT_SLABINFO;
+	return TB_FMT_UNKNOWN;
+}
+
+static int is_assignment(const char *a)
+{
+	const char *p = a;
+
+	if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_'))
+		return 0;
+	while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_' ||
+	       (*p >= '0' && *p <= '9') || *p == '-')
+		p++;
+	return *p == '=' && access(a, F_OK) != 0;
+}
+
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+
+#define NEED_ARG() do { if (!next) return tb_error_code(TB_EXIT_USAGE, "%s needs a value", a); i++; } while (0)
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			fputs(usage_text, stdout);
+			return 1;
+		} else if (!strcmp(a, "--recipe") || !strcmp(a, "-r")) {
+			NEED_ARG();
+			o->recipe = next;
+		} else if (!strncmp(a, "--recipe=", 9)) {
+			o->recipe = a + 9;
+		} else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+			NEED_ARG();
+			o->json = next;
+		} else if (!strcmp(a, "--folded")) {
+			NEED_ARG();
+			o->folded = next;
+		} else if (!strcmp(a, "--kallsyms")) {
+			NEED_ARG();
+			o->kallsyms = next;
+		} else if (!strcmp(a, "--top")) {
+			char *end;
+			long v;
+
+			NEED_ARG();
+			v = strtol(next, &end, 10);
+			if (*end || v <= 0 || v > 1000000)
+				return tb_error_code(TB_EXIT_USAGE, "--top '%s': expected a positive "
+						     "number", next);
+			o->top = (unsigned)v;
+		} else if (!strcmp(a, "--format")) {
+			NEED_ARG();
+			o->fmt = parse_format(next);
+			if (o->fmt == TB_FMT_UNKNOWN)
+				return tb_error_code(TB_EXIT_USAGE, "--format '%s': expected ftrace, "
+						     "klog, tracecmd, dat or slabinfo", next);
+		} else if (!strcmp(a, "--dump-events")) {
+			o->dump = 1;
+		} else if (!strcmp(a, "--")) {
+			for (i++; i < argc; i++)
+				if (strlist_add(&o->files, argv[i]))
+					return tb_error("out of memory");
+		} else if (a[0] == '-' && a[1]) {
+			return tb_error_code(TB_EXIT_USAGE, "analyze: unknown option '%s' (see "
+					     "'tracebook analyze --help')", a);
+		} else if (is_assignment(a)) {
+			if (strlist_add(&o->assign, a))
+				return tb_error("out of memory");
+		} else {
+			if (strlist_add(&o->files, a))
+				return tb_error("out of memory");
+		}
+#undef NEED_ARG
+	}
+	if (!o->files.n)
+		return tb_error_code(TB_EXIT_USAGE, "analyze: no input file (give FILE... or '-' "
+				     "for standard input; see 'tracebook analyze --help')");
+	if (o->assign.n && !o->recipe)
+		return tb_error_code(TB_EXIT_USAGE, "analyze: '%s' sets a recipe parameter, but "
+				     "no --recipe was given", o->assign.v[0]);
+	if (o->dump && (o->json || o->folded || o->recipe))
+		return tb_error_code(TB_EXIT_USAGE, "analyze: --dump-events prints events only; "
+				     "drop -o/--folded/--recipe");
+	return 0;
+}
+
+static void print_stats(FILE *out, const struct tb_decode_set *set)
+{
+	unsigned i, k;
+
+	for (i = 0; i < tb_decode_set_count(set); i++) {
+		const struct tb_decode_stats *st = tb_decode_set_stats(set, i);
+
+		fprintf(out, "# %s (%s): lines=%llu events=%llu malformed=%llu ignored=%llu "
+			"hashed=%llu hidden=%llu null=%llu lost_markers=%llu stacks=%llu\n",
+			tb_decode_set_path(set, i), tb_format_name(tb_decode_set_format(set, i)),
+			(unsigned long long)st->lines, (unsigned long long)st->events,
+			(unsigned long long)st->malformed, (unsigned long long)st->ignored,
+			(unsigned long long)st->ptr_hashed, (unsigned long long)st->ptr_hidden,
+			(unsigned long long)st->ptr_null, (unsigned long long)st->lost_markers,
+			(unsigned long long)st->stacks);
+		for (k = 0; k < 3 && k < st->malformed; k++)
+			fprintf(out, "#   malformed: %s\n", st->first_malformed[k]);
+	}
+}
+
+/* Text shows only event names: tell the decoders the systems the recipe expects. */
+static int map_refs(struct tb_decode_set *set, const struct strlist *refs)
+{
+	size_t i;
+
+	for (i = 0; i < refs->n; i++) {
+		const char *ref = refs->v[i], *colon = strchr(ref, ':');
+		char sys[256];
+
+		if (!colon) {	/* bare NAME: a [kprobe NAME] */
+			if (tb_decode_set_map_event(set, ref, "kprobes"))
+				return -1;
+			continue;
+		}
+		if ((size_t)(colon - ref) >= sizeof(sys))
+			continue;
+		memcpy(sys, ref, (size_t)(colon - ref));
+		sys[colon - ref] = '\0';
+		if (!strcmp(sys, "function") || !strcmp(sys, "slub"))
+			continue;
+		if (!strcmp(sys, "kprobe") || !strcmp(sys, "kretprobe"))
+			strcpy(sys, "kprobes");
+		if (tb_decode_set_map_event(set, colon + 1, sys))
+			return -1;
+	}
+	return 0;
+}
+
+static int map_recipe(struct tb_decode_set *set, const struct tb_recipe *r)
+{
+	unsigned i;
+
+	for (i = 0; i < r->ntps; i++)
+		if (tb_decode_set_map_event(set, r->tps[i].event, r->tps[i].system))
+			return -1;
+	for (i = 0; i < r->nkps; i++)
+		if (tb_decode_set_map_event(set, r->kps[i].name, "kprobes"))
+			return -1;
+	for (i = 0; i < r->npairs; i++)
+		if (map_refs(set, &r->pairs[i].alloc) || map_refs(set, &r->pairs[i].free))
+			return -1;
+	for (i = 0; i < r->nbalances; i++)
+		if (map_refs(set, &r->balances[i].get) || map_refs(set, &r->balances[i].put))
+			return -1;
+	for (i = 0; i < r->ncounts; i++)
+		if (map_refs(set, &r->counts[i].events))
+			return -1;
+	return 0;
+}
+
+static int snapshot_cb(void *ctx, const char *what, uint64_t wall_ns, const char *text)
+{
+	struct counting *c = ctx;
+
+	return c->an ? tb_analysis_snapshot(c->an, what, wall_ns, text) : 0;
+}
+
+static void add_notes(struct tb_run_info *info, const struct tb_decode_set *set)
+{
+	uint64_t hashed = 0, hidden = 0, null = 0, malformed = 0;
+	struct strbuf sb = STRBUF_INIT;
+	unsigned i, k, quoted = 0;
+
+	for (i = 0; i < tb_decode_set_count(set); i++) {
+		const struct tb_decode_stats *st = tb_decode_set_stats(set, i);
+
+		hashed += st->ptr_hashed;
+		hidden += st->ptr_hidden;
+		null += st->ptr_null;
+		malformed += st->malformed;
+	}
+	/* hidden and hashed pointers are reported by the pair analyzer, per pair */
+	(void)hashed;
+	(void)hidden;
+	(void)null;
+	if (malformed) {
+		strbuf_addf(&sb, "%llu malformed lines skipped", (unsigned long long)malformed);
+		for (i = 0; i < tb_decode_set_count(set) && quoted < 3; i++) {
+			const struct tb_decode_stats *st = tb_decode_set_stats(set, i);
+
+			for (k = 0; k < 3 && k < st->malformed && quoted < 3; k++, quoted++)
+				strbuf_addf(&sb, "%s %s", quoted ? ";" : " (first:",
+					    st->first_malformed[k]);
+		}
+		if (quoted)
+			strbuf_addch(&sb, ')');
+		strlist_add(&info->notes, sb.buf);
+	}
+	strbuf_release(&sb);
+}
+
+static int run_report(struct opts *o, struct tb_decode_set *set, struct counting *cnt)
+{
+	struct tb_recipe recipe;
+	struct tb_recipe *r = NULL;
+	struct tb_analysis_opts aopts = { o->kallsyms, 0 };
+	struct tb_analysis *an = NULL;
+	struct tb_report *rep = NULL;
+	struct tb_run_info info;
+	struct strbuf src = STRBUF_INIT;
+	char *path = NULL;
+	unsigned i;
+	int ret;
+
+	memset(&recipe, 0, sizeof(recipe));
+	memset(&info, 0, sizeof(info));
+	if (o->recipe) {
+		path = tb_recipe_find(o->recipe);
+		if (!path)
+			return -TB_EXIT_BADINPUT;
+		ret = tb_recipe_load(path, &o->assign, &recipe);
+		if (ret < 0)
+			goto out;
+		r = &recipe;
+		if (map_recipe(set, r)) {
+			ret = tb_error("out of memory");
+			goto out;
+		}
+	}
+	/* no recipe: the analysis decides from the data (kmem, pages, slub, functions) */
+	an = tb_analysis_new(r, &aopts);
+	if (!an) {
+		ret = -1;
+		goto out;
+	}
+	cnt->inner = tb_analysis_sink(an);
+	cnt->an = an;	/* slabinfo snapshots go to it (snapshot_cb) */
+	ret = tb_decode_set_run(set);
+	if (ret < 0)
+		goto out;
+
+	strbuf_addstr(&src, "files:");
+	for (i = 0; i < tb_decode_set_count(set); i++)
+		strbuf_addf(&src, " %s (%s)", tb_decode_set_path(set, i),
+			    tb_format_name(tb_decode_set_format(set, i)));
+	info.recipe = r ? r->name : NULL;
+	info.source = src.buf;
+	info.events = cnt->events;
+	info.lost = cnt->lost;
+	info.lost_unknown = cnt->lost_unknown;
+	info.ncpus = cnt->ncpus;
+	info.lost_per_cpu = cnt->lost_cpu;
+	info.duration_ns = cnt->last_ts > cnt->first_ts ? cnt->last_ts - cnt->first_ts : 0;
+	add_notes(&info, set);
+	rep = tb_report_build(an, &info);
+	if (!rep) {
+		ret = -1;
+		goto out;
+	}
+	ret = tb_report_print_text(rep, stdout, o->top);
+	if (ret >= 0 && o->json)
+		ret = tb_report_write_json(rep, o->json);
+	if (ret >= 0 && o->folded)
+		ret = tb_report_write_folded(rep, o->folded);
+out:
+	tb_report_free(rep);
+	tb_analysis_free(an);
+	strlist_clear(&info.notes);
+	strlist_clear(&info.plan_summary);
+	strbuf_release(&src);
+	if (r == &recipe)
+		tb_recipe_free(&recipe);
+	free(path);
+	return ret < 0 ? ret : 0;
+}
 
 int cmd_analyze(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return tb_error("'analyze' is not built yet");
+	struct opts o;
+	struct counting cnt;
+	struct tb_sink sink;
+	struct tb_decode_set *set = NULL;
+	size_t i;
+	int ret;
+
+	memset(&o, 0, sizeof(o));
+	memset(&cnt, 0, sizeof(cnt));
+	ret = parse_args(argc, argv, &o);
+	if (ret)
+		goto out;
+	sink.event = count_event;
+	sink.lost = count_lost;
+	sink.ctx = &cnt;
+	cnt.dump = o.dump;
+	cnt.out = stdout;
+	set = tb_decode_set_new(&sink, snapshot_cb, &cnt);
+	if (!set) {
+		ret = tb_error("out of memory");
+		goto out;
+	}
+	for (i = 0; i < o.files.n; i++)
+		if ((ret = tb_decode_set_add(set, o.files.v[i], o.fmt)) < 0)
+			goto out;
+	if (o.dump) {
+		ret = tb_decode_set_run(set);
+		print_stats(stdout, set);
+		goto out;
+	}
+	ret = run_report(&o, set, &cnt);
+out:
+	tb_decode_set_free(set);
+	free(cnt.lost_cpu);
+	strlist_clear(&o.assign);
+	strlist_clear(&o.files);
+	return ret > 0 ? 0 : ret;
 }

@@ -1,12 +1,392 @@
 /*
- * cmd-run.c - `tracebook run`.  PLACEHOLDER: replaced by the issue that owns it.
+ * cmd-run.c - `tracebook run`: recipe + capabilities -> plan -> (lock, journal,
+ * apply) -> capture into the analyses -> restore, always -> report.
+ *
+ * Restore happens on every path once the first write is journaled: normal end,
+ * duration reached, capture error, kernel refusal, journal/disk errors, and
+ * SIGINT/SIGTERM/SIGHUP (they only set the stop flag; the capture returns and the
+ * restore runs).  SIGKILL and power cuts leave the journal for `tracebook restore`.
  */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "analyze/analysis.h"
+#include "capture/capture.h"
 #include "cmd/cmds.h"
+#include "kernel/apply.h"
+#include "kernel/caps.h"
+#include "kernel/journal.h"
+#include "kernel/lock.h"
+#include "plan/plan.h"
+#include "recipe/recipe.h"
+#include "report/report.h"
 #include "util/err.h"
+#include "util/fileio.h"
+#include "util/strlist.h"
+#include "util/units.h"
+
+#define DEFAULT_RECIPE "slab-leak"
+
+static volatile sig_atomic_t stop_flag;
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_flag = 1;
+	stop_signal = sig;
+}
+
+struct run_opts {
+	const char *recipe;
+	struct strlist assign;
+	uint64_t duration_ns;
+	const char *json, *folded;
+	unsigned top;
+	uint64_t interval_ns;
+	int dry_run, force, text;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: tracebook run [RECIPE] [param=value ...] [options]\n"
+		"Run a recipe (default: " DEFAULT_RECIPE "): plan it for this kernel, apply it with an\n"
+		"on-disk journal, capture, report, and restore the tracing state (always).\n"
+		"\n"
+		"  -d, --duration D   how long to trace (10s, 5m; recipe default, max 1h)\n"
+		"  -o, --output FILE  write the report as JSON (atomically)\n"
+		"      --folded FILE  outstanding bytes per stack, FlameGraph folded format\n"
+		"      --top N        groups shown per analysis (default 10)\n"
+		"      --interval D   print the top growing groups every D\n"
+		"      --dry-run      print the plan (every write, what it replaces, why); touch nothing\n"
+		"      --force        allow what is refused by default (others tracing, unfiltered\n"
+		"                     function tracer or hot-event stacks, > 1h, bigger buffers)\n"
+		"      --text         read trace_pipe text instead of the raw per-CPU buffers\n"
+		"\n"
+		"Exit codes: 0 ok, 1 error, 2 usage, 3 bad recipe/parameter, 4 no tracing,\n"
+		"5 not root, 6 kernel refused a write, 7 busy, 8 restore incomplete.\n");
+}
+
+static int parse_args(int argc, char **argv, struct run_opts *o)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+
+#define NEED_VAL() do { if (!val) return tb_error_code(TB_EXIT_USAGE, "run: %s needs a value", a); i++; } while (0)
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage(stdout);
+			return 1;
+		} else if (!strcmp(a, "-d") || !strcmp(a, "--duration")) {
+			NEED_VAL();
+			if (tb_parse_duration(val, &o->duration_ns) < 0 || !o->duration_ns)
+				return tb_error_code(TB_EXIT_USAGE, "run: duration '%s': expected e.g. 10s, 500ms, 5m", val);
+		} else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+			NEED_VAL();
+			o->json = val;
+		} else if (!strcmp(a, "--folded")) {
+			NEED_VAL();
+			o->folded = val;
+		} else if (!strcmp(a, "--top")) {
+			char *end;
+			long n;
+
+			NEED_VAL();
+			n = strtol(val, &end, 10);
+			if (*end || n <= 0 || n > 100000)
+				return tb_error_code(TB_EXIT_USAGE, "run: --top '%s': expected a positive number", val);
+			o->top = (unsigned)n;
+		} else if (!strcmp(a, "--interval")) {
+			NEED_VAL();
+			if (tb_parse_duration(val, &o->interval_ns) < 0 || o->interval_ns < 100000000ULL)
+				return tb_error_code(TB_EXIT_USAGE, "run: --interval '%s': expected a duration of at least 100ms", val);
+		} else if (!strcmp(a, "--dry-run") || !strcmp(a, "-n")) {
+			o->dry_run = 1;
+		} else if (!strcmp(a, "--force")) {
+			o->force = 1;
+		} else if (!strcmp(a, "--text")) {
+			o->text = 1;
+		} else if (a[0] == '-' && a[1]) {
+			usage(stderr);
+			return tb_error_code(TB_EXIT_USAGE, "run: unknown option '%s'", a);
+		} else if (strchr(a, '=') && !tb_exists(a)) {
+			if (strlist_add(&o->assign, a))
+				return tb_error("out of memory");
+		} else if (!o->recipe) {
+			o->recipe = a;
+		} else {
+			usage(stderr);
+			return tb_error_code(TB_EXIT_USAGE, "run: a second recipe '%s' (one at a time)", a);
+		}
+#undef NEED_VAL
+	}
+	if (!o->recipe)
+		o->recipe = DEFAULT_RECIPE;
+	return 0;
+}
+
+/* Restore the journal of this run and say so; returns 0 or -TB_EXIT_RESTORE. */
+static int restore_now(const char *journal)
+{
+	struct tb_restore_result res;
+	int r;
+
+	r = tb_journal_restore(journal, 0, &res);
+	if (r < 0) {
+		tb_error("tracing state NOT fully restored (%u put back, %u failed); run `tracebook restore`",
+			 res.restored, res.failed);
+		return r;
+	}
+	tb_note("tracing state restored (%u setting(s) put back, %u already as before)",
+		res.restored, res.unchanged);
+	return 0;
+}
+
+static int install_signals(void)
+{
+	struct sigaction sa;
+	int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0;		/* no SA_RESTART: blocking reads return EINTR */
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (sigaction(sigs[i], &sa, NULL) < 0)
+			return tb_error("sigaction: %s", strerror(errno));
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+static int report(struct tb_analysis *an, const struct tb_recipe *r, const struct tb_caps *caps,
+		  const struct tb_plan *plan, const struct tb_capture_result *cres,
+		  const struct run_opts *o)
+{
+	struct tb_run_info info;
+	struct tb_report *rep;
+	size_t i;
+	int ret = 0;
+
+	memset(&info, 0, sizeof(info));
+	info.kernel_release = caps->release;
+	info.arch = caps->machine;
+	info.recipe = r->name;
+	info.source = cres->text_fallback || plan->source == TB_SRC_TEXT ?
+		"trace_pipe text (fallback)" : "raw per-CPU buffers";
+	for (i = 0; i < plan->summary.n; i++)
+		strlist_add(&info.plan_summary, plan->summary.v[i]);
+	for (i = 0; i < plan->notes.n; i++)
+		strlist_add(&info.notes, plan->notes.v[i]);
+	if (stop_signal)
+		strlist_add(&info.notes, stop_signal == SIGINT ? "stopped early by SIGINT" :
+			    stop_signal == SIGTERM ? "stopped early by SIGTERM" : "stopped early by SIGHUP");
+	info.duration_ns = cres->elapsed_ns;
+	info.events = cres->events;
+	info.lost = cres->lost;
+	info.lost_unknown = cres->lost_unknown;
+	info.ncpus = cres->ncpus;
+	info.lost_per_cpu = cres->lost_per_cpu;
+
+	rep = tb_report_build(an, &info);
+	if (!rep) {
+		ret = -TB_EXIT_ERROR;
+	} else {
+		if (tb_report_print_text(rep, stdout, o->top) < 0)
+			ret = -TB_EXIT_ERROR;
+		if (o->json && tb_report_write_json(rep, o->json) < 0)
+			ret = -TB_EXIT_ERROR;
+		if (o->folded && tb_report_write_folded(rep, o->folded) < 0)
+			ret = -TB_EXIT_ERROR;
+		tb_report_free(rep);
+	}
+	strlist_clear(&info.plan_summary);
+	strlist_clear(&info.notes);
+	return ret;
+}
+
+/* The part between lock and unlock: journal, apply, capture, restore, report. */
+static int run_locked(struct tb_recipe *r, const struct tb_caps *caps, const struct tb_plan *plan,
+		      const struct run_opts *o)
+{
+	struct tb_journal j;
+	struct tb_capture_opts co;
+	struct tb_capture_result cres;
+	struct tb_analysis_opts ao;
+	struct tb_analysis *an = NULL;
+	char *journal = NULL;
+	unsigned done = 0;
+	int ret, rr, captured = 0;
+
+	memset(&cres, 0, sizeof(cres));
+	memset(&ao, 0, sizeof(ao));
+	ao.live = 1;
+	/* the analysis first: a recipe it cannot honour fails before the kernel is touched */
+	an = tb_analysis_new(r, &ao);
+	if (!an)
+		return -TB_EXIT_BADINPUT;
+
+	ret = tb_journal_open(&j, caps->tracefs, r->name);
+	if (ret < 0) {
+		tb_analysis_free(an);
+		return ret;
+	}
+	journal = strdup(j.path);
+	if (!journal) {
+		tb_journal_close(&j);
+		tb_analysis_free(an);
+		return tb_error("out of memory");
+	}
+	ret = tb_apply(plan, caps, &j, &done);
+	tb_journal_close(&j);
+	if (ret == 0 && stop_flag)
+		tb_note("stopped by a signal before the capture started");
+	if (ret == 0 && !stop_flag) {
+		memset(&co, 0, sizeof(co));
+		co.caps = caps;
+		co.trace_dir = plan->trace_dir;
+		co.use_text = plan->source == TB_SRC_TEXT;
+		co.kmsg = plan->kmsg;
+		co.snap = plan->snapshot;
+		co.duration_ns = plan->duration_ns;
+		co.interval_ns = o->interval_ns;
+		co.stop = &stop_flag;
+		co.status_line = isatty(STDERR_FILENO);
+		{
+			char d[32];
+
+			tb_note("tracing %s for %s (Ctrl-C stops early; the tracing state is restored either way)",
+				r->name, tb_fmt_duration(plan->duration_ns, d, sizeof(d)));
+		}
+		ret = tb_capture_run(&co, an, &cres);
+		captured = 1;
+	}
+	/* restore, always */
+	rr = restore_now(journal);
+	free(journal);
+	if (captured && ret == 0)
+		ret = report(an, r, caps, plan, &cres, o);
+	tb_capture_result_release(&cres);
+	tb_analysis_free(an);
+	if (rr < 0)
+		return rr;
+	return ret;
+}
 
 int cmd_run(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return tb_error("'run' is not built yet");
+	struct run_opts o;
+	struct tb_recipe r;
+	struct tb_caps caps;
+	struct tb_plan plan;
+	struct tb_plan_opts po;
+	struct tb_lock lock = { -1 };
+	struct strlist others = STRLIST_INIT;
+	char *path = NULL;
+	int ret, have_recipe = 0, have_caps = 0;
+	size_t i;
+
+	memset(&o, 0, sizeof(o));
+	memset(&r, 0, sizeof(r));
+	memset(&caps, 0, sizeof(caps));
+	memset(&plan, 0, sizeof(plan));
+	ret = parse_args(argc, argv, &o);
+	if (ret)
+		goto out;
+
+	path = tb_recipe_find(o.recipe);
+	if (!path) {
+		ret = -TB_EXIT_BADINPUT;
+		goto out;
+	}
+	ret = tb_recipe_load(path, &o.assign, &r);
+	if (ret < 0)
+		goto out;
+	have_recipe = 1;
+	ret = tb_caps_probe(&caps, !o.dry_run);
+	if (ret < 0)
+		goto out;
+	have_caps = 1;
+
+	memset(&po, 0, sizeof(po));
+	po.force = o.force;
+	po.text = o.text;
+	po.duration_ns = o.duration_ns;
+	po.pid = getpid();
+	ret = tb_plan_build(&plan, &r, &caps, &po);
+	if (ret < 0)
+		goto out;
+	if (o.dry_run) {
+		tb_plan_explain(&plan, &r, &caps, stdout);
+		ret = 0;
+		goto out;
+	}
+	if (!getenv("TRACEBOOK_ROOT") && geteuid() != 0) {
+		ret = tb_error_code(TB_EXIT_NOTROOT, "tracing needs root (CAP_SYS_ADMIN); --dry-run shows the plan without it");
+		goto out;
+	}
+
+	ret = install_signals();
+	if (ret < 0)
+		goto out;
+	ret = tb_lock_take(&lock);
+	if (ret < 0)
+		goto out;
+	{
+		unsigned nd = 0;
+
+		/* a run that died left its settings: put them back before anything else */
+		ret = tb_journal_restore_dead(0, &nd, NULL);
+		if (ret < 0)
+			goto out;
+		if (nd) {
+			/* the probe saw the dead run's settings as "others": look again */
+			tb_caps_free(&caps);
+			have_caps = 0;
+			tb_plan_free(&plan);
+			ret = tb_caps_probe(&caps, 1);
+			if (ret < 0)
+				goto out;
+			have_caps = 1;
+			ret = tb_plan_build(&plan, &r, &caps, &po);
+			if (ret < 0)
+				goto out;
+		}
+	}
+	if (tb_others_tracing(&caps, &others)) {
+		if (plan.instance && !plan.uses_function_tracer) {
+			tb_note("others use tracing here too; tracebook works in its own instance and leaves their settings alone:");
+			for (i = 0; i < others.n; i++)
+				tb_note("  %s", others.v[i]);
+		} else if (!o.force) {
+			tb_error_code(TB_EXIT_BUSY, "someone else is using tracing on this kernel:");
+			for (i = 0; i < others.n; i++)
+				fprintf(stderr, "    %s\n", others.v[i]);
+			fprintf(stderr, "  tracebook would share the top-level buffer with them; --force to go ahead anyway\n");
+			ret = -TB_EXIT_BUSY;
+			goto out;
+		} else {
+			tb_warn("--force: sharing tracing with its other users; their events also land in the buffer tracebook reads (and are ignored), and these settings stay as they are:");
+			for (i = 0; i < others.n; i++)
+				tb_warn("  %s", others.v[i]);
+		}
+	}
+	ret = run_locked(&r, &caps, &plan, &o);
+out:
+	if (lock.fd >= 0)
+		tb_lock_release(&lock);
+	strlist_clear(&others);
+	tb_plan_free(&plan);
+	if (have_caps)
+		tb_caps_free(&caps);
+	if (have_recipe)
+		tb_recipe_free(&r);
+	free(path);
+	strlist_clear(&o.assign);
+	return ret > 0 ? 0 : ret;
 }

@@ -1,12 +1,562 @@
 /*
- * cmd-slabs.c - `tracebook slabs`.  PLACEHOLDER: replaced by the issue that owns it.
+ * cmd-slabs.c - `tracebook slabs`: slab caches by size and by growth, with the names
+ * merged into each cache, live (/proc/slabinfo, /proc/meminfo, /sys/kernel/slab) or
+ * offline (two or more files of /proc/slabinfo, `slabtop -o` or crash `kmem -s`), and
+ * a hint naming the recipe to run next.
  */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "analyze/growth.h"
+#include "analyze/slabinfo.h"
 #include "cmd/cmds.h"
+#include "kernel/slab.h"
 #include "util/err.h"
+#include "util/fileio.h"
+#include "util/strbuf.h"
+#include "util/strlist.h"
+#include "util/units.h"
+#include "recipe/recipe.h"
+
+struct slabs_opts {
+	uint64_t interval_ns;	/* 0: one snapshot */
+	long count;		/* intervals; 0 with -i: until interrupted */
+	int count_given;
+	unsigned top;
+	int json;
+	int vm;			/* live: also vmstat and buddyinfo */
+	const char *cache;	/* --cache NAME */
+	uint64_t between_ns;
+	const char *sysfs;	/* offline: ls -l listing file or a slab directory */
+	struct strlist files;
+};
+
+static void slabs_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: tracebook slabs [-i INTERVAL] [-n COUNT] [--top N] [--vm] [--json] [--cache NAME]\n"
+		"       tracebook slabs FILE1 FILE2... [--between DURATION] [--sysfs LISTING|DIR]\n"
+		"                       [--top N] [--json] [--cache NAME]\n"
+		"\n"
+		"Live: reads /proc/slabinfo (root only on SLUB), /proc/meminfo and /sys/kernel/slab;\n"
+		"shows the top caches by size and, with -i, by growth (per interval and per hour),\n"
+		"each with the caches merged into it.\n"
+		"  -i, --interval D   take a snapshot every D (\"10s\", \"5m\")\n"
+		"  -n, --count N      number of intervals (default 1; 0: until Ctrl-C)\n"
+		"  --top N            rows per table (default 10)\n"
+		"  --vm               also /proc/vmstat (compaction, reclaim) and /proc/buddyinfo\n"
+		"  --cache NAME       say which cache really holds NAME (merged aliases) and always\n"
+		"                     show it in the growth table\n"
+		"  --json             one JSON object instead of text\n"
+		"Offline: files of /proc/slabinfo, `slabtop -o` or crash `kmem -s` output taken at\n"
+		"different times, oldest first.  A file may start with a time line (`date`,\n"
+		"`date +%%s`, ISO 8601) and may also hold /proc/meminfo, /proc/vmstat and\n"
+		"/proc/buddyinfo after the slab listing.\n"
+		"  --between D        time between consecutive files when they carry none\n"
+		"  --sysfs L          `ls -l /sys/kernel/slab` output (or a copy of the directory)\n"
+		"                     from the same box, to show merged aliases\n");
+}
+
+static int need_arg(int argc, char **argv, int i)
+{
+	if (i + 1 >= argc)
+		return tb_error_code(TB_EXIT_USAGE, "option '%s' needs a value (see 'tracebook "
+				     "slabs --help')", argv[i]);
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct slabs_opts *o)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		char *end;
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			slabs_usage(stdout);
+			return 1;
+		} else if (!strcmp(a, "-i") || !strcmp(a, "--interval")) {
+			if (need_arg(argc, argv, i))
+				return -TB_EXIT_USAGE;
+			if (tb_parse_duration(argv[++i], &o->interval_ns) || !o->interval_ns)
+				return tb_error_code(TB_EXIT_USAGE, "-i '%s': expected a duration "
+						     "such as 10s or 5m", argv[i]);
+		} else if (!strcmp(a, "-n") || !strcmp(a, "--count")) {
+			if (need_arg(argc, argv, i))
+				return -TB_EXIT_USAGE;
+			o->count = strtol(argv[++i], &end, 10);
+			if (*end || end == argv[i] || o->count < 0)
+				return tb_error_code(TB_EXIT_USAGE, "-n '%s': expected a count "
+						     "(0: until Ctrl-C)", argv[i]);
+			o->count_given = 1;
+		} else if (!strcmp(a, "--top")) {
+			long t;
+
+			if (need_arg(argc, argv, i))
+				return -TB_EXIT_USAGE;
+			t = strtol(argv[++i], &end, 10);
+			if (*end || end == argv[i] || t <= 0 || t > 100000)
+				return tb_error_code(TB_EXIT_USAGE, "--top '%s': expected a positive "
+						     "number of rows", argv[i]);
+			o->top = (unsigned)t;
+		} else if (!strcmp(a, "--between")) {
+			if (need_arg(argc, argv, i))
+				return -TB_EXIT_USAGE;
+			if (tb_parse_duration(argv[++i], &o->between_ns) || !o->between_ns)
+				return tb_error_code(TB_EXIT_USAGE, "--between '%s': expected a "
+						     "duration such as 5m or 1h", argv[i]);
+		} else if (!strcmp(a, "--cache")) {
+			if (need_arg(argc, argv, i))
+				return -TB_EXIT_USAGE;
+			o->cache = argv[++i];
+		} else if (!strcmp(a, "--sysfs")) {
+			if (need_arg(argc, argv, i))
+				return -TB_EXIT_USAGE;
+			o->sysfs = argv[++i];
+		} else if (!strcmp(a, "--json")) {
+			o->json = 1;
+		} else if (!strcmp(a, "--vm")) {
+			o->vm = 1;
+		} else if (a[0] == '-' && a[1]) {
+			return tb_error_code(TB_EXIT_USAGE, "unknown option '%s' (see 'tracebook "
+					     "slabs --help')", a);
+		} else if (strlist_add(&o->files, a)) {
+			return tb_error("out of memory");
+		}
+	}
+	if (o->files.n && (o->interval_ns || o->count_given || o->vm))
+		return tb_error_code(TB_EXIT_USAGE, "-i, -n and --vm are for live use; with "
+				     "files, give --between for the time between them");
+	if (!o->files.n && (o->between_ns || o->sysfs))
+		return tb_error_code(TB_EXIT_USAGE, "--between and --sysfs are for files "
+				     "brought back from a box (tracebook slabs A B --between 5m)");
+	if (o->count_given && !o->interval_ns)
+		return tb_error_code(TB_EXIT_USAGE, "-n needs -i INTERVAL");
+	if (o->interval_ns && !o->count_given)
+		o->count = 1;
+	return 0;
+}
+
+/* ---- snapshots ------------------------------------------------------------------ */
+
+static uint64_t now_wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * TB_NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
+}
+
+static int read_proc(const char *name, struct strbuf *sb, char *path, size_t size)
+{
+	strbuf_reset(sb);
+	tb_slab_proc_path(name, path, size);
+	return tb_read_file(path, sb);
+}
+
+static int live_snapshot(struct tb_growth *g, const struct slabs_opts *o)
+{
+	static const char *const extra[] = { "meminfo", "vmstat", "buddyinfo" };
+	struct strbuf sb = STRBUF_INIT;
+	char path[4096];
+	uint64_t wall = now_wall_ns();
+	int r, i;
+
+	r = read_proc("slabinfo", &sb, path, sizeof(path));
+	if (r == -EACCES || r == -EPERM) {
+		strbuf_release(&sb);
+		return tb_error_code(TB_EXIT_NOTROOT, "%s is readable by root only (mode 0400 on "
+				     "SLUB kernels): run 'sudo tracebook slabs', or as root copy it "
+				     "(date; cat /proc/slabinfo) > FILE and run 'tracebook slabs "
+				     "FILE1 FILE2'", path);
+	}
+	if (r == -ENOENT) {
+		strbuf_release(&sb);
+		return tb_error("%s does not exist: this kernel has neither CONFIG_SLAB nor "
+				"CONFIG_SLUB_DEBUG (SLOB or a stripped SLUB); use "
+				"'tracebook run slab-leak' (kmem tracepoints) instead", path);
+	}
+	if (r) {
+		strbuf_release(&sb);
+		return tb_error("cannot read %s: %s", path, strerror(-r));
+	}
+	r = tb_growth_add(g, "slabinfo", wall, strbuf_str(&sb), path);
+	for (i = 0; !r && i < (o->vm ? 3 : 1); i++) {
+		int e = read_proc(extra[i], &sb, path, sizeof(path));
+
+		if (e) {
+			tb_warn("cannot read %s: %s (left out)", path, strerror(-e));
+			continue;
+		}
+		r = tb_growth_add(g, extra[i], wall, strbuf_str(&sb), path);
+	}
+	strbuf_release(&sb);
+	return r;
+}
+
+enum section { SEC_NONE = -1, SEC_SLAB, SEC_MEM, SEC_VM, SEC_BUDDY, SEC_MAX };
+static const char *const section_kind[SEC_MAX] = { "slabinfo", "meminfo", "vmstat", "buddyinfo" };
+
+static int section_start(const char *l, enum section cur)
+{
+	const char *s = l;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (!strncmp(s, "slabinfo - version:", 19) || !strncmp(s, "Active / Total Objects", 22) ||
+	    (!strncmp(s, "CACHE ", 6) && strstr(s, "OBJSIZE")))
+		return SEC_SLAB;
+	if (!strncmp(l, "MemTotal:", 9))
+		return SEC_MEM;
+	if (!strncmp(l, "nr_free_pages ", 14))
+		return SEC_VM;
+	if (!strncmp(l, "Node ", 5) && strstr(l, ", zone") && cur != SEC_BUDDY)
+		return SEC_BUDDY;
+	return cur;
+}
+
+/*
+ * One file may hold a slab listing and, after it, meminfo/vmstat/buddyinfo (e.g.
+ * `date; cat /proc/slabinfo /proc/meminfo`).  Each section is handed on with the
+ * other lines blanked, so the parsers' line numbers are the file's.
+ */
+static int add_file(struct tb_growth *g, const char *file)
+{
+	struct strbuf sb = STRBUF_INIT, sec[SEC_MAX];
+	const char *p;
+	int cur = SEC_NONE, has[SEC_MAX] = { 0 }, r, k;
+	uint64_t wall = 0;
+
+	r = tb_read_file(file, &sb);
+	if (r) {
+		strbuf_release(&sb);
+		return tb_error_code(TB_EXIT_BADINPUT, "cannot read %s: %s", file, strerror(-r));
+	}
+	for (k = 0; k < SEC_MAX; k++)
+		strbuf_init(&sec[k]);
+	for (p = strbuf_str(&sb); *p;) {
+		const char *e = strchr(p, '\n');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		char *l = strndup(p, len);
+		uint64_t ns;
+
+		if (!l) {
+			r = tb_error("out of memory");
+			break;
+		}
+		cur = section_start(l, (enum section)cur);
+		if (cur == SEC_NONE && !wall && !tb_parse_wall_time(l, &ns))
+			wall = ns;
+		for (k = 0; k < SEC_MAX; k++) {
+			/* lines before any section go to the slab parser (it reports junk) */
+			if (k == cur || (cur == SEC_NONE && k == SEC_SLAB))
+				strbuf_add(&sec[k], p, len);
+			strbuf_addch(&sec[k], '\n');
+		}
+		if (cur != SEC_NONE)
+			has[cur] = 1;
+		free(l);
+		p += len + (e ? 1 : 0);
+	}
+	for (k = 0; !r && k < SEC_MAX; k++) {
+		if (k != SEC_SLAB && !has[k])
+			continue;
+		if (strbuf_failed(&sec[k])) {
+			r = tb_error("out of memory");
+			break;
+		}
+		r = tb_growth_add(g, section_kind[k], wall, strbuf_str(&sec[k]), file);
+	}
+	for (k = 0; k < SEC_MAX; k++)
+		strbuf_release(&sec[k]);
+	strbuf_release(&sb);
+	return r;
+}
+
+/* ---- aliases -------------------------------------------------------------------- */
+
+static int load_tree(const struct slabs_opts *o, struct tb_slab_tree *t, int *have)
+{
+	struct stat st;
+	int r;
+
+	*have = 0;
+	if (o->files.n) {
+		struct strbuf sb = STRBUF_INIT;
+
+		if (!o->sysfs)
+			return 0;
+		if (!stat(o->sysfs, &st) && S_ISDIR(st.st_mode)) {
+			r = tb_slab_load(t, o->sysfs);
+			if (r)
+				return tb_error_code(TB_EXIT_BADINPUT, "--sysfs %s: cannot read the "
+						     "slab directory: %s", o->sysfs, strerror(-r));
+			*have = 1;
+			return 0;
+		}
+		r = tb_read_file(o->sysfs, &sb);
+		if (r) {
+			strbuf_release(&sb);
+			return tb_error_code(TB_EXIT_BADINPUT, "--sysfs %s: %s", o->sysfs,
+					     strerror(-r));
+		}
+		r = tb_slab_load_listing(t, strbuf_str(&sb), o->sysfs);
+		strbuf_release(&sb);
+		if (r)
+			return r;
+		*have = 1;
+		return 0;
+	}
+	r = tb_slab_load(t, NULL);
+	if (r == -ENOENT) {
+		tb_note("no %s: not a SLUB kernel; merged aliases are not shown", t->path ?
+			t->path : "/sys/kernel/slab");
+		return 0;
+	}
+	if (r) {
+		tb_warn("cannot read %s: %s; merged aliases are not shown",
+			t->path ? t->path : "/sys/kernel/slab", strerror(-r));
+		return 0;
+	}
+	*have = 1;
+	return 0;
+}
+
+/* Explain what --cache NAME is: its own cache, or merged into which. */
+static void explain_cache(FILE *out, const char *name, const struct tb_slab_tree *t,
+			  int have_tree, int offline)
+{
+	const struct tb_slab_cache *c;
+	struct strbuf al = STRBUF_INIT;
+
+	if (!have_tree) {
+		fprintf(out, "%s: no /sys/kernel/slab view%s: cannot tell whether it is merged "
+			"into another cache%s\n", name, offline ? " for these files" : "",
+			offline ? " (bring `ls -l /sys/kernel/slab` from the box and pass --sysfs)" : "");
+		return;
+	}
+	c = tb_slab_resolve(t, name);
+	if (!c) {
+		fprintf(out, "%s: no such slab cache in %s\n", name, t->path);
+		return;
+	}
+	tb_slab_format_aliases(c, name, &al, 8);
+	if (tb_slab_is_alias(c, name) && tb_slab_name(c)[0] == ':')
+		fprintf(out, "%s is merged into the cache %s/%s: slabinfo and slabtop count its "
+			"objects under that cache's first name (not known here: no slabinfo of "
+			"this tree); names sharing that cache: %s\n", name, t->path, c->dir,
+			strbuf_str(&al));
+	else if (tb_slab_is_alias(c, name))
+		fprintf(out, "%s is merged into %s (sysfs %s/%s): slabinfo and slabtop count its "
+			"objects under %s; names sharing that cache: %s\n", name, tb_slab_name(c),
+			t->path, c->dir, tb_slab_name(c), strbuf_str(&al));
+	else if (al.len)
+		fprintf(out, "%s is the cache slabinfo shows (sysfs %s/%s); merged into it: %s\n",
+			name, t->path, c->dir, strbuf_str(&al));
+	else
+		fprintf(out, "%s is a cache of its own (sysfs %s/%s), nothing merged into it\n",
+			name, t->path, c->dir);
+	strbuf_release(&al);
+}
+
+static void json_cache(struct strbuf *js, const char *name, const struct tb_slab_tree *t,
+		       int have_tree)
+{
+	const struct tb_slab_cache *c = have_tree ? tb_slab_resolve(t, name) : NULL;
+
+	strbuf_addstr(js, ",\"cache\":{\"name\":");
+	strbuf_add_json_str(js, name);
+	if (c) {
+		strbuf_addstr(js, ",\"held_by\":");
+		strbuf_add_json_str(js, tb_slab_name(c));
+		strbuf_addstr(js, ",\"sysfs_dir\":");
+		strbuf_add_json_str(js, c->dir);
+		strbuf_addf(js, ",\"alias\":%s", tb_slab_is_alias(c, name) ? "true" : "false");
+	} else {
+		strbuf_addstr(js, ",\"held_by\":null");
+	}
+	strbuf_addstr(js, "}");
+}
+
+/* The closing hint: the top grower and the recipe to run next. */
+static void print_hint(FILE *out, const struct tb_growth *g, const struct tb_slab_tree *t,
+		       int have_tree, int live, int one_snapshot)
+{
+	char name[256];
+	uint32_t objsize = 0;
+	int64_t bytes = 0;
+	const struct tb_slab_cache *c;
+	struct tb_slab_trace st;
+	char b[32];
+
+	if (one_snapshot) {
+		fprintf(out, "\nhint: one snapshot shows sizes, not growth: 'tracebook slabs -i 10s "
+			"-n 6' watches for a minute\n");
+		return;
+	}
+	if (!tb_growth_top(g, name, sizeof(name), &objsize, &bytes)) {
+		fprintf(out, "\nhint: no slab cache grew; if memory still drops, try 'tracebook "
+			"run page-alloc' (pages outside slab)\n");
+		return;
+	}
+	tb_fmt_bytes((uint64_t)(bytes > 0 ? bytes : 0), b, sizeof(b));
+	fprintf(out, "\nhint: top grower %s (+%s of %u-byte objects). Next:\n", name, b, objsize);
+	fprintf(out, "  tracebook run slub-trace cache=%s\n", name);
+	c = have_tree ? tb_slab_resolve(t, name) : NULL;
+	if (c) {
+		struct strbuf al = STRBUF_INIT;
+
+		if (tb_slab_format_aliases(c, name, &al, 8))
+			fprintf(out, "  (%s also holds %s: the growth may be any of them; the "
+				"recipe's call sites tell which)\n", name, strbuf_str(&al));
+		strbuf_release(&al);
+	}
+	if (c && live && tb_slab_trace_state(t, c, &st) == 0 && st.exists) {
+		if (!st.writable)
+			fprintf(out, "  (this kernel's SLUB trace toggle is read-only (mode %04o, 5.9+): "
+				"slub-trace falls back to the kmem tracepoints filtered on this cache; "
+				"boot with slub_debug=T,%s for the SLUB trace log)\n", st.mode, name);
+		else if (st.merged)
+			fprintf(out, "  (%s is merged with other caches: 4.19-5.8 refuse the trace "
+				"toggle (EINVAL); slub-trace falls back to the kmem tracepoints, or boot "
+				"with slab_nomerge)\n", name);
+	} else if (!live) {
+		fprintf(out, "  (on 5.9+ kernels the SLUB trace toggle is read-only and slub-trace "
+			"falls back to the kmem tracepoints)\n");
+	}
+	if (!strncmp(name, "kmalloc-", 8) || !strncmp(name, "size-", 5) || (c && c->merged))
+		fprintf(out, "  or: tracebook run slab-leak size=%u   (kmem tracepoints, by call "
+			"site and stack)\n", objsize);
+}
+
+/* ---- the command ------------------------------------------------------------------ */
+
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static void sleep_ns(uint64_t ns)
+{
+	struct timespec ts = { (time_t)(ns / TB_NSEC_PER_SEC), (long)(ns % TB_NSEC_PER_SEC) };
+
+	while (!interrupted && nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
 
 int cmd_slabs(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return tb_error("'slabs' is not built yet");
+	struct slabs_opts o;
+	struct tb_recipe_growth spec;
+	struct tb_slab_tree tree = TB_SLAB_TREE_INIT;
+	struct tb_growth *g = NULL;
+	int r, have_tree = 0;
+	size_t i;
+
+	memset(&o, 0, sizeof(o));
+	memset(&spec, 0, sizeof(spec));
+	o.top = 10;
+	r = parse_args(argc, argv, &o);
+	if (r) {
+		strlist_clear(&o.files);
+		return r > 0 ? 0 : r;
+	}
+	spec.enabled = 1;
+	if (o.cache && strlist_add(&spec.caches, o.cache)) {
+		r = tb_error("out of memory");
+		goto out;
+	}
+	g = tb_growth_new(&spec);
+	if (!g) {
+		r = tb_error("out of memory");
+		goto out;
+	}
+	if (o.files.n == 1)
+		tb_note("one file: sizes only; give two files taken at different times for growth");
+	r = load_tree(&o, &tree, &have_tree);
+	if (r)
+		goto out;
+	if (have_tree) {
+		/* a merged cache is named as /proc/slabinfo names it: offline, from the files */
+		tb_growth_set_aliases(g, &tree);
+	}
+	if (o.between_ns)
+		tb_growth_set_between(g, o.between_ns);
+
+	if (o.files.n) {
+		for (i = 0; i < o.files.n; i++) {
+			r = add_file(g, o.files.v[i]);
+			if (r)
+				goto out;
+		}
+	} else {
+		struct sigaction sa;
+		long done;
+
+		r = live_snapshot(g, &o);
+		if (r)
+			goto out;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_sigint;
+		sigaction(SIGINT, &sa, NULL);
+		for (done = 0; o.interval_ns && (o.count == 0 || done < o.count); done++) {
+			sleep_ns(o.interval_ns);
+			if (interrupted)
+				break;
+			r = live_snapshot(g, &o);
+			if (r)
+				goto out;
+			if (!o.json && (o.count == 0 || done + 1 < o.count)) {
+				printf("--- after interval %ld ---\n", done + 1);
+				tb_growth_print_text(g, stdout, o.top);
+				printf("\n");
+				fflush(stdout);
+			}
+		}
+		signal(SIGINT, SIG_DFL);
+	}
+
+	if (have_tree && !tree.have_primaries) {
+		struct strlist names = STRLIST_INIT;
+
+		if (!tb_growth_slab_names(g, &names))
+			tb_slab_set_primaries(&tree, names.v, names.n);
+		strlist_clear(&names);
+	}
+	if (o.json) {
+		struct strbuf js = STRBUF_INIT;
+
+		strbuf_addstr(&js, "{\"growth\":");
+		tb_growth_json(g, &js);
+		if (o.cache)
+			json_cache(&js, o.cache, &tree, have_tree);
+		strbuf_addstr(&js, "}\n");
+		if (strbuf_failed(&js))
+			r = tb_error("out of memory");
+		else
+			fputs(strbuf_str(&js), stdout);
+		strbuf_release(&js);
+		goto out;
+	}
+	if (o.cache) {
+		explain_cache(stdout, o.cache, &tree, have_tree, o.files.n > 0);
+		printf("\n");
+	}
+	tb_growth_print_text(g, stdout, o.top);
+	print_hint(stdout, g, &tree, have_tree, o.files.n == 0, !tb_growth_has_result(g));
+out:
+	tb_growth_free(g);
+	tb_slab_release(&tree);
+	strlist_clear(&spec.caches);
+	strlist_clear(&o.files);
+	return r;
 }

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "analyze/event.h"
 
 enum tb_format {
@@ -31,8 +32,14 @@ enum tb_format tb_detect_format(const char *head, size_t len);
 /* Counters a decoder keeps for the report ("malformed lines: N, first at f:l"). */
 struct tb_decode_stats {
 	uint64_t lines, events, malformed, ignored;
-	uint64_t ptr_hidden;		/* events whose pointers carried no information */
-	uint64_t ptr_hashed;
+	uint64_t ptr_hidden;		/* events whose pointers carried no information:
+					 * (____ptrval____) -> TB_PTR_HIDDEN */
+	uint64_t ptr_hashed;		/* events with hashed pointer ids (4.15+ text) */
+	uint64_t ptr_null;		/* events whose pointer is NULL: "(null)", "(nil)",
+					 * all zero (kfree(NULL)); not hidden: the pair
+					 * analyzer counts them as NULL frees */
+	uint64_t lost_markers;		/* CPU:N [LOST ...] lines seen */
+	uint64_t stacks;		/* stacks attached to events */
 	char first_malformed[3][256];	/* "file:line: text" */
 };
 
@@ -47,5 +54,83 @@ int tb_decoder_line(struct tb_decoder *d, const char *line, size_t len);
 int tb_decoder_finish(struct tb_decoder *d);
 const struct tb_decode_stats *tb_decoder_stats(const struct tb_decoder *d);
 void tb_decoder_free(struct tb_decoder *d);
+
+/*
+ * tb_decoder_map_event - tell a text decoder which system an event name belongs to.
+ *
+ * Text output prints only the event name ("kmalloc: ..."), never its system.  The
+ * decoders give every event a system by this rule, in order:
+ *  1. a mapping made with this function (cmd-analyze maps the recipe's tracepoints
+ *     and kprobes: "[kprobe NAME]" -> "kprobes");
+ *  2. the built-in table of well-known events (kmalloc -> kmem, sched_switch -> sched,
+ *     block_rq_issue -> block, function -> ftrace, ...);
+ *  3. "kprobes" when the body is a kprobe/kretprobe "(sym+off/len ...)" line;
+ *  4. "unknown".
+ * Returns 0, or -1 on ENOMEM.
+ */
+int tb_decoder_map_event(struct tb_decoder *d, const char *name, const char *system);
+
+/* The line number of the last line fed (1-based). */
+uint64_t tb_decoder_lineno(const struct tb_decoder *d);
+
+/*
+ * tb_decode_tracecmd_dat - decode a whole trace.dat file (libtracecmd) into sink.
+ * Without libtracecmd in the build (the static field build) it prints what to do
+ * instead and returns -TB_EXIT_BADINPUT.  stats is filled as by a line decoder.
+ */
+int tb_decode_tracecmd_dat(const char *path, const struct tb_sink *sink,
+			   struct tb_decode_stats *stats);
+
+/* 1 if this build can read trace.dat files. */
+int tb_decode_have_tracecmd(void);
+
+/*
+ * A set of input files decoded as ONE stream (decode/stream.c).
+ *
+ * Each file's format is detected from its first bytes (or forced).  Consecutive text
+ * files (ftrace text, kernel log, trace-cmd report) are merged by timestamp: the next
+ * event handed on is always the one with the smallest timestamp among the files' next
+ * events (an event without a timestamp takes its file's previous one; ties go to the
+ * file named first).  Each file is itself in time order (trace_pipe and logs are), so
+ * this is a k-way merge holding one decoded event per file: files that do not overlap
+ * come out one after the other, files that overlap interleave.  A trace.dat file is
+ * read whole at its place in the list.  slabinfo files go to the snapshot callback.
+ * "-" is standard input.
+ */
+struct tb_decode_set;
+
+/* snapshot(ctx, what, wall_ns, text): a /proc snapshot file (slabinfo) was read. */
+typedef int (*tb_decode_snapshot_fn)(void *ctx, const char *what, uint64_t wall_ns,
+				     const char *text);
+
+struct tb_decode_set *tb_decode_set_new(const struct tb_sink *sink,
+					tb_decode_snapshot_fn snapshot, void *snapshot_ctx);
+/*
+ * Add a file (opened and detected now; fmt TB_FMT_UNKNOWN = detect).  Prints why and
+ * returns -TB_EXIT_BADINPUT if it cannot be opened or its format is unknown.
+ */
+int tb_decode_set_add(struct tb_decode_set *s, const char *path, enum tb_format fmt);
+/* Map an event name to a system in every decoder of the set (tb_decoder_map_event). */
+int tb_decode_set_map_event(struct tb_decode_set *s, const char *name, const char *system);
+/*
+ * Decode the part of every text file already read for detection (its first ~64 KiB,
+ * up to the last whole line) into sink, without consuming it: a look at what the
+ * data holds before the real pass (cmd-analyze picks its analyses from it).
+ */
+int tb_decode_set_peek(struct tb_decode_set *s, const struct tb_sink *sink);
+/* Decode everything; 0, or negative (read error printed, or the sink stopped). */
+int tb_decode_set_run(struct tb_decode_set *s);
+unsigned tb_decode_set_count(const struct tb_decode_set *s);
+const char *tb_decode_set_path(const struct tb_decode_set *s, unsigned i);
+enum tb_format tb_decode_set_format(const struct tb_decode_set *s, unsigned i);
+const struct tb_decode_stats *tb_decode_set_stats(const struct tb_decode_set *s, unsigned i);
+void tb_decode_set_free(struct tb_decode_set *s);
+
+/*
+ * The canonical one-line dump of an event (golden tests, --dump-events):
+ *   TS CPU PID COMM SYS:NAME q=real|hashed|hidden key="value" ...
+ * followed by "  => frame" lines for its stack.
+ */
+void tb_decode_dump_event(FILE *out, const struct tb_event *ev);
 
 #endif

@@ -18,6 +18,7 @@
 #include <limits.h>
 #include <stdint.h>
 #include "util/strlist.h"
+#include "kernel/tracefs.h"
 
 /* Availability of a feature. */
 enum tb_avail {
@@ -27,7 +28,7 @@ enum tb_avail {
 	TB_READONLY = 3,	/* there, readable, not writable */
 };
 
-enum tb_fstype { TB_FS_NONE = 0, TB_FS_TRACEFS, TB_FS_DEBUGFS, TB_FS_OTHER };
+/* enum tb_fstype (TB_FS_NONE/TRACEFS/DEBUGFS/OTHER) is in kernel/tracefs.h. */
 
 /* How a kmem tracepoint prints a field in trace text. */
 enum tb_print { TB_PRINT_UNKNOWN = 0, TB_PRINT_HEX,	/* %lx: raw hex */
@@ -60,6 +61,9 @@ struct tb_caps {
 	int mounted_now;	/* probe mounted it (and says so) */
 	char slab_dir[PATH_MAX];	/* /sys/kernel/slab, "" if absent */
 	char proc_dir[PATH_MAX];	/* /proc (or fake root's) */
+	char mounted_what[128];		/* "tracefs at /sys/kernel/tracing" if mounted_now */
+	char lockdown[32];		/* /sys/kernel/security/lockdown mode, "" if none */
+	int ftrace_enabled;		/* /proc/sys/kernel/ftrace_enabled: 0/1, -1 absent */
 
 	/* tracers */
 	struct strlist tracers;		/* available_tracers */
@@ -78,6 +82,7 @@ struct tb_caps {
 	int kprobe_return_suffix;	/* SYM%return */
 	int kprobe_blacklist;		/* debugfs kprobes/blacklist readable */
 	int dynamic_events;
+	int kprobe_readme_section;	/* README has a kprobe_events section (4.x+) */
 
 	/* events */
 	int triggers;			/* events/x/y/trigger */
@@ -98,10 +103,13 @@ struct tb_caps {
 	int instances;			/* instances/ exists */
 	int instance_options;		/* instances have their own options/ (4.19+) */
 	int instance_tracer;		/* instances have current_tracer */
+	int instances_inferred;		/* 1: the two above come from the version (no
+					   instance existed to look at; none is created) */
 
 	/* buffers */
 	unsigned long buffer_kb;	/* per CPU, leading integer of buffer_size_kb */
 	int buffer_expanded;		/* 0 when "7 (expanded: 1408)" */
+	unsigned long buffer_kb_expanded;	/* 1408 there; = buffer_kb once expanded */
 	int trace_clock_ok;
 
 	/* SLUB */
@@ -109,14 +117,21 @@ struct tb_caps {
 	enum tb_avail slub_trace;	/* writable / read-only / absent */
 	unsigned slab_caches;		/* directories */
 	unsigned slab_aliases;		/* symlinks (merged names) */
+	unsigned slab_merged;		/* merged-cache directories (":..." unique ids) */
+	char slub_trace_cache[64];	/* the cache whose trace file was looked at */
+	unsigned slub_trace_mode;	/* its permission bits (0600 / 0400) */
 
 	/* others using tracing right now */
 	char current_tracer[64];
 	struct strlist events_enabled;	/* lines of set_event */
 	unsigned kprobes_defined;
-	int ftrace_filter_set;
+	int ftrace_filter_set;		/* 1 set, 0 empty, -1 unknown (EPERM) */
+	struct strlist kmem_triggers;	/* "kmem/kmalloc trigger: ..." / "... filter: ..." */
 	struct strlist instances_present;
 	int tracing_on;
+
+	/* files that exist but could not be read: "path: reason" (one line each) */
+	struct strlist unreadable;
 };
 
 #define TB_KVER(a, b, c) (((a) << 16) | ((b) << 8) | (c))
@@ -134,5 +149,18 @@ void tb_caps_free(struct tb_caps *caps);
 
 /* The kmem event entry called name, or NULL. */
 const struct tb_kmem_event *tb_caps_kmem(const struct tb_caps *caps, const char *name);
+
+/*
+ * tb_caps_parse_readme - set the kprobe_* feature bits from a tracing README text, from
+ * its kprobe_events section only (perf's globs, section-restricted).  Exposed for tests.
+ */
+void tb_caps_parse_readme(struct tb_caps *caps, const char *readme);
+
+/*
+ * tb_caps_parse_format - fill ev (present, fields, how call_site/ptr print) from an
+ * events/kmem/<ev>/format text.  Uses caps->kver and caps->opt_hash_ptr{,_on}.
+ */
+void tb_caps_parse_format(const struct tb_caps *caps, struct tb_kmem_event *ev,
+			  const char *format_text);
 
 #endif

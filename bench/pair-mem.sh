@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# bench/pair-mem.sh - memory per outstanding object and feed rate of the pair
+# analyzer (bench/pair-mem.c), built against the release objects (make tracebook).
+# usage: bench/pair-mem.sh [N_OUTSTANDING] [N_CHURN_PAIRS]
+set -eu
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+cd "$TOP"
+make -s -j2 tracebook >/dev/null
+objs=$(find build/release -name '*.o' ! -path '*/src/main.o')
+mkdir -p build/bench
+# shellcheck disable=SC2086
+${CC:-cc} -std=gnu99 -O2 -g -D_GNU_SOURCE -Isrc -o build/bench/pair-mem bench/pair-mem.c $objs \
+	$(pkg-config --libs libtracefs libtraceevent inih json-c) \
+	$(pkg-config --exists libtracecmd && pkg-config --libs libtracecmd) -lpthread -lm -ldl
+build/bench/pair-mem "$@"

@@ -1,0 +1,240 @@
+/*
+ * analysis-local.h - what the analyzers (pair, count, balance), the stack and symbol
+ * tables and the report builder share inside src/analyze and src/report.  Not a
+ * public interface: other areas use analysis.h and report.h.
+ */
+#ifndef TB_ANALYZE_ANALYSIS_LOCAL_H
+#define TB_ANALYZE_ANALYSIS_LOCAL_H
+
+#include <stdint.h>
+#include <string.h>
+#include "analyze/analysis.h"
+#include "analyze/event.h"
+#include "recipe/recipe.h"
+
+/* ---- pair-table.c: open-addressing tables keyed by a non-zero u64 ------------- */
+
+/*
+ * Records of rsz bytes (a multiple of 8) stored inline; the first 8 bytes of a record
+ * are its key, 0 marks an empty slot.  Linear probing, load <= 3/4, deletion by
+ * backward shift (no tombstones).  Inserting may move records: pointers returned by
+ * find/insert are valid until the next insert.
+ */
+struct tb_otab {
+	unsigned char *slots;
+	size_t cap, n, rsz;
+};
+
+void tb_otab_init(struct tb_otab *t, size_t rsz);
+void tb_otab_release(struct tb_otab *t);
+void *tb_otab_find(const struct tb_otab *t, uint64_t key);
+/* The record for key, created zeroed (key set) if absent; NULL on ENOMEM. */
+void *tb_otab_insert(struct tb_otab *t, uint64_t key, int *existed);
+void tb_otab_delete(struct tb_otab *t, void *rec);
+/* Bytes of table memory (for the memory-per-object figure). */
+size_t tb_otab_bytes(const struct tb_otab *t);
+
+static inline void *tb_otab_slot(const struct tb_otab *t, size_t i)
+{
+	return t->slots + i * t->rsz;
+}
+
+static inline uint64_t tb_otab_key(const void *rec)
+{
+	uint64_t k;
+
+	memcpy(&k, rec, sizeof(k));
+	return k;
+}
+
+/*
+ * A map from a composite key (two pointers and a number) to a u64 value, for groups
+ * and counters (never deleted from).
+ */
+struct tb_pmap_rec {
+	uint64_t h;
+	const void *a, *b;
+	uint64_t c;
+	uint64_t val;
+};
+
+/* The record for (a, b, c), created with val 0 when create is set; NULL if absent/ENOMEM. */
+struct tb_pmap_rec *tb_pmap_get(struct tb_otab *t, const void *a, const void *b,
+				uint64_t c, int create);
+
+/* ---- symbols.c: raw kernel addresses -> "sym+0xoff/0xlen [mod]" --------------- */
+
+struct tb_symbols;
+
+/* path NULL: never symbolize (raw addresses print as 0x...). Loaded lazily, once. */
+struct tb_symbols *tb_symbols_new(const char *path);
+void tb_symbols_free(struct tb_symbols *s);
+/* Interned "sym+0x12/0x30" (" [mod]" for modules), or "0xffff..." when unknown. */
+const char *tb_symbols_format(struct tb_symbols *s, uint64_t addr);
+/* Interned symbol name alone, or "0xffff..." when unknown. */
+const char *tb_symbols_name(struct tb_symbols *s, uint64_t addr);
+/* Why raw addresses could not be symbolized (for the report), or NULL. */
+const char *tb_symbols_problem(const struct tb_symbols *s);
+/* Interned function name of a printed frame: "sym+0x12/0x30 [mod]" -> "sym". */
+const char *tb_sym_base(const char *printed);
+
+/* ---- stacks.c: interned stacks --------------------------------------------- */
+
+struct tb_stacks;
+
+struct tb_stacks *tb_stacks_new(struct tb_symbols *syms);
+void tb_stacks_free(struct tb_stacks *st);
+/* Intern a stack; 0 for an empty stack; -1 on ENOMEM. */
+int64_t tb_stacks_intern(struct tb_stacks *st, const struct tb_stack *s);
+unsigned tb_stacks_depth(const struct tb_stacks *st, uint32_t id);
+/* Frame i (innermost first) of stack id as an interned string. */
+const char *tb_stacks_frame(struct tb_stacks *st, uint32_t id, unsigned i);
+/*
+ * The first frame of stack id outside allocator/tracing internals (and not the
+ * probed function skip_func), interned; NULL if none.
+ */
+const char *tb_stacks_site(struct tb_stacks *st, uint32_t id, const char *skip_func);
+size_t tb_stacks_count(const struct tb_stacks *st);
+/* 1 if the function name is allocator or tracing machinery, not a caller. */
+int tb_is_internal_frame(const char *func);
+
+/* ---- pair.c ---------------------------------------------------------------- */
+
+struct tb_pair_group {
+	const char *site, *by;		/* interned; by may be NULL */
+	uint32_t stack;			/* stack id, 0 none */
+	uint64_t allocs, frees, implicit;
+	uint64_t count, bytes, req;	/* outstanding */
+	uint64_t last_count, last_bytes;	/* at the previous interval */
+};
+
+struct tb_pair_early;
+
+struct tb_pair_an {
+	const char *label;
+	char *alloc_desc, *free_desc;	/* "kmem:kmalloc kmem:kmalloc_node" */
+	const char *alloc_key, *free_key, *size, *req_field, *by;	/* interned field names */
+	unsigned group_flags;		/* TB_GROUP_*; 0 = none: groups by `by` only */
+	const char *all_sites;		/* the site of every group when not by site */
+	int size_is_order;		/* size field is a page order (mm_page_alloc) */
+
+	struct tb_otab live;		/* struct tb_pobj, one per outstanding object */
+	struct tb_otab early;		/* frees not (yet) matched, for skew tolerance */
+	struct tb_pair_early *fifo;	/* ring of early frees in arrival order */
+	size_t fifo_head, fifo_n;
+
+	struct tb_otab gidx;		/* (site, by, stack) -> group index */
+	struct tb_pair_group *groups;
+	size_t ngroups, agroups;
+
+	uint64_t allocs, frees, unmatched_frees, null_frees, failed_allocs;
+	uint64_t implicit_frees, cross_cpu_frees, inversions;
+	uint64_t hidden, hashed, nokey;
+	uint64_t count, bytes, req_bytes;	/* outstanding, all groups */
+	uint64_t peak_count;
+	size_t peak_table_bytes;
+};
+
+int tb_pair_init(struct tb_pair_an *p, const struct tb_recipe_pair *spec);
+void tb_pair_release(struct tb_pair_an *p);
+int tb_pair_alloc(struct tb_analysis *an, struct tb_pair_an *p, const struct tb_event *ev);
+int tb_pair_free(struct tb_analysis *an, struct tb_pair_an *p, const struct tb_event *ev);
+/* End of input: every free still waiting for a late alloc is unmatched. */
+void tb_pair_flush(struct tb_pair_an *p);
+/* oldest[g] = smallest alloc time (ms since the first event) per group; UINT32_MAX none. */
+int tb_pair_oldest(const struct tb_pair_an *p, uint32_t **oldest);
+/* Bytes of memory per outstanding object right now (table memory / objects). */
+double tb_pair_bytes_per_object(const struct tb_pair_an *p);
+
+/* ---- count.c --------------------------------------------------------------- */
+
+struct tb_count_an {
+	const char *label;
+	struct strlist funcs, events, balance;
+	int by_caller;
+	struct tb_otab fmap;		/* (func, caller|NULL) -> calls */
+	struct tb_otab rejected;	/* (func) not matching the globs */
+	struct tb_otab emap;		/* (system, name) -> count */
+	uint64_t function_events;
+};
+
+int tb_count_init(struct tb_count_an *c, const struct tb_recipe_count *spec);
+void tb_count_release(struct tb_count_an *c);
+/* A function tracer hit: func and caller interned (caller may be NULL). */
+int tb_count_function(struct tb_count_an *c, const char *func, const char *caller);
+int tb_count_event(struct tb_count_an *c, const struct tb_event *ev);
+/* Calls of a balance side "FUNC", "function:FUNC" or "sys:event". */
+uint64_t tb_count_calls(const struct tb_count_an *c, const char *what);
+
+/* ---- balance.c ------------------------------------------------------------- */
+
+struct tb_balance_site {
+	const char *site;
+	uint64_t gets, puts;
+	uint64_t held_objects, held_refs;	/* filled by tb_balance_finish */
+};
+
+struct tb_balance_an {
+	const char *label;
+	char *get_desc, *put_desc;
+	const char *get_key, *put_key;
+	struct tb_otab objs;		/* key -> net refs and site */
+	struct tb_otab sidx;		/* site -> index */
+	struct tb_balance_site *sites;
+	size_t nsites, asites;
+	uint64_t gets, puts, unmatched_puts, hidden, nokey, null_keys;
+	uint64_t held_objects, held_refs;
+};
+
+int tb_balance_init(struct tb_balance_an *b, const struct tb_recipe_balance *spec);
+void tb_balance_release(struct tb_balance_an *b);
+int tb_balance_get(struct tb_analysis *an, struct tb_balance_an *b, const struct tb_event *ev);
+int tb_balance_put(struct tb_analysis *an, struct tb_balance_an *b, const struct tb_event *ev);
+/* Fill held_* per site and overall (idempotent). */
+void tb_balance_finish(struct tb_balance_an *b);
+
+/* ---- analysis.c ------------------------------------------------------------ */
+
+struct tb_growth;
+struct tb_handlers;
+
+struct tb_analysis {
+	struct tb_analysis_opts opts;
+	char *recipe_name;
+	int automatic;			/* no recipe: analyses chosen from the data */
+	struct tb_symbols *syms;
+	struct tb_stacks *stacks;
+	struct tb_growth *growth;
+
+	struct tb_pair_an *pairs;
+	unsigned npairs;
+	struct tb_count_an *counts;
+	unsigned ncounts;
+	struct tb_balance_an *bals;
+	unsigned nbals;
+
+	struct tb_handlers *rules;	/* event references -> analyzers */
+	struct tb_otab evcache;		/* (system, name) -> handler list */
+	struct tb_otab funccache;	/* function:FUNC references by interned FUNC */
+
+	uint64_t events, matched;
+	uint64_t first_ts, last_ts;	/* 0: none seen */
+	uint64_t lost;
+	int lost_unknown;
+	uint64_t *lost_cpu;
+	unsigned nlost_cpu;
+	uint64_t first_lost_ts, last_lost_ts;
+	uint64_t last_interval_ts;
+	int finished;
+};
+
+/* The call site of an event (see pair.c for the rules); interned, never NULL. */
+const char *tb_an_site(struct tb_analysis *an, const struct tb_event *ev, uint32_t stack);
+/* Milliseconds of ts since the first event (0 when times are unknown). */
+uint32_t tb_an_ms(const struct tb_analysis *an, uint64_t ts);
+/* Flush end-of-input state of every analyzer (idempotent). */
+void tb_analysis_finish(struct tb_analysis *an);
+/* Field value as an interned string (numbers in decimal), or NULL. */
+const char *tb_an_field_str(const struct tb_event *ev, const char *name);
+
+#endif

@@ -1,0 +1,646 @@
+/*
+ * analysis.c - the analysis handle: builds the analyzers (pair, count, balance,
+ * growth) from a recipe, resolves the recipe's event references to rules, and feeds
+ * each event from the sink to the analyzers that want it (rule lookups cached by the
+ * interned system/name pointers).  Also the shared event helpers: call site of an
+ * event, times, lost events, interval output and live status.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "analyze/analysis-local.h"
+#include "analyze/growth.h"
+#include "util/err.h"
+#include "util/intern.h"
+#include "util/strbuf.h"
+#include "util/units.h"
+
+enum handler_kind { H_PAIR_ALLOC, H_PAIR_FREE, H_BAL_GET, H_BAL_PUT, H_COUNT_EVENT };
+
+struct handler {
+	unsigned kind, idx;
+};
+
+/* One event reference of the recipe. */
+struct rule {
+	const char *system;	/* interned; NULL for function:FUNC */
+	const char *name;	/* interned event name, or FUNC */
+	struct handler h;
+};
+
+struct hlist {
+	size_t start, n;
+};
+
+struct tb_handlers {
+	struct rule *rules;
+	size_t nrules, arules;
+	struct handler *h;	/* handler lists, back to back */
+	size_t nh, ah;
+	struct hlist *lists;
+	size_t nlists, alists;
+	const char *i_ftrace, *i_function, *i_ip, *i_parent_ip, *i_call_site;
+	const char *i_ret_ip, *i_probe_func, *i_probe_ip, *i_tracebook;
+};
+
+static int add_rule(struct tb_handlers *hs, const char *ref, unsigned kind, unsigned idx)
+{
+	const char *colon = strchr(ref, ':');
+	struct rule *r;
+
+	if (hs->nrules == hs->arules) {
+		size_t na = hs->arules ? hs->arules * 2 : 16;
+		struct rule *nr = realloc(hs->rules, na * sizeof(*nr));
+
+		if (!nr)
+			return -1;
+		hs->rules = nr;
+		hs->arules = na;
+	}
+	r = &hs->rules[hs->nrules];
+	r->h.kind = kind;
+	r->h.idx = idx;
+	if (!colon) {
+		r->system = hs->i_tracebook;	/* bare NAME: a kprobe of the recipe */
+		r->name = tb_intern(ref);
+	} else if (!strncmp(ref, "function:", 9)) {
+		r->system = NULL;
+		r->name = tb_intern(ref + 9);
+	} else if (!strncmp(ref, "kprobe:", 7)) {
+		r->system = hs->i_tracebook;
+		r->name = tb_intern(ref + 7);
+	} else {
+		r->system = tb_intern_n(ref, (size_t)(colon - ref));
+		r->name = tb_intern(colon + 1);
+	}
+	if (!r->name || (colon && !r->system && strncmp(ref, "function:", 9)))
+		return -1;
+	hs->nrules++;
+	return 0;
+}
+
+static int add_rules(struct tb_handlers *hs, const struct strlist *refs, unsigned kind,
+		     unsigned idx)
+{
+	size_t i;
+
+	for (i = 0; i < refs->n; i++)
+		if (add_rule(hs, refs->v[i], kind, idx))
+			return -1;
+	return 0;
+}
+
+/* Build the handler list for (system, name) or a function FUNC (system NULL). */
+static int64_t build_list(struct tb_handlers *hs, const char *system, const char *name,
+			  int func)
+{
+	size_t i, start = hs->nh;
+	int pass;
+
+	for (pass = 0; pass < 2 && hs->nh == start; pass++) {
+		for (i = 0; i < hs->nrules; i++) {
+			const struct rule *r = &hs->rules[i];
+
+			if (r->name != name || (func != (r->system == NULL)))
+				continue;
+			/* pass 0: exact system; pass 1: by name (text may not know the system) */
+			if (!func && pass == 0 && r->system != system)
+				continue;
+			if (func && pass == 1)
+				continue;
+			if (hs->nh == hs->ah) {
+				size_t na = hs->ah ? hs->ah * 2 : 16;
+				struct handler *nh = realloc(hs->h, na * sizeof(*nh));
+
+				if (!nh)
+					return -1;
+				hs->h = nh;
+				hs->ah = na;
+			}
+			hs->h[hs->nh++] = r->h;
+		}
+	}
+	if (hs->nlists == hs->alists) {
+		size_t na = hs->alists ? hs->alists * 2 : 16;
+		struct hlist *nl = realloc(hs->lists, na * sizeof(*nl));
+
+		if (!nl)
+			return -1;
+		hs->lists = nl;
+		hs->alists = na;
+	}
+	hs->lists[hs->nlists].start = start;
+	hs->lists[hs->nlists].n = hs->nh - start;
+	return (int64_t)hs->nlists++;
+}
+
+static const struct hlist *lookup(struct tb_analysis *an, struct tb_otab *cache,
+				  const char *system, const char *name, int func)
+{
+	struct tb_pmap_rec *r = tb_pmap_get(cache, system, name, 0, 1);
+	int64_t li;
+
+	if (!r)
+		return NULL;
+	if (!r->val) {
+		li = build_list(an->rules, system, name, func);
+		if (li < 0)
+			return NULL;
+		r = tb_pmap_get(cache, system, name, 0, 0);
+		r->val = (uint64_t)li + 1;
+	}
+	return &an->rules->lists[r->val - 1];
+}
+
+/* ---- construction -------------------------------------------------------------- */
+
+static int split_into(struct strlist *l, const char *words)
+{
+	return strlist_split_ws(l, words);
+}
+
+/* The analyses of a run without a recipe: whatever the data holds. */
+static int automatic(struct tb_analysis *an)
+{
+	struct tb_recipe_pair p[3];
+	struct tb_recipe_count c;
+	unsigned i;
+	int ret = -1;
+
+	memset(p, 0, sizeof(p));
+	memset(&c, 0, sizeof(c));
+	p[0].label = "kmem";
+	p[0].alloc_key = p[0].free_key = "ptr";
+	p[0].size = "bytes_alloc";
+	p[0].requested = "bytes_req";
+	p[0].group = TB_GROUP_SITE | TB_GROUP_STACK;
+	p[1].label = "pages";
+	p[1].alloc_key = p[1].free_key = "pfn";
+	p[1].size = "order";
+	p[1].group = TB_GROUP_SITE | TB_GROUP_STACK;
+	p[2].label = "slub";
+	p[2].alloc_key = p[2].free_key = "ptr";
+	p[2].by = "cache";
+	p[2].group = TB_GROUP_SITE | TB_GROUP_STACK;
+	c.label = "functions";
+	c.by_caller = 1;
+	if (split_into(&p[0].alloc, "kmem:kmalloc kmem:kmalloc_node kmem:kmem_cache_alloc "
+		       "kmem:kmem_cache_alloc_node") ||
+	    split_into(&p[0].free, "kmem:kfree kmem:kmem_cache_free") ||
+	    split_into(&p[1].alloc, "kmem:mm_page_alloc") ||
+	    split_into(&p[1].free, "kmem:mm_page_free kmem:mm_page_free_batched") ||
+	    split_into(&p[2].alloc, "slub:alloc") || split_into(&p[2].free, "slub:free"))
+		goto out;
+	an->pairs = calloc(3, sizeof(*an->pairs));
+	an->counts = calloc(1, sizeof(*an->counts));
+	if (!an->pairs || !an->counts)
+		goto out;
+	for (i = 0; i < 3; i++) {
+		an->npairs++;
+		if (tb_pair_init(&an->pairs[i], &p[i]) ||
+		    add_rules(an->rules, &p[i].alloc, H_PAIR_ALLOC, i) ||
+		    add_rules(an->rules, &p[i].free, H_PAIR_FREE, i))
+			goto out;
+	}
+	an->ncounts = 1;
+	if (tb_count_init(&an->counts[0], &c))
+		goto out;
+	ret = 0;
+out:
+	for (i = 0; i < 3; i++) {
+		strlist_clear(&p[i].alloc);
+		strlist_clear(&p[i].free);
+	}
+	return ret;
+}
+
+static int from_recipe(struct tb_analysis *an, const struct tb_recipe *r)
+{
+	unsigned i;
+
+	if (r->npairs && !(an->pairs = calloc(r->npairs, sizeof(*an->pairs))))
+		return -1;
+	if (r->ncounts && !(an->counts = calloc(r->ncounts, sizeof(*an->counts))))
+		return -1;
+	if (r->nbalances && !(an->bals = calloc(r->nbalances, sizeof(*an->bals))))
+		return -1;
+	for (i = 0; i < r->npairs; i++) {
+		an->npairs++;
+		if (tb_pair_init(&an->pairs[i], &r->pairs[i]) ||
+		    add_rules(an->rules, &r->pairs[i].alloc, H_PAIR_ALLOC, i) ||
+		    add_rules(an->rules, &r->pairs[i].free, H_PAIR_FREE, i))
+			return -1;
+	}
+	for (i = 0; i < r->ncounts; i++) {
+		an->ncounts++;
+		if (tb_count_init(&an->counts[i], &r->counts[i]) ||
+		    add_rules(an->rules, &r->counts[i].events, H_COUNT_EVENT, i))
+			return -1;
+	}
+	for (i = 0; i < r->nbalances; i++) {
+		an->nbals++;
+		if (tb_balance_init(&an->bals[i], &r->balances[i]) ||
+		    add_rules(an->rules, &r->balances[i].get, H_BAL_GET, i) ||
+		    add_rules(an->rules, &r->balances[i].put, H_BAL_PUT, i))
+			return -1;
+	}
+	if ((r->growth && r->growth->enabled) || r->snapshot) {
+		an->growth = tb_growth_new(r->growth);
+		if (!an->growth)
+			return -1;
+	}
+	return 0;
+}
+
+struct tb_analysis *tb_analysis_new(const struct tb_recipe *r, const struct tb_analysis_opts *o)
+{
+	struct tb_analysis *an = calloc(1, sizeof(*an));
+	struct tb_handlers *hs;
+	const char *ksyms;
+
+	if (!an)
+		goto nomem;
+	if (o)
+		an->opts = *o;
+	ksyms = an->opts.kallsyms ? an->opts.kallsyms : an->opts.live ? "/proc/kallsyms" : NULL;
+	an->syms = tb_symbols_new(ksyms);
+	an->stacks = an->syms ? tb_stacks_new(an->syms) : NULL;
+	hs = an->rules = calloc(1, sizeof(*an->rules));
+	tb_otab_init(&an->evcache, sizeof(struct tb_pmap_rec));
+	tb_otab_init(&an->funccache, sizeof(struct tb_pmap_rec));
+	if (!an->stacks || !hs)
+		goto nomem;
+	hs->i_ftrace = tb_intern("ftrace");
+	hs->i_function = tb_intern("function");
+	hs->i_ip = tb_intern("ip");
+	hs->i_parent_ip = tb_intern("parent_ip");
+	hs->i_call_site = tb_intern("call_site");
+	hs->i_ret_ip = tb_intern("__probe_ret_ip");
+	hs->i_probe_func = tb_intern("__probe_func");
+	hs->i_probe_ip = tb_intern("__probe_ip");
+	hs->i_tracebook = tb_intern("tracebook");
+	if (!hs->i_tracebook)
+		goto nomem;
+	if (r && r->name && !(an->recipe_name = strdup(r->name)))
+		goto nomem;
+	an->automatic = !r;
+	if (r ? from_recipe(an, r) : automatic(an))
+		goto nomem;
+	return an;
+nomem:
+	tb_analysis_free(an);
+	tb_error("out of memory setting up the analyzers");
+	return NULL;
+}
+
+void tb_analysis_free(struct tb_analysis *an)
+{
+	unsigned i;
+
+	if (!an)
+		return;
+	for (i = 0; i < an->npairs; i++)
+		tb_pair_release(&an->pairs[i]);
+	for (i = 0; i < an->ncounts; i++)
+		tb_count_release(&an->counts[i]);
+	for (i = 0; i < an->nbals; i++)
+		tb_balance_release(&an->bals[i]);
+	free(an->pairs);
+	free(an->counts);
+	free(an->bals);
+	tb_growth_free(an->growth);
+	if (an->rules) {
+		free(an->rules->rules);
+		free(an->rules->h);
+		free(an->rules->lists);
+		free(an->rules);
+	}
+	tb_otab_release(&an->evcache);
+	tb_otab_release(&an->funccache);
+	tb_stacks_free(an->stacks);
+	tb_symbols_free(an->syms);
+	free(an->lost_cpu);
+	free(an->recipe_name);
+	free(an);
+}
+
+/* ---- event helpers --------------------------------------------------------------- */
+
+uint32_t tb_an_ms(const struct tb_analysis *an, uint64_t ts)
+{
+	uint64_t ms;
+
+	if (!ts || !an->first_ts || ts < an->first_ts)
+		return 0;
+	ms = (ts - an->first_ts) / 1000000ULL;
+	return ms > UINT32_MAX - 1 ? UINT32_MAX - 1 : (uint32_t)ms;
+}
+
+const char *tb_an_field_str(const struct tb_event *ev, const char *name)
+{
+	const struct tb_field *f = tb_event_field(ev, name);
+	char buf[32];
+
+	if (!f)
+		return NULL;
+	if (f->type & TB_FV_STR)
+		return tb_intern(f->str);
+	snprintf(buf, sizeof(buf), "%" PRIu64, f->num);
+	return tb_intern(buf);
+}
+
+/* 1 if s is a bare hex address as 3.10 prints call_site=%lx ("ffffffff811a3b2c"). */
+static int raw_hex(const char *s, uint64_t *addr)
+{
+	const char *p = s;
+	char *end;
+
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		p += 2;
+	if (strlen(p) < 6 || strspn(p, "0123456789abcdefABCDEF") != strlen(p))
+		return 0;
+	*addr = strtoull(p, &end, 16);
+	return *end == '\0';
+}
+
+/* A code location field (call_site, __probe_ret_ip) as printed or symbolized. */
+static const char *location(struct tb_analysis *an, const struct tb_event *ev, const char *name)
+{
+	const struct tb_field *f = tb_event_field(ev, name);
+	uint64_t addr;
+
+	if (!f)
+		return NULL;
+	if (f->type & TB_FV_NUM)
+		return f->num ? tb_symbols_format(an->syms, f->num) : NULL;
+	if (!f->str || !*f->str || !strcmp(f->str, "(null)") || !strcmp(f->str, "0"))
+		return NULL;
+	if (raw_hex(f->str, &addr))
+		return addr ? tb_symbols_format(an->syms, addr) : NULL;
+	return tb_intern(f->str);
+}
+
+const char *tb_an_site(struct tb_analysis *an, const struct tb_event *ev, uint32_t stack)
+{
+	const struct tb_handlers *hs = an->rules;
+	const char *s = location(an, ev, hs->i_call_site);
+	const char *skip = NULL;
+
+	if (s)
+		return s;
+	s = location(an, ev, hs->i_ret_ip);
+	if (s)
+		return s;
+	if (stack) {
+		const char *probed = location(an, ev, hs->i_probe_func);
+
+		if (!probed)
+			probed = location(an, ev, hs->i_probe_ip);
+		if (probed)
+			skip = tb_sym_base(probed);
+		s = tb_stacks_site(an->stacks, stack, skip);
+		if (s)
+			return s;
+	}
+	return ev->name;
+}
+
+/* ---- the sink ---------------------------------------------------------------------- */
+
+static int dispatch(struct tb_analysis *an, const struct hlist *l, const struct tb_event *ev)
+{
+	size_t i;
+	int r = 0;
+
+	if (l->n)
+		an->matched++;
+	for (i = 0; i < l->n && !r; i++) {
+		const struct handler *h = &an->rules->h[l->start + i];
+
+		switch (h->kind) {
+		case H_PAIR_ALLOC:
+			r = tb_pair_alloc(an, &an->pairs[h->idx], ev);
+			break;
+		case H_PAIR_FREE:
+			r = tb_pair_free(an, &an->pairs[h->idx], ev);
+			break;
+		case H_BAL_GET:
+			r = tb_balance_get(an, &an->bals[h->idx], ev);
+			break;
+		case H_BAL_PUT:
+			r = tb_balance_put(an, &an->bals[h->idx], ev);
+			break;
+		case H_COUNT_EVENT:
+			r = tb_count_event(&an->counts[h->idx], ev);
+			break;
+		}
+	}
+	return r;
+}
+
+static const char *function_name(struct tb_analysis *an, const struct tb_event *ev,
+				 const char *field, int with_offset)
+{
+	const struct tb_field *f = tb_event_field(ev, field);
+	uint64_t addr;
+
+	if (!f)
+		return NULL;
+	if (f->type & TB_FV_NUM)
+		return with_offset ? tb_symbols_format(an->syms, f->num) :
+			tb_symbols_name(an->syms, f->num);
+	if (!f->str || !*f->str)
+		return NULL;
+	if (raw_hex(f->str, &addr))
+		return with_offset ? tb_symbols_format(an->syms, addr) :
+			tb_symbols_name(an->syms, addr);
+	return with_offset ? tb_intern(f->str) : tb_sym_base(f->str);
+}
+
+static int function_event(struct tb_analysis *an, const struct tb_event *ev)
+{
+	const char *func = function_name(an, ev, an->rules->i_ip, 0);
+	const char *caller = function_name(an, ev, an->rules->i_parent_ip, 1);
+	const struct hlist *l;
+	unsigned i;
+
+	if (!func)
+		return 0;
+	for (i = 0; i < an->ncounts; i++)
+		if (tb_count_function(&an->counts[i], func, caller))
+			return -1;
+	l = lookup(an, &an->funccache, NULL, func, 1);
+	if (!l)
+		return -1;
+	return dispatch(an, l, ev);
+}
+
+static int sink_event(void *ctx, const struct tb_event *ev)
+{
+	struct tb_analysis *an = ctx;
+	const struct hlist *l;
+	int r;
+
+	an->events++;
+	if (ev->ts_ns) {
+		if (!an->first_ts || ev->ts_ns < an->first_ts)
+			an->first_ts = ev->ts_ns;
+		if (ev->ts_ns > an->last_ts)
+			an->last_ts = ev->ts_ns;
+	}
+	if (ev->name == an->rules->i_function && ev->system == an->rules->i_ftrace)
+		r = function_event(an, ev);
+	else if (!(l = lookup(an, &an->evcache, ev->system, ev->name, 0)))
+		r = -1;
+	else if (!l->n && an->automatic && an->ncounts)
+		r = tb_count_event(&an->counts[0], ev);	/* no analysis knows it: count it */
+	else
+		r = dispatch(an, l, ev);
+	if (r < 0)
+		return tb_error("out of memory analysing events%s%s", ev->origin ? " at " : "",
+				ev->origin ? ev->origin : "");
+	return 0;
+}
+
+static void sink_lost(void *ctx, int cpu, uint64_t count, uint64_t ts_ns)
+{
+	struct tb_analysis *an = ctx;
+
+	if (count == TB_LOST_UNKNOWN) {
+		an->lost_unknown = 1;
+	} else {
+		an->lost += count;
+		if (cpu >= 0 && cpu < 65536) {
+			if ((unsigned)cpu >= an->nlost_cpu) {
+				unsigned n = (unsigned)cpu + 1;
+				uint64_t *v = realloc(an->lost_cpu, n * sizeof(*v));
+
+				if (v) {
+					memset(v + an->nlost_cpu, 0,
+					       (n - an->nlost_cpu) * sizeof(*v));
+					an->lost_cpu = v;
+					an->nlost_cpu = n;
+				}
+			}
+			if ((unsigned)cpu < an->nlost_cpu)
+				an->lost_cpu[cpu] += count;
+		}
+	}
+	if (ts_ns) {
+		if (!an->first_lost_ts || ts_ns < an->first_lost_ts)
+			an->first_lost_ts = ts_ns;
+		if (ts_ns > an->last_lost_ts)
+			an->last_lost_ts = ts_ns;
+	}
+}
+
+struct tb_sink tb_analysis_sink(struct tb_analysis *an)
+{
+	struct tb_sink s;
+
+	s.event = sink_event;
+	s.lost = sink_lost;
+	s.ctx = an;
+	return s;
+}
+
+int tb_analysis_snapshot(struct tb_analysis *an, const char *what, uint64_t wall_ns,
+			 const char *text)
+{
+	if (!an->growth) {
+		an->growth = tb_growth_new(NULL);
+		if (!an->growth)
+			return tb_error("out of memory for the growth analyzer");
+	}
+	return tb_growth_add(an->growth, what, wall_ns, text, NULL);
+}
+
+
+void tb_analysis_finish(struct tb_analysis *an)
+{
+	unsigned i;
+
+	for (i = 0; i < an->npairs; i++)
+		tb_pair_flush(&an->pairs[i]);
+	for (i = 0; i < an->nbals; i++)
+		tb_balance_finish(&an->bals[i]);
+	an->finished = 1;
+}
+
+/* ---- interval and status ----------------------------------------------------------- */
+
+struct growing {
+	const struct tb_pair_group *g;
+	int64_t dcount, dbytes;
+};
+
+static int cmp_growing(const void *a, const void *b)
+{
+	const struct growing *x = a, *y = b;
+
+	if (x->dbytes != y->dbytes)
+		return x->dbytes > y->dbytes ? -1 : 1;
+	if (x->dcount != y->dcount)
+		return x->dcount > y->dcount ? -1 : 1;
+	return 0;
+}
+
+void tb_analysis_interval(struct tb_analysis *an, uint64_t ts_ns, FILE *out)
+{
+	char when[32], b1[32], b2[32];
+	unsigned i;
+	size_t j;
+
+	tb_fmt_duration(ts_ns > an->first_ts && an->first_ts ? ts_ns - an->first_ts : 0, when,
+			sizeof(when));
+	for (i = 0; i < an->npairs; i++) {
+		struct tb_pair_an *p = &an->pairs[i];
+		struct growing *v;
+		size_t n = 0, shown;
+		int64_t tc = 0, tbytes = 0;
+
+		if (!p->ngroups)
+			continue;
+		v = malloc(p->ngroups * sizeof(*v));
+		if (!v)
+			return;
+		for (j = 0; j < p->ngroups; j++) {
+			struct tb_pair_group *g = &p->groups[j];
+			int64_t dc = (int64_t)g->count - (int64_t)g->last_count;
+			int64_t db = (int64_t)g->bytes - (int64_t)g->last_bytes;
+
+			tc += dc;
+			tbytes += db;
+			g->last_count = g->count;
+			g->last_bytes = g->bytes;
+			if (dc > 0 || db > 0) {
+				v[n].g = g;
+				v[n].dcount = dc;
+				v[n].dbytes = db;
+				n++;
+			}
+		}
+		qsort(v, n, sizeof(*v), cmp_growing);
+		fprintf(out, "[%s] %s: %" PRIu64 " outstanding (%s), %+" PRId64 " objects "
+			"(%s%s) this interval\n", when, p->label, p->count,
+			tb_fmt_bytes(p->bytes, b1, sizeof(b1)), tc, tbytes < 0 ? "-" : "+",
+			tb_fmt_bytes((uint64_t)(tbytes < 0 ? -tbytes : tbytes), b2, sizeof(b2)));
+		for (shown = 0; shown < n && shown < 5; shown++)
+			fprintf(out, "    %+" PRId64 " objects %+" PRId64 " bytes  %s%s%s\n",
+				v[shown].dcount, v[shown].dbytes, v[shown].g->site,
+				v[shown].g->by ? "  " : "", v[shown].g->by ? v[shown].g->by : "");
+		free(v);
+	}
+	an->last_interval_ts = ts_ns;
+}
+
+void tb_analysis_status(const struct tb_analysis *an, struct tb_analysis_status *st)
+{
+	unsigned i;
+
+	st->events = an->events;
+	st->lost = an->lost;
+	st->outstanding = 0;
+	for (i = 0; i < an->npairs; i++)
+		st->outstanding += an->pairs[i].count;
+}

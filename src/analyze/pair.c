@@ -1,0 +1,382 @@
+/*
+ * pair.c - the pair analyzer: allocations matched with frees by key (pointer, pfn,
+ * object id) -> outstanding objects per group (call site, stack, `by` field), with
+ * the facts that bound its confidence: frees of objects allocated before the run,
+ * frees on another CPU, implicit frees (an allocation at a pointer still live: the
+ * old object was freed without an event, e.g. maple-tree bulk frees), NULL frees,
+ * hidden/hashed pointers, and small cross-CPU timestamp inversions (a free merged
+ * just before its own allocation).
+ *
+ * Memory: one 24-byte record per outstanding object in an open-addressing table
+ * whose load stays between 3/8 and 3/4, i.e. 32..64 bytes per outstanding object
+ * (bench/pair-mem.c measures it).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "analyze/analysis-local.h"
+#include "util/intern.h"
+#include "util/strbuf.h"
+
+/* A free merged at most this long before its allocation (other CPU) is an inversion. */
+#define TB_PAIR_SKEW_NS 100000ULL
+/* Frees waiting for a late allocation, at most. */
+#define TB_PAIR_FIFO 4096
+
+/* One outstanding object: 24 bytes. */
+struct tb_pobj {
+	uint64_t key;
+	uint32_t ts_ms;		/* allocation time, ms since the first event */
+	uint32_t group;
+	uint32_t bytes;		/* size field (saturated) */
+	uint16_t slack;		/* bytes - requested (saturated) */
+	uint16_t cpu;
+};
+
+_Static_assert(sizeof(struct tb_pobj) == 24, "outstanding-object record must stay 24 bytes");
+
+struct early_rec {
+	uint64_t key;
+	uint64_t ts;
+	int32_t cpu;
+	uint32_t pad;
+};
+
+struct tb_pair_early {
+	uint64_t key, ts;
+};
+
+static char *join(const struct strlist *l)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		if (i)
+			strbuf_addch(&sb, ' ');
+		strbuf_addstr(&sb, l->v[i]);
+	}
+	if (strbuf_failed(&sb)) {
+		strbuf_release(&sb);
+		return NULL;
+	}
+	if (!sb.buf)
+		return strdup("");
+	return strbuf_detach(&sb, NULL);
+}
+
+static const char *intern_or(const char *s, const char *def)
+{
+	if (s && *s)
+		return tb_intern(s);
+	return def ? tb_intern(def) : NULL;
+}
+
+int tb_pair_init(struct tb_pair_an *p, const struct tb_recipe_pair *spec)
+{
+	memset(p, 0, sizeof(*p));
+	p->label = intern_or(spec->label, "pair");
+	p->alloc_desc = join(&spec->alloc);
+	p->free_desc = join(&spec->free);
+	p->alloc_key = intern_or(spec->alloc_key, "ptr");
+	p->free_key = intern_or(spec->free_key, spec->alloc_key ? spec->alloc_key : "ptr");
+	p->size = intern_or(spec->size, NULL);
+	p->req_field = intern_or(spec->requested, NULL);
+	p->by = intern_or(spec->by, NULL);
+	p->group_flags = spec->group;	/* 0: "none" (only by `by`) */
+	p->all_sites = tb_intern("(all sites)");
+	p->size_is_order = p->size && !strcmp(p->size, "order");
+	tb_otab_init(&p->live, sizeof(struct tb_pobj));
+	tb_otab_init(&p->early, sizeof(struct early_rec));
+	tb_otab_init(&p->gidx, sizeof(struct tb_pmap_rec));
+	p->fifo = malloc(TB_PAIR_FIFO * sizeof(*p->fifo));
+	if (!p->label || !p->alloc_desc || !p->free_desc || !p->alloc_key || !p->free_key ||
+	    !p->fifo || !p->all_sites)
+		return -1;
+	return 0;
+}
+
+void tb_pair_release(struct tb_pair_an *p)
+{
+	free(p->alloc_desc);
+	free(p->free_desc);
+	free(p->fifo);
+	free(p->groups);
+	tb_otab_release(&p->live);
+	tb_otab_release(&p->early);
+	tb_otab_release(&p->gidx);
+	memset(p, 0, sizeof(*p));
+}
+
+static int64_t group_of(struct tb_pair_an *p, const char *site, const char *by, uint32_t stack)
+{
+	struct tb_pmap_rec *r = tb_pmap_get(&p->gidx, site, by, stack, 1);
+	struct tb_pair_group *g;
+
+	if (!r)
+		return -1;
+	if (r->val)
+		return (int64_t)r->val - 1;
+	if (p->ngroups == p->agroups) {
+		size_t na = p->agroups ? p->agroups * 2 : 16;
+		struct tb_pair_group *ng = realloc(p->groups, na * sizeof(*ng));
+
+		if (!ng)
+			return -1;
+		p->groups = ng;
+		p->agroups = na;
+	}
+	g = &p->groups[p->ngroups];
+	memset(g, 0, sizeof(*g));
+	g->site = site;
+	g->by = by;
+	g->stack = stack;
+	r->val = ++p->ngroups;
+	return (int64_t)p->ngroups - 1;
+}
+
+static int32_t cpu_of(const struct tb_event *ev)
+{
+	return ev->cpu;
+}
+
+/* Drop the oldest waiting free; it is unmatched if still waiting. */
+static void pop_early(struct tb_pair_an *p)
+{
+	struct tb_pair_early *f = &p->fifo[p->fifo_head];
+	struct early_rec *e = tb_otab_find(&p->early, f->key);
+
+	if (e && e->ts == f->ts) {
+		p->unmatched_frees++;
+		tb_otab_delete(&p->early, e);
+	}
+	p->fifo_head = (p->fifo_head + 1) % TB_PAIR_FIFO;
+	p->fifo_n--;
+}
+
+/* Expire frees that waited longer than the skew allowance (all when all is set). */
+static void expire(struct tb_pair_an *p, uint64_t now, int all)
+{
+	while (p->fifo_n) {
+		const struct tb_pair_early *f = &p->fifo[p->fifo_head];
+
+		if (!all && now && f->ts && f->ts + TB_PAIR_SKEW_NS >= now)
+			break;
+		pop_early(p);
+	}
+}
+
+void tb_pair_flush(struct tb_pair_an *p)
+{
+	expire(p, 0, 1);
+}
+
+/* The object key of ev from field name; 0 = ok, 1 = no usable key (counted). */
+static int key_of(struct tb_pair_an *p, const struct tb_event *ev, const char *name,
+		  uint64_t *key)
+{
+	int base = strstr(name, "pfn") ? 10 : 16;
+
+	if (ev->ptr_quality == TB_PTR_HIDDEN) {
+		p->hidden++;
+		return 1;
+	}
+	if (tb_event_u64(ev, name, base, key)) {
+		p->nokey++;
+		return 1;
+	}
+	if (ev->ptr_quality == TB_PTR_HASHED)
+		p->hashed++;
+	return 0;
+}
+
+static void sizes_of(struct tb_pair_an *p, const struct tb_event *ev, uint32_t *bytes,
+		     uint16_t *slack)
+{
+	uint64_t b = 0, r;
+
+	*bytes = 0;
+	*slack = 0;
+	if (p->size && !tb_event_u64(ev, p->size, 10, &b)) {
+		if (p->size_is_order)
+			b = b < 20 ? 4096ULL << b : 0;
+		*bytes = b > UINT32_MAX ? UINT32_MAX : (uint32_t)b;
+	}
+	if (p->req_field && !tb_event_u64(ev, p->req_field, 10, &r)) {
+		if (!p->size) {
+			*bytes = r > UINT32_MAX ? UINT32_MAX : (uint32_t)r;
+		} else if (r < *bytes) {
+			uint64_t d = *bytes - r;
+
+			*slack = d > UINT16_MAX ? UINT16_MAX : (uint16_t)d;
+		}
+	}
+}
+
+static void drop_outstanding(struct tb_pair_an *p, const struct tb_pobj *o)
+{
+	struct tb_pair_group *g = &p->groups[o->group];
+	uint64_t req = o->bytes - o->slack;
+
+	g->count--;
+	g->bytes -= o->bytes;
+	g->req -= req;
+	p->count--;
+	p->bytes -= o->bytes;
+	p->req_bytes -= req;
+}
+
+int tb_pair_alloc(struct tb_analysis *an, struct tb_pair_an *p, const struct tb_event *ev)
+{
+	const char *site, *by = NULL;
+	struct tb_pair_group *g;
+	struct tb_pobj *o;
+	uint64_t key;
+	uint32_t bytes, stack = 0;
+	uint16_t slack;
+	int64_t gi, sid;
+	int existed;
+
+	if (key_of(p, ev, p->alloc_key, &key))
+		return 0;
+	if (!key) {
+		p->failed_allocs++;
+		return 0;
+	}
+	if (ev->stack.n) {
+		sid = tb_stacks_intern(an->stacks, &ev->stack);
+		if (sid < 0)
+			return -1;
+		stack = (uint32_t)sid;
+	}
+	site = (p->group_flags & (TB_GROUP_SITE | TB_GROUP_STACK)) ?
+		tb_an_site(an, ev, stack) : p->all_sites;
+	if (!site)
+		return -1;
+	if (p->by)
+		by = tb_an_field_str(ev, p->by);
+	gi = group_of(p, site, by, (p->group_flags & TB_GROUP_STACK) ? stack : 0);
+	if (gi < 0)
+		return -1;
+	sizes_of(p, ev, &bytes, &slack);
+	p->allocs++;
+
+	if (p->fifo_n)
+		expire(p, ev->ts_ns, 0);
+	if (p->early.n) {
+		struct early_rec *e = tb_otab_find(&p->early, key);
+
+		if (e) {
+			if (e->cpu != cpu_of(ev) && e->cpu >= 0 && cpu_of(ev) >= 0 &&
+			    ev->ts_ns >= e->ts && ev->ts_ns - e->ts <= TB_PAIR_SKEW_NS) {
+				/* Its free was merged just before it: a matched pair. */
+				g = &p->groups[gi];
+				g->allocs++;
+				g->frees++;
+				p->inversions++;
+				p->cross_cpu_frees++;
+				tb_otab_delete(&p->early, e);
+				return 0;
+			}
+			p->unmatched_frees++;
+			tb_otab_delete(&p->early, e);
+		}
+	}
+
+	o = tb_otab_insert(&p->live, key, &existed);
+	if (!o)
+		return -1;
+	if (existed) {
+		/* The pointer is live again: the old object was freed without an event. */
+		p->groups[o->group].implicit++;
+		p->implicit_frees++;
+		drop_outstanding(p, o);
+	}
+	o->ts_ms = tb_an_ms(an, ev->ts_ns);
+	o->group = (uint32_t)gi;
+	o->bytes = bytes;
+	o->slack = slack;
+	o->cpu = ev->cpu < 0 ? UINT16_MAX : (uint16_t)ev->cpu;
+	g = &p->groups[gi];
+	g->allocs++;
+	g->count++;
+	g->bytes += bytes;
+	g->req += bytes - slack;
+	p->count++;
+	p->bytes += bytes;
+	p->req_bytes += bytes - slack;
+	if (p->count > p->peak_count)
+		p->peak_count = p->count;
+	if (tb_otab_bytes(&p->live) > p->peak_table_bytes)
+		p->peak_table_bytes = tb_otab_bytes(&p->live);
+	return 0;
+}
+
+int tb_pair_free(struct tb_analysis *an, struct tb_pair_an *p, const struct tb_event *ev)
+{
+	struct tb_pobj *o;
+	struct early_rec *e;
+	uint64_t key;
+	int existed;
+
+	(void)an;
+	if (key_of(p, ev, p->free_key, &key))
+		return 0;
+	if (!key) {
+		p->null_frees++;
+		return 0;
+	}
+	p->frees++;
+	if (p->fifo_n)
+		expire(p, ev->ts_ns, 0);
+	o = tb_otab_find(&p->live, key);
+	if (o) {
+		uint16_t cpu = ev->cpu < 0 ? UINT16_MAX : (uint16_t)ev->cpu;
+
+		p->groups[o->group].frees++;
+		if (cpu != o->cpu && cpu != UINT16_MAX && o->cpu != UINT16_MAX)
+			p->cross_cpu_frees++;
+		drop_outstanding(p, o);
+		tb_otab_delete(&p->live, o);
+		return 0;
+	}
+	/* Allocated before the run, or its allocation comes a moment later (skew). */
+	if (p->fifo_n == TB_PAIR_FIFO)
+		pop_early(p);
+	e = tb_otab_insert(&p->early, key, &existed);
+	if (!e)
+		return -1;
+	if (existed)
+		p->unmatched_frees++;	/* the earlier free stays unmatched */
+	e->ts = ev->ts_ns;
+	e->cpu = cpu_of(ev);
+	p->fifo[(p->fifo_head + p->fifo_n) % TB_PAIR_FIFO].key = key;
+	p->fifo[(p->fifo_head + p->fifo_n) % TB_PAIR_FIFO].ts = ev->ts_ns;
+	p->fifo_n++;
+	return 0;
+}
+
+int tb_pair_oldest(const struct tb_pair_an *p, uint32_t **oldest)
+{
+	uint32_t *v = malloc((p->ngroups ? p->ngroups : 1) * sizeof(*v));
+	size_t i;
+
+	*oldest = v;
+	if (!v)
+		return -1;
+	for (i = 0; i < p->ngroups; i++)
+		v[i] = UINT32_MAX;
+	for (i = 0; i < p->live.cap; i++) {
+		const struct tb_pobj *o = tb_otab_slot(&p->live, i);
+
+		if (o->key && o->ts_ms < v[o->group])
+			v[o->group] = o->ts_ms;
+	}
+	return 0;
+}
+
+double tb_pair_bytes_per_object(const struct tb_pair_an *p)
+{
+	if (!p->live.n)
+		return 0;
+	return (double)tb_otab_bytes(&p->live) / (double)p->live.n;
+}

@@ -1,0 +1,132 @@
+/*
+ * detect.c - guess what a file holds from its first bytes: trace.dat (magic), ftrace
+ * trace/trace_pipe text, trace-cmd report text, a kernel log, /proc/slabinfo.
+ *
+ * Rule: the trace.dat magic wins; "slabinfo - version:" on the first line is
+ * slabinfo; "version = N" / "cpus=N" as the first line is trace-cmd report text;
+ * otherwise the first lines are scored: context-prefixed trace lines ("comm-pid
+ * [cpu] ... ts:"), "# tracer:" headers and LOST markers count for ftrace text;
+ * "TRACE <cache> alloc|free 0x", "[ 123.456789]" timestamps, "Call Trace:" and
+ * /dev/kmsg records count for a kernel log.  The higher score wins; none: unknown.
+ */
+#include <string.h>
+#include "decode/decode-local.h"
+
+static int is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* "...-PID [CPU] " somewhere in the line followed by a "N.N:" or "N:" timestamp. */
+static int looks_ftrace(const char *l, size_t n)
+{
+	const char *p = l, *e = l + n;
+
+	while ((p = memchr(p, '[', (size_t)(e - p)))) {
+		const char *q = p + 1, *b = p - 1, *t;
+
+		if (q < e && is_digit((unsigned char)*q)) {
+			while (q < e && is_digit((unsigned char)*q))
+				q++;
+			if (q < e && *q == ']') {
+				while (b >= l && *b == ' ')
+					b--;
+				if (b >= l && *b == ')') {
+					while (b >= l && *b != '(')
+						b--;
+					b--;
+					while (b >= l && *b == ' ')
+						b--;
+				}
+				if (b >= l && is_digit((unsigned char)*b)) {
+					while (b >= l && is_digit((unsigned char)*b))
+						b--;
+					if (b >= l && *b == '-') {
+						/* a "digits[.digits]:" token after ] */
+						for (t = q + 1; t < e; t++) {
+							if (*t == ':' && t > q + 1 && is_digit((unsigned char)t[-1]))
+								return 1;
+							if (*t != ' ' && *t != '.' && !is_digit((unsigned char)*t) &&
+							    t - q > 12)
+								break;
+						}
+					}
+				}
+			}
+		}
+		p++;
+	}
+	return 0;
+}
+
+static int has_kernel_ts(const char *l, size_t n)
+{
+	const char *p = l, *e = l + (n < 160 ? n : 160);
+
+	while ((p = memchr(p, '[', (size_t)(e - p)))) {
+		const char *q = p + 1;
+
+		while (q < e && *q == ' ')
+			q++;
+		if (q < e && is_digit((unsigned char)*q)) {
+			while (q < e && is_digit((unsigned char)*q))
+				q++;
+			if (q < e && *q == '.') {
+				q++;
+				while (q < e && is_digit((unsigned char)*q))
+					q++;
+				if (q < e && *q == ']')
+					return 1;
+			}
+		}
+		p++;
+	}
+	return 0;
+}
+
+static int memmem_n(const char *l, size_t n, const char *needle)
+{
+	return memmem(l, n, needle, strlen(needle)) != NULL;
+}
+
+enum tb_format tb_detect_format(const char *head, size_t len)
+{
+	const char *p = head, *e = head + len;
+	int ftrace = 0, klog = 0, lines = 0;
+
+	if (len >= 10 && !memcmp(head, "\x17\x08\x44tracing", 10))
+		return TB_FMT_TRACECMD_DAT;
+	if (len >= 19 && !memcmp(head, "slabinfo - version:", 19))
+		return TB_FMT_SLABINFO;
+	if ((len >= 10 && !memcmp(head, "version = ", 10)) || (len >= 5 && !memcmp(head, "cpus=", 5)))
+		return TB_FMT_TRACECMD_REPORT;
+	while (p < e && lines < 400) {
+		const char *nl = memchr(p, '\n', (size_t)(e - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(e - p);
+
+		lines++;
+		if (n >= 9 && !memcmp(p, "# tracer:", 9))
+			ftrace += 5;
+		else if (memmem_n(p, n, "[LOST ") && memmem_n(p, n, "CPU:"))
+			ftrace += 2;
+		else if (looks_ftrace(p, n))
+			ftrace += 2;
+		if (memmem_n(p, n, "TRACE ") && (memmem_n(p, n, " alloc 0x") || memmem_n(p, n, " free 0x")))
+			klog += 3;
+		if (memmem_n(p, n, "Call Trace:") || memmem_n(p, n, "Call trace:"))
+			klog += 2;
+		if (has_kernel_ts(p, n))
+			klog += 1;
+		if (n > 6 && is_digit((unsigned char)p[0]) && memchr(p, ';', n) &&
+		    memchr(p, ',', n) && (const char *)memchr(p, ',', n) < (const char *)memchr(p, ';', n))
+			klog += 1;
+		if (memmem_n(p, n, " kernel: "))
+			klog += 1;
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	if (!ftrace && !klog)
+		return TB_FMT_UNKNOWN;
+	return ftrace >= klog ? TB_FMT_FTRACE_TEXT : TB_FMT_KERNEL_LOG;
+}

@@ -1,0 +1,546 @@
+/*
+ * kernel-log.c - kernel logs (dmesg, /dev/kmsg records, kern.log/syslog, journalctl -k,
+ * and pastes of them with grep -n / cat -n numbers) decoded into SLUB TRACE events.
+ *
+ * A record is "TRACE <cache> alloc|free 0x<ptr> inuse=N fp=0x<ptr>" -> slub:alloc or
+ * slub:free with fields cache, ptr, inuse, fp (and call_site: the first frame of the
+ * call trace below the allocator).  What follows it until the next record belongs to
+ * it: the "Object <addr>: ..." hex dump (skipped), "CPU: N PID: N Comm: ..." (cpu,
+ * pid, comm), "Hardware name:" (skipped), and one call trace in any shape:
+ *   x86 3.10   "Call Trace:" + " [<ffffffff8163a9a8>] dump_stack+0x19/0x1b"
+ *   x86 4.19+  " dump_stack+0x19/0x1b", " <IRQ>", " </IRQ>", " <TASK>", " </TASK>"
+ *   arm64      "Call trace:" + " dump_backtrace+0x0/0x1a0"
+ * Unreliable "? sym" frames are dropped; raw stack-word lines and human elisions
+ * ("...", "[...]") are skipped; unrelated lines are ignored (an unrelated oops/WARN
+ * header makes the next call trace foreign, so it is not attached to the record).
+ * The record is emitted when the next record starts or at the end.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "decode/decode-local.h"
+#include "util/intern.h"
+
+enum kl_state {
+	KL_NONE = 0,	/* no record pending */
+	KL_RECORD,	/* record pending, no call trace yet */
+	KL_TRACE,	/* collecting the record's call trace */
+	KL_DONE,	/* record has its trace (or a foreign one started): ignore frames */
+};
+
+struct kl {
+	enum kl_state state;
+	struct strbuf rec;	/* the record's line (fields point into it) */
+	struct strbuf comm;
+	struct tb_event ev;
+	struct tb_dec_frames frames;
+	uint64_t lineno;
+	int foreign;		/* an unrelated oops/WARN header came after the record */
+	char origin[512];
+	const char *i_slub, *i_alloc, *i_free, *i_cache, *i_ptr, *i_inuse, *i_fp,
+		*i_call_site;
+};
+
+static int is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int is_hex(int c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/*
+ * Find the message body after any prefix; *ts is set when the line has a kernel
+ * timestamp ("[  123.456789]" or a /dev/kmsg record's microseconds).
+ */
+static char *strip_prefix(char *line, uint64_t *ts, int *has_ts)
+{
+	char *p = line, *q, *k;
+
+	*has_ts = 0;
+	/* /dev/kmsg: "prio,seq,usec,flags;message" */
+	if (is_digit((unsigned char)*p)) {
+		uint64_t us = 0;
+		int commas = 0;
+
+		q = p;
+		while (is_digit((unsigned char)*q) || *q == ',') {
+			if (*q == ',')
+				commas++;
+			q++;
+		}
+		if (commas >= 2 && (*q == ';' || *q == ',' || *q == '-' || *q == 'c' || *q == '+')) {
+			char *f = p;
+			int i;
+
+			for (i = 0; i < 2; i++)
+				f = strchr(f, ',') + 1;
+			while (is_digit((unsigned char)*f))
+				us = us * 10 + (uint64_t)(*f++ - '0');
+			k = strchr(q, ';');
+			if (k) {
+				*ts = us * 1000;
+				*has_ts = 1;
+				return k + 1;
+			}
+		}
+	}
+	/* "[ seconds.micros]" somewhere near the start */
+	for (q = line; (q = strchr(q, '[')) && q - line < 160; q++) {
+		char *r = q + 1, *num;
+
+		while (*r == ' ')
+			r++;
+		num = r;
+		while (is_digit((unsigned char)*r))
+			r++;
+		if (r == num || *r != '.')
+			continue;
+		r++;
+		while (is_digit((unsigned char)*r))
+			r++;
+		if (*r != ']')
+			continue;
+		if (tb_dec_parse_ts(num, (size_t)(r - num), ts))
+			continue;
+		*has_ts = 1;
+		p = r + 1;
+		if (*p == ' ')
+			p++;
+		/* journalctl -o short-monotonic: "[  1.2] host kernel: msg" */
+		k = strstr(p, " kernel: ");
+		if (k && k - p < 80 && !memchr(p, ' ', (size_t)(k - p)))
+			p = k + 9;
+		return p;
+	}
+	/* syslog / journalctl: "Nov 22 10:00:01 host kernel: msg" */
+	k = strstr(line, "kernel: ");
+	if (k && k - line < 120)
+		return k + 8;
+	/* grep -n "123:" and cat -n "   123\t" */
+	p = line;
+	while (*p == ' ')
+		p++;
+	q = p;
+	while (is_digit((unsigned char)*q))
+		q++;
+	if (q > p && (*q == ':' || *q == '\t'))
+		return q + 1;
+	return line;
+}
+
+/* Leading allocator / tracing frames that say nothing about who allocated. */
+static int allocator_frame(const char *s)
+{
+	static const char *const names[] = {
+		"dump_stack", "dump_stack_lvl", "show_stack", "dump_backtrace", "trace",
+		"alloc_debug_processing", "free_debug_processing", "__slab_alloc",
+		"___slab_alloc", "__slab_alloc_node", "slab_alloc", "slab_alloc_node",
+		"__slab_free", "slab_free", "do_slab_free", "slab_free_freelist_hook",
+		"kmem_cache_alloc", "kmem_cache_alloc_trace", "kmem_cache_alloc_node",
+		"kmem_cache_alloc_node_trace", "kmem_cache_alloc_lru", "kmem_cache_alloc_noprof",
+		"kmem_cache_alloc_node_noprof", "kmem_cache_alloc_lru_noprof",
+		"__kmalloc", "__kmalloc_node", "__kmalloc_track_caller",
+		"__kmalloc_node_track_caller", "__kmalloc_noprof", "__kmalloc_node_noprof",
+		"__kmalloc_cache_noprof", "__kmalloc_node_track_caller_noprof",
+		"kmalloc_trace", "kmalloc_node_trace", "kmalloc_order", "kmalloc_order_trace",
+		"__do_kmalloc_node", "__kmem_cache_alloc_node", "__kmem_cache_free",
+		"kmem_cache_free", "kfree", "kzfree", "kfree_sensitive", "kvfree",
+		"kmem_cache_free_bulk", "kmem_cache_alloc_bulk", "__kmem_cache_alloc_bulk",
+		"slab_post_alloc_hook", "slab_pre_alloc_hook", "free_to_partial_list",
+		"alloc_single_from_partial", "alloc_single_from_new_slab",
+	};
+	size_t n = strcspn(s, "+ ."), i;	/* "__slab_alloc.isra.22+0x2c/0x48" */
+
+	if (s[0] == '<')
+		return 1;	/* <IRQ>, <TASK> markers at the top */
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i]) == n && !strncmp(s, names[i], n))
+			return 1;
+	return 0;
+}
+
+static int emit_record(struct tb_decoder *d, struct kl *kl)
+{
+	unsigned skip = 0, i;
+	int r;
+
+	if (kl->state == KL_NONE)
+		return 0;
+	tb_dec_frames_stack(&kl->frames, &kl->ev);
+	/* drop IRQ/TASK markers from the frames handed on, and the allocator's own */
+	if (kl->ev.stack.n) {
+		while (skip < kl->ev.stack.n && allocator_frame(kl->ev.stack.syms[skip]))
+			skip++;
+		if (skip == kl->ev.stack.n)
+			skip = 0;	/* nothing but allocator frames: keep them all */
+		kl->ev.stack.syms += skip;
+		kl->ev.stack.n -= skip;
+		for (i = 0; i < kl->ev.stack.n; i++)
+			if (kl->ev.stack.syms[i][0] != '<')
+				break;
+		if (i < kl->ev.stack.n)
+			tb_event_add_str(&kl->ev, kl->i_call_site, kl->ev.stack.syms[i]);
+	}
+	if (kl->comm.len)
+		kl->ev.comm = kl->comm.buf;
+	tb_dec_origin(d, kl->lineno, kl->origin, sizeof(kl->origin));
+	kl->ev.origin = kl->origin;
+	kl->state = KL_NONE;
+	r = tb_dec_emit(d, &kl->ev);
+	return r;
+}
+
+/* Parse "TRACE cache alloc|free 0x<ptr> inuse=N fp=0x<ptr>" at body. */
+static int start_record(struct tb_decoder *d, struct kl *kl, char *body, size_t off,
+			uint64_t ts, int has_ts)
+{
+	char *p, *cache, *op, *ptr, *ptr_end, *rest;
+	struct strbuf tmp;
+	uint64_t v;
+	enum tb_dec_ptr cls;
+
+	/* take the line: fields point into it */
+	tmp = kl->rec;
+	kl->rec = d->linebuf;
+	d->linebuf = tmp;
+	body = kl->rec.buf + off;
+
+	p = body + 6;
+	while (*p == ' ')
+		p++;
+	cache = p;
+	while (*p && *p != ' ')
+		p++;
+	if (!*p)
+		goto bad;
+	*p++ = '\0';
+	op = p;
+	while (*p && *p != ' ')
+		p++;
+	if (!*p)
+		goto bad;
+	*p++ = '\0';
+	if (strcmp(op, "alloc") && strcmp(op, "free"))
+		goto bad;
+	while (*p == ' ')
+		p++;
+	if (p[0] != '0' || p[1] != 'x')
+		goto bad;
+	ptr = p;
+	p += 2;
+	while (*p == ' ')
+		p++;
+	if (!strncmp(p, "(____ptrval____)", 16) || !strncmp(p, "(ptrval)", 8) ||
+	    !strncmp(p, "(null)", 6)) {
+		p = strchr(p, ')') + 1;
+	} else {
+		char *h = p;
+
+		while (is_hex((unsigned char)*p))
+			p++;
+		if (p - h < 8)
+			goto bad;
+	}
+	ptr_end = p;
+	if (*p && *p != ' ')
+		goto bad;
+	rest = *p ? p + 1 : p;
+	*ptr_end = '\0';
+	if (!strstr(rest, "inuse="))
+		goto bad;
+
+	tb_event_clear(&kl->ev);
+	tb_dec_frames_reset(&kl->frames);
+	strbuf_reset(&kl->comm);
+	kl->ev.system = kl->i_slub;
+	kl->ev.name = op[0] == 'a' ? kl->i_alloc : kl->i_free;
+	kl->ev.ts_ns = has_ts ? ts : 0;
+	tb_event_add_str(&kl->ev, kl->i_cache, cache);
+	tb_event_add_str(&kl->ev, kl->i_ptr, ptr);
+	cls = tb_dec_ptr_class(ptr);
+	if (cls == TB_DEC_PTR_REAL || cls == TB_DEC_PTR_HASHED) {
+		kl->ev.fields[kl->ev.nfields - 1].type |= TB_FV_NUM;
+		kl->ev.fields[kl->ev.nfields - 1].num = strtoull(ptr + 2, NULL, 16);
+	}
+	tb_dec_fields(d, &kl->ev, rest);
+	if (!tb_event_u64(&kl->ev, kl->i_inuse, 10, &v)) {
+		struct tb_field *f;
+		unsigned i;
+
+		for (i = 0; i < kl->ev.nfields; i++) {
+			f = &kl->ev.fields[i];
+			if (f->name == kl->i_inuse) {
+				f->type |= TB_FV_NUM;
+				f->num = v;
+			}
+		}
+	}
+	switch (cls) {
+	case TB_DEC_PTR_HASHED:
+		kl->ev.ptr_quality = TB_PTR_HASHED;
+		d->st.ptr_hashed++;
+		break;
+	case TB_DEC_PTR_HIDDEN:
+		kl->ev.ptr_quality = TB_PTR_HIDDEN;
+		d->st.ptr_hidden++;
+		break;
+	case TB_DEC_PTR_NULL:	/* never printed for an object; counted, left to the analyzer */
+		kl->ev.ptr_quality = TB_PTR_REAL;
+		d->st.ptr_null++;
+		break;
+	default:
+		kl->ev.ptr_quality = TB_PTR_REAL;
+		break;
+	}
+	kl->lineno = d->lineno;
+	kl->state = KL_RECORD;
+	kl->foreign = 0;
+	return 0;
+bad:
+	/* undo the NULs written above, to quote the line as it was */
+	for (p = body; p < kl->rec.buf + kl->rec.len; p++)
+		if (!*p)
+			*p = ' ';
+	tb_dec_malformed(d, body, strlen(body), "SLUB TRACE record, expected "
+			 "'TRACE <cache> alloc|free 0x<ptr> inuse=N fp=0x<ptr>'");
+	return 0;
+}
+
+/* "CPU: 1 PID: 42 Comm: insmod Not tainted 3.10.0 #1" */
+static void cpu_line(struct kl *kl, const char *body)
+{
+	const char *p = strstr(body, "PID:"), *c;
+	size_t n;
+
+	kl->ev.cpu = (int32_t)strtol(body + 4, NULL, 10);
+	if (p)
+		kl->ev.pid = (int32_t)strtol(p + 4, NULL, 10);
+	c = strstr(body, "Comm:");
+	if (c) {
+		c += 5;
+		while (*c == ' ')
+			c++;
+		n = strcspn(c, " ");
+		/* the comm ends before "Not tainted" / "Tainted:" */
+		{
+			const char *t = strstr(c, " Not tainted");
+
+			if (!t)
+				t = strstr(c, " Tainted:");
+			if (t && t > c)
+				n = (size_t)(t - c);
+		}
+		strbuf_reset(&kl->comm);
+		strbuf_add(&kl->comm, c, n);
+	}
+}
+
+/*
+ * A call-trace frame?  Returns 1 with [*s, *e) the frame text, 2 for an unreliable
+ * "? " frame, 3 for a marker (<IRQ> ...) or raw stack words, 0 if not a frame.
+ */
+static int frame_shape(char *body, char **s, char **e)
+{
+	char *p = body, *q;
+	int unreliable = 0;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '<' && (p[1] == '/' || (p[1] >= 'A' && p[1] <= 'Z')) && strchr(p, '>') &&
+	    strlen(p) < 12)
+		return 3;
+	if (p[0] == '[' && p[1] == '<') {	/* 3.10 " [<ffffffff8163a9a8>] sym+0x19/0x1b" */
+		q = strstr(p, ">]");
+		if (!q)
+			return 0;
+		p = q + 2;
+		while (*p == ' ')
+			p++;
+	}
+	if (p[0] == '?' && p[1] == ' ') {
+		unreliable = 1;
+		p += 2;
+		while (*p == ' ')
+			p++;
+		if (p[0] == '[' && p[1] == '<') {
+			q = strstr(p, ">]");
+			if (!q)
+				return 0;
+			p = q + 2;
+			while (*p == ' ')
+				p++;
+		}
+	}
+	/* raw stack words of vanilla 3.10: " ffff88003a6b1e00 ffffffff8163a9a8 ..." */
+	q = p;
+	while (is_hex((unsigned char)*q))
+		q++;
+	if (q - p == 16 && (*q == ' ' || !*q)) {
+		char *r = q;
+
+		while (*r == ' ')
+			r++;
+		if (!*r || is_hex((unsigned char)*r))
+			return 3;
+	}
+	/* "sym+0x19/0x1b" (optionally followed by " [module]" / " [module buildid]") */
+	q = p;
+	while (*q && *q != '+' && *q != ' ')
+		q++;
+	if (q == p || q[0] != '+' || q[1] != '0' || q[2] != 'x')
+		return 0;
+	q += 3;
+	while (is_hex((unsigned char)*q))
+		q++;
+	if (q[0] != '/' || q[1] != '0' || q[2] != 'x')
+		return 0;
+	q += 3;
+	while (is_hex((unsigned char)*q))
+		q++;
+	/* keep " [module]" but drop a build id */
+	if (q[0] == ' ' && q[1] == '[') {
+		char *m = q + 2, *end = strchr(m, ']');
+
+		if (end) {
+			char *sp = memchr(m, ' ', (size_t)(end - m));
+
+			if (sp) {
+				*sp = ']';
+				q = sp + 1;
+			} else {
+				q = end + 1;
+			}
+		}
+	}
+	*s = p;
+	*e = q;
+	return unreliable ? 2 : 1;
+}
+
+static int is_elision(const char *body)
+{
+	const char *p = body;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (!strcmp(p, "[...]") || !strcmp(p, "(...)") || !strcmp(p, "<snip>"))
+		return 1;
+	if (p[0] == '.' && p[1] == '.' && p[2] == '.') {
+		while (*p == '.' || *p == ' ')
+			p++;
+		return !*p;
+	}
+	return 0;
+}
+
+static int kl_line(struct tb_decoder *d, char *line, size_t len)
+{
+	struct kl *kl = d->priv;
+	uint64_t ts = 0;
+	int has_ts, r;
+	char *body = strip_prefix(line, &ts, &has_ts), *p, *fs, *fe;
+
+	p = body;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (!strncmp(p, "TRACE ", 6)) {
+		if ((r = emit_record(d, kl)) < 0)
+			return r;
+		return start_record(d, kl, p, (size_t)(p - line), ts, has_ts);
+	}
+	if (kl->state == KL_NONE) {
+		d->st.ignored++;
+		return 0;
+	}
+	if (!*p || is_elision(p) || !strncmp(p, "Object ", 7) || !strncmp(p, "Redzone ", 8) ||
+	    !strncmp(p, "Padding ", 8) || !strncmp(p, "Hardware name:", 14) ||
+	    !strncmp(p, "Bytes b4 ", 9) || !strncmp(p, "Stack:", 6) ||
+	    !strncmp(p, "Workqueue:", 10)) {
+		d->st.ignored++;
+		return 0;
+	}
+	if (!strncmp(p, "CPU: ", 5) && strstr(p, "PID:")) {
+		if (kl->state == KL_RECORD && !kl->foreign)
+			cpu_line(kl, p);
+		return 0;
+	}
+	if (!strncmp(p, "Call Trace:", 11) || !strncmp(p, "Call trace:", 11)) {
+		kl->state = (kl->state == KL_RECORD && !kl->foreign) ? KL_TRACE : KL_DONE;
+		return 0;
+	}
+	switch (frame_shape(p, &fs, &fe)) {
+	case 1:
+		if (kl->state == KL_TRACE) {
+			tb_dec_frames_add(&kl->frames, fs, (size_t)(fe - fs));
+			return 0;
+		}
+		d->st.ignored++;
+		return 0;
+	case 2:
+	case 3:
+		d->st.ignored++;	/* unreliable frame, marker or stack words: dropped */
+		return 0;
+	default:
+		break;
+	}
+	/* an unrelated line; an oops/WARN header makes later call traces foreign */
+	if (strstr(p, "cut here") || !strncmp(p, "WARNING:", 8) || !strncmp(p, "BUG:", 4) ||
+	    strstr(p, "Oops") || strstr(p, "INFO: task") || strstr(p, "---[ end trace")) {
+		kl->foreign = 1;
+		if (kl->state == KL_TRACE)
+			kl->state = KL_DONE;
+	}
+	d->st.ignored++;
+	return 0;
+}
+
+static int kl_finish(struct tb_decoder *d)
+{
+	return emit_record(d, d->priv);
+}
+
+static void kl_free(struct tb_decoder *d)
+{
+	struct kl *kl = d->priv;
+
+	if (!kl)
+		return;
+	strbuf_release(&kl->rec);
+	strbuf_release(&kl->comm);
+	tb_dec_frames_release(&kl->frames);
+	free(kl);
+	d->priv = NULL;
+}
+
+static const struct tb_decoder_ops kl_ops = {
+	.line = kl_line,
+	.finish = kl_finish,
+	.free = kl_free,
+};
+
+int tb_kernel_log_init(struct tb_decoder *d)
+{
+	struct kl *kl = calloc(1, sizeof(*kl));
+
+	if (!kl)
+		return -1;
+	strbuf_init(&kl->rec);
+	strbuf_init(&kl->comm);
+	kl->i_slub = tb_intern("slub");
+	kl->i_alloc = tb_intern("alloc");
+	kl->i_free = tb_intern("free");
+	kl->i_cache = tb_intern("cache");
+	kl->i_ptr = tb_intern("ptr");
+	kl->i_inuse = tb_intern("inuse");
+	kl->i_fp = tb_intern("fp");
+	kl->i_call_site = tb_intern("call_site");
+	if (!kl->i_call_site) {
+		free(kl);
+		return -1;
+	}
+	d->priv = kl;
+	d->ops = &kl_ops;
+	return 0;
+}

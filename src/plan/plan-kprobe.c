@@ -1,0 +1,224 @@
+/*
+ * plan-kprobe.c - portable kprobe definitions (recipe [kprobe] sections) into this
+ * kernel's kprobe_events syntax (kernel-compat.md §3): $argN becomes the argument
+ * register where the kernel lacks $argN, x-types become u-types (hex) on kernels
+ * without them, $retval only on return probes, and every event gets an explicit name
+ * in group "tracebook".  What the kernel cannot do is an error naming the recipe line.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "plan/plan.h"
+#include "util/err.h"
+#include "util/strbuf.h"
+
+/* Argument registers by machine, kernel-compat.md §3 "Register names". */
+static const char *arg_register(const char *machine, unsigned n, unsigned *max)
+{
+	static const char *const x86_64[] = { "di", "si", "dx", "cx", "r8", "r9" };
+	static const char *const arm64[] = { "x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7" };
+	static const char *const arm[] = { "r0", "r1", "r2", "r3" };
+	const char *const *tab = NULL;
+	unsigned len = 0;
+
+	if (!strcmp(machine, "x86_64")) {
+		tab = x86_64;
+		len = 6;
+	} else if (!strcmp(machine, "aarch64") || !strcmp(machine, "arm64")) {
+		tab = arm64;
+		len = 8;
+	} else if (!strncmp(machine, "arm", 3)) {
+		tab = arm;
+		len = 4;
+	}
+	*max = len;
+	if (!tab || n < 1 || n > len)
+		return NULL;
+	return tab[n - 1];
+}
+
+static int kp_error(const struct tb_recipe_kprobe *kp, const char *what, const char *text,
+		    const char *expected)
+{
+	return tb_error_code(TB_EXIT_BADINPUT, "kprobe %s (recipe line %d): %s '%s': %s",
+			     kp->name, kp->line, what, text, expected);
+}
+
+/* Rewrite one fetch argument (no type) into out. */
+static int translate_fetch(const struct tb_recipe_kprobe *kp, const struct tb_caps *caps,
+			   const char *fetch, struct strbuf *out)
+{
+	const char *p = fetch;
+
+	while (*p) {
+		if (!strncmp(p, "$arg", 4) && isdigit((unsigned char)p[4])) {
+			char *end;
+			unsigned long n = strtoul(p + 4, &end, 10);
+			unsigned max;
+			const char *reg;
+
+			if (kp->is_return && !(caps->kprobe_argn && caps->kver >= TB_KVER(6, 9, 0)))
+				return kp_error(kp, "argument on a return probe", fetch,
+						"function arguments are gone when the function returns; "
+						"use an entry probe (return=no) for them");
+			if (caps->kprobe_argn) {
+				strbuf_add(out, p, (size_t)(end - p));
+			} else {
+				reg = arg_register(caps->machine, (unsigned)n, &max);
+				if (!reg && !max)
+					return kp_error(kp, "argument", fetch,
+							"this kernel has no $argN and tracebook does not know "
+							"the argument registers of this machine; write %reg");
+				if (!reg) {
+					char want[64];
+
+					snprintf(want, sizeof(want), "$arg1..$arg%u on %s", max, caps->machine);
+					return kp_error(kp, "argument number", fetch, want);
+				}
+				strbuf_addf(out, "%%%s", reg);
+			}
+			p = end;
+			continue;
+		}
+		if (!strncmp(p, "$retval", 7)) {
+			if (!kp->is_return)
+				return kp_error(kp, "argument", fetch,
+						"$retval exists only on return probes (return=yes)");
+			strbuf_addstr(out, "$retval");
+			p += 7;
+			continue;
+		}
+		if (!strncmp(p, "$comm", 5)) {
+			if (!caps->kprobe_comm)
+				return kp_error(kp, "argument", fetch,
+						"$comm needs kernel 4.19 or later; this kernel lacks it");
+			strbuf_addstr(out, "$comm");
+			p += 5;
+			continue;
+		}
+		if (*p == '+' && p[1] == 'u') {
+			if (caps->kver < TB_KVER(5, 4, 0))
+				return kp_error(kp, "user-space offset", fetch, "+u needs kernel 5.4 or later");
+		}
+		if (*p == '\\' && caps->kver < TB_KVER(5, 4, 0))
+			return kp_error(kp, "immediate value", fetch, "\\imm needs kernel 5.4 or later");
+		strbuf_addch(out, *p);
+		p++;
+	}
+	return 0;
+}
+
+/* Rewrite a type suffix; "" means the kernel's default type. */
+static int translate_type(const struct tb_recipe_kprobe *kp, const struct tb_caps *caps,
+			  const char *type, struct strbuf *out)
+{
+	char base[32];
+	const char *br = strchr(type, '[');
+	size_t blen = br ? (size_t)(br - type) : strlen(type);
+
+	if (blen >= sizeof(base))
+		return kp_error(kp, "type", type, "a kprobe type (u8..u64, s8..s64, x8..x64, string)");
+	memcpy(base, type, blen);
+	base[blen] = 0;
+	if (br && caps->kver < TB_KVER(5, 4, 0))
+		return kp_error(kp, "array type", type, "arrays need kernel 5.4 or later");
+
+	if (base[0] == 'x' && (!strcmp(base + 1, "8") || !strcmp(base + 1, "16") ||
+			       !strcmp(base + 1, "32") || !strcmp(base + 1, "64"))) {
+		if (caps->kprobe_x64) {
+			strbuf_addf(out, ":%s", type);
+		} else if (!strcmp(base, "x64") && !br) {
+			/* 3.10: the default type is u64 printed in hex: say nothing */
+		} else {
+			strbuf_addf(out, ":u%s%s", base + 1, br ? br : "");
+		}
+		return 0;
+	}
+	if ((base[0] == 'u' || base[0] == 's') && (!strcmp(base + 1, "8") || !strcmp(base + 1, "16") ||
+						  !strcmp(base + 1, "32") || !strcmp(base + 1, "64"))) {
+		strbuf_addf(out, ":%s", type);
+		return 0;
+	}
+	if (!strcmp(base, "string")) {
+		strbuf_addf(out, ":%s", type);
+		return 0;
+	}
+	if (!strcmp(base, "ustring") || !strcmp(base, "symbol")) {
+		if (caps->kver < TB_KVER(5, 4, 0))
+			return kp_error(kp, "type", type, "this type needs kernel 5.4 or later");
+		strbuf_addf(out, ":%s", type);
+		return 0;
+	}
+	if (!strcmp(base, "symstr") || !strcmp(base, "char")) {
+		if (caps->kver < TB_KVER(6, 5, 0))
+			return kp_error(kp, "type", type, "this type needs kernel 6.5 or later");
+		strbuf_addf(out, ":%s", type);
+		return 0;
+	}
+	if (base[0] == 'b' && isdigit((unsigned char)base[1]) && strchr(base, '@') && strchr(base, '/')) {
+		strbuf_addf(out, ":%s", type);
+		return 0;
+	}
+	return kp_error(kp, "type", type, "u8..u64, s8..s64, x8..x64, string, ustring, symbol or b<w>@<o>/<s>");
+}
+
+static int valid_event_name(const char *s)
+{
+	size_t n = 0;
+
+	if (!s || !*s || isdigit((unsigned char)*s))
+		return 0;
+	for (; *s; s++, n++)
+		if (!isalnum((unsigned char)*s) && *s != '_')
+			return 0;
+	return n < 64;
+}
+
+int tb_kprobe_translate(const struct tb_recipe_kprobe *kp, const struct tb_caps *caps,
+			struct strbuf *out)
+{
+	size_t i;
+	int r;
+
+	if (!valid_event_name(kp->name))
+		return kp_error(kp, "event name", kp->name ? kp->name : "",
+				"letters, digits and _ (not starting with a digit), under 64 characters");
+	if (!kp->probe || !*kp->probe || strpbrk(kp->probe, " \t\n"))
+		return kp_error(kp, "probe point", kp->probe ? kp->probe : "", "SYMBOL or SYMBOL+OFFSET");
+	if (kp->is_return && strchr(kp->probe, '+'))
+		return kp_error(kp, "probe point", kp->probe,
+				"a return probe goes on a function, not an offset into it");
+	strbuf_addf(out, "%c:%s/%s %s", kp->is_return ? 'r' : 'p', TB_KPROBE_GROUP, kp->name, kp->probe);
+	for (i = 0; i < kp->args.n; i++) {
+		const char *arg = kp->args.v[i];
+		const char *eq = strchr(arg, '=');
+		const char *colon;
+		struct strbuf fetch = STRBUF_INIT, one = STRBUF_INIT;
+		char name[64];
+
+		if (!eq || eq == arg || (size_t)(eq - arg) >= sizeof(name))
+			return kp_error(kp, "argument", arg, "NAME=FETCH[:TYPE], e.g. size=$arg2:u64");
+		memcpy(name, arg, (size_t)(eq - arg));
+		name[eq - arg] = 0;
+		if (!valid_event_name(name))
+			return kp_error(kp, "argument name", name, "letters, digits and _");
+		colon = strrchr(eq + 1, ':');
+		strbuf_add(&fetch, eq + 1, colon ? (size_t)(colon - eq - 1) : strlen(eq + 1));
+		strbuf_addf(&one, "%s=", name);
+		r = translate_fetch(kp, caps, strbuf_str(&fetch), &one);
+		if (!r && colon)
+			r = translate_type(kp, caps, colon + 1, &one);
+		if (!r && one.len - strlen(name) - 1 > 63)
+			r = kp_error(kp, "argument", arg, "at most 63 characters after translation");
+		if (!r)
+			strbuf_addf(out, " %s", strbuf_str(&one));
+		strbuf_release(&fetch);
+		strbuf_release(&one);
+		if (r)
+			return r;
+	}
+	if (out->len > 4000)
+		return kp_error(kp, "definition", kp->name, "a kprobe line under 4096 bytes");
+	return strbuf_failed(out) ? tb_error("out of memory") : 0;
+}

@@ -1,0 +1,114 @@
+/*
+ * plan.h - a recipe compiled for one kernel: the ordered list of concrete writes to
+ * tracefs and /sys/kernel/slab/<cache>/trace (each with how to undo it and why it was
+ * chosen), the sources to read and the analyses to run.  Built by plan/plan.c from a
+ * recipe and probed capabilities; printed by plan/plan-explain.c (--dry-run); applied
+ * and undone by kernel/apply.c through the journal (kernel/journal.h).
+ *
+ * The planner reads (never writes) the kernel: current values of the files it will
+ * write (shown by --dry-run as "replaces"), available_filter_functions, kallsyms,
+ * the kprobe blacklist, event directories and slab sysfs.
+ */
+#ifndef TB_PLAN_PLAN_H
+#define TB_PLAN_PLAN_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include "kernel/caps.h"
+#include "recipe/recipe.h"
+#include "util/strlist.h"
+
+/* What a step does to the kernel. */
+enum tb_step_kind {
+	TB_STEP_WRITE = 1,	/* overwrite the file's single value; undo: write the old value */
+	TB_STEP_APPEND,		/* O_APPEND one entry; undo: append step->undo (our entry only) */
+	TB_STEP_MKDIR,		/* create an instance directory; undo: rmdir it */
+};
+
+struct tb_step {
+	enum tb_step_kind kind;
+	char *path;		/* absolute path of the file (or directory) */
+	char *value;		/* what is written (WRITE/APPEND) */
+	char *undo;		/* APPEND: the command that removes our entry again */
+	char *old;		/* current value when planned (display; apply re-reads it) */
+	char *reason;		/* why this step, in the user's words */
+};
+
+/* Where events are read from. */
+enum tb_source_kind {
+	TB_SRC_RAW = 1,		/* per_cpu/cpuN/trace_pipe_raw, binary (pointers never hashed) */
+	TB_SRC_TEXT,		/* trace_pipe text (fallback) */
+};
+
+/* Planner options from the command line. */
+struct tb_plan_opts {
+	int force;			/* --force: allow what is refused by default */
+	int text;			/* --text: read trace_pipe text instead of raw buffers */
+	uint64_t duration_ns;		/* -d, 0 = recipe default */
+	pid_t pid;			/* names the instance tracebook-<pid> */
+};
+
+struct tb_plan {
+	struct tb_step *steps;
+	unsigned nsteps, alloc;
+
+	char *trace_dir;		/* tracing dir or instance whose buffers are read */
+	char *instance;			/* instance dir we create, or NULL (top level) */
+	enum tb_source_kind source;
+	char *source_reason;
+	int kmsg;			/* read /dev/kmsg (SLUB TRACE records) */
+	const struct tb_recipe_snapshot *snapshot;	/* from the recipe, or NULL */
+	uint64_t duration_ns;
+	unsigned long buffer_kb;	/* per-CPU buffer size asked for (0 = unchanged) */
+	int uses_function_tracer;
+
+	struct strlist summary;		/* one line per choice worth telling (report head) */
+	struct strlist notes;		/* warnings the reader must see (fallbacks, hashing) */
+	struct strlist analyses;	/* "pair LABEL: ..." one line each, for explain */
+};
+
+/* Upper bounds applied unless --force. */
+#define TB_PLAN_MAX_DURATION_NS (3600ULL * 1000000000ULL)	/* 1 h */
+#define TB_PLAN_DEFAULT_DURATION_NS (60ULL * 1000000000ULL)	/* recipe gave none */
+#define TB_PLAN_MAX_BUFFER_KB (64UL * 1024)			/* per CPU */
+
+/*
+ * tb_plan_build - compile recipe r for the kernel described by caps.
+ * May rewrite r's analyses where the plan substitutes events (SLUB trace records
+ * replaced by kmem tracepoints when the toggle cannot be written).
+ * Returns 0, or a negative exit code after printing why (TB_EXIT_BADINPUT for what
+ * this kernel cannot do, TB_EXIT_REFUSED for refused features).
+ */
+int tb_plan_build(struct tb_plan *plan, struct tb_recipe *r, const struct tb_caps *caps,
+		  const struct tb_plan_opts *o);
+void tb_plan_free(struct tb_plan *plan);
+
+/* Print the plan (--dry-run): every write in order, what it replaces, and why. */
+void tb_plan_explain(const struct tb_plan *plan, const struct tb_recipe *r,
+		     const struct tb_caps *caps, FILE *out);
+
+/*
+ * tb_kprobe_translate - one portable kprobe into this kernel's kprobe_events line.
+ * @kp: the recipe's kprobe (args "name=fetch[:type]" with $argN/$retval)
+ * @out: receives e.g. "p:tracebook/kernfs_new kernfs_new_node name=+0(%si):string"
+ * Returns 0, or -TB_EXIT_BADINPUT after printing what this kernel cannot do.
+ */
+struct strbuf;
+int tb_kprobe_translate(const struct tb_recipe_kprobe *kp, const struct tb_caps *caps,
+			struct strbuf *out);
+
+/* The kprobe group tracebook puts its events in. */
+#define TB_KPROBE_GROUP "tracebook"
+
+/*
+ * tb_ctl_restore_value - what to write into a control file so it holds again what
+ * raw (read from it) says: "none" filter -> "0", "1*" enable -> "1", leading integer
+ * of buffer_size_kb, trimmed text otherwise.  malloc'd, or NULL on ENOMEM.
+ */
+char *tb_ctl_restore_value(const char *path, const char *raw);
+
+/* Symbol names near name (prefix / edit distance) from a list text, "a, b, c" or "". */
+char *tb_near_names(const char *name, const char *text, int kallsyms_format);
+
+#endif

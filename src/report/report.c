@@ -1,0 +1,597 @@
+/*
+ * report.c - builds the report model (report-local.h) from a finished analysis and
+ * the run's facts, and frees it.  The model owns copies of everything, so a report
+ * outlives its analysis and can equally be read back from JSON (json-read.c).
+ *
+ * Lost events: the larger of what the source told the run (tb_run_info) and what
+ * reached the analysis through its sink is reported; per-CPU figures come from
+ * tb_run_info when given, else from the sink.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "analyze/analysis-local.h"
+#include "analyze/growth.h"
+#include "report/report-local.h"
+#include "util/err.h"
+#include "util/intern.h"
+#include "util/strbuf.h"
+#include "util/units.h"
+#include "version.h"
+
+struct tb_report *tb_report_alloc(void)
+{
+	return calloc(1, sizeof(struct tb_report));
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+void tb_report_free(struct tb_report *rep)
+{
+	size_t i, j;
+
+	if (!rep)
+		return;
+	free(rep->origin);
+	free(rep->tool);
+	free(rep->version);
+	free(rep->kernel_release);
+	free(rep->arch);
+	free(rep->recipe);
+	free(rep->source);
+	strlist_clear(&rep->plan);
+	strlist_clear(&rep->notes);
+	free(rep->lost_per_cpu);
+	for (i = 0; i < rep->npairs; i++) {
+		struct tb_rpair *p = &rep->pairs[i];
+
+		for (j = 0; j < p->nsites; j++) {
+			struct tb_rsite *s = &p->sites[j];
+			unsigned k;
+
+			free(s->site);
+			free(s->by);
+			for (k = 0; k < s->nstack; k++)
+				free(s->stack[k]);
+			free(s->stack);
+		}
+		free(p->sites);
+		free(p->label);
+		free(p->alloc);
+		free(p->free);
+	}
+	free(rep->pairs);
+	for (i = 0; i < rep->ncounts; i++) {
+		free(rep->counts[i].label);
+		free(rep->counts[i].function);
+		free(rep->counts[i].caller);
+	}
+	free(rep->counts);
+	for (i = 0; i < rep->nevcounts; i++) {
+		free(rep->evcounts[i].label);
+		free(rep->evcounts[i].event);
+	}
+	free(rep->evcounts);
+	for (i = 0; i < rep->nverdicts; i++) {
+		struct tb_rverdict *v = &rep->verdicts[i];
+
+		free(v->label);
+		free(v->a);
+		free(v->b);
+		for (j = 0; j < v->ncallers; j++)
+			free(v->callers[j].caller);
+		free(v->callers);
+	}
+	free(rep->verdicts);
+	for (i = 0; i < rep->nbals; i++) {
+		struct tb_rbal *b = &rep->bals[i];
+
+		free(b->label);
+		free(b->get);
+		free(b->put);
+		for (j = 0; j < b->nsites; j++)
+			free(b->sites[j].site);
+		free(b->sites);
+	}
+	free(rep->bals);
+	free(rep->slabs_json);
+	free(rep->slabs_text);
+	free(rep);
+}
+
+const char *tb_verdict_text(uint64_t a, uint64_t b, char *buf, size_t size)
+{
+	if (a == b)
+		snprintf(buf, size, "balanced");
+	else if (a > b)
+		snprintf(buf, size, "%" PRIu64 " unbalanced", a - b);
+	else
+		snprintf(buf, size, "%" PRIu64 " more releases than acquisitions", b - a);
+	return buf;
+}
+
+char *tb_report_loss_text(const struct tb_report *rep)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (rep->lost) {
+		strbuf_addf(&sb, "%" PRIu64 " events lost: %" PRIu64 " frees may be missing; "
+			    "outstanding counts are upper bounds", rep->lost, rep->lost);
+		if (rep->lost_unknown)
+			strbuf_addstr(&sb, " (and more lost, count unknown)");
+	} else if (rep->lost_unknown) {
+		strbuf_addstr(&sb, "events were lost (the kernel did not say how many): frees "
+			      "may be missing; outstanding counts are upper bounds");
+	} else {
+		return NULL;
+	}
+	return strbuf_failed(&sb) ? NULL : strbuf_detach(&sb, NULL);
+}
+
+/* ---- pairs ----------------------------------------------------------------------- */
+
+static const struct tb_pair_group *sort_groups_base;
+
+static int cmp_group(const void *a, const void *b)
+{
+	const struct tb_pair_group *x = &sort_groups_base[*(const size_t *)a];
+	const struct tb_pair_group *y = &sort_groups_base[*(const size_t *)b];
+
+	if (x->bytes != y->bytes)
+		return x->bytes > y->bytes ? -1 : 1;
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return strcmp(x->site, y->site);
+}
+
+static int build_pair(struct tb_analysis *an, struct tb_pair_an *p, struct tb_rpair *rp)
+{
+	uint32_t *oldest = NULL, now_ms = tb_an_ms(an, an->last_ts);
+	size_t *idx = NULL, n = 0, i;
+	int ret = -1;
+
+	rp->label = strdup(p->label);
+	rp->alloc = strdup(p->alloc_desc);
+	rp->free = strdup(p->free_desc);
+	if (!rp->label || !rp->alloc || !rp->free)
+		return -1;
+	rp->allocs = p->allocs;
+	rp->frees = p->frees;
+	rp->unmatched_frees = p->unmatched_frees;
+	rp->null_frees = p->null_frees;
+	rp->failed_allocs = p->failed_allocs;
+	rp->implicit_frees = p->implicit_frees;
+	rp->cross_cpu_frees = p->cross_cpu_frees;
+	rp->inversions = p->inversions;
+	rp->hidden = p->hidden;
+	rp->hashed = p->hashed;
+	rp->nokey = p->nokey;
+	rp->count = p->count;
+	rp->bytes = p->bytes;
+	rp->req = p->req_bytes;
+	rp->bytes_per_object = tb_pair_bytes_per_object(p);
+	if (tb_pair_oldest(p, &oldest))
+		goto out;
+	idx = malloc((p->ngroups ? p->ngroups : 1) * sizeof(*idx));
+	if (!idx)
+		goto out;
+	for (i = 0; i < p->ngroups; i++)
+		if (p->groups[i].count)
+			idx[n++] = i;
+	rp->groups = n;
+	sort_groups_base = p->groups;
+	qsort(idx, n, sizeof(*idx), cmp_group);
+	if (n > TB_REPORT_MAX_SITES)
+		n = TB_REPORT_MAX_SITES;
+	rp->sites = calloc(n ? n : 1, sizeof(*rp->sites));
+	if (!rp->sites)
+		goto out;
+	for (i = 0; i < n; i++) {
+		const struct tb_pair_group *g = &p->groups[idx[i]];
+		struct tb_rsite *s = &rp->sites[rp->nsites++];
+		unsigned k, depth = tb_stacks_depth(an->stacks, g->stack);
+
+		s->site = strdup(g->site);
+		s->by = dup_or_null(g->by);
+		if (!s->site || (g->by && !s->by))
+			goto out;
+		s->count = g->count;
+		s->bytes = g->bytes;
+		s->req = g->req;
+		s->allocs = g->allocs;
+		s->frees = g->frees;
+		s->implicit = g->implicit;
+		s->oldest_s = an->first_ts && oldest[idx[i]] != UINT32_MAX ?
+			(double)(now_ms - oldest[idx[i]]) / 1000.0 : -1;
+		if (depth) {
+			s->stack = calloc(depth, sizeof(*s->stack));
+			if (!s->stack)
+				goto out;
+			for (k = 0; k < depth; k++) {
+				const char *f = tb_stacks_frame(an->stacks, g->stack, k);
+
+				s->stack[k] = strdup(f ? f : "?");
+				if (!s->stack[k])
+					goto out;
+				s->nstack = k + 1;
+			}
+		}
+	}
+	ret = 0;
+out:
+	free(idx);
+	free(oldest);
+	return ret;
+}
+
+/* ---- counts, verdicts, balances -------------------------------------------------- */
+
+/* Functions by total calls, each one's total row first, then its callers by calls. */
+static int cmp_count(const void *a, const void *b)
+{
+	const struct tb_rcount *x = a, *y = b;
+	int c;
+
+	if (x->fn_total != y->fn_total)
+		return x->fn_total > y->fn_total ? -1 : 1;
+	c = strcmp(x->function, y->function);
+	if (c)
+		return c;
+	if (!x->caller || !y->caller)
+		return x->caller ? 1 : y->caller ? -1 : 0;
+	if (x->calls != y->calls)
+		return x->calls > y->calls ? -1 : 1;
+	return strcmp(x->caller, y->caller);
+}
+
+static int build_counts(struct tb_report *rep, struct tb_count_an *c)
+{
+	size_t i, n = 0, ne = 0;
+	void *nv;
+
+	for (i = 0; i < c->fmap.cap; i++)
+		n += ((const struct tb_pmap_rec *)tb_otab_slot(&c->fmap, i))->h != 0;
+	for (i = 0; i < c->emap.cap; i++)
+		ne += ((const struct tb_pmap_rec *)tb_otab_slot(&c->emap, i))->h != 0;
+	nv = realloc(rep->counts, (rep->ncounts + n + 1) * sizeof(*rep->counts));
+	if (!nv)
+		return -1;
+	rep->counts = nv;
+	nv = realloc(rep->evcounts, (rep->nevcounts + ne + 1) * sizeof(*rep->evcounts));
+	if (!nv)
+		return -1;
+	rep->evcounts = nv;
+	n = rep->ncounts;
+	for (i = 0; i < c->fmap.cap; i++) {
+		const struct tb_pmap_rec *r = tb_otab_slot(&c->fmap, i);
+		struct tb_rcount *rc;
+
+		if (!r->h)
+			continue;
+		rc = &rep->counts[rep->ncounts++];
+		memset(rc, 0, sizeof(*rc));
+		rc->label = strdup(c->label);
+		rc->function = strdup(r->a);
+		rc->caller = r->b ? strdup(r->b) : NULL;
+		rc->calls = r->val;
+		rc->fn_total = r->b ? tb_pmap_get(&c->fmap, r->a, NULL, 0, 0)->val : r->val;
+		if (!rc->label || !rc->function || (r->b && !rc->caller))
+			return -1;
+	}
+	qsort(rep->counts + n, rep->ncounts - n, sizeof(*rep->counts), cmp_count);
+	for (i = 0; i < c->emap.cap; i++) {
+		const struct tb_pmap_rec *r = tb_otab_slot(&c->emap, i);
+		struct tb_revent *re;
+		struct strbuf sb = STRBUF_INIT;
+
+		if (!r->h)
+			continue;
+		re = &rep->evcounts[rep->nevcounts++];
+		memset(re, 0, sizeof(*re));
+		strbuf_addf(&sb, "%s:%s", (const char *)r->a, (const char *)r->b);
+		re->event = strbuf_detach(&sb, NULL);
+		re->label = strdup(c->label);
+		re->count = r->val;
+		if (!re->label || !re->event)
+			return -1;
+	}
+	return 0;
+}
+
+static int add_caller(struct tb_rverdict *v, const char *caller, uint64_t a, uint64_t b)
+{
+	struct tb_rcaller *nc;
+	size_t i;
+
+	for (i = 0; i < v->ncallers; i++) {
+		if (!strcmp(v->callers[i].caller, caller)) {
+			v->callers[i].a_calls += a;
+			v->callers[i].b_calls += b;
+			return 0;
+		}
+	}
+	nc = realloc(v->callers, (v->ncallers + 1) * sizeof(*nc));
+	if (!nc)
+		return -1;
+	v->callers = nc;
+	nc[v->ncallers].caller = strdup(caller);
+	nc[v->ncallers].a_calls = a;
+	nc[v->ncallers].b_calls = b;
+	if (!nc[v->ncallers].caller)
+		return -1;
+	v->ncallers++;
+	return 0;
+}
+
+static int cmp_caller(const void *a, const void *b)
+{
+	const struct tb_rcaller *x = a, *y = b;
+	uint64_t sx = x->a_calls + x->b_calls, sy = y->a_calls + y->b_calls;
+
+	if (sx != sy)
+		return sx > sy ? -1 : 1;
+	return strcmp(x->caller, y->caller);
+}
+
+static const char *func_part(const char *what)
+{
+	return strncmp(what, "function:", 9) ? what : what + 9;
+}
+
+/*
+ * Where "A:B" splits when A or B is itself "sys:event" or "function:F":
+ * one colon -> there; three -> the second; two -> the second, unless the text after
+ * the first colon is "function:..."/"kprobe:..." (then the first).
+ */
+static const char *split_point(const char *spec)
+{
+	const char *c1 = strchr(spec, ':'), *c2, *c3;
+
+	if (!c1)
+		return NULL;
+	c2 = strchr(c1 + 1, ':');
+	if (!c2)
+		return c1;
+	c3 = strchr(c2 + 1, ':');
+	if (c3)
+		return c2;
+	if (!strncmp(c1 + 1, "function:", 9) || !strncmp(c1 + 1, "kprobe:", 7))
+		return c1;
+	return c2;
+}
+
+static int build_verdicts(struct tb_report *rep, struct tb_count_an *c)
+{
+	size_t i, j;
+
+	for (i = 0; i < c->balance.n; i++) {
+		const char *spec = c->balance.v[i], *colon;
+		struct tb_rverdict *v, *nv;
+		const char *fa, *fb;
+
+		/* "A:B" where A or B may themselves be "sys:event": split at the middle colon. */
+		colon = split_point(spec);
+		if (!colon)
+			continue;
+		nv = realloc(rep->verdicts, (rep->nverdicts + 1) * sizeof(*nv));
+		if (!nv)
+			return -1;
+		rep->verdicts = nv;
+		v = &rep->verdicts[rep->nverdicts++];
+		memset(v, 0, sizeof(*v));
+		v->label = strdup(c->label);
+		v->a = strndup(spec, (size_t)(colon - spec));
+		v->b = strdup(colon + 1);
+		if (!v->label || !v->a || !v->b)
+			return -1;
+		v->a_calls = tb_count_calls(c, v->a);
+		v->b_calls = tb_count_calls(c, v->b);
+		fa = tb_intern(func_part(v->a));
+		fb = tb_intern(func_part(v->b));
+		for (j = 0; j < c->fmap.cap; j++) {
+			const struct tb_pmap_rec *r = tb_otab_slot(&c->fmap, j);
+
+			if (!r->h || !r->b)
+				continue;
+			if (r->a == fa && add_caller(v, r->b, r->val, 0))
+				return -1;
+			if (r->a == fb && add_caller(v, r->b, 0, r->val))
+				return -1;
+		}
+		qsort(v->callers, v->ncallers, sizeof(*v->callers), cmp_caller);
+	}
+	return 0;
+}
+
+static int cmp_bsite(const void *a, const void *b)
+{
+	const struct tb_rbsite *x = a, *y = b;
+
+	if (x->objects != y->objects)
+		return x->objects > y->objects ? -1 : 1;
+	if (x->refs != y->refs)
+		return x->refs > y->refs ? -1 : 1;
+	return strcmp(x->site, y->site);
+}
+
+static int build_balance(struct tb_balance_an *b, struct tb_rbal *rb)
+{
+	size_t i;
+
+	rb->label = strdup(b->label);
+	rb->get = strdup(b->get_desc);
+	rb->put = strdup(b->put_desc);
+	if (!rb->label || !rb->get || !rb->put)
+		return -1;
+	rb->gets = b->gets;
+	rb->puts = b->puts;
+	rb->held_objects = b->held_objects;
+	rb->held_refs = b->held_refs;
+	rb->unmatched_puts = b->unmatched_puts;
+	rb->hidden = b->hidden;
+	rb->nokey = b->nokey;
+	rb->sites = calloc(b->nsites ? b->nsites : 1, sizeof(*rb->sites));
+	if (!rb->sites)
+		return -1;
+	for (i = 0; i < b->nsites; i++) {
+		struct tb_rbsite *s = &rb->sites[rb->nsites++];
+
+		s->site = strdup(b->sites[i].site);
+		if (!s->site)
+			return -1;
+		s->objects = b->sites[i].held_objects;
+		s->refs = b->sites[i].held_refs;
+		s->gets = b->sites[i].gets;
+		s->puts = b->sites[i].puts;
+	}
+	qsort(rb->sites, rb->nsites, sizeof(*rb->sites), cmp_bsite);
+	return 0;
+}
+
+/* ---- growth ------------------------------------------------------------------------- */
+
+static int build_growth(struct tb_report *rep, struct tb_analysis *an)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (!an->growth || !tb_growth_has_result(an->growth))
+		return 0;
+	tb_growth_json(an->growth, &sb);
+	if (strbuf_failed(&sb)) {
+		strbuf_release(&sb);
+		return -1;
+	}
+	rep->slabs_json = strbuf_detach(&sb, NULL);
+	f = open_memstream(&text, &len);
+	if (!f)
+		return -1;
+	tb_growth_print_text(an->growth, f, 10);
+	if (fclose(f)) {
+		free(text);
+		return -1;
+	}
+	rep->slabs_text = text;
+	return 0;
+}
+
+/* ---- the report ---------------------------------------------------------------------- */
+
+static int pair_has_data(const struct tb_pair_an *p)
+{
+	return p->allocs || p->frees || p->hidden || p->nokey || p->null_frees || p->failed_allocs;
+}
+
+static int copy_list(struct strlist *dst, const struct strlist *src)
+{
+	size_t i;
+
+	for (i = 0; i < src->n; i++)
+		if (strlist_add(dst, src->v[i]))
+			return -1;
+	return 0;
+}
+
+static int add_notes(struct tb_report *rep, struct tb_analysis *an)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *why = tb_symbols_problem(an->syms);
+	size_t i;
+	int r = 0;
+
+	if (why && strlist_add(&rep->notes, why))
+		return -1;
+	for (i = 0; i < rep->npairs; i++) {
+		const struct tb_rpair *p = &rep->pairs[i];
+
+		if (p->hidden) {
+			strbuf_addf(&sb, "%s: %" PRIu64 " events cannot pair: pointers hidden by "
+				    "the kernel", p->label, p->hidden);
+			r |= strlist_add(&rep->notes, strbuf_str(&sb));
+			strbuf_reset(&sb);
+		}
+		if (p->hashed) {
+			strbuf_addf(&sb, "%s: pointers are 32-bit hashes (hash-ptr): distinct "
+				    "objects can collide, so a few pairs may be wrong; raw capture "
+				    "or hash-ptr=0 gives real addresses", p->label);
+			r |= strlist_add(&rep->notes, strbuf_str(&sb));
+			strbuf_reset(&sb);
+		}
+	}
+	strbuf_release(&sb);
+	return r ? -1 : 0;
+}
+
+struct tb_report *tb_report_build(struct tb_analysis *an, const struct tb_run_info *info)
+{
+	struct tb_report *rep = tb_report_alloc();
+	struct tb_run_info none;
+	size_t i;
+
+	memset(&none, 0, sizeof(none));
+	if (!info)
+		info = &none;
+	if (!rep)
+		goto nomem;
+	tb_analysis_finish(an);
+	rep->tool = strdup("tracebook");
+	rep->version = strdup(TB_VERSION);
+	rep->kernel_release = dup_or_null(info->kernel_release);
+	rep->arch = dup_or_null(info->arch);
+	rep->recipe = dup_or_null(info->recipe ? info->recipe : an->recipe_name);
+	rep->source = dup_or_null(info->source);
+	if (!rep->tool || !rep->version || copy_list(&rep->plan, &info->plan_summary) ||
+	    copy_list(&rep->notes, &info->notes))
+		goto nomem;
+	if (info->duration_ns)
+		rep->duration_s = (double)info->duration_ns / 1e9;
+	else if (an->last_ts > an->first_ts)
+		rep->duration_s = (double)(an->last_ts - an->first_ts) / 1e9;
+	rep->events = info->events > an->events ? info->events : an->events;
+	rep->lost = info->lost > an->lost ? info->lost : an->lost;
+	rep->lost_unknown = info->lost_unknown || an->lost_unknown;
+	if (info->ncpus && info->lost_per_cpu) {
+		rep->ncpus = info->ncpus;
+		rep->lost_per_cpu = malloc(info->ncpus * sizeof(uint64_t));
+		if (!rep->lost_per_cpu)
+			goto nomem;
+		memcpy(rep->lost_per_cpu, info->lost_per_cpu, info->ncpus * sizeof(uint64_t));
+	} else if (an->nlost_cpu) {
+		rep->ncpus = an->nlost_cpu;
+		rep->lost_per_cpu = malloc(an->nlost_cpu * sizeof(uint64_t));
+		if (!rep->lost_per_cpu)
+			goto nomem;
+		memcpy(rep->lost_per_cpu, an->lost_cpu, an->nlost_cpu * sizeof(uint64_t));
+	}
+
+	rep->pairs = calloc(an->npairs ? an->npairs : 1, sizeof(*rep->pairs));
+	rep->bals = calloc(an->nbals ? an->nbals : 1, sizeof(*rep->bals));
+	if (!rep->pairs || !rep->bals)
+		goto nomem;
+	for (i = 0; i < an->npairs; i++) {
+		if (an->automatic && !pair_has_data(&an->pairs[i]))
+			continue;
+		if (build_pair(an, &an->pairs[i], &rep->pairs[rep->npairs++]))
+			goto nomem;
+	}
+	for (i = 0; i < an->ncounts; i++) {
+		if (build_counts(rep, &an->counts[i]) || build_verdicts(rep, &an->counts[i]))
+			goto nomem;
+	}
+	for (i = 0; i < an->nbals; i++)
+		if (build_balance(&an->bals[i], &rep->bals[rep->nbals++]))
+			goto nomem;
+	if (build_growth(rep, an) || add_notes(rep, an))
+		goto nomem;
+	return rep;
+nomem:
+	tb_report_free(rep);
+	tb_error("out of memory building the report");
+	return NULL;
+}

@@ -1,0 +1,237 @@
+/*
+ * text.c - the report for a terminal: run facts first (kernel, recipe, source, plan,
+ * duration, events, events lost per CPU), the loss warning loudly when anything was
+ * lost, then each analysis with its confidence; outstanding groups in the shape of
+ * bcc's memleak ("N bytes in M allocations from stack" then the frames).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "report/report-local.h"
+#include "util/units.h"
+
+#define TB_TEXT_TOP 10
+
+static void print_head(const struct tb_report *rep, FILE *out)
+{
+	char buf[64];
+	size_t i;
+	char *loss;
+
+	fprintf(out, "%s %s report", rep->tool ? rep->tool : "tracebook",
+		rep->version ? rep->version : "?");
+	if (rep->recipe)
+		fprintf(out, ": recipe %s", rep->recipe);
+	fputc('\n', out);
+	if (rep->kernel_release || rep->arch)
+		fprintf(out, "  kernel     %s%s%s%s\n", rep->kernel_release ? rep->kernel_release :
+			"unknown", rep->arch ? " (" : "", rep->arch ? rep->arch : "",
+			rep->arch ? ")" : "");
+	if (rep->source)
+		fprintf(out, "  source     %s\n", rep->source);
+	if (rep->origin)
+		fprintf(out, "  read from  %s\n", rep->origin);
+	for (i = 0; i < rep->plan.n; i++)
+		fprintf(out, "  %-10s %s\n", i ? "" : "plan", rep->plan.v[i]);
+	if (rep->duration_s > 0)
+		fprintf(out, "  duration   %s\n", tb_fmt_duration((uint64_t)(rep->duration_s * 1e9),
+							   buf, sizeof(buf)));
+	fprintf(out, "  events     %" PRIu64 " seen, %" PRIu64 " lost%s", rep->events, rep->lost,
+		rep->lost_unknown ? " (and an unknown number more)" : "");
+	if (rep->lost && rep->lost_per_cpu) {
+		const char *sep = " (";
+		uint64_t sum = 0;
+
+		for (i = 0; i < rep->ncpus; i++) {
+			if (!rep->lost_per_cpu[i])
+				continue;
+			fprintf(out, "%scpu%zu: %" PRIu64, sep, i, rep->lost_per_cpu[i]);
+			sum += rep->lost_per_cpu[i];
+			sep = ", ";
+		}
+		if (sum && sum < rep->lost)
+			fprintf(out, ", CPU not known: %" PRIu64, rep->lost - sum);
+		if (strcmp(sep, " ("))
+			fputc(')', out);
+	}
+	fputc('\n', out);
+	loss = tb_report_loss_text(rep);
+	if (loss) {
+		fprintf(out, "\n!! WARNING: %s\n", loss);
+		free(loss);
+	}
+	for (i = 0; i < rep->notes.n; i++)
+		fprintf(out, "%snote: %s\n", i ? "" : "\n", rep->notes.v[i]);
+}
+
+/* @releases: what a lost event may hide ("frees", "puts"). */
+static const char *confidence(const struct tb_report *rep, const char *releases, char *buf,
+			      size_t size)
+{
+	if (rep->lost)
+		snprintf(buf, size, "upper bound: %" PRIu64 " events lost, so up to %" PRIu64
+			 " %s may be missing", rep->lost, rep->lost, releases);
+	else if (rep->lost_unknown)
+		snprintf(buf, size, "upper bound: events were lost (count unknown), %s may "
+			 "be missing", releases);
+	else
+		snprintf(buf, size, "no events lost");
+	return buf;
+}
+
+static void print_pair(const struct tb_report *rep, const struct tb_rpair *p, FILE *out,
+		       unsigned top)
+{
+	char b1[32], b2[32], conf[160], age[32];
+	size_t i;
+	unsigned k;
+
+	fprintf(out, "\n== pair %s: %s -> %s\n", p->label, p->alloc, p->free);
+	fprintf(out, "   %" PRIu64 " allocations, %" PRIu64 " frees; outstanding %" PRIu64
+		" objects", p->allocs, p->frees, p->count);
+	if (p->bytes)
+		fprintf(out, ", %s (requested %s)", tb_fmt_bytes(p->bytes, b1, sizeof(b1)),
+			tb_fmt_bytes(p->req, b2, sizeof(b2)));
+	fprintf(out, " in %" PRIu64 " group%s\n", p->groups, p->groups == 1 ? "" : "s");
+	fprintf(out, "   frees of objects allocated before the run: %" PRIu64
+		"; freed on another CPU: %" PRIu64 "\n", p->unmatched_frees, p->cross_cpu_frees);
+	fprintf(out, "   implicit frees (pointer reused while live, not outstanding): %" PRIu64
+		"; NULL frees ignored: %" PRIu64, p->implicit_frees, p->null_frees);
+	if (p->failed_allocs)
+		fprintf(out, "; failed (NULL) allocations: %" PRIu64, p->failed_allocs);
+	fputc('\n', out);
+	if (p->inversions)
+		fprintf(out, "   %" PRIu64 " frees arrived just before their allocation (cross-CPU "
+			"clock skew), paired anyway\n", p->inversions);
+	if (p->hidden)
+		fprintf(out, "   %" PRIu64 " events cannot pair: pointers hidden by the kernel\n",
+			p->hidden);
+	if (p->nokey)
+		fprintf(out, "   %" PRIu64 " events had no usable key field\n", p->nokey);
+	fprintf(out, "   confidence: %s%s\n", confidence(rep, "frees", conf, sizeof(conf)),
+		p->hashed ? "; hashed 32-bit pointers may collide" : "");
+	if (!p->nsites) {
+		fprintf(out, "   nothing outstanding\n");
+		return;
+	}
+	fputc('\n', out);
+	for (i = 0; i < p->nsites && i < top; i++) {
+		const struct tb_rsite *s = &p->sites[i];
+
+		if (p->bytes)
+			fprintf(out, "   %" PRIu64 " bytes in %" PRIu64 " allocations from %s",
+				s->bytes, s->count, s->nstack ? "stack" : s->site);
+		else	/* no size field (kprobes, SLUB TRACE records): objects only */
+			fprintf(out, "   %" PRIu64 " objects from %s", s->count,
+				s->nstack ? "stack" : s->site);
+		if (s->by || s->oldest_s >= 0) {
+			fprintf(out, "  (");
+			if (s->by)
+				fprintf(out, "%s", s->by);
+			if (s->by && s->oldest_s >= 0)
+				fprintf(out, ", ");
+			if (s->oldest_s >= 0)
+				fprintf(out, "oldest %s", tb_fmt_duration((uint64_t)(s->oldest_s * 1e9),
+									    age, sizeof(age)));
+			fputc(')', out);
+		}
+		fputc('\n', out);
+		if (s->nstack && strcmp(s->site, s->stack[0]))
+			fprintf(out, "\tsite: %s\n", s->site);
+		for (k = 0; k < s->nstack; k++)
+			fprintf(out, "\t\t%s\n", s->stack[k]);
+	}
+	if (p->groups > top)
+		fprintf(out, "   ... %" PRIu64 " more groups (--top N to see more; all in -o JSON)\n",
+			p->groups - (top < p->nsites ? top : p->nsites));
+}
+
+static void print_counts(const struct tb_report *rep, FILE *out, unsigned top)
+{
+	const char *label = NULL;
+	size_t i, shown = 0;
+
+	for (i = 0; i < rep->ncounts; i++) {
+		const struct tb_rcount *c = &rep->counts[i];
+
+		if (!label || strcmp(label, c->label)) {
+			label = c->label;
+			shown = 0;
+			fprintf(out, "\n== count %s\n   %10s  %-32s %s\n", label, "calls",
+				"function", "caller");
+		}
+		if (shown++ >= top * 2)
+			continue;
+		fprintf(out, "   %10" PRIu64 "  %-32s %s\n", c->calls, c->function,
+			c->caller ? c->caller : "(all callers)");
+	}
+	for (i = 0; i < rep->nevcounts; i++)
+		fprintf(out, "%s   %10" PRIu64 "  %s\n", i ? "" : "\n== events counted\n",
+			rep->evcounts[i].count, rep->evcounts[i].event);
+}
+
+static void print_verdicts(const struct tb_report *rep, FILE *out, unsigned top)
+{
+	char buf[96];
+	size_t i, j;
+
+	for (i = 0; i < rep->nverdicts; i++) {
+		const struct tb_rverdict *v = &rep->verdicts[i];
+
+		fprintf(out, "\n== balance of calls (%s): %s %" PRIu64 " vs %s %" PRIu64 ": %s\n",
+			v->label, v->a, v->a_calls, v->b, v->b_calls,
+			tb_verdict_text(v->a_calls, v->b_calls, buf, sizeof(buf)));
+		if (rep->lost || rep->lost_unknown)
+			fprintf(out, "   confidence: events were lost; call counts are lower bounds\n");
+		for (j = 0; j < v->ncallers && j < top; j++)
+			fprintf(out, "   %6" PRIu64 " %-24s %6" PRIu64 " %-24s from %s\n",
+				v->callers[j].a_calls, v->a, v->callers[j].b_calls, v->b,
+				v->callers[j].caller);
+	}
+}
+
+static void print_balance(const struct tb_report *rep, const struct tb_rbal *b, FILE *out,
+			  unsigned top)
+{
+	char conf[160];
+	size_t i;
+
+	fprintf(out, "\n== refcount balance %s: get %s, put %s\n", b->label, b->get, b->put);
+	fprintf(out, "   %" PRIu64 " gets, %" PRIu64 " puts; %" PRIu64 " objects still held "
+		"(%" PRIu64 " references); %" PRIu64 " puts of references taken before the run\n",
+		b->gets, b->puts, b->held_objects, b->held_refs, b->unmatched_puts);
+	if (b->hidden)
+		fprintf(out, "   %" PRIu64 " events cannot pair: pointers hidden by the kernel\n",
+			b->hidden);
+	fprintf(out, "   confidence: %s\n", confidence(rep, "puts", conf, sizeof(conf)));
+	for (i = 0; i < b->nsites && i < top; i++) {
+		if (!b->sites[i].objects)
+			break;
+		fprintf(out, "   %" PRIu64 " objects (%" PRIu64 " references) held, got at %s\n",
+			b->sites[i].objects, b->sites[i].refs, b->sites[i].site);
+	}
+}
+
+int tb_report_print_text(const struct tb_report *rep, FILE *out, unsigned top)
+{
+	size_t i;
+
+	if (!top)
+		top = TB_TEXT_TOP;
+	print_head(rep, out);
+	for (i = 0; i < rep->npairs; i++)
+		print_pair(rep, &rep->pairs[i], out, top);
+	print_counts(rep, out, top);
+	print_verdicts(rep, out, top);
+	for (i = 0; i < rep->nbals; i++)
+		print_balance(rep, &rep->bals[i], out, top);
+	if (rep->slabs_text)
+		fprintf(out, "\n== slab growth\n%s", rep->slabs_text);
+	else if (rep->slabs_json)
+		fprintf(out, "\n== slab growth: in the JSON report (\"slabs\")\n");
+	if (!rep->npairs && !rep->ncounts && !rep->nevcounts && !rep->nverdicts && !rep->nbals &&
+	    !rep->slabs_json)
+		fprintf(out, "\nno analysis had any event to work on\n");
+	return ferror(out) ? -1 : 0;
+}

@@ -1,0 +1,376 @@
+/*
+ * test_journal.c - apply, journal and restore on fake kernel trees
+ * (tests/fake/mktree.sh): apply then restore leaves the tree byte-identical (other
+ * users' kprobes and triggers included); a run that dies after applying is undone by
+ * the dead-run restore; a journal record cut by a crash is ignored; restore is
+ * idempotent; the run lock admits one holder.
+ */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "kernel/apply.h"
+#include "kernel/journal.h"
+#include "kernel/lock.h"
+#include "plan/plan.h"
+#include "util/fileio.h"
+#include "util/strbuf.h"
+#include "util/strlist.h"
+
+static char tmpdir[256];
+
+/* ---- tree snapshots ---- */
+static struct strlist *snap_list;
+
+static int snap_cb(const char *p, const struct stat *st, int flag, struct FTW *f)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)f;
+	strbuf_addf(&sb, "%s %o", p, st->st_mode);
+	if (flag == FTW_F) {
+		strbuf_addstr(&sb, "\n");
+		tb_read_file(p, &sb);
+	} else if (flag == FTW_SL) {
+		char l[256];
+		ssize_t n = readlink(p, l, sizeof(l) - 1);
+
+		strbuf_addf(&sb, " -> %.*s", (int)(n > 0 ? n : 0), l);
+	}
+	strlist_add(snap_list, sb.buf);
+	strbuf_release(&sb);
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *snapshot(const char *root)
+{
+	struct strlist l = STRLIST_INIT;
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	snap_list = &l;
+	nftw(root, snap_cb, 16, FTW_PHYS);
+	qsort(l.v, l.n, sizeof(l.v[0]), cmp_str);
+	for (i = 0; i < l.n; i++)
+		strbuf_addf(&sb, "%s\n--\n", l.v[i]);
+	strlist_clear(&l);
+	return strbuf_detach(&sb, NULL);
+}
+
+static int rm_cb(const char *p, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st; (void)flag; (void)f;
+	return remove(p);
+}
+
+static int setup(void **state)
+{
+	char cmd[512];
+
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/tb-test-journal.XXXXXX");
+	if (!mkdtemp(tmpdir))
+		return -1;
+	snprintf(cmd, sizeof(cmd), "bash tests/fake/mktree.sh 4.19 %s/k419 >/dev/null && "
+		 "bash tests/fake/mktree.sh 3.10 %s/k310 >/dev/null && mkdir %s/run", tmpdir, tmpdir, tmpdir);
+	if (system(cmd) != 0)
+		return -1;
+	setenv("TRACEBOOK_RUNDIR", strcat(strcpy(cmd, tmpdir), "/run"), 1);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	nftw(tmpdir, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+	return 0;
+}
+
+/* ---- hand-made plans ---- */
+static void step(struct tb_plan *p, enum tb_step_kind k, const char *path, const char *value,
+		 const char *undo)
+{
+	struct tb_step *s;
+
+	p->steps = realloc(p->steps, (p->nsteps + 1) * sizeof(*s));
+	s = &p->steps[p->nsteps++];
+	memset(s, 0, sizeof(*s));
+	s->kind = k;
+	s->path = strdup(path);
+	s->value = value ? strdup(value) : NULL;
+	s->undo = undo ? strdup(undo) : NULL;
+}
+
+static void plan_419(struct tb_plan *p, const char *t, const char *slab)
+{
+	char a[512], b[512];
+
+	memset(p, 0, sizeof(*p));
+	snprintf(a, sizeof(a), "%s/kprobe_events", t);
+	step(p, TB_STEP_APPEND, a, "p:tracebook/kn kernfs_new_node parent=%x0:x64", "-:tracebook/kn");
+	snprintf(b, sizeof(b), "%s/instances/tracebook-1", t);
+	step(p, TB_STEP_MKDIR, b, NULL, NULL);
+	snprintf(a, sizeof(a), "%s/buffer_size_kb", b);
+	step(p, TB_STEP_WRITE, a, "8192", NULL);
+	snprintf(a, sizeof(a), "%s/events/kmem/kmalloc/filter", b);
+	step(p, TB_STEP_WRITE, a, "bytes_alloc == 64", NULL);
+	snprintf(a, sizeof(a), "%s/events/kmem/kmalloc/trigger", b);
+	step(p, TB_STEP_APPEND, a, "stacktrace if bytes_alloc == 64", "!stacktrace");
+	snprintf(a, sizeof(a), "%s/events/kmem/kmalloc/enable", b);
+	step(p, TB_STEP_WRITE, a, "1", NULL);
+	snprintf(a, sizeof(a), "%s/events/tracebook/kn/enable", b);
+	step(p, TB_STEP_WRITE, a, "1", NULL);
+	snprintf(a, sizeof(a), "%s/events/kmem/kfree/filter", t);
+	step(p, TB_STEP_WRITE, a, "ptr != 0", NULL);
+	snprintf(a, sizeof(a), "%s/events/kmem/kfree/trigger", t);
+	step(p, TB_STEP_APPEND, a, "stacktrace", "!stacktrace");
+	snprintf(a, sizeof(a), "%s/kmalloc-64/trace", slab);
+	step(p, TB_STEP_WRITE, a, "1", NULL);
+	snprintf(a, sizeof(a), "%s/tracing_on", t);
+	step(p, TB_STEP_WRITE, a, "1", NULL);
+}
+
+static void caps_for(struct tb_caps *c, const char *t)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->tracefs, sizeof(c->tracefs), "%s", t);
+}
+
+static void paths(char *t, size_t ts, char *slab, size_t ss, const char *era)
+{
+	snprintf(t, ts, "%s/%s/sys/kernel/%s", tmpdir, era, !strcmp(era, "k310") ? "debug/tracing" : "tracing");
+	snprintf(slab, ss, "%s/%s/sys/kernel/slab", tmpdir, era);
+}
+
+/* Foreign users: a kprobe and a trigger that must survive. */
+static void add_foreign(const char *t)
+{
+	char a[512];
+
+	snprintf(a, sizeof(a), "%s/kprobe_events", t);
+	assert_int_equal(tb_ctl_append(a, "p:kprobes/foreign do_sys_open"), 0);
+	snprintf(a, sizeof(a), "%s/events/kmem/kfree/trigger", t);
+	assert_int_equal(tb_ctl_append(a, "traceoff"), 0);
+	snprintf(a, sizeof(a), "%s/events/kmem/kmalloc/filter", t);
+	assert_int_equal(tb_ctl_write(a, "common_pid == 42"), 0);
+}
+
+static void test_apply_restore_identical(void **state)
+{
+	char t[512], slab[512], path[700], jpath[700];
+	struct tb_plan p;
+	struct tb_caps c;
+	struct tb_journal j;
+	struct tb_restore_result res;
+	struct strbuf sb = STRBUF_INIT;
+	unsigned done;
+	char *before, *during, *after;
+
+	paths(t, sizeof(t), slab, sizeof(slab), "k419");
+	add_foreign(t);
+	before = snapshot(tmpdir);
+	plan_419(&p, t, slab);
+	caps_for(&c, t);
+	assert_int_equal(tb_journal_open(&j, t, "test"), 0);
+	snprintf(jpath, sizeof(jpath), "%s", j.path);
+	assert_int_equal(tb_apply(&p, &c, &j, &done), 0);
+	tb_journal_close(&j);
+	assert_int_equal(done, p.nsteps);
+
+	/* the writes happened */
+	snprintf(path, sizeof(path), "%s/kprobe_events", t);
+	tb_read_file(path, &sb);
+	assert_non_null(strstr(sb.buf, "p:kprobes/foreign do_sys_open"));
+	assert_non_null(strstr(sb.buf, "p:tracebook/kn kernfs_new_node"));
+	strbuf_reset(&sb);
+	snprintf(path, sizeof(path), "%s/instances/tracebook-1/events/kmem/kmalloc/filter", t);
+	tb_read_file(path, &sb);
+	assert_string_equal(sb.buf, "bytes_alloc == 64\n");
+	strbuf_reset(&sb);
+	snprintf(path, sizeof(path), "%s/kmalloc-64/trace", slab);
+	tb_read_file(path, &sb);
+	assert_string_equal(sb.buf, "1\n");
+	strbuf_reset(&sb);
+	during = snapshot(tmpdir);
+	assert_string_not_equal(before, during);
+
+	/* the journal holds the raw old values, newest last */
+	tb_read_file(jpath, &sb);
+	assert_non_null(strstr(sb.buf, "A\t"));
+	assert_non_null(strstr(sb.buf, "-:tracebook/kn"));
+	assert_non_null(strstr(sb.buf, "/instances/tracebook-1\n"));
+	strbuf_reset(&sb);
+
+	assert_int_equal(tb_journal_restore(jpath, 0, &res), 0);
+	assert_int_equal(res.failed, 0);
+	assert_true(res.restored >= 8);
+	assert_false(tb_exists(jpath));
+	after = snapshot(tmpdir);
+	if (strcmp(before, after)) {
+		tb_write_file_atomic("/tmp/tb-test-journal-before", before, strlen(before));
+		tb_write_file_atomic("/tmp/tb-test-journal-after", after, strlen(after));
+	}
+	assert_string_equal(before, after);
+
+	/* a second restore of the same (re-created) journal changes nothing */
+	assert_int_equal(tb_write_file_atomic(jpath, "tracebook-journal 1\npid\t1\n", 27), 0);
+	assert_int_equal(tb_journal_restore(jpath, 0, &res), 0);
+	assert_int_equal(res.restored, 0);
+	free(after);
+	after = snapshot(tmpdir);
+	assert_string_equal(before, after);
+
+	free(before);
+	free(during);
+	free(after);
+	strbuf_release(&sb);
+	tb_plan_free(&p);
+}
+
+/* A run applies, then dies without restoring (kill -9): the dead-run restore undoes it. */
+static void test_crash_then_restore(void **state)
+{
+	char t[512], slab[512], jpath[700];
+	struct tb_plan p;
+	struct tb_caps c;
+	char *before, *after;
+	unsigned n, alive;
+	pid_t pid;
+	int st;
+
+	paths(t, sizeof(t), slab, sizeof(slab), "k310");
+	before = snapshot(tmpdir);
+	memset(&p, 0, sizeof(p));
+	{
+		char a[600];
+
+		snprintf(a, sizeof(a), "%s/events/kmem/kmalloc/filter", t);
+		step(&p, TB_STEP_WRITE, a, "bytes_alloc == 8192", NULL);
+		snprintf(a, sizeof(a), "%s/options/stacktrace", t);
+		step(&p, TB_STEP_WRITE, a, "1", NULL);
+		snprintf(a, sizeof(a), "%s/events/kmem/kmalloc/enable", t);
+		step(&p, TB_STEP_WRITE, a, "1", NULL);
+		snprintf(a, sizeof(a), "%s/set_ftrace_filter", t);
+		step(&p, TB_STEP_APPEND, a, "alloc_netdev_mqs", "!alloc_netdev_mqs");
+		snprintf(a, sizeof(a), "%s/current_tracer", t);
+		step(&p, TB_STEP_WRITE, a, "function", NULL);
+		snprintf(a, sizeof(a), "%s/kmalloc-1024/trace", slab);
+		step(&p, TB_STEP_WRITE, a, "1", NULL);
+	}
+	caps_for(&c, t);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct tb_journal j;
+		unsigned done;
+
+		if (tb_journal_open(&j, t, "crash") || tb_apply(&p, &c, &j, &done))
+			_exit(1);
+		/* a record cut in the middle by the crash: never acted upon */
+		if (write(j.fd, "W\t/nonexistent/file\tpart", 24) != 24)
+			_exit(1);
+		raise(SIGKILL);
+		_exit(2);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	snprintf(jpath, sizeof(jpath), "%s/run/journal-%ld", tmpdir, (long)pid);
+	assert_true(tb_exists(jpath));
+	after = snapshot(tmpdir);
+	assert_string_not_equal(before, after);
+	free(after);
+
+	assert_int_equal(tb_journal_restore_dead(0, &n, &alive), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(alive, 0);
+	assert_false(tb_exists(jpath));
+	after = snapshot(tmpdir);
+	assert_string_equal(before, after);
+	free(after);
+	/* nothing left: a second call finds nothing */
+	assert_int_equal(tb_journal_restore_dead(0, &n, &alive), 0);
+	assert_int_equal(n, 0);
+	free(before);
+	tb_plan_free(&p);
+}
+
+/* A live run's journal is never touched by restore; once it is dead, it is replayed. */
+static void test_live_journal_left_alone(void **state)
+{
+	char jpath[700];
+	unsigned n, alive;
+	int fds[2], st;
+	pid_t pid;
+	char c;
+
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct tb_journal j;
+
+		prctl(PR_SET_NAME, "tracebook", 0, 0, 0);
+		if (tb_journal_open(&j, "/x", "live"))
+			_exit(1);
+		tb_journal_close(&j);
+		if (write(fds[1], "x", 1) != 1)
+			_exit(1);
+		alarm(20);
+		pause();
+		_exit(0);
+	}
+	assert_int_equal(read(fds[0], &c, 1), 1);
+	snprintf(jpath, sizeof(jpath), "%s/run/journal-%ld", tmpdir, (long)pid);
+	assert_int_equal(tb_journal_restore_dead(0, &n, &alive), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(alive, 1);
+	assert_true(tb_exists(jpath));
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	assert_int_equal(tb_journal_restore_dead(0, &n, &alive), 0);
+	assert_int_equal(n, 1);
+	assert_false(tb_exists(jpath));
+	close(fds[0]);
+	close(fds[1]);
+}
+
+static void test_lock(void **state)
+{
+	struct tb_lock a, b;
+
+	assert_int_equal(tb_lock_take(&a), 0);
+	assert_int_equal(tb_lock_take(&b), -7 /* TB_EXIT_BUSY */);
+	tb_lock_release(&a);
+	assert_int_equal(tb_lock_take(&b), 0);
+	tb_lock_release(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_apply_restore_identical),
+		cmocka_unit_test(test_crash_then_restore),
+		cmocka_unit_test(test_live_journal_left_alone),
+		cmocka_unit_test(test_lock),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

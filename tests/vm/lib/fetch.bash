@@ -1,0 +1,100 @@
+# tests/vm/lib/fetch.bash - fetch and cache the Debian kernels and busybox the qemu tier
+# boots (sourced by tests/vm/tier.sh; not a test itself).
+#
+# Kernels come from Debian's mirror through a PRIVATE apt configuration per release under
+# $VM_CACHE/apt-<release>/ (own sources.list, Dir::Etc, Dir::State, Dir::Cache): the
+# machine's apt sources and lists are never touched.  A flavour's meta package
+# (linux-image-amd64, ...) is resolved to the versioned -unsigned image package, so ABI
+# bumps don't break the tier; when the newest version's .deb is missing on the mirror
+# (bullseye-security arm64 images are), older versions (the main suite's) are tried.
+# Only vmlinuz and config are kept: $VM_CACHE/kernels/<name>/{vmlinuz,config,package}.
+
+VM_MIRROR=${VM_MIRROR:-http://deb.debian.org}
+VM_KEYRING=${VM_KEYRING:-/usr/share/keyrings/debian-archive-keyring.gpg}
+
+# vm_apt RELEASE apt-get|apt-cache ARGS... : apt with the private configuration of RELEASE.
+vm_apt() {
+	local rel=$1 tool=$2 root=$VM_CACHE/apt-$1
+	shift 2
+	"$tool" -q -o Dir::Etc="$root/etc" -o Dir::Etc::sourcelist="$root/etc/sources.list" \
+		-o Dir::Etc::sourceparts="$root/etc/sources.list.d" \
+		-o Dir::Etc::preferencesparts="$root/etc/preferences.d" \
+		-o Dir::State="$root/state" -o Dir::State::status="$root/state/status" \
+		-o Dir::Cache="$root/cache" -o APT::Architecture=amd64 \
+		-o APT::Architectures::=amd64 -o APT::Architectures::=arm64 \
+		-o Debug::NoLocking=1 -o APT::Sandbox::User=root "$@"
+}
+
+# vm_apt_setup RELEASE : write the private sources (RELEASE and RELEASE-security) and run
+# apt-get update once a day at most.  Returns non-zero when the mirror cannot be read.
+vm_apt_setup() {
+	local rel=$1 root=$VM_CACHE/apt-$1 opts
+	mkdir -p "$root/etc/sources.list.d" "$root/etc/preferences.d" "$root/etc/apt.conf.d" \
+		"$root/state/lists/partial" "$root/cache/archives/partial"
+	[ -e "$root/state/status" ] || : > "$root/state/status"
+	opts="[arch=amd64,arm64 signed-by=$VM_KEYRING]"
+	printf 'deb %s %s/debian %s main\ndeb %s %s/debian-security %s-security main\n' \
+		"$opts" "$VM_MIRROR" "$rel" "$opts" "$VM_MIRROR" "$rel" > "$root/etc/sources.list"
+	if [ -n "$(find "$root/state" -maxdepth 1 -name updated -mmin -1440 2>/dev/null)" ]; then
+		return 0
+	fi
+	if vm_apt "$rel" apt-get update > "$root/update.log" 2>&1 &&
+		! grep -q '^[EW]: Failed' "$root/update.log"; then
+		touch "$root/state/updated"
+		return 0
+	fi
+	return 1
+}
+
+# vm_fetch_kernel NAME DEBARCH RELEASE METAPKG : make $VM_CACHE/kernels/NAME/vmlinuz exist.
+# Prints the reason on stderr and returns non-zero when it cannot be fetched.
+vm_fetch_kernel() {
+	local name=$1 arch=$2 rel=$3 meta=$4 dir=$VM_CACHE/kernels/$1 tmp dep pkg deb
+	[ -s "$dir/vmlinuz" ] && return 0
+	if ! vm_apt_setup "$rel"; then
+		echo "apt-get update of $rel from $VM_MIRROR failed: $(grep -E '^(E|W):' "$VM_CACHE/apt-$rel/update.log" | head -2 | tr '\n' ' ')" >&2
+		return 1
+	fi
+	tmp=$(mktemp -d "$VM_CACHE/tmp.XXXXXX")
+	# Every version of the meta package, newest first; its Depends names the image.
+	for dep in $(vm_apt "$rel" apt-cache show "$meta:$arch" 2>/dev/null |
+			sed -n 's/^Depends: \(linux-image-[^ ,]*\).*/\1/p'); do
+		for pkg in "$dep-unsigned" "$dep"; do
+			vm_apt "$rel" apt-cache show "$pkg:$arch" > /dev/null 2>&1 || continue
+			rm -f "$tmp"/*.deb
+			if (cd "$tmp" && vm_apt "$rel" apt-get download "$pkg:$arch") > "$tmp/dl.log" 2>&1; then
+				deb=$(ls "$tmp"/*.deb 2>/dev/null | head -1)
+				if [ -n "$deb" ] && dpkg-deb -x "$deb" "$tmp/x" 2>> "$tmp/dl.log"; then
+					mkdir -p "$dir"
+					cp "$tmp"/x/boot/vmlinuz-* "$dir/vmlinuz.tmp" &&
+						cp "$tmp"/x/boot/config-* "$dir/config" &&
+						echo "$(basename "$deb")" > "$dir/package" &&
+						mv "$dir/vmlinuz.tmp" "$dir/vmlinuz"
+					rm -rf "$tmp"
+					[ -s "$dir/vmlinuz" ] && return 0
+					echo "$deb holds no boot/vmlinuz-*" >&2
+					return 1
+				fi
+			fi
+			echo "  ($pkg:$arch: $(grep -E 'E:|Err' "$tmp/dl.log" | head -1); trying an older version)" >&2
+			break
+		done
+	done
+	rm -rf "$tmp"
+	echo "no downloadable image package for $meta:$arch in $rel on $VM_MIRROR" >&2
+	return 1
+}
+
+# vm_fetch_busybox DEBARCH : make $VM_CACHE/busybox-<arch> (static) exist.
+vm_fetch_busybox() {
+	local arch=$1 out=$VM_CACHE/busybox-$1 tmp deb
+	[ -s "$out" ] && return 0
+	vm_apt_setup bookworm || { echo "apt-get update of bookworm failed" >&2; return 1; }
+	tmp=$(mktemp -d "$VM_CACHE/tmp.XXXXXX")
+	if (cd "$tmp" && vm_apt bookworm apt-get download "busybox-static:$arch") > "$tmp/dl.log" 2>&1; then
+		deb=$(ls "$tmp"/*.deb | head -1)
+		dpkg-deb -x "$deb" "$tmp/x" && cp "$tmp/x/bin/busybox" "$out.tmp" && mv "$out.tmp" "$out"
+	fi
+	rm -rf "$tmp"
+	[ -s "$out" ] || { echo "could not download busybox-static:$arch" >&2; return 1; }
+}

@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# tests/vm/tier.sh - the qemu tier: boots real Debian kernels (x86_64 5.10, 6.1-cloud, 6.12;
+# arm64 5.10, 6.1) under software emulation, one after another, and runs tracebook inside
+# each (checks: tests/vm/lib/guest-tests).  Prints "ok - <kernel>: <check>" per guest check.
+#
+#   TESTS=vm ./tests/run-tests.sh           the tier alone (through the runner)
+#   bash tests/vm/tier.sh                   the same, raw output
+#   VM_KERNELS="x86_64-6.1-cloud" ...       only these kernels (names as in KERNELS below)
+#   VM_CACHE=DIR                            cache (default tests/vm/cache, gitignored)
+#   VM_TIMEOUT=SECONDS                      hard timeout per boot (default 300)
+#   VM_TRACEBOOK_x86_64=BIN, VM_TRACEBOOK_arm64=BIN
+#                                           pack these static binaries instead of building
+#                                           build/static-<arch>/tracebook (e.g. another branch)
+#   VM_CHECKS="version probe ..."          guest checks of the normal boots (default below)
+#   VM_SLUB_CHECKS="..."                    guest checks of the slub_debug boot
+# Serial logs: $VM_CACHE/logs/<kernel>.serial (raw), .serial.txt (no CR), .serial.tbvm.
+#
+# Kernels, busybox and the private apt state are cached under $VM_CACHE; the first run
+# downloads them from Debian's mirror.  A kernel that cannot be downloaded is the ONLY
+# thing reported as "skip"; everything else that goes wrong is "not ok".
+. "$(dirname "$0")/../lib.sh"
+VM_DIR=$TOP/tests/vm
+VM_CACHE=${VM_CACHE:-$VM_DIR/cache}
+VM_BUILD=$TOP/build/vm
+VM_TIMEOUT=${VM_TIMEOUT:-300}
+mkdir -p "$VM_CACHE/logs" "$VM_BUILD"
+. "$VM_DIR/lib/fetch.bash"
+
+# name | debian arch | debian release | meta package | extra kernel command line
+# (tbvm.hist: whether Debian built that kernel with hist triggers - 5.10 without, 6.x with)
+KERNELS=(
+	"x86_64-5.10|amd64|bullseye|linux-image-amd64|tbvm.hist=false"
+	"x86_64-6.1-cloud|amd64|bookworm|linux-image-cloud-amd64|tbvm.hist=true"
+	"x86_64-6.12|amd64|bookworm|linux-image-6.12-amd64|tbvm.hist=true"
+	"arm64-5.10|arm64|bullseye|linux-image-arm64|tbvm.hist=false"
+	"arm64-6.1|arm64|bookworm|linux-image-arm64|tbvm.hist=true"
+	"x86_64-6.1-cloud+slub|amd64|bookworm|linux-image-cloud-amd64|tbvm.hist=true slub_debug=T,eventpoll_epi tbvm.slub=eventpoll_epi"
+)
+# Guest checks enabled (functions check_<name> in lib/guest-tests), extended as features
+# land on main.  A check for a missing feature FAILS; it is never skipped.
+CHECKS=${VM_CHECKS:-"version equipment probe hist recipes"}
+# The slub_debug boot runs only what that boot is for.
+SLUB_CHECKS=${VM_SLUB_CHECKS:-"version slubboot"}
+
+# --- host tools -------------------------------------------------------------------------
+need_ok=1
+for t in qemu-system-x86_64 qemu-system-aarch64 cpio gzip gcc aarch64-linux-gnu-gcc; do
+	command -v "$t" > /dev/null || { not_ok "host tool $t present (make deps installs it)"; need_ok=0; }
+done
+[ $need_ok = 1 ] || finish
+
+# --- guest payload per arch: static tracebook, helper, busybox, recipes, scripts --------
+declare -A PAYLOAD_ERR INITRD
+build_payload() { # arch(x86_64|arm64) debarch
+	local arch=$1 deb=$2 d=$VM_BUILD/$1 cc pc strip log
+	log=$VM_BUILD/$arch-build.log
+	case $arch in
+	x86_64) cc=gcc; pc=pkg-config; strip=strip ;;
+	arm64) cc=aarch64-linux-gnu-gcc; strip=aarch64-linux-gnu-strip
+		pc="env PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig pkg-config" ;;
+	esac
+	local tbbin var=VM_TRACEBOOK_$arch
+	tbbin=${!var:-}
+	if [ -z "$tbbin" ]; then
+		tbbin=$TOP/build/static-$arch/tracebook
+		if ! make -C "$TOP" -s -j2 static ARCH=$arch > "$log" 2>&1; then
+			PAYLOAD_ERR[$arch]="make static ARCH=$arch failed: $(tail -3 "$log" | tr '\n' ' ')"; return 1
+		fi
+	fi
+	if ! vm_fetch_busybox "$deb" 2>> "$log"; then
+		PAYLOAD_ERR[$arch]="busybox-static:$deb: $(tail -1 "$log")"; return 1
+	fi
+	rm -rf "$d/root"
+	mkdir -p "$d/root/bin" "$d/root/tbvm" "$d/root/recipes" "$d/root/proc" "$d/root/sys" \
+		"$d/root/dev" "$d/root/tmp" "$d/root/run" "$d/root/root"
+	# shellcheck disable=SC2086
+	if ! $cc -std=gnu99 -Wall -Wextra -Werror -O2 -static -o "$d/root/bin/tbvm-helper" \
+		"$VM_DIR/lib/tbvm-helper.c" $($pc --cflags json-c) $($pc --static --libs json-c) >> "$log" 2>&1; then
+		PAYLOAD_ERR[$arch]="building tbvm-helper for $arch failed: $(tail -3 "$log" | tr '\n' ' ')"; return 1
+	fi
+	$strip -o "$d/root/bin/tracebook" "$tbbin"
+	$strip "$d/root/bin/tbvm-helper"
+	cp "$VM_CACHE/busybox-$deb" "$d/root/bin/busybox"
+	chmod 755 "$d/root/bin/busybox"
+	ln -s busybox "$d/root/bin/sh"
+	cp "$VM_DIR/lib/init" "$d/root/init"
+	chmod 755 "$d/root/init"
+	cp "$VM_DIR/lib/guest-tests" "$d/root/tbvm/guest-tests"
+	cp "$VM_DIR"/lib/*.recipe "$d/root/tbvm/"
+	cp "$TOP"/recipes/*.recipe "$d/root/recipes/" 2>/dev/null
+	(cd "$d/root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -6 > "$d/initramfs.cpio.gz.tmp") &&
+		mv "$d/initramfs.cpio.gz.tmp" "$d/initramfs.cpio.gz"
+	INITRD[$arch]=$d/initramfs.cpio.gz
+}
+
+# --- one boot ----------------------------------------------------------------------------
+declare -a VERIFIED
+boot_kernel() { # name debarch release meta extra
+	local name=$1 deb=$2 rel=$3 meta=$4 extra=$5 arch kdir log checks start secs rc
+	local begin release march summary p f line last_nok=0 err
+	case $deb in amd64) arch=x86_64 ;; arm64) arch=arm64 ;; esac
+	kdir=$VM_CACHE/kernels/${name%%+*}
+	if ! err=$(vm_fetch_kernel "${name%%+*}" "$deb" "$rel" "$meta" 2>&1 > /dev/null); then
+		skip "$name: boot" "kernel download failed: $(printf '%s' "$err" | tail -1)"
+		VERIFIED+=("| $name | $arch | (not downloaded) | skipped |")
+		return
+	fi
+	if [ -n "${PAYLOAD_ERR[$arch]:-}" ]; then
+		not_ok "$name: guest payload"; echo "    ${PAYLOAD_ERR[$arch]}"
+		VERIFIED+=("| $name | $arch | - | fail (payload) |")
+		return
+	fi
+	checks=$CHECKS
+	case $name in *+slub) checks=$SLUB_CHECKS ;; esac
+	checks=${checks// /,}
+	log=$VM_CACHE/logs/$name.serial
+	start=$(date +%s)
+	case $arch in
+	x86_64)
+		timeout -k 5 "$VM_TIMEOUT" qemu-system-x86_64 -M pc -cpu max -smp 1 -m 512M \
+			-nographic -no-reboot -kernel "$kdir/vmlinuz" -initrd "${INITRD[$arch]}" \
+			-append "console=ttyS0 panic=-1 loglevel=4 $extra tbvm.checks=$checks" \
+			< /dev/null > "$log" 2>&1 ;;
+	arm64)
+		timeout -k 5 "$VM_TIMEOUT" qemu-system-aarch64 -M virt -cpu cortex-a57 -smp 1 -m 512M \
+			-nographic -no-reboot -kernel "$kdir/vmlinuz" -initrd "${INITRD[$arch]}" \
+			-append "console=ttyAMA0 panic=-1 loglevel=4 $extra tbvm.checks=$checks" \
+			< /dev/null > "$log" 2>&1 ;;
+	esac
+	rc=$?
+	secs=$(( $(date +%s) - start ))
+	tr -d '\r' < "$log" > "$log.txt"
+	# TBVM lines; boot noise (escape sequences) may precede the first one on its line
+	grep -o 'TBVM .*' "$log.txt" > "$log.tbvm"
+	begin=$(grep -m1 '^TBVM begin ' "$log.tbvm")
+	release=$(echo "$begin" | awk '{print $3}')
+	march=$(echo "$begin" | awk '{print $4}')
+	if [ -z "$begin" ]; then
+		not_ok "$name: guest booted and started its checks (qemu exit $rc after ${secs}s)"
+		tail -25 "$log.txt" | sed 's/^/    | /'
+		VERIFIED+=("| $name | $arch | (no boot) | fail |")
+		return
+	fi
+	ok "$name: booted $release ($march) in qemu"
+	while IFS= read -r line; do
+		case $line in
+		"TBVM ok "*) ok "$name: ${line#TBVM ok }"; last_nok=0 ;;
+		"TBVM not ok "*) not_ok "$name: ${line#TBVM not ok }"; last_nok=1 ;;
+		"TBVM # "*) [ $last_nok = 1 ] && echo "    ${line#TBVM # }" ;;
+		esac
+	done < "$log.tbvm"
+	summary=$(grep -E '^TBVM [0-9]+ passed, [0-9]+ failed$' "$log.tbvm" | tail -1)
+	if [ -z "$summary" ] || [ $rc = 124 ] || [ $rc = 137 ]; then
+		not_ok "$name: guest finished its checks and powered off (qemu exit $rc after ${secs}s, limit ${VM_TIMEOUT}s)"
+		grep -v '^TBVM ' "$log.txt" | tail -15 | sed 's/^/    | /'
+		VERIFIED+=("| $name | $arch | $release | fail (did not finish) |")
+		return
+	fi
+	p=$(echo "$summary" | awk '{print $2}')
+	f=$(echo "$summary" | awk '{print $4}')
+	expect_eq "$name: guest summary matches its result lines" \
+		"$p $f" "$(grep -c '^TBVM ok ' "$log.tbvm") $(grep -c '^TBVM not ok ' "$log.tbvm")"
+	echo "# $name: $release $march, $p passed, $f failed, ${secs}s"
+	if [ "$f" = 0 ]; then
+		VERIFIED+=("| $name | $arch | $release | pass ($p checks) |")
+	else
+		VERIFIED+=("| $name | $arch | $release | FAIL ($f of $((p + f)) checks) |")
+	fi
+}
+
+# --- main --------------------------------------------------------------------------------
+tier_start=$(date +%s)
+build_payload x86_64 amd64
+build_payload arm64 arm64
+for k in "${KERNELS[@]}"; do
+	IFS='|' read -r name deb rel meta extra <<< "$k"
+	if [ -n "${VM_KERNELS:-}" ] && ! [[ " $VM_KERNELS " == *" $name "* ]]; then continue; fi
+	boot_kernel "$name" "$deb" "$rel" "$meta" "$extra"
+done
+{
+	echo "| kernel | arch | release (uname -r, as booted) | result |"
+	echo "|---|---|---|---|"
+	printf '%s\n' "${VERIFIED[@]}"
+	echo
+	echo "Checks: $CHECKS (slub_debug boot: $SLUB_CHECKS). $(date -u '+%Y-%m-%d %H:%M UTC'), tier took $(( $(date +%s) - tier_start ))s."
+} > "$VM_CACHE/VERIFIED.md"
+echo "# results table: $VM_CACHE/VERIFIED.md"
+finish
