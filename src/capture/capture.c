@@ -100,6 +100,7 @@ struct run {
 	struct tb_status status;
 	const char *proc_dir;
 	uint64_t start, next_snap, next_interval;
+	uint64_t longest_pump;	/* ns: the longest the decoder+analysis took at once */
 };
 
 static int pump(struct run *r, int drain)
@@ -268,7 +269,14 @@ int tb_capture_run(const struct tb_capture_opts *o, struct tb_analysis *an,
 		if (o->duration_ns && now - r.start >= o->duration_ns)
 			break;
 		wait_data(&r);
-		ret = pump(&r, 0);
+		{
+			uint64_t t0 = tb_now_ns(), dt;
+
+			ret = pump(&r, 0);
+			dt = tb_now_ns() - t0;
+			if (dt > r.longest_pump)
+				r.longest_pump = dt;
+		}
 		if (ret == 0)
 			ret = tick(&r, tb_now_ns());
 		if (ret < 0)
@@ -291,13 +299,26 @@ stop:
 	tb_status_clear(&r.status);
 	res->elapsed_ns = tb_now_ns() - r.start;
 	if (r.raw) {
+		size_t qp, mp;
+
 		res->events = tb_raw_events(r.raw);
 		res->bytes_read = tb_raw_bytes(r.raw);
+		tb_raw_peaks(r.raw, &qp, &mp);
+		res->queue_peak_bytes = qp;
+		res->merge_peak_bytes = mp;
 	} else if (r.text) {
 		res->events = tb_text_events(r.text);
 		res->bytes_read = tb_text_bytes(r.text);
 	}
 	account(&r, res);
+	if (getenv("TRACEBOOK_CAPTURE_DEBUG"))
+		fprintf(stderr, "capture: %llu events, %llu bytes read, queue peak %llu, merge peak "
+			"%llu, longest pump %.1f ms, lost: pages %llu stats %llu\n",
+			(unsigned long long)res->events,
+			(unsigned long long)res->bytes_read,
+			(unsigned long long)res->queue_peak_bytes,
+			(unsigned long long)res->merge_peak_bytes, (double)r.longest_pump / 1e6,
+			(unsigned long long)res->lost_pages, (unsigned long long)res->lost_stats);
 	if (res->lost || res->lost_unknown)
 		tb_warn("%s%llu events were LOST (per-CPU ring buffers overflowed): frees may be "
 			"missing, outstanding counts are upper bounds",

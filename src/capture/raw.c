@@ -4,16 +4,21 @@
  *
  * Reader facts measured on 6.18 (issue 4): read() on trace_pipe_raw returns 0 (or
  * EAGAIN with O_NONBLOCK) while tracing is on and the buffer is empty - that is not
- * EOF; a partial page comes back when the writer is still on it; re-reading at once
- * or blocking gets a few events per call and burns the CPU.  So the reader reads each
- * CPU until it gets a partial page or nothing, and sleeps ~1 ms when a whole pass over
- * the CPUs gave no full page.
+ * EOF; a partial page comes back when the writer is still on it, and also as the rest
+ * of a page read partially before (full pages may follow it: measured, that mistake
+ * let records arrive 25 ms "late"); re-reading at once or blocking gets a few events
+ * per call and burns the CPU.  So the reader reads each CPU until nothing comes or
+ * two partial pages in a row (the second is the writer's page), and sleeps ~1 ms when
+ * a whole pass over the CPUs gave no full page.
  *
- * Ordering across CPUs (merge.c) needs a watermark W: every record with ts <= W has
- * been read on every CPU.  A pass that read every CPU to empty proves it for every
- * record older than the pass's start; the newest page timestamp (a record's time)
- * read before that start is older than the start.  So after each complete pass the
- * reader publishes W = the newest page-header timestamp read before that pass.  One thread serves every CPU: a 4 KiB read costs ~1 us,
+ * Ordering across CPUs (merge.c) needs a watermark per CPU: a timestamp W[c] such
+ * that every record of CPU c with ts <= W[c] has been read.  Reading CPU c to empty
+ * (or to a partial page) proves it for every record older than the moment of that
+ * visit; the newest page timestamp (a record's time) read on any CPU before the
+ * visit is older than that moment.  So after each visit that empties CPU c the
+ * reader publishes W[c] = the newest page-header timestamp read before the visit.
+ * Records reserved before the visit but committed after it (an interrupted writer,
+ * a preempted vCPU) would break that, so the merge uses W[c] minus a margin.  One thread serves every CPU: a 4 KiB read costs ~1 us,
  * so one core reads far more than the kernel can produce; decoding and the analysis
  * (single-threaded) run in the caller's thread, which the reader never waits for
  * (memory between them is capped; past the cap the kernel's buffer absorbs, and what
@@ -39,7 +44,7 @@
 
 #define QUEUE_CAP_DEFAULT (256UL << 20)	/* bytes of pages waiting for the decoder */
 #define READS_PER_PASS 256		/* fairness among CPUs */
-#define WATERMARK_MARGIN 20000000ULL	/* 20 ms of trace clock (ns clocks) */
+#define WATERMARK_MARGIN 2000000ULL	/* 2 ms of trace clock (ns clocks) */
 
 struct tb_raw {
 	char *trace_dir;
@@ -58,11 +63,12 @@ struct tb_raw {
 	pthread_cond_t cond;
 	struct tb_rpage *q_head, *q_tail;	/* read, not yet parsed (under lock) */
 	size_t q_bytes;				/* under lock */
+	size_t q_peak;				/* under lock: most bytes ever waiting */
 	size_t q_cap;
 	int stopping;		/* drain and finish (under lock) */
 	int finished;		/* reader has exited (under lock) */
 	int read_error;		/* errno of a failed read (under lock) */
-	uint64_t watermark;	/* everything with ts <= this is queued (under lock) */
+	uint64_t *bound;	/* per CPU: everything with ts <= this is queued (under lock) */
 	uint64_t bytes;		/* read so far (reader thread only, read after join) */
 	uint64_t bytes_seen;	/* bytes parsed (consumer) */
 };
@@ -240,7 +246,8 @@ struct tb_raw *tb_raw_open(const char *trace_dir, unsigned ncpus, const struct t
 	r->trace_dir = strdup(trace_dir);
 	r->ncpus = ncpus;
 	r->fds = malloc(ncpus * sizeof(*r->fds));
-	if (!r->trace_dir || !r->fds) {
+	r->bound = calloc(ncpus, sizeof(*r->bound));
+	if (!r->trace_dir || !r->fds || !r->bound) {
 		tb_error("out of memory");
 		goto fail;
 	}
@@ -312,10 +319,12 @@ static void *reader_main(void *arg)
 	size_t full_mark = r->subbuf - 8 - r->lsize - r->subbuf / 8;
 	int empty_passes = 0, err = 0;
 	uint64_t newest_hdr = 0;	/* newest page-header timestamp read so far */
+	uint64_t *bound = calloc(r->ncpus, sizeof(*bound));
 
-	for (;;) {
-		int any_full = 0, any_data = 0, stopping, over, complete = 1;
-		uint64_t newest_before_pass = newest_hdr;
+	if (!bound)
+		err = ENOMEM;
+	for (; !err;) {
+		int any_full = 0, any_data = 0, stopping, over;
 		unsigned c;
 
 		pthread_mutex_lock(&r->lock);
@@ -325,6 +334,9 @@ static void *reader_main(void *arg)
 
 		for (c = 0; c < r->ncpus && !over && !err; c++) {
 			int k;
+
+			uint64_t before_visit = newest_hdr;
+			int partials = 0, proven = 0;
 
 			if (r->fds[c] < 0)
 				continue;
@@ -342,8 +354,10 @@ static void *reader_main(void *arg)
 					err = errno;
 					break;
 				}
-				if (n <= 0)
+				if (n <= 0) {
+					proven = 1;	/* empty */
 					break;
+				}
 				page->cpu = (int)c;
 				page->size = (size_t)n;
 				if ((size_t)n >= 8) {
@@ -363,27 +377,36 @@ static void *reader_main(void *arg)
 					r->q_head = page;
 				r->q_tail = page;
 				r->q_bytes += page->size;
+				if (r->q_bytes > r->q_peak)
+					r->q_peak = r->q_bytes;
 				pthread_mutex_unlock(&r->lock);
 				if (page_used(r, page->data, (size_t)n) < full_mark) {
+					/*
+					 * A partial page is either the writer's page or the
+					 * rest of a page read partially last time (then full
+					 * pages may follow).  A second partial in a row is
+					 * the writer's page: stop there, do not spin on it.
+					 */
 					page = NULL;
-					break;	/* partial: the writer is on it */
+					if (++partials == 2) {
+						proven = 1;
+						break;
+					}
+					continue;
 				}
 				page = NULL;
+				partials = 0;
 				any_full = 1;
 			}
-			if (k == READS_PER_PASS)
-				complete = 0;	/* not read to empty: proves nothing */
+			/* read to empty or to the writer's page: proven up to before_visit */
+			if (proven && !err && before_visit > bound[c])
+				bound[c] = before_visit;
 		}
-		if (over || err)
-			complete = 0;
-		if (any_data || complete) {
-			pthread_mutex_lock(&r->lock);
-			if (complete && newest_before_pass > r->watermark)
-				r->watermark = newest_before_pass;
-			if (any_data)
-				pthread_cond_signal(&r->cond);
-			pthread_mutex_unlock(&r->lock);
-		}
+		pthread_mutex_lock(&r->lock);
+		memcpy(r->bound, bound, r->ncpus * sizeof(*bound));
+		if (any_data)
+			pthread_cond_signal(&r->cond);
+		pthread_mutex_unlock(&r->lock);
 		if (err)
 			break;
 		if (stopping) {
@@ -397,6 +420,7 @@ static void *reader_main(void *arg)
 		}
 	}
 	tb_rpage_free(page);
+	free(bound);
 	pthread_mutex_lock(&r->lock);
 	r->finished = 1;
 	r->read_error = err;
@@ -444,11 +468,15 @@ void tb_raw_wait(struct tb_raw *r, unsigned ms)
 int tb_raw_pump(struct tb_raw *r, int drain)
 {
 	struct tb_rpage *p, *n;
-	uint64_t watermark;
 	int err, ret = 0;
+	unsigned c;
 
 	pthread_mutex_lock(&r->lock);
-	watermark = r->watermark;
+	/* records reserved before a visit but committed after it (an interrupted or
+	 * preempted writer) arrive late: keep a margin below each proven watermark */
+	for (c = 0; c < r->ncpus; c++)
+		r->merge.cpu[c].bound = r->bound[c] > WATERMARK_MARGIN ?
+					r->bound[c] - WATERMARK_MARGIN : 0;
 	p = r->q_head;
 	r->q_head = r->q_tail = NULL;
 	r->q_bytes = 0;
@@ -470,9 +498,6 @@ int tb_raw_pump(struct tb_raw *r, int drain)
 	if (err)
 		return tb_error("reading %s/per_cpu/*/trace_pipe_raw: %s", r->trace_dir,
 				strerror(err));
-	/* records reserved before the pass but committed after it (an interrupted or
-	 * preempted vCPU) arrive late: keep a margin below the proven watermark */
-	r->merge.watermark = watermark > WATERMARK_MARGIN ? watermark - WATERMARK_MARGIN : 0;
 	return tb_merge_run(&r->merge, drain);
 }
 
@@ -533,6 +558,7 @@ void tb_raw_close(struct tb_raw *r)
 	pthread_mutex_destroy(&r->lock);
 	pthread_cond_destroy(&r->cond);
 	free(r->fds);
+	free(r->bound);
 	free(r->trace_dir);
 	free(r);
 }
@@ -545,6 +571,15 @@ uint64_t tb_raw_events(const struct tb_raw *r)
 uint64_t tb_raw_bytes(const struct tb_raw *r)
 {
 	return r->bytes_seen;
+}
+
+/* The most bytes of pages that ever waited for the decoder, and the merge's most. */
+void tb_raw_peaks(struct tb_raw *r, size_t *queue, size_t *merge)
+{
+	pthread_mutex_lock(&r->lock);
+	*queue = r->q_peak;
+	pthread_mutex_unlock(&r->lock);
+	*merge = r->merge.queued_peak;
 }
 
 uint64_t tb_raw_last_ts(const struct tb_raw *r)
