@@ -113,7 +113,7 @@ bench_cat() {
 # (b) tracebook run slab-leak
 bench_tracebook() {
 	local rss u s cpu ev lost rate found bpo out
-	"$TB" run slab-leak -d "${D}s" -o "$WORK/r.json" > "$WORK/tb.out" 2> "$WORK/tb.err" &
+	TRACEBOOK_CAPTURE_DEBUG=1 "$TB" run slab-leak -d "${D}s" -o "$WORK/r.json" > "$WORK/tb.out" 2> "$WORK/tb.err" &
 	local tpid=$!
 	# wait for the capture to start (our instance has its events enabled)
 	for _ in $(seq 200); do
@@ -147,7 +147,7 @@ EOF
 	printf '| tracebook run slab-leak | %s | %s | %s | %s cores | %s MiB | %s of %s at do_eventfd |\n' \
 		"$ev" "$rate" "$lost" "$cpu" "$(awk -v k="$peak" 'BEGIN { printf "%.1f", k / 1024 }')" "$found" "$N"
 	echo "tracebook: $outst outstanding objects tracked at the end, $bpo bytes of analysis memory per outstanding object (analysis' own count)" >&2
-	echo "$bpo" > "$WORK/bpo"
+	grep '^capture:' "$WORK/tb.err" | sed 's/^/tracebook /' >&2
 }
 
 echo "| capture | events | M events/s | lost | CPU | peak RSS | planted found |"

@@ -276,6 +276,10 @@ int tb_capture_run(const struct tb_capture_opts *o, struct tb_analysis *an,
 			dt = tb_now_ns() - t0;
 			if (dt > r.longest_pump)
 				r.longest_pump = dt;
+			if (dt > 200000000ULL && getenv("TRACEBOOK_CAPTURE_DEBUG"))
+				fprintf(stderr, "capture: pump took %.1f ms at %.2f s, %llu events so far\n",
+					(double)dt / 1e6, (double)(t0 - r.start) / 1e9,
+					(unsigned long long)(r.raw ? tb_raw_events(r.raw) : 0));
 		}
 		if (ret == 0)
 			ret = tick(&r, tb_now_ns());

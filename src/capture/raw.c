@@ -30,6 +30,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +46,7 @@
 
 #define QUEUE_CAP_DEFAULT (256UL << 20)	/* bytes of pages waiting for the decoder */
 #define READS_PER_PASS 256		/* fairness among CPUs */
+#define READER_NICE (-10)
 #define WATERMARK_MARGIN 2000000ULL	/* 2 ms of trace clock (ns clocks) */
 
 struct tb_raw {
@@ -321,6 +324,14 @@ static void *reader_main(void *arg)
 	uint64_t newest_hdr = 0;	/* newest page-header timestamp read so far */
 	uint64_t *bound = calloc(r->ncpus, sizeof(*bound));
 
+	/*
+	 * The reader only moves pages from the kernel into memory (~2 us per 4 KiB page)
+	 * and sleeps when there is nothing: give it a head start over the busy workload
+	 * it is tracing, or on a loaded box the kernel buffer overflows while it waits
+	 * for a CPU (measured: 88 k events lost at load 12 on 2 CPUs without this).
+	 * Best effort; it stays an ordinary SCHED_OTHER thread.
+	 */
+	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), READER_NICE);
 	if (!bound)
 		err = ENOMEM;
 	for (; !err;) {
