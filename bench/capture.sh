@@ -54,9 +54,6 @@ ncpus=$(ls -d "$T"/per_cpu/cpu* | wc -l)
 lost_sum() { # instance dir: overrun + dropped over CPUs
 	cat "$1"/per_cpu/cpu*/stats | awk '/^overrun:/ { s += $2 } /^dropped events:/ { s += $3 } END { print s + 0 }'
 }
-cpu_of() { # pid: utime+stime seconds
-	awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' "/proc/$1/stat"
-}
 start_workload() { # planted count, churn seconds
 	"$WL" -p "$1" -d "$2" -H -1 > "$WORK/wl.out" 2>&1 &
 	WLPID=$!
@@ -112,21 +109,15 @@ bench_cat() {
 
 # (b) tracebook run slab-leak
 bench_tracebook() {
-	local rss u s cpu ev lost rate found bpo out
-	TRACEBOOK_CAPTURE_DEBUG=1 "$TB" run slab-leak -d "${D}s" -o "$WORK/r.json" > "$WORK/tb.out" 2> "$WORK/tb.err" &
+	local peak u s cpu ev lost rate found bpo out outst dur
+	TRACEBOOK_CAPTURE_DEBUG=1 /usr/bin/time -f '%M %U %S' -o "$WORK/tb.time" \
+		"$TB" run slab-leak -d "${D}s" -o "$WORK/r.json" > "$WORK/tb.out" 2> "$WORK/tb.err" &
 	local tpid=$!
 	# wait for the capture to start (our instance has its events enabled)
 	for _ in $(seq 200); do
 		grep -qs kmem "$T"/instances/tracebook-*/set_event && break; sleep 0.05
 	done
 	start_workload "$N" "$((D - 1))"
-	# sample the tracebook process while it runs: CPU and peak RSS
-	local peak=0 cpu_s=0 v
-	while kill -0 $tpid 2>/dev/null; do
-		v=$(awk '/^VmHWM:/ { print $2 }' "/proc/$tpid/status" 2>/dev/null); [ -n "$v" ] && peak=$v
-		v=$(cpu_of $tpid 2>/dev/null); [ -n "$v" ] && cpu_s=$v
-		sleep 0.2
-	done
 	wait $tpid; local rc=$?
 	stop_workload
 	if [ $rc != 0 ] || [ ! -s "$WORK/r.json" ]; then
@@ -142,7 +133,8 @@ print(r["events"], r["lost_events"], r["duration_s"], efd, p.get("bytes_per_obje
 EOF
 )
 	read -r ev lost dur found bpo outst <<< "$out"
-	cpu=$(awk -v c="$cpu_s" -v d="$dur" 'BEGIN { printf "%.2f", c / d }')
+	read -r peak u s < "$WORK/tb.time"
+	cpu=$(awk -v u="$u" -v s="$s" -v d="$dur" 'BEGIN { printf "%.2f", (u + s) / d }')
 	rate=$(awk -v e="$ev" -v d="$dur" 'BEGIN { printf "%.2f", e / d / 1e6 }')
 	printf '| tracebook run slab-leak | %s | %s | %s | %s cores | %s MiB | %s of %s at do_eventfd |\n' \
 		"$ev" "$rate" "$lost" "$cpu" "$(awk -v k="$peak" 'BEGIN { printf "%.1f", k / 1024 }')" "$found" "$N"
