@@ -46,7 +46,9 @@ is_root() { [ "$(id -u)" = 0 ]; }
 # The live tracefs directory, mounting it like tracebook does; empty if none.
 live_tracefs() {
 	local d
-	d=$(awk '$9 == "tracefs" { print $5; exit }' /proc/self/mountinfo 2>/dev/null)
+	# fstype is the field after " - " (the optional fields before it vary in number)
+	d=$(awk '{ for (i = 7; i < NF; i++) if ($i == "-") { if ($(i + 1) == "tracefs") { print $5; exit } break } }' \
+		/proc/self/mountinfo 2>/dev/null)
 	if [ -z "$d" ] && [ -d /sys/kernel/tracing ] && is_root; then
 		mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null && d=/sys/kernel/tracing
 	fi

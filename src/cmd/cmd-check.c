@@ -3,6 +3,7 @@
  * recipe (and the parameters given) without touching the kernel, so it runs as any
  * user on any box, tracefs or not.  Prints "RECIPE: ok (...)" or every error.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,11 +16,12 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: tracebook check RECIPE [param=value ...]\n\n"
+		"usage: tracebook check RECIPE [param=value ...] [-d DURATION]\n\n"
 		"Validate a recipe (a name from `tracebook recipes` or a path) without touching\n"
 		"the kernel: sections, keys, durations, filters, names, kprobe arguments, event\n"
 		"references and parameters.  Exit 0 if it is valid, 3 if not (every problem is\n"
-		"printed as FILE:LINE: what 'text': expected ...).\n");
+		"printed as FILE:LINE: what 'text': expected ...).  -d is checked as `run` would\n"
+		"take it, so a run command line can be checked by changing only its verb.\n");
 }
 
 static void plural(struct strbuf *sb, const char **sep, unsigned n, const char *one,
@@ -77,6 +79,15 @@ int cmd_check(int argc, char **argv)
 			goto out;
 		} else if (!strcmp(argv[i], "--")) {
 			continue;
+		} else if (!strcmp(argv[i], "-d") || !strcmp(argv[i], "--duration")) {
+			uint64_t ns;
+
+			if (i + 1 >= argc || tb_parse_duration(argv[i + 1], &ns) || !ns) {
+				ret = tb_error_code(TB_EXIT_USAGE, "check: %s '%s': expected a duration "
+						    "(10s, 5m)", argv[i], i + 1 < argc ? argv[i + 1] : "");
+				goto out;
+			}
+			i++;
 		} else if (argv[i][0] == '-' && !name) {
 			usage(stderr);
 			ret = tb_error_code(TB_EXIT_USAGE, "check: unknown option '%s'", argv[i]);
@@ -112,6 +123,14 @@ int cmd_check(int argc, char **argv)
 	}
 	summarise(&r, &sb);
 	printf("%s: ok (%s)\n", name, strbuf_str(&sb));
+	if (r.nparams) {
+		/* the values the run would use, after defaults and normalisation (8k → 8192) */
+		printf("%s: parameters:", name);
+		for (p = 0; p < r.nparams; p++)
+			printf(" %s=%s", r.params[p].name, *r.params[p].value ? r.params[p].value :
+			       "(unset)");
+		printf("\n");
+	}
 	for (p = 0; p < r.nparams; p++)
 		if (r.params[p].required && !*r.params[p].value)
 			printf("%s: to run it, give %s=%s%s%s%s\n", name, r.params[p].name,

@@ -50,6 +50,10 @@ struct tb_decoder {
 	struct tb_dec_map *maps;
 	unsigned nmaps;
 	struct tb_dec_icache icache;
+	const char **known;		/* interned (name, system) pairs of the known table */
+	const char *i_kprobes, *i_syscalls, *i_unknown, *i_ptr;
+	const char *last_name, *last_system;	/* one-entry cache of tb_dec_system_for */
+	int last_kprobe;
 	int stopped;			/* the sink asked to stop */
 };
 
@@ -87,7 +91,7 @@ enum tb_dec_ptr {
 enum tb_dec_ptr tb_dec_ptr_class(const char *v);
 
 /*
- * Set ev->ptr_quality from its pointer fields (ptr, page, and for slub ptr) and
+ * Set ev->ptr_quality from its "ptr" field (mm_page_* pair by pfn, never hashed) and
  * count hashed/hidden events in the stats.
  */
 void tb_dec_ptr_quality(struct tb_decoder *d, struct tb_event *ev);

@@ -23,6 +23,8 @@ const char *tb_format_name(enum tb_format f)
 	return "unknown";
 }
 
+static int known_init(struct tb_decoder *d);
+
 struct tb_decoder *tb_decoder_new(enum tb_format fmt, const char *origin,
 				  const struct tb_sink *sink)
 {
@@ -36,6 +38,12 @@ struct tb_decoder *tb_decoder_new(enum tb_format fmt, const char *origin,
 	d->sink = *sink;
 	strbuf_init(&d->linebuf);
 	if (!d->origin) {
+		free(d);
+		return NULL;
+	}
+	if (known_init(d)) {
+		free(d->known);
+		free(d->origin);
 		free(d);
 		return NULL;
 	}
@@ -54,6 +62,7 @@ struct tb_decoder *tb_decoder_new(enum tb_format fmt, const char *origin,
 		break;
 	}
 	if (r) {
+		free(d->known);
 		free(d->origin);
 		strbuf_release(&d->linebuf);
 		free(d);
@@ -101,6 +110,7 @@ void tb_decoder_free(struct tb_decoder *d)
 	if (d->ops && d->ops->free)
 		d->ops->free(d);
 	free(d->maps);
+	free(d->known);
 	free(d->origin);
 	strbuf_release(&d->linebuf);
 	free(d);
@@ -114,6 +124,7 @@ int tb_decoder_map_event(struct tb_decoder *d, const char *name, const char *sys
 
 	if (!in || !is)
 		return -1;
+	d->last_name = NULL;
 	for (i = 0; i < d->nmaps; i++)
 		if (d->maps[i].name == in) {
 			d->maps[i].system = is;
@@ -183,33 +194,54 @@ static const struct { const char *name, *system; } known_events[] = {
 	{ "timer_start", "timer" }, { "timer_expire_entry", "timer" }, { "hrtimer_start", "timer" },
 };
 
-const char *tb_dec_system_for(struct tb_decoder *d, const char *name, int looks_kprobe)
+#define NKNOWN (sizeof(known_events) / sizeof(known_events[0]))
+
+/* Intern the table into the decoder (not static: tb_intern_reset would leave it dangling). */
+static int known_init(struct tb_decoder *d)
 {
-	static const char *isys[sizeof(known_events) / sizeof(known_events[0])];
-	static const char *iname[sizeof(known_events) / sizeof(known_events[0])];
-	static const char *kprobes, *unknown, *syscalls;
 	size_t i;
 
-	for (i = 0; i < d->nmaps; i++)
-		if (d->maps[i].name == name)
-			return d->maps[i].system;
-	if (!unknown) {
-		for (i = 0; i < sizeof(known_events) / sizeof(known_events[0]); i++) {
-			iname[i] = tb_intern(known_events[i].name);
-			isys[i] = tb_intern(known_events[i].system);
-		}
-		kprobes = tb_intern("kprobes");
-		syscalls = tb_intern("syscalls");
-		unknown = tb_intern("unknown");
+	d->known = calloc(NKNOWN * 2, sizeof(*d->known));
+	if (!d->known)
+		return -1;
+	for (i = 0; i < NKNOWN; i++) {
+		d->known[2 * i] = tb_intern(known_events[i].name);
+		d->known[2 * i + 1] = tb_intern(known_events[i].system);
+		if (!d->known[2 * i] || !d->known[2 * i + 1])
+			return -1;
 	}
-	for (i = 0; i < sizeof(known_events) / sizeof(known_events[0]); i++)
-		if (iname[i] == name)
-			return isys[i];
-	if (looks_kprobe)
-		return kprobes;
-	if (!strncmp(name, "sys_enter_", 10) || !strncmp(name, "sys_exit_", 9))
-		return syscalls;
-	return unknown;
+	d->i_kprobes = tb_intern("kprobes");
+	d->i_syscalls = tb_intern("syscalls");
+	d->i_unknown = tb_intern("unknown");
+	d->i_ptr = tb_intern("ptr");
+	return d->i_kprobes && d->i_syscalls && d->i_unknown && d->i_ptr ? 0 : -1;
+}
+
+const char *tb_dec_system_for(struct tb_decoder *d, const char *name, int looks_kprobe)
+{
+	const char *sys = NULL;
+	size_t i;
+
+	if (name == d->last_name && looks_kprobe == d->last_kprobe)
+		return d->last_system;
+	for (i = 0; i < d->nmaps && !sys; i++)
+		if (d->maps[i].name == name)
+			sys = d->maps[i].system;
+	for (i = 0; i < NKNOWN && !sys; i++)
+		if (d->known[2 * i] == name)
+			sys = d->known[2 * i + 1];
+	if (!sys) {
+		if (looks_kprobe)
+			sys = d->i_kprobes;
+		else if (!strncmp(name, "sys_enter_", 10) || !strncmp(name, "sys_exit_", 9))
+			sys = d->i_syscalls;
+		else
+			sys = d->i_unknown;
+	}
+	d->last_name = name;
+	d->last_kprobe = looks_kprobe;
+	d->last_system = sys;
+	return sys;
 }
 
 void tb_dec_malformed(struct tb_decoder *d, const char *line, size_t len, const char *why)
@@ -383,21 +415,33 @@ enum tb_dec_ptr tb_dec_ptr_class(const char *v)
 
 void tb_dec_ptr_quality(struct tb_decoder *d, struct tb_event *ev)
 {
-	static const char *iptr, *ipage;
+	const char *iptr = d->i_ptr;
 	unsigned i, q = TB_PTR_REAL, null = 0;
 
-	if (!iptr) {
-		iptr = tb_intern("ptr");
-		ipage = tb_intern("page");
-	}
 	for (i = 0; i < ev->nfields; i++) {
-		const struct tb_field *f = &ev->fields[i];
+		struct tb_field *f = &ev->fields[i];
+		const char *v;
+		enum tb_dec_ptr cls;
 
-		if (f->name != iptr && f->name != ipage)
+		/* "ptr" only: mm_page_* pair by pfn, which is never hashed */
+		if (f->name != iptr)
 			continue;
 		if (!(f->type & TB_FV_STR))
 			continue;
-		switch (tb_dec_ptr_class(f->str)) {
+		cls = tb_dec_ptr_class(f->str);
+		if (cls == TB_DEC_PTR_REAL || cls == TB_DEC_PTR_HASHED) {
+			/* the number too, whatever the spelling ("0x..." or not) */
+			v = f->str;
+			if (v[0] == '0' && (v[1] == 'x' || v[1] == 'X'))
+				v += 2;
+			f->num = strtoull(v, NULL, 16);
+			f->type |= TB_FV_NUM;
+		} else if (cls == TB_DEC_PTR_NULL) {
+			/* "(null)", "(nil)", "0000000000000000": all the same NULL */
+			f->num = 0;
+			f->type |= TB_FV_NUM;
+		}
+		switch (cls) {
 		case TB_DEC_PTR_HASHED:
 			if (q == TB_PTR_REAL)
 				q = TB_PTR_HASHED;
@@ -411,8 +455,7 @@ void tb_dec_ptr_quality(struct tb_decoder *d, struct tb_event *ev)
 		default:
 			break;
 		}
-		if (f->name == iptr)
-			break;	/* ptr decides; page only when there is no ptr */
+		break;
 	}
 	ev->ptr_quality = q;
 	if (q == TB_PTR_HASHED)

@@ -114,6 +114,9 @@ static char *strip_prefix(char *line, uint64_t *ts, int *has_ts)
 			p = k + 9;
 		return p;
 	}
+	/* dmesg -T: "[Sun Nov 22 10:00:01 2026] msg" (a wall-clock time: no ts) */
+	if (line[0] == '[' && (k = strchr(line, ']')) && k - line < 40 && k[1] == ' ')
+		return k + 2;
 	/* syslog / journalctl: "Nov 22 10:00:01 host kernel: msg" */
 	k = strstr(line, "kernel: ");
 	if (k && k - line < 120)
@@ -299,7 +302,10 @@ static int start_record(struct tb_decoder *d, struct kl *kl, char *body, size_t 
 	kl->foreign = 0;
 	return 0;
 bad:
-	/* the line is mangled by the NULs above: quote what is left of the body */
+	/* undo the NULs written above, to quote the line as it was */
+	for (p = body; p < kl->rec.buf + kl->rec.len; p++)
+		if (!*p)
+			*p = ' ';
 	tb_dec_malformed(d, body, strlen(body), "SLUB TRACE record, expected "
 			 "'TRACE <cache> alloc|free 0x<ptr> inuse=N fp=0x<ptr>'");
 	return 0;

@@ -65,6 +65,7 @@ struct rcp_reader {
 	int line;
 	enum line_kind kind;	/* of the line just handed to inih */
 	int have_key;		/* a key line was seen in the current section */
+	int swallow;		/* the last key line was bad: drop its continuations */
 	char buf[RCP_MAX_LINE + 8];
 };
 
@@ -185,9 +186,11 @@ static void classify_line(struct rcp_reader *rd, const char *l, size_t n)
 	if (s == e || *s == ';' || *s == '#')
 		return;				/* blank or comment */
 	if (s > l && rd->have_key) {
-		rd->kind = LK_CONT;		/* indented: continues the previous value */
+		/* indented: continues the previous value (quietly dropped after a bad key) */
+		rd->kind = rd->swallow ? LK_NONE : LK_CONT;
 		return;
 	}
+	rd->swallow = 0;
 	if (*s == '[') {
 		const char *close = memchr(s, ']', (size_t)(e - s)), *c2;
 
@@ -218,6 +221,7 @@ static void classify_line(struct rcp_reader *rd, const char *l, size_t n)
 	if (!k) {
 		rcp_err(c, rd->line, "line", tmp,
 			"'key = value', a '[section]' header, an indented continuation or a '#' comment");
+		rd->swallow = rd->have_key = 1;
 		return;
 	}
 	{
@@ -229,6 +233,7 @@ static void classify_line(struct rcp_reader *rd, const char *l, size_t n)
 		if (ke == tmp || (size_t)(ke - tmp) > RCP_MAX_KEY) {
 			rcp_err(c, rd->line, "key line", tmp, "a key name (at most %d characters) before '%c'",
 				RCP_MAX_KEY, *k);
+			rd->swallow = rd->have_key = 1;
 			return;
 		}
 		for (p = tmp; p < ke; p++) {
@@ -239,12 +244,14 @@ static void classify_line(struct rcp_reader *rd, const char *l, size_t n)
 				key[ke - tmp] = '\0';
 				rcp_err(c, rd->line, "key", key,
 					"a name made of letters, digits, '_' and '-'");
+				rd->swallow = rd->have_key = 1;
 				return;
 			}
 		}
 	}
 	if (!c->nsections) {
 		rcp_err(c, rd->line, "key outside any section", tmp, "a '[recipe]' header first");
+		rd->swallow = rd->have_key = 1;
 		return;
 	}
 	rd->kind = LK_KEY;
@@ -445,8 +452,10 @@ static char *val(struct rcp_ctx *c, struct rcp_section *s, const char *key, int 
 		*line = e ? e->line : s->line;
 	if (!e)
 		return NULL;
-	if (rcp_subst(c, e->value, e->line, &out))
+	if (rcp_subst(c, e->value, e->line, &out)) {
+		e->bad = 1;
 		return NULL;
+	}
 	if (!multiline)
 		for (p = out; *p; p++)
 			if (*p == '\n')
@@ -492,8 +501,13 @@ static void require(struct rcp_ctx *c, struct rcp_section *s, const char *key, c
 {
 	char hdr[128];
 
+	unsigned i;
+
 	if (have)
 		return;
+	for (i = 0; i < s->nentries; i++)
+		if (s->entries[i].bad && !strcmp(s->entries[i].key, key))
+			return;		/* its substitution already failed, and said so */
 	snprintf(hdr, sizeof(hdr), "[%s%s%s]", s->type, s->arg ? " " : "", s->arg ? s->arg : "");
 	rcp_err(c, s->line, "section", hdr, "a '%s' key (e.g. %s = %s)", key, key, example);
 }
@@ -684,7 +698,8 @@ static void build_kprobe(struct rcp_ctx *c, struct rcp_section *s)
 	kp->filter = val(c, s, "filter", 0, &line);
 	if (kp->filter && !rcp_check_filter(c, line, kp->filter, &fields)) {
 		for (j = 0; j < fields.n; j++)
-			if (!strlist_has(&names, fields.v[j]) && strncmp(fields.v[j], "common_", 7))
+			if (!strlist_has(&names, fields.v[j]) && strncmp(fields.v[j], "common_", 7) &&
+			    strncmp(fields.v[j], "__probe_", 8))	/* __probe_ip, __probe_ret_ip */
 				rcp_err(c, line, "filter field", fields.v[j],
 					"an argument this kprobe fetches (args = %s=...)", fields.v[j]);
 	}

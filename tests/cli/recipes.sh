@@ -63,6 +63,9 @@ for f in "$TOP"/recipes/*.recipe; do
 done
 out=$("$TB" check slab-leak size=8k cache=kmalloc-8k 2>&1)
 expect_match "check slab-leak with parameters" "^slab-leak: ok \(6 tracepoints \(2 optional\), 2 snapshot files, 1 pair, 1 growth, default duration 1m00s\)$" "$out"
+expect_match "check shows the parameters the run would use, normalised" "^slab-leak: parameters: size=8192 cache=kmalloc-8k interval=30s$" "$out"
+out=$("$TB" check slab-leak 2>&1)
+expect_match "check shows unset parameters" "^slab-leak: parameters: size=\(unset\) cache=\(unset\) interval=30s$" "$out"
 out=$("$TB" check slub-trace 2>&1); rc=$?
 expect_eq "check slub-trace without cache= exits 0" 0 "$rc"
 expect_match "check slub-trace says cache= is needed to run" "^slub-trace: to run it, give cache=CACHE" "$out"
@@ -103,6 +106,10 @@ expect_match "\$retval on an entry probe at line 10" "bad.recipe:10: kprobe argu
 expect_match "untraced event at line 13" "bad.recipe:13: event 'kmem:kfree': expected an event this recipe traces" "$out"
 expect_match "check counts all the errors" "bad.recipe: 5 errors$" "$out"
 "$TB" check >/dev/null 2>&1; expect_eq "check without a recipe exits 2" 2 "$?"
+"$TB" check slab-leak size=8k -d 30s >/dev/null 2>&1; expect_eq "check takes run's -d DURATION" 0 "$?"
+out=$("$TB" check slab-leak -d soon 2>&1); rc=$?
+expect_eq "check -d with a bad duration exits 2" 2 "$rc"
+expect_match "check -d names the bad duration" "check: -d 'soon': expected a duration" "$out"
 "$TB" check slab-leak notanassignment >/dev/null 2>&1; expect_eq "check with a non-assignment argument exits 2" 2 "$?"
 out=$("$TB" check "$tmp/nonexistent.recipe" 2>&1); rc=$?
 expect_eq "check of a missing file exits 3" 3 "$rc"

@@ -283,6 +283,15 @@ static void test_substitution(void **state)
 
 	expect_error(HEAD "[tracepoint kmem:kmalloc]\nfilter = a == ${nope}\n", NULL,
 		     "t.recipe:5: unknown parameter '${nope}': expected no parameters");
+	{
+		struct strlist errs = STRLIST_INIT;
+
+		/* one error for a bad reference in a required key, not two */
+		assert_int_equal(load(HEAD "[kprobe k]\nprobe = ${nope}\n", NULL, 0, &errs, &r), -3);
+		assert_int_equal(errs.n, 1);
+		assert_true(has_error(&errs, "t.recipe:5: unknown parameter '${nope}'"));
+		strlist_clear(&errs);
+	}
 	expect_error(HEAD "[param p]\n[tracepoint kmem:kmalloc]\nfilter = a == ${p:-x\n", NULL,
 		     "t.recipe:6: parameter reference '${p:-x'");
 	expect_error(HEAD "[param p]\n[tracepoint kmem:kmalloc]\nfilter = a == ${p:=x}\n", NULL,
@@ -322,6 +331,17 @@ static void test_unknown_sections_and_keys(void **state)
 		     "t.recipe:4: section header '[tracepoint kmem:kmalloc'");
 	expect_error(HEAD "[tracepoint kmem:kmalloc]\njust some words\n", NULL,
 		     "t.recipe:5: line 'just some words': expected 'key = value'");
+	/* a bad key line's continuation lines are not reported again */
+	{
+		struct strlist errs = STRLIST_INIT;
+		struct tb_recipe r;
+
+		assert_int_equal(load(HEAD "[tracepoint kmem:kmalloc]\nbad key = 1\n  more\n  more\n"
+				      "stack = yes\n", NULL, 0, &errs, &r), -3);
+		assert_int_equal(errs.n, 1);
+		assert_true(has_error(&errs, "t.recipe:5: key 'bad key'"));
+		strlist_clear(&errs);
+	}
 	expect_error("name = x\n[recipe]\nname = t\nsummary = s\n[tracepoint kmem:kmalloc]\n", NULL,
 		     "t.recipe:1: key outside any section 'name = x'");
 	expect_error("[recipe]\nname = t\n[tracepoint kmem:kmalloc]\n", NULL,
@@ -394,7 +414,10 @@ static void test_filters(void **state)
 		assert_non_null(strstr(errs.v[0], bad[i].err));
 		strlist_clear(&errs);
 	}
-	/* kprobe filters may only use the probe's own arguments */
+	/* kprobe filters may only use the probe's own arguments (and the common fields) */
+	expect_ok(HEAD "[kprobe k]\nprobe = f\nargs = a=$arg1\nfilter = a == 1 && common_pid != 1 "
+		  "&& __probe_ip != 0\n", NULL, &r);
+	tb_recipe_free(&r);
 	expect_error(HEAD "[kprobe k]\nprobe = f\nargs = a=$arg1\nfilter = b == 1\n", NULL,
 		     "t.recipe:7: filter field 'b': expected an argument this kprobe fetches");
 }
@@ -429,6 +452,8 @@ static void test_unsafe_names(void **state)
 		     "t.recipe:5: unsafe cache name '..': expected a cache name without '..'");
 	expect_error(HEAD "[slub-trace]\ncaches = kmalloc/8\n", NULL,
 		     "t.recipe:5: unsafe cache name 'kmalloc/8'");
+	expect_error(HEAD "[tracepoint kmem:kmalloc]\ncache = a b\n", NULL,
+		     "t.recipe:5: unsafe cache name 'a b': expected a cache name without whitespace");
 	/* "a b" through substitution of an untyped parameter reaches the cache check */
 	{
 		static const char t[] = HEAD "[param c]\n[tracepoint kmem:kmalloc]\ncache = x${c}y\n";
@@ -616,6 +641,70 @@ static void test_all_errors_reported(void **state)
 	strlist_clear(&errs);
 }
 
+/*
+ * Damaged recipes (bytes replaced, lines cut or duplicated) never crash or leak, and a
+ * rejected one always says why in the FILE:LINE ... expected ... form.
+ */
+static void test_mutated_recipes(void **state)
+{
+	static const char junk[] = "[]=:;#${}$ \t\n" "\x01" "ab_-+()|&!~\"'/.";
+	unsigned seed = 12345, i, k, rejected = 0, total = 0;
+
+	for (i = 0; i < tb_n_embedded_recipes; i++) {
+		const char *orig = tb_embedded_recipes[i].text;
+		size_t len = strlen(orig);
+
+		for (k = 0; k < 150; k++) {
+			struct strlist errs = STRLIST_INIT;
+			struct tb_recipe r;
+			char *t = malloc(len * 2 + 1);
+			size_t n = len, j, m;
+			int ret;
+
+			assert_non_null(t);
+			memcpy(t, orig, len + 1);
+			for (m = 0; m < 1 + k % 6; m++) {
+				seed = seed * 1103515245u + 12345u;
+				j = (seed >> 8) % n;
+				switch ((seed >> 4) % 3) {
+				case 0:		/* replace a byte */
+					t[j] = junk[(seed >> 16) % (sizeof(junk) - 1)];
+					break;
+				case 1:		/* cut the rest of a line */
+					memmove(t + j, t + j + strcspn(t + j, "\n"),
+						n - j - strcspn(t + j, "\n") + 1);
+					n = strlen(t);
+					break;
+				default:	/* duplicate a stretch */
+					if (n + 40 < len * 2) {
+						memmove(t + j + 40, t + j, n - j + 1);
+						n += 40;
+					}
+					break;
+				}
+				if (!n)
+					break;
+			}
+			ret = tb_recipe_load_ex("m.recipe", t, NULL, TB_RECIPE_LOAD_CHECK, &errs, &r);
+			total++;
+			if (ret) {
+				assert_int_equal(ret, -3);
+				assert_true(errs.n > 0);
+				for (j = 0; j < errs.n; j++)
+					assert_non_null(strstr(errs.v[j], ": expected "));
+				rejected++;
+			} else {
+				assert_int_equal(errs.n, 0);
+				tb_recipe_free(&r);
+			}
+			strlist_clear(&errs);
+			free(t);
+		}
+	}
+	/* most damage is noticed */
+	assert_true(rejected > total / 2);
+}
+
 /* --- finding recipes ----------------------------------------------------------------- */
 
 static void test_find(void **state)
@@ -686,6 +775,7 @@ int main(void)
 		cmocka_unit_test(test_event_references),
 		cmocka_unit_test(test_long_lines_and_continuations),
 		cmocka_unit_test(test_all_errors_reported),
+		cmocka_unit_test(test_mutated_recipes),
 		cmocka_unit_test(test_find),
 	};
 

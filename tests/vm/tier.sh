@@ -8,6 +8,9 @@
 #   VM_KERNELS="x86_64-6.1-cloud" ...       only these kernels (names as in KERNELS below)
 #   VM_CACHE=DIR                            cache (default tests/vm/cache, gitignored)
 #   VM_TIMEOUT=SECONDS                      hard timeout per boot (default 300)
+#   VM_TRACEBOOK_x86_64=BIN, VM_TRACEBOOK_arm64=BIN
+#                                           pack these static binaries instead of building
+#                                           build/static-<arch>/tracebook (e.g. another branch)
 #   VM_CHECKS="version probe ..."          guest checks of the normal boots (default below)
 #   VM_SLUB_CHECKS="..."                    guest checks of the slub_debug boot
 # Serial logs: $VM_CACHE/logs/<kernel>.serial (raw), .serial.txt (no CR), .serial.tbvm.
@@ -24,19 +27,20 @@ mkdir -p "$VM_CACHE/logs" "$VM_BUILD"
 . "$VM_DIR/lib/fetch.bash"
 
 # name | debian arch | debian release | meta package | extra kernel command line
+# (tbvm.hist: whether Debian built that kernel with hist triggers - 5.10 without, 6.x with)
 KERNELS=(
-	"x86_64-5.10|amd64|bullseye|linux-image-amd64|"
-	"x86_64-6.1-cloud|amd64|bookworm|linux-image-cloud-amd64|"
-	"x86_64-6.12|amd64|bookworm|linux-image-6.12-amd64|"
-	"arm64-5.10|arm64|bullseye|linux-image-arm64|"
-	"arm64-6.1|arm64|bookworm|linux-image-arm64|"
-	"x86_64-6.1-cloud+slub|amd64|bookworm|linux-image-cloud-amd64|slub_debug=T,eventpoll_epi tbvm.slub=eventpoll_epi"
+	"x86_64-5.10|amd64|bullseye|linux-image-amd64|tbvm.hist=false"
+	"x86_64-6.1-cloud|amd64|bookworm|linux-image-cloud-amd64|tbvm.hist=true"
+	"x86_64-6.12|amd64|bookworm|linux-image-6.12-amd64|tbvm.hist=true"
+	"arm64-5.10|arm64|bullseye|linux-image-arm64|tbvm.hist=false"
+	"arm64-6.1|arm64|bookworm|linux-image-arm64|tbvm.hist=true"
+	"x86_64-6.1-cloud+slub|amd64|bookworm|linux-image-cloud-amd64|tbvm.hist=true slub_debug=T,eventpoll_epi tbvm.slub=eventpoll_epi"
 )
 # Guest checks enabled (functions check_<name> in lib/guest-tests), extended as features
 # land on main.  A check for a missing feature FAILS; it is never skipped.
-CHECKS=${VM_CHECKS:-"version equipment probe"}
+CHECKS=${VM_CHECKS:-"version equipment probe hist recipes slableak kprobe kernfs netdev kill9 kill9fn plans"}
 # The slub_debug boot runs only what that boot is for.
-SLUB_CHECKS=${VM_SLUB_CHECKS:-"version slubboot"}
+SLUB_CHECKS=${VM_SLUB_CHECKS:-"version slubboot probe slubtrace"}
 
 # --- host tools -------------------------------------------------------------------------
 need_ok=1
@@ -55,8 +59,13 @@ build_payload() { # arch(x86_64|arm64) debarch
 	arm64) cc=aarch64-linux-gnu-gcc; strip=aarch64-linux-gnu-strip
 		pc="env PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig pkg-config" ;;
 	esac
-	if ! make -C "$TOP" -s -j2 static ARCH=$arch > "$log" 2>&1; then
-		PAYLOAD_ERR[$arch]="make static ARCH=$arch failed: $(tail -3 "$log" | tr '\n' ' ')"; return 1
+	local tbbin var=VM_TRACEBOOK_$arch
+	tbbin=${!var:-}
+	if [ -z "$tbbin" ]; then
+		tbbin=$TOP/build/static-$arch/tracebook
+		if ! make -C "$TOP" -s -j2 static ARCH=$arch > "$log" 2>&1; then
+			PAYLOAD_ERR[$arch]="make static ARCH=$arch failed: $(tail -3 "$log" | tr '\n' ' ')"; return 1
+		fi
 	fi
 	if ! vm_fetch_busybox "$deb" 2>> "$log"; then
 		PAYLOAD_ERR[$arch]="busybox-static:$deb: $(tail -1 "$log")"; return 1
@@ -69,7 +78,7 @@ build_payload() { # arch(x86_64|arm64) debarch
 		"$VM_DIR/lib/tbvm-helper.c" $($pc --cflags json-c) $($pc --static --libs json-c) >> "$log" 2>&1; then
 		PAYLOAD_ERR[$arch]="building tbvm-helper for $arch failed: $(tail -3 "$log" | tr '\n' ' ')"; return 1
 	fi
-	$strip -o "$d/root/bin/tracebook" "$TOP/build/static-$arch/tracebook"
+	$strip -o "$d/root/bin/tracebook" "$tbbin"
 	$strip "$d/root/bin/tbvm-helper"
 	cp "$VM_CACHE/busybox-$deb" "$d/root/bin/busybox"
 	chmod 755 "$d/root/bin/busybox"
