@@ -38,7 +38,7 @@ KERNELS=(
 )
 # Guest checks enabled (functions check_<name> in lib/guest-tests), extended as features
 # land on main.  A check for a missing feature FAILS; it is never skipped.
-CHECKS=${VM_CHECKS:-"version probe hist recipes slableak kprobe kernfs netdev kill9 kill9fn plans"}
+CHECKS=${VM_CHECKS:-"version probe hist recipes slableak kprobe argregs kernfs netdev kill9 kill9fn plans"}
 # The slub_debug boot runs only what that boot is for.  Not default (diagnostics): equipment
 # (the kernel does what the checks assume), timing (what the pieces cost).
 SLUB_CHECKS=${VM_SLUB_CHECKS:-"version slubboot probe slubtrace"}
@@ -175,7 +175,7 @@ boot_kernel() { # name debarch release meta extra
 	if [ "$f" = 0 ]; then
 		VERIFIED+=("| $name | $arch | $release | pass ($p checks) |")
 	else
-		VERIFIED+=("| $name | $arch | $release | FAIL ($f of $((p + f)) checks) |")
+		VERIFIED+=("| $name | $arch | $release | FAIL ($f of $((p + f)) checks: $(sed -n 's/^TBVM not ok \([^ ]*\).*/\1/p' "$log.tbvm" | tr '\n' ' ' | sed 's/ $//')) |")
 	fi
 }
 
@@ -193,7 +193,8 @@ done
 	echo "|---|---|---|---|"
 	printf '%s\n' "${VERIFIED[@]}"
 	echo
-	echo "Checks: $CHECKS (slub_debug boot: $SLUB_CHECKS). $(date -u '+%Y-%m-%d %H:%M UTC'), tier took $(( $(date +%s) - tier_start ))s."
+	echo "Checks: $CHECKS (slub_debug boot: $SLUB_CHECKS)."
+	echo "tracebook $(git -C "$TOP" describe --always --dirty 2>/dev/null || echo '(no git)'), $(date -u '+%Y-%m-%d %H:%M UTC'), tier took $(( $(date +%s) - tier_start ))s."
 } > "$VM_CACHE/VERIFIED.md"
 echo "# results table: $VM_CACHE/VERIFIED.md"
 finish
