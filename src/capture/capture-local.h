@@ -36,6 +36,7 @@ struct tb_rpage {
 struct tb_merge_cpu {
 	struct tb_rpage *head, *tail;
 	uint64_t last_ts;	/* newest record timestamp queued on this CPU */
+	uint64_t bound;		/* watermark: every record with ts <= bound was queued */
 	uint64_t missed;	/* sum of known page missed counts */
 	int missed_unknown;
 	uint64_t records, pages;
@@ -53,12 +54,11 @@ struct tb_merge_out {
 struct tb_merge {
 	unsigned ncpus;
 	struct tb_merge_cpu *cpu;
-	uint64_t watermark;	/* every record with ts <= this has been queued (all CPUs) */
 	uint64_t newest;	/* newest timestamp queued on any CPU */
 	int stack_type;		/* common_type of ftrace:kernel_stack, -1 none */
 	uint64_t emitted, orphan_stacks, inversions, cpu_inversions;
 	uint64_t last_emitted_ts;
-	size_t queued_bytes;
+	size_t queued_bytes, queued_peak;
 	struct tb_merge_out out;
 };
 
@@ -81,9 +81,9 @@ void tb_merge_add(struct tb_merge *m, struct tb_rpage *p);
 /*
  * Emit every record that is safe to emit in global timestamp order: the oldest
  * queued record goes out when every other CPU has something queued (its future
- * records cannot be older) or when its timestamp is <= m->watermark (set by the
- * reader: everything up to there has been read on every CPU).  drain=1 emits
- * everything.  Returns 0, or the emit callback's negative.
+ * records cannot be older) or whose watermark (cpu[].bound, set by the reader:
+ * everything up to there has been read on that CPU) is not older than it.  drain=1
+ * emits everything.  Returns 0, or the emit callback's negative.
  */
 int tb_merge_run(struct tb_merge *m, int drain);
 
@@ -127,6 +127,7 @@ void tb_raw_close(struct tb_raw *r);
 uint64_t tb_raw_events(const struct tb_raw *r);
 uint64_t tb_raw_bytes(const struct tb_raw *r);
 uint64_t tb_raw_last_ts(const struct tb_raw *r);
+void tb_raw_peaks(struct tb_raw *r, size_t *queue, size_t *merge);
 /* Per-CPU loss said by the pages' missed-event counts. */
 void tb_raw_loss(const struct tb_raw *r, unsigned cpu, uint64_t *pages, int *pages_unknown);
 void tb_raw_merge_stats(const struct tb_raw *r, uint64_t *emitted, uint64_t *orphan_stacks,

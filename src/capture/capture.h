@@ -44,6 +44,8 @@ struct tb_capture_result {
 	uint64_t bytes_read;
 	uint64_t lost_pages;		/* lost as the ring-buffer pages / text markers said */
 	uint64_t lost_stats;		/* lost as per_cpu/cpuN/stats overrun+dropped grew */
+	uint64_t queue_peak_bytes;	/* most bytes read but not yet decoded (reader lead) */
+	uint64_t merge_peak_bytes;	/* most bytes held for cross-CPU ordering */
 };
 
 /*

@@ -1,17 +1,18 @@
 /*
  * merge.c - ring-buffer sub-buffers parsed into records (kbuffer) and merged across
- * CPUs into one stream in global timestamp order, with a hold-back watermark; stack
+ * CPUs into one stream in global timestamp order, with per-CPU watermarks; stack
  * records (ftrace:kernel_stack) are handed out together with the event they follow
  * on the same CPU; missed-event counts of each page are reported in order.
  *
- * Why a watermark: each CPU's records are in timestamp order, but a CPU with nothing
+ * Why watermarks: each CPU's records are in timestamp order, but a CPU with nothing
  * queued right now may still produce an older record (its reader has not come round
- * yet).  The oldest queued record is safe to emit when every other CPU has something
- * queued, or when it is at or below the watermark: a timestamp below which the reader
- * has provably read everything (raw.c: the newest page timestamp read before the
- * start of the last reading pass that emptied every CPU).  A wall-clock hold-back is
- * NOT safe: on a loaded box the reader thread can be starved for longer than any
- * hold-back (measured: thousands of cross-CPU inversions with a 50 ms one).
+ * yet).  The oldest queued record r is safe to emit when every other CPU either has
+ * something queued (its future records cannot be older than its head, which is not
+ * older than r) or has a watermark >= r.ts: a timestamp up to which the reader has
+ * provably read that CPU (raw.c: the newest page timestamp read before the reader
+ * last emptied that CPU).  A wall-clock hold-back is NOT safe: on a loaded box the
+ * reader thread can be starved for longer than any hold-back (measured: thousands of
+ * cross-CPU inversions with a 50 ms one).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -185,6 +186,8 @@ void tb_merge_add(struct tb_merge *m, struct tb_rpage *p)
 	else if (p->missed < 0)
 		mc->missed_unknown = 1;
 	m->queued_bytes += p->size;
+	if (m->queued_bytes > m->queued_peak)
+		m->queued_peak = m->queued_bytes;
 	if (p->nrec) {
 		uint64_t t = p->recs[p->nrec - 1].ts;
 		unsigned i;
@@ -272,12 +275,14 @@ int tb_merge_run(struct tb_merge *m, int drain)
 	for (;;) {
 		struct tb_rrec *best = NULL, *r, *stack = NULL;
 		unsigned c, bc = 0;
-		int all_queued = 1, need_next, ret;
+		uint64_t min_empty_bound = UINT64_MAX;	/* of CPUs with nothing queued */
+		int need_next, ret;
 
 		for (c = 0; c < m->ncpus; c++) {
 			r = cpu_head(m, c);
 			if (!r) {
-				all_queued = 0;
+				if (m->cpu[c].bound < min_empty_bound)
+					min_empty_bound = m->cpu[c].bound;
 				continue;
 			}
 			if (!best || r->ts < best->ts) {
@@ -288,9 +293,12 @@ int tb_merge_run(struct tb_merge *m, int drain)
 		if (!best)
 			return 0;
 		need_next = m->stack_type >= 0 && best->type != m->stack_type;
-		if (!drain && best->ts > m->watermark) {
-			/* not proven complete: safe only if every CPU has something queued */
-			if (!all_queued || (need_next && !cpu_next(m, bc)))
+		if (!drain) {
+			/* a CPU with nothing queued may still send something older */
+			if (best->ts > min_empty_bound)
+				return 0;
+			/* its stack, if it has one, may still be unread */
+			if (need_next && !cpu_next(m, bc) && best->ts > m->cpu[bc].bound)
 				return 0;
 		}
 		if (best->type == m->stack_type && m->stack_type >= 0) {

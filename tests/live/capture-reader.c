@@ -115,10 +115,14 @@ int main(int argc, char **argv)
 	}
 	before = calloc(ncpus, sizeof(*before));
 	after = calloc(ncpus, sizeof(*after));
-	r = tb_raw_open(argv[optind], ncpus, &sink);
-	if (!r || !before || !after)
+	if (!before || !after)
 		return 1;
 	tb_read_cpu_stats(argv[optind], ncpus, before);
+	t0 = tb_now_ns();
+	r = tb_raw_open(argv[optind], ncpus, &sink);
+	if (!r)
+		return 1;
+	printf("open_ms=%.1f\n", (double)(tb_now_ns() - t0) / 1e6);
 	cpu0 = cpu_seconds();
 	t0 = tb_now_ns();
 	ret = tb_raw_start(r);
@@ -142,6 +146,11 @@ int main(int argc, char **argv)
 		unknown |= u;
 		lost_stats += (after[i].overrun + after[i].dropped) -
 			      (before[i].overrun + before[i].dropped);
+		printf("cpu%u_pages_lost=%llu\ncpu%u_pages_unknown=%d\ncpu%u_stats_before=%llu\n"
+		       "cpu%u_stats_after=%llu\n", i, (unsigned long long)p, i, u, i,
+		       (unsigned long long)(before[i].overrun + before[i].dropped), i,
+
+		       (unsigned long long)(after[i].overrun + after[i].dropped));
 	}
 	tb_raw_merge_stats(r, &emitted, &orphans, &inv);
 	printf("events=%llu\nwith_pid=%llu\nkmalloc=%llu\nkfree=%llu\nkmem_cache_alloc=%llu\n"

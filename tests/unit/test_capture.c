@@ -200,7 +200,7 @@ static void test_page_parse(void **state)
 	kbuffer_free(kb);
 }
 
-/* Two CPUs interleaved: without a watermark only "all CPUs queued" emits. */
+/* Two CPUs interleaved: without watermarks only "all CPUs queued" emits. */
 static void test_merge_order(void **state)
 {
 	struct kbuffer *kb = new_kb();
@@ -233,8 +233,8 @@ static void test_merge_order(void **state)
 	assert_int_equal(o.ts[o.n - 1], 155);
 	assert_int_equal(o.cpu[o.n - 1], 1);
 
-	/* the watermark proves CPU1 has nothing older than 175: 160, 170 go */
-	m.watermark = 175;
+	/* CPU1's watermark proves it has nothing unread older than 175: 160, 170 go */
+	m.cpu[1].bound = 175;
 	assert_int_equal(tb_merge_run(&m, 0), 0);
 	assert_int_equal(o.ts[o.n - 1], 170);
 
