@@ -433,7 +433,8 @@ static int build_verdicts(struct tb_report *rep, struct tb_count_an *c)
 			if (r->a == fb && add_caller(v, r->b, 0, r->val))
 				return -1;
 		}
-		qsort(v->callers, v->ncallers, sizeof(*v->callers), cmp_caller);
+		if (v->ncallers)
+			qsort(v->callers, v->ncallers, sizeof(*v->callers), cmp_caller);
 	}
 	return 0;
 }
