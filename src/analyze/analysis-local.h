@@ -69,6 +69,11 @@ struct tb_symbols;
 /* path NULL: never symbolize (raw addresses print as 0x...). Loaded lazily, once. */
 struct tb_symbols *tb_symbols_new(const char *path);
 void tb_symbols_free(struct tb_symbols *s);
+/*
+ * Load now rather than at the first raw address (live runs: reading /proc/kallsyms
+ * takes ~0.3 s, which must not stall the capture once events flow).
+ */
+void tb_symbols_preload(struct tb_symbols *s);
 /* Interned "sym+0x12/0x30" (" [mod]" for modules), or "0xffff..." when unknown. */
 const char *tb_symbols_format(struct tb_symbols *s, uint64_t addr);
 /* Interned symbol name alone, or "0xffff..." when unknown. */
@@ -141,8 +146,13 @@ int tb_pair_alloc(struct tb_analysis *an, struct tb_pair_an *p, const struct tb_
 int tb_pair_free(struct tb_analysis *an, struct tb_pair_an *p, const struct tb_event *ev);
 /* End of input: every free still waiting for a late alloc is unmatched. */
 void tb_pair_flush(struct tb_pair_an *p);
-/* oldest[g] = smallest alloc time (ms since the first event) per group; UINT32_MAX none. */
-int tb_pair_oldest(const struct tb_pair_an *p, uint32_t **oldest);
+/*
+ * Per group g: oldest[g] = smallest allocation time (ms since the first event),
+ * UINT32_MAX if none; certain[g] = outstanding objects allocated after after_ms (the
+ * last lost event: their frees cannot have been lost).  Arrays malloc'd for the caller.
+ */
+int tb_pair_scan(const struct tb_pair_an *p, uint32_t after_ms, uint32_t **oldest,
+		 uint64_t **certain);
 /* Bytes of memory per outstanding object right now (table memory / objects). */
 double tb_pair_bytes_per_object(const struct tb_pair_an *p);
 
@@ -224,12 +234,15 @@ struct tb_analysis {
 	uint64_t *lost_cpu;
 	unsigned nlost_cpu;
 	uint64_t first_lost_ts, last_lost_ts;
+	int lost_untimed;		/* some loss came without a time */
 	uint64_t last_interval_ts;
 	int finished;
 };
 
 /* The call site of an event (see pair.c for the rules); interned, never NULL. */
 const char *tb_an_site(struct tb_analysis *an, const struct tb_event *ev, uint32_t stack);
+/* 1 if ev names its call site in a field (call_site, __probe_ret_ip). */
+int tb_an_has_site_field(const struct tb_analysis *an, const struct tb_event *ev);
 /* Milliseconds of ts since the first event (0 when times are unknown). */
 uint32_t tb_an_ms(const struct tb_analysis *an, uint64_t ts);
 /* Flush end-of-input state of every analyzer (idempotent). */

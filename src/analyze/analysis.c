@@ -284,6 +284,8 @@ struct tb_analysis *tb_analysis_new(const struct tb_recipe *r, const struct tb_a
 	if (r && r->name && !(an->recipe_name = strdup(r->name)))
 		goto nomem;
 	an->automatic = !r;
+	if (an->opts.live)
+		tb_symbols_preload(an->syms);
 	if (r ? from_recipe(an, r) : automatic(an))
 		goto nomem;
 	return an;
@@ -380,6 +382,12 @@ static const char *location(struct tb_analysis *an, const struct tb_event *ev, c
 	return tb_intern(f->str);
 }
 
+int tb_an_has_site_field(const struct tb_analysis *an, const struct tb_event *ev)
+{
+	return tb_event_field(ev, an->rules->i_call_site) ||
+		tb_event_field(ev, an->rules->i_ret_ip);
+}
+
 const char *tb_an_site(struct tb_analysis *an, const struct tb_event *ev, uint32_t stack)
 {
 	const struct tb_handlers *hs = an->rules;
@@ -391,6 +399,11 @@ const char *tb_an_site(struct tb_analysis *an, const struct tb_event *ev, uint32
 	s = location(an, ev, hs->i_ret_ip);
 	if (s)
 		return s;
+	if (!stack && ev->stack.n) {	/* the caller did not need it interned until now */
+		int64_t id = tb_stacks_intern(an->stacks, &ev->stack);
+
+		stack = id > 0 ? (uint32_t)id : 0;
+	}
 	if (stack) {
 		const char *probed = location(an, ev, hs->i_probe_func);
 
@@ -526,6 +539,8 @@ static void sink_lost(void *ctx, int cpu, uint64_t count, uint64_t ts_ns)
 				an->lost_cpu[cpu] += count;
 		}
 	}
+	if (!ts_ns)
+		an->lost_untimed = 1;
 	if (ts_ns) {
 		if (!an->first_lost_ts || ts_ns < an->first_lost_ts)
 			an->first_lost_ts = ts_ns;

@@ -242,7 +242,9 @@ int tb_pair_alloc(struct tb_analysis *an, struct tb_pair_an *p, const struct tb_
 		p->failed_allocs++;
 		return 0;
 	}
-	if (ev->stack.n) {
+	/* Intern the stack only when it is grouped on or needed to find the site. */
+	if (ev->stack.n && ((p->group_flags & TB_GROUP_STACK) ||
+			    ((p->group_flags & TB_GROUP_SITE) && !tb_an_has_site_field(an, ev)))) {
 		sid = tb_stacks_intern(an->stacks, &ev->stack);
 		if (sid < 0)
 			return -1;
@@ -355,21 +357,28 @@ int tb_pair_free(struct tb_analysis *an, struct tb_pair_an *p, const struct tb_e
 	return 0;
 }
 
-int tb_pair_oldest(const struct tb_pair_an *p, uint32_t **oldest)
+int tb_pair_scan(const struct tb_pair_an *p, uint32_t after_ms, uint32_t **oldest,
+		 uint64_t **certain)
 {
-	uint32_t *v = malloc((p->ngroups ? p->ngroups : 1) * sizeof(*v));
-	size_t i;
+	size_t n = p->ngroups ? p->ngroups : 1, i;
+	uint32_t *v = malloc(n * sizeof(*v));
+	uint64_t *c = calloc(n, sizeof(*c));
 
 	*oldest = v;
-	if (!v)
+	*certain = c;
+	if (!v || !c)
 		return -1;
 	for (i = 0; i < p->ngroups; i++)
 		v[i] = UINT32_MAX;
 	for (i = 0; i < p->live.cap; i++) {
 		const struct tb_pobj *o = tb_otab_slot(&p->live, i);
 
-		if (o->key && o->ts_ms < v[o->group])
+		if (!o->key)
+			continue;
+		if (o->ts_ms < v[o->group])
 			v[o->group] = o->ts_ms;
+		if (o->ts_ms > after_ms)
+			c[o->group]++;
 	}
 	return 0;
 }

@@ -236,6 +236,12 @@ const char *tb_symbols_name(struct tb_symbols *s, uint64_t addr)
 	return c ? c->name : NULL;
 }
 
+void tb_symbols_preload(struct tb_symbols *s)
+{
+	if (!s->loaded)
+		load(s);
+}
+
 const char *tb_symbols_problem(const struct tb_symbols *s)
 {
 	return s && s->unresolved ? s->problem : NULL;

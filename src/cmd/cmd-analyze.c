@@ -11,7 +11,6 @@
 #include "cmd/cmds.h"
 #include "decode/decode.h"
 #include "util/err.h"
-#include "util/intern.h"
 #include "util/strbuf.h"
 #include "util/strlist.h"
 
@@ -284,24 +283,19 @@ static int snapshot_cb(void *ctx, const char *what, uint64_t wall_ns, const char
 	return c->an ? tb_analysis_snapshot(c->an, what, wall_ns, text) : 0;
 }
 
+/*
+ * Notes of the decoding: malformed lines (counted, the first few quoted).  Hidden and
+ * hashed pointers are reported by the pair analyzer itself, per pair, from each
+ * event's ptr_quality ("cannot pair: pointers hidden by the kernel").
+ */
 static void add_notes(struct tb_run_info *info, const struct tb_decode_set *set)
 {
-	uint64_t hashed = 0, hidden = 0, null = 0, malformed = 0;
+	uint64_t malformed = 0;
 	struct strbuf sb = STRBUF_INIT;
 	unsigned i, k, quoted = 0;
 
-	for (i = 0; i < tb_decode_set_count(set); i++) {
-		const struct tb_decode_stats *st = tb_decode_set_stats(set, i);
-
-		hashed += st->ptr_hashed;
-		hidden += st->ptr_hidden;
-		null += st->ptr_null;
-		malformed += st->malformed;
-	}
-	/* hidden and hashed pointers are reported by the pair analyzer, per pair */
-	(void)hashed;
-	(void)hidden;
-	(void)null;
+	for (i = 0; i < tb_decode_set_count(set); i++)
+		malformed += tb_decode_set_stats(set, i)->malformed;
 	if (malformed) {
 		strbuf_addf(&sb, "%llu malformed lines skipped", (unsigned long long)malformed);
 		for (i = 0; i < tb_decode_set_count(set) && quoted < 3; i++) {

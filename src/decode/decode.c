@@ -419,14 +419,29 @@ void tb_dec_ptr_quality(struct tb_decoder *d, struct tb_event *ev)
 	unsigned i, q = TB_PTR_REAL, null = 0;
 
 	for (i = 0; i < ev->nfields; i++) {
-		const struct tb_field *f = &ev->fields[i];
+		struct tb_field *f = &ev->fields[i];
+		const char *v;
+		enum tb_dec_ptr cls;
 
 		/* "ptr" only: mm_page_* pair by pfn, which is never hashed */
 		if (f->name != iptr)
 			continue;
 		if (!(f->type & TB_FV_STR))
 			continue;
-		switch (tb_dec_ptr_class(f->str)) {
+		cls = tb_dec_ptr_class(f->str);
+		if (cls == TB_DEC_PTR_REAL || cls == TB_DEC_PTR_HASHED) {
+			/* the number too, whatever the spelling ("0x..." or not) */
+			v = f->str;
+			if (v[0] == '0' && (v[1] == 'x' || v[1] == 'X'))
+				v += 2;
+			f->num = strtoull(v, NULL, 16);
+			f->type |= TB_FV_NUM;
+		} else if (cls == TB_DEC_PTR_NULL) {
+			/* "(null)", "(nil)", "0000000000000000": all the same NULL */
+			f->num = 0;
+			f->type |= TB_FV_NUM;
+		}
+		switch (cls) {
 		case TB_DEC_PTR_HASHED:
 			if (q == TB_PTR_REAL)
 				q = TB_PTR_HASHED;

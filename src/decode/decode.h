@@ -112,12 +112,6 @@ struct tb_decode_set *tb_decode_set_new(const struct tb_sink *sink,
 int tb_decode_set_add(struct tb_decode_set *s, const char *path, enum tb_format fmt);
 /* Map an event name to a system in every decoder of the set (tb_decoder_map_event). */
 int tb_decode_set_map_event(struct tb_decode_set *s, const char *name, const char *system);
-/*
- * Decode the part of every text file already read for detection (its first ~64 KiB,
- * up to the last whole line) into sink, without consuming it: a look at what the
- * data holds before the real pass (cmd-analyze picks its analyses from it).
- */
-int tb_decode_set_peek(struct tb_decode_set *s, const struct tb_sink *sink);
 /* Decode everything; 0, or negative (read error printed, or the sink stopped). */
 int tb_decode_set_run(struct tb_decode_set *s);
 unsigned tb_decode_set_count(const struct tb_decode_set *s);

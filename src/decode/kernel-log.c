@@ -114,6 +114,9 @@ static char *strip_prefix(char *line, uint64_t *ts, int *has_ts)
 			p = k + 9;
 		return p;
 	}
+	/* dmesg -T: "[Sun Nov 22 10:00:01 2026] msg" (a wall-clock time: no ts) */
+	if (line[0] == '[' && (k = strchr(line, ']')) && k - line < 40 && k[1] == ' ')
+		return k + 2;
 	/* syslog / journalctl: "Nov 22 10:00:01 host kernel: msg" */
 	k = strstr(line, "kernel: ");
 	if (k && k - line < 120)

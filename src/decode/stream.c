@@ -132,6 +132,22 @@ static int next_line(struct input *in, const char **line, size_t *len)
 	}
 }
 
+/* A compressed file: say how to feed it (tracebook reads plain text). */
+static int compressed(const struct input *in)
+{
+	static const struct { const char *magic; size_t n; const char *tool; } c[] = {
+		{ "\x1f\x8b", 2, "zcat" }, { "\xfd""7zXZ", 5, "xzcat" },
+		{ "\x28\xb5\x2f\xfd", 4, "zstdcat" }, { "BZh", 3, "bzcat" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		if (in->end >= c[i].n && !memcmp(in->buf, c[i].magic, c[i].n))
+			return tb_error_code(TB_EXIT_BADINPUT, "%s is compressed: run `%s %s | "
+					     "tracebook analyze -`", in->path, c[i].tool, in->path);
+	return 0;
+}
+
 int tb_decode_set_add(struct tb_decode_set *s, const char *path, enum tb_format fmt)
 {
 	struct input *in, *nv;
@@ -174,6 +190,8 @@ int tb_decode_set_add(struct tb_decode_set *s, const char *path, enum tb_format 
 		if ((r = fill(in)) < 0)
 			goto fail_close;
 	}
+	if (fmt == TB_FMT_UNKNOWN && (r = compressed(in)) < 0)
+		goto fail_close;
 	if (fmt == TB_FMT_UNKNOWN)
 		fmt = tb_detect_format(in->buf, in->end);
 	if (fmt == TB_FMT_UNKNOWN) {
@@ -419,36 +437,6 @@ static int run_slabinfo(struct tb_decode_set *s, struct input *in)
 static int is_text(enum tb_format f)
 {
 	return f == TB_FMT_FTRACE_TEXT || f == TB_FMT_KERNEL_LOG || f == TB_FMT_TRACECMD_REPORT;
-}
-
-int tb_decode_set_peek(struct tb_decode_set *s, const struct tb_sink *sink)
-{
-	unsigned i, k;
-	int r = 0;
-
-	for (i = 0; i < s->n && r >= 0; i++) {
-		struct input *in = &s->in[i];
-		const char *p = in->buf + in->start, *e = in->buf + in->end, *nl;
-		struct tb_decoder *d;
-
-		if (!is_text(in->fmt))
-			continue;
-		d = tb_decoder_new(in->fmt, in->path, sink);
-		if (!d)
-			return tb_error("out of memory");
-		for (k = 0; k < s->nmaps && r >= 0; k++)
-			r = tb_decoder_map_event(d, s->maps[k].name, s->maps[k].system);
-		while (r >= 0 && (nl = memchr(p, '\n', (size_t)(e - p)))) {
-			r = tb_decoder_line(d, p, (size_t)(nl - p));
-			p = nl + 1;
-		}
-		if (r >= 0 && in->eof && p < e)
-			r = tb_decoder_line(d, p, (size_t)(e - p));
-		if (r >= 0)
-			r = tb_decoder_finish(d);
-		tb_decoder_free(d);
-	}
-	return r < 0 ? r : 0;
 }
 
 int tb_decode_set_run(struct tb_decode_set *s)

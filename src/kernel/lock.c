@@ -89,7 +89,7 @@ unsigned tb_others_tracing(const struct tb_caps *caps, struct strlist *out)
 	}
 	if (caps->kprobes_defined)
 		addf(out, "%u kprobe(s) defined in kprobe_events", caps->kprobes_defined);
-	if (caps->ftrace_filter_set)
+	if (caps->ftrace_filter_set == 1)	/* -1: unreadable (EPERM), not known to be set */
 		addf(out, "set_ftrace_filter is set");
 	for (i = 0; i < caps->instances_present.n; i++) {
 		const char *name = caps->instances_present.v[i];

@@ -22,6 +22,7 @@ struct rcp_entry {
 	char *value;		/* as written */
 	int line;
 	int used;		/* consumed by the builder (else: unknown key) */
+	int bad;		/* its substitution failed (already reported) */
 };
 
 /* One "[type arg]" section and its entries, in file order. */

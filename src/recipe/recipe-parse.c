@@ -452,8 +452,10 @@ static char *val(struct rcp_ctx *c, struct rcp_section *s, const char *key, int 
 		*line = e ? e->line : s->line;
 	if (!e)
 		return NULL;
-	if (rcp_subst(c, e->value, e->line, &out))
+	if (rcp_subst(c, e->value, e->line, &out)) {
+		e->bad = 1;
 		return NULL;
+	}
 	if (!multiline)
 		for (p = out; *p; p++)
 			if (*p == '\n')
@@ -499,8 +501,13 @@ static void require(struct rcp_ctx *c, struct rcp_section *s, const char *key, c
 {
 	char hdr[128];
 
+	unsigned i;
+
 	if (have)
 		return;
+	for (i = 0; i < s->nentries; i++)
+		if (s->entries[i].bad && !strcmp(s->entries[i].key, key))
+			return;		/* its substitution already failed, and said so */
 	snprintf(hdr, sizeof(hdr), "[%s%s%s]", s->type, s->arg ? " " : "", s->arg ? s->arg : "");
 	rcp_err(c, s->line, "section", hdr, "a '%s' key (e.g. %s = %s)", key, key, example);
 }
@@ -691,7 +698,8 @@ static void build_kprobe(struct rcp_ctx *c, struct rcp_section *s)
 	kp->filter = val(c, s, "filter", 0, &line);
 	if (kp->filter && !rcp_check_filter(c, line, kp->filter, &fields)) {
 		for (j = 0; j < fields.n; j++)
-			if (!strlist_has(&names, fields.v[j]) && strncmp(fields.v[j], "common_", 7))
+			if (!strlist_has(&names, fields.v[j]) && strncmp(fields.v[j], "common_", 7) &&
+			    strncmp(fields.v[j], "__probe_", 8))	/* __probe_ip, __probe_ret_ip */
 				rcp_err(c, line, "filter field", fields.v[j],
 					"an argument this kprobe fetches (args = %s=...)", fields.v[j]);
 	}

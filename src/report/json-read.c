@@ -180,6 +180,10 @@ static void read_pair(struct rd *rd, json_object *o, struct tb_rpair *p)
 		s->frees = get_u64(rd, so, ws, "frees");
 		s->implicit = get_u64(rd, so, ws, "implicit_frees");
 		s->oldest_s = get_dbl(rd, so, ws, "oldest_s");
+		s->certain = -1;
+		if (json_object_object_get_ex(so, "certain", &st) &&
+		    json_object_is_type(st, json_type_int))
+			s->certain = json_object_get_int64(st);
 		if (!s->site) {
 			bad(rd, ws, "site", "a string");
 			return;
@@ -303,6 +307,12 @@ static void read_report(struct rd *rd, json_object *root, struct tb_report *rep)
 	rep->lost = get_u64(rd, root, "", "lost_events");
 	if (json_object_object_get_ex(root, "lost_unknown", &v))
 		rep->lost_unknown = json_object_get_boolean(v);
+	rep->lost_from_s = rep->lost_to_s = -1;
+	if (json_object_object_get_ex(root, "lost_window_s", &v) &&
+	    json_object_is_type(v, json_type_array) && json_object_array_length(v) == 2) {
+		rep->lost_from_s = json_object_get_double(json_object_array_get_idx(v, 0));
+		rep->lost_to_s = json_object_get_double(json_object_array_get_idx(v, 1));
+	}
 	arr = get_array(rd, root, "", "lost_per_cpu", &n);
 	if (n) {
 		rep->lost_per_cpu = alloc_array(rd, n, sizeof(uint64_t));

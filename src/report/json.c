@@ -104,6 +104,11 @@ static void pair_json(struct strbuf *sb, const struct tb_rpair *p)
 		knum(sb, "frees", s->frees);
 		knum(sb, "implicit_frees", s->implicit);
 		kdbl(sb, "oldest_s", s->oldest_s);
+		key(sb, "certain");
+		if (s->certain < 0)
+			strbuf_addstr(sb, "null,");
+		else
+			strbuf_addf(sb, "%" PRId64 ",", s->certain);
 		close_with(sb, '}');
 	}
 	close_with(sb, ']');
@@ -138,6 +143,11 @@ static void report_json(const struct tb_report *rep, struct strbuf *sb)
 	for (i = 0; i < rep->ncpus && rep->lost_per_cpu; i++)
 		strbuf_addf(sb, "%" PRIu64 ",", rep->lost_per_cpu[i]);
 	close_with(sb, ']');
+	key(sb, "lost_window_s");
+	if (rep->lost_from_s >= 0)
+		strbuf_addf(sb, "[%.3f,%.3f],", rep->lost_from_s, rep->lost_to_s);
+	else
+		strbuf_addstr(sb, "null,");
 	kstr(sb, "confidence", loss ? loss : "no events lost");
 	free(loss);
 

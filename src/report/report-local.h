@@ -19,6 +19,7 @@ struct tb_rsite {
 	uint64_t count, bytes, req;	/* outstanding */
 	uint64_t allocs, frees, implicit;
 	double oldest_s;		/* age of the oldest outstanding object at the end; -1 unknown */
+	int64_t certain;		/* of count, allocated after the last lost event; -1 unknown */
 };
 
 struct tb_rpair {
@@ -80,6 +81,7 @@ struct tb_report {
 	int lost_unknown;
 	uint64_t *lost_per_cpu;
 	unsigned ncpus;
+	double lost_from_s, lost_to_s;	/* when events were lost (s into the run); -1 unknown */
 	struct tb_rpair *pairs;
 	size_t npairs;
 	struct tb_rcount *counts;

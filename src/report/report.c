@@ -148,9 +148,20 @@ static int cmp_group(const void *a, const void *b)
 	return strcmp(x->site, y->site);
 }
 
-static int build_pair(struct tb_analysis *an, struct tb_pair_an *p, struct tb_rpair *rp)
+/* 1 if every lost event has a known time, so objects allocated later are certain. */
+static int loss_timed(const struct tb_report *rep, const struct tb_analysis *an)
+{
+	return !rep->lost_unknown && !an->lost_untimed && an->lost == rep->lost &&
+		an->first_ts && (!rep->lost || an->last_lost_ts);
+}
+
+static int build_pair(struct tb_report *rep, struct tb_analysis *an, struct tb_pair_an *p,
+		      struct tb_rpair *rp)
 {
 	uint32_t *oldest = NULL, now_ms = tb_an_ms(an, an->last_ts);
+	uint32_t after_ms = rep->lost ? tb_an_ms(an, an->last_lost_ts) : 0;
+	uint64_t *certain = NULL;
+	int timed = loss_timed(rep, an);
 	size_t *idx = NULL, n = 0, i;
 	int ret = -1;
 
@@ -174,7 +185,7 @@ static int build_pair(struct tb_analysis *an, struct tb_pair_an *p, struct tb_rp
 	rp->bytes = p->bytes;
 	rp->req = p->req_bytes;
 	rp->bytes_per_object = tb_pair_bytes_per_object(p);
-	if (tb_pair_oldest(p, &oldest))
+	if (tb_pair_scan(p, after_ms, &oldest, &certain))
 		goto out;
 	idx = malloc((p->ngroups ? p->ngroups : 1) * sizeof(*idx));
 	if (!idx)
@@ -207,6 +218,9 @@ static int build_pair(struct tb_analysis *an, struct tb_pair_an *p, struct tb_rp
 		s->implicit = g->implicit;
 		s->oldest_s = an->first_ts && oldest[idx[i]] != UINT32_MAX ?
 			(double)(now_ms - oldest[idx[i]]) / 1000.0 : -1;
+		/* no loss: every object is certain; else those allocated after the loss */
+		s->certain = !rep->lost && !rep->lost_unknown ? (int64_t)g->count :
+			timed ? (int64_t)certain[idx[i]] : -1;
 		if (depth) {
 			s->stack = calloc(depth, sizeof(*s->stack));
 			if (!s->stack)
@@ -225,6 +239,7 @@ static int build_pair(struct tb_analysis *an, struct tb_pair_an *p, struct tb_rp
 out:
 	free(idx);
 	free(oldest);
+	free(certain);
 	return ret;
 }
 
@@ -570,6 +585,13 @@ struct tb_report *tb_report_build(struct tb_analysis *an, const struct tb_run_in
 		memcpy(rep->lost_per_cpu, an->lost_cpu, an->nlost_cpu * sizeof(uint64_t));
 	}
 
+	rep->lost_from_s = rep->lost_to_s = -1;
+	if (rep->lost && loss_timed(rep, an)) {
+		rep->lost_from_s = an->first_lost_ts > an->first_ts ?
+			(double)(an->first_lost_ts - an->first_ts) / 1e9 : 0;
+		rep->lost_to_s = an->last_lost_ts > an->first_ts ?
+			(double)(an->last_lost_ts - an->first_ts) / 1e9 : 0;
+	}
 	rep->pairs = calloc(an->npairs ? an->npairs : 1, sizeof(*rep->pairs));
 	rep->bals = calloc(an->nbals ? an->nbals : 1, sizeof(*rep->bals));
 	if (!rep->pairs || !rep->bals)
@@ -577,7 +599,7 @@ struct tb_report *tb_report_build(struct tb_analysis *an, const struct tb_run_in
 	for (i = 0; i < an->npairs; i++) {
 		if (an->automatic && !pair_has_data(&an->pairs[i]))
 			continue;
-		if (build_pair(an, &an->pairs[i], &rep->pairs[rep->npairs++]))
+		if (build_pair(rep, an, &an->pairs[i], &rep->pairs[rep->npairs++]))
 			goto nomem;
 	}
 	for (i = 0; i < an->ncounts; i++) {

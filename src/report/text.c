@@ -13,9 +13,15 @@
 
 #define TB_TEXT_TOP 10
 
+/* Seconds as the user reads durations ("39ms", "1m00s"). */
+static const char *dur(double s, char *buf, size_t size)
+{
+	return tb_fmt_duration((uint64_t)(s * 1e9 + 0.5), buf, size);
+}
+
 static void print_head(const struct tb_report *rep, FILE *out)
 {
-	char buf[64];
+	char buf[64], to[64];
 	size_t i;
 	char *loss;
 
@@ -35,8 +41,7 @@ static void print_head(const struct tb_report *rep, FILE *out)
 	for (i = 0; i < rep->plan.n; i++)
 		fprintf(out, "  %-10s %s\n", i ? "" : "plan", rep->plan.v[i]);
 	if (rep->duration_s > 0)
-		fprintf(out, "  duration   %s\n", tb_fmt_duration((uint64_t)(rep->duration_s * 1e9),
-							   buf, sizeof(buf)));
+		fprintf(out, "  duration   %s\n", dur(rep->duration_s, buf, sizeof(buf)));
 	fprintf(out, "  events     %" PRIu64 " seen, %" PRIu64 " lost%s", rep->events, rep->lost,
 		rep->lost_unknown ? " (and an unknown number more)" : "");
 	if (rep->lost && rep->lost_per_cpu) {
@@ -59,6 +64,10 @@ static void print_head(const struct tb_report *rep, FILE *out)
 	loss = tb_report_loss_text(rep);
 	if (loss) {
 		fprintf(out, "\n!! WARNING: %s\n", loss);
+		if (rep->lost_from_s >= 0)
+			fprintf(out, "!! lost between %s and %s into the run; objects allocated "
+				"after that are certain\n", dur(rep->lost_from_s, buf, sizeof(buf)),
+				dur(rep->lost_to_s, to, sizeof(to)));
 		free(loss);
 	}
 	for (i = 0; i < rep->notes.n; i++)
@@ -132,8 +141,10 @@ static void print_pair(const struct tb_report *rep, const struct tb_rpair *p, FI
 			if (s->by && s->oldest_s >= 0)
 				fprintf(out, ", ");
 			if (s->oldest_s >= 0)
-				fprintf(out, "oldest %s", tb_fmt_duration((uint64_t)(s->oldest_s * 1e9),
-									    age, sizeof(age)));
+				fprintf(out, "oldest %s", dur(s->oldest_s, age, sizeof(age)));
+			if ((rep->lost || rep->lost_unknown) && s->certain >= 0)
+				fprintf(out, "; %" PRId64 " certain, allocated after the last loss",
+					s->certain);
 			fputc(')', out);
 		}
 		fputc('\n', out);

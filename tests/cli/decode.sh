@@ -80,6 +80,11 @@ printf 'hello\nworld\n' > "$TMP/junk.txt"
 "$TB" analyze "$TMP/junk.txt" > /dev/null 2> "$TMP/err"; rc=$?
 expect_eq "unknown format: exit 3" 3 "$rc"
 expect_match "unknown format: says what it expected" 'not a format tracebook reads \(expected trace' "$(cat "$TMP/err")"
+gzip -c $S/ftrace-5.10.txt > "$TMP/t.gz"
+"$TB" analyze "$TMP/t.gz" > /dev/null 2> "$TMP/err"; rc=$?
+expect_eq "gzip file: exit 3" 3 "$rc"
+expect_match "gzip file: says how to read it" "is compressed: run \`zcat $TMP/t.gz \| tracebook analyze -\`" "$(cat "$TMP/err")"
+expect_eq "... and zcat | analyze - works" "$(report_numbers $S/ftrace-5.10.txt)" "$(zcat "$TMP/t.gz" | report_numbers -)"
 "$TB" analyze "$TMP/nonexistent" > /dev/null 2> "$TMP/err"; rc=$?
 expect_eq "missing file: exit 3" 3 "$rc"
 "$TB" analyze > /dev/null 2>&1; expect_eq "no file: usage exit 2" 2 "$?"
@@ -114,6 +119,10 @@ expect_match "recipe netdev-leak: balance from function text" 'alloc_netdev_mqs 
 out=$("$TB" analyze --recipe slub-trace cache=kmalloc-64 $S/klog-3.10-dmesg.txt 2>&1)
 expect_match "recipe slub-trace over dmesg" 'pair objects: slub:alloc -> slub:free' "$out"
 "$TB" analyze cache=x $S/function.txt > /dev/null 2>&1; expect_eq "param without recipe: usage" 2 "$?"
+
+# --- raw %lx call sites (3.10) named with the box's kallsyms ------------------------
+out=$("$TB" analyze --kallsyms $S/kallsyms-3.10.txt $S/ftrace-3.10.txt 2>&1)
+expect_match "--kallsyms names raw call sites" 'from leaky_init\+0x45/0x100 \[leaky\]' "$out"
 
 # --- JSON and folded outputs ---------------------------------------------------
 "$TB" analyze $S/ftrace-6x.txt -o "$TMP/o.json" --folded "$TMP/o.folded" > /dev/null 2>&1

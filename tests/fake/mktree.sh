@@ -53,10 +53,28 @@ mkdir -p "$ROOT"
 ROOT=$(cd "$ROOT" && pwd)
 
 # put FILE MODE [CONTENT]: create a file with a mode; content from $3 or stdin.
+# No fork per file (the test machines are loaded): modes are applied in one chmod per
+# mode at the end (apply_modes), the last put of a file deciding its mode.
+shopt -s lastpipe	# "... | put" and "... | event" run in this shell
+declare -A MODE_OF
 put() {
-	mkdir -p "$(dirname "$1")"
-	if [ $# -ge 3 ]; then printf '%s' "$3" > "$1"; else cat > "$1"; fi
-	chmod "$2" "$1"
+	local d=${1%/*} c=
+	[ -d "$d" ] || mkdir -p "$d"
+	if [ $# -ge 3 ]; then
+		c=$3
+	else
+		IFS= read -r -d '' c || true
+	fi
+	printf '%s' "$c" > "$1"
+	MODE_OF[$1]=$2
+}
+apply_modes() {
+	local m f
+	for m in $(printf '%s\n' "${MODE_OF[@]}" | sort -u); do
+		for f in "${!MODE_OF[@]}"; do
+			[ "${MODE_OF[$f]}" = "$m" ] && printf '%s\0' "$f"
+		done | xargs -0 chmod "$m"
+	done
 }
 
 # ---------------------------------------------------------------- /proc ---------
@@ -722,4 +740,5 @@ if [ "$BUSY" = 1 ]; then
 "
 	mkinstance other
 fi
+apply_modes
 exit 0

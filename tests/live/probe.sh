@@ -127,6 +127,34 @@ expect_eq "current_tracer" "$(cat "$T/current_tracer")" "$(j .others.current_tra
 expect_eq "set_event lines" "$(grep -cv '^#' "$T/set_event")" "$(j '.others.events_enabled | length')"
 expect_eq "instances" "$(ls "$T/instances" | wc -l)" "$(j '.others.instances | length')"
 
+# kmem tracepoints really work, and print the way probe says.  In a private instance
+# (removed again), so the top-level state is untouched.
+I=$T/instances/tb-probe-live-$$
+if [ "$(j '.kmem_events | has("kmalloc")')" = true ] && mkdir "$I" 2>/dev/null; then
+	trap 'if [ -d "$I" ]; then echo 0 >"$I/events/kmem/kmalloc/enable"; rmdir "$I"; fi; rm -rf "$W"' EXIT
+	echo 1 >"$I/events/kmem/kmalloc/enable"
+	ls /proc >/dev/null; cat /proc/self/status >/dev/null; sleep 0.2
+	echo 0 >"$I/events/kmem/kmalloc/enable"
+	grep ' kmalloc: ' "$I/trace" | head -200 >"$W/kmalloc.txt"
+	rmdir "$I"
+	n=$(wc -l <"$W/kmalloc.txt")
+	expect_match "kmem:kmalloc events recorded ($n)" '^[1-9]' "$n"
+	case "$(j .kmem_events.kmalloc.call_site)" in
+	symbol) re='call_site=[A-Za-z_.][A-Za-z0-9_.]*\+0x[0-9a-f]+/0x[0-9a-f]+ ' ;;
+	hex) re='call_site=[0-9a-f]+ ' ;;
+	*) re='call_site=' ;;
+	esac
+	expect_eq "every kmalloc line's call_site looks $(j .kmem_events.kmalloc.call_site)" "$n" "$(grep -cE "$re" "$W/kmalloc.txt")"
+	case "$(j .kmem_events.kmalloc.ptr)" in
+	hashed) re='ptr=00000000[0-9a-f]{8} ' ;;
+	raw) re='ptr=(ffff[0-9a-f]{12}|0x[0-9a-f]+|[ ]*\(null\)) ' ;;
+	*) re='ptr=' ;;
+	esac
+	expect_eq "every kmalloc line's ptr looks $(j .kmem_events.kmalloc.ptr)" "$n" "$(grep -cE "$re" "$W/kmalloc.txt")"
+else
+	skip "kmem tracepoints record" "no kmalloc event, or instances cannot be created here"
+fi
+
 # not root => exit 5, one line.  The ASan binary is copied where nobody can run it.
 cp "$TB" "$W/tb" && chmod 755 "$W" "$W/tb"
 if command -v setpriv >/dev/null; then

@@ -124,10 +124,10 @@ static void test_ftrace_eras(void **state)
 		"            bash-100     [001] 123456790500: kfree: call_site=foo+0x1/0x2 ptr=0000000087654321\n",
 		&c, &st);
 	assert_non_null(strstr(out, "100000001000 1 1234 \"insmod\" kmem:kmalloc q=real call_site=\"ffffffffa0012345\" "
-				    "ptr=\"ffff88003a6b1e00\" bytes_req=\"100\" bytes_alloc=\"128\" gfp_flags=\"GFP_KERNEL|GFP_ZERO\"\n"));
-	assert_non_null(strstr(out, "100000031000 0 211 \"kworker/0:1H\" kmem:kfree q=real call_site=\"ffffffff8150aaab\" ptr=\"(null)\"\n"));
+				    "ptr=\"ffff88003a6b1e00\"#18446612133294317056 bytes_req=\"100\" bytes_alloc=\"128\" gfp_flags=\"GFP_KERNEL|GFP_ZERO\"\n"));
+	assert_non_null(strstr(out, "100000031000 0 211 \"kworker/0:1H\" kmem:kfree q=real call_site=\"ffffffff8150aaab\" ptr=\"(null)\"#0\n"));
 	assert_non_null(strstr(out, "200123456000 0 2345 \"bash\" kmem:kfree q=hashed"));
-	assert_non_null(strstr(out, "3000000003000 1 98765 \"kworker/u8:2\" kmem:kfree q=real call_site=\"free_netdev+0x10e/0x150\" ptr=\"0000000000000000\""));
+	assert_non_null(strstr(out, "3000000003000 1 98765 \"kworker/u8:2\" kmem:kfree q=real call_site=\"free_netdev+0x10e/0x150\" ptr=\"0000000000000000\"#0"));
 	assert_non_null(strstr(out, "931000007000 1 999 \"Web Content-x\" kmem:kmem_cache_free q=hidden call_site=\"f+0x0/0x10\" ptr=\"(____ptrval____)\" name=\"kmalloc-256\""));
 	assert_non_null(strstr(out, "123456790500 1 100 \"bash\" kmem:kfree q=hashed"));
 	assert_int_equal(c.events, 6);
@@ -201,14 +201,14 @@ static void test_ftrace_stacks_interleaved(void **state)
 		" => orphan_frame\n",
 		&c, &st);
 	assert_string_equal(out,
-		"1000001000 0 1 \"a\" kmem:kmalloc q=real ptr=\"ffff880000000001\" bytes_alloc=\"8\"\n"
+		"1000001000 0 1 \"a\" kmem:kmalloc q=real ptr=\"ffff880000000001\"#18446612132314218497 bytes_alloc=\"8\"\n"
 		"  => frame_a1\n"
 		"  => frame_a2\n"
-		"1000002000 1 2 \"b\" kmem:kmalloc q=real ptr=\"ffff880000000002\" bytes_alloc=\"8\"\n"
+		"1000002000 1 2 \"b\" kmem:kmalloc q=real ptr=\"ffff880000000002\"#18446612132314218498 bytes_alloc=\"8\"\n"
 		"  => frame_b1\n"
 		"LOST 1 n\n"
 		"LOST 0 ?\n"
-		"1000005000 1 2 \"b\" kmem:kfree q=real ptr=\"ffff880000000002\"\n");
+		"1000005000 1 2 \"b\" kmem:kfree q=real ptr=\"ffff880000000002\"#18446612132314218498\n");
 	assert_int_equal(c.lost, 7);
 	assert_int_equal(c.lost_calls, 2);
 	assert_int_equal(st.stacks, 2);
@@ -311,13 +311,16 @@ static void test_kernel_log_kmsg_and_bad(void **state)
 		"6,1201,123456789,-;TRACE kmalloc-64 alloc 0xffff88001e691340 inuse=64 fp=0x          (null)\n"
 		" SUBSYSTEM=module\n"
 		"6,1202,123456800,-;TRACE kmalloc-64 alloc 0xffff88001e69\n"
-		"6,1203,123456900,-;TRACE kmalloc-64 free 0xffff88001e691340 inuse=63 fp=0xffff88001e667b00\n",
+		"6,1203,123456900,-;TRACE kmalloc-64 free 0xffff88001e691340 inuse=63 fp=0xffff88001e667b00\n"
+		"[Sun Nov 22 10:00:01 2026] TRACE kmalloc-64 free 0xffff88001e691340 inuse=62 fp=0x0\n",
 		&c, &st);
 	assert_string_equal(out,
 		"123456789000 -1 -1 \"\" slub:alloc q=real cache=\"kmalloc-64\" ptr=\"0xffff88001e691340\"#18446612132824421184 "
 		"inuse=\"64\"#64 fp=\"0x          (null)\"\n"
 		"123456900000 -1 -1 \"\" slub:free q=real cache=\"kmalloc-64\" ptr=\"0xffff88001e691340\"#18446612132824421184 "
-		"inuse=\"63\"#63 fp=\"0xffff88001e667b00\"\n");
+		"inuse=\"63\"#63 fp=\"0xffff88001e667b00\"\n"
+		"0 -1 -1 \"\" slub:free q=real cache=\"kmalloc-64\" ptr=\"0xffff88001e691340\"#18446612132824421184 "
+		"inuse=\"62\"#62 fp=\"0x0\"\n");
 	assert_int_equal(st.malformed, 1);
 	assert_non_null(strstr(st.first_malformed[0], "t.txt:3: SLUB TRACE record"));
 	assert_non_null(strstr(st.first_malformed[0], "'TRACE kmalloc-64 alloc 0xffff88001e69'"));
@@ -341,11 +344,11 @@ static void test_tracecmd_report(void **state)
 		&c, NULL);
 	assert_string_equal(out,
 		"976230612000 0 17567 \"bash\" kmem:kmalloc q=real call_site=\"eventfs_set_attr+0x10d\" "
-		"ptr=\"0xffff888109dd4380\" bytes_req=\"60\" bytes_alloc=\"64\"\n"
+		"ptr=\"0xffff888109dd4380\"#18446612686530495360 bytes_req=\"60\" bytes_alloc=\"64\"\n"
 		"  => __kmalloc\n"
 		"  => leaky_init\n"
 		"5000000004000 0 1234 \"bash\" ftrace:function q=real ip=\"do_nanosleep\" parent_ip=\"hrtimer_nanosleep\"\n"
-		"5000000005000 0 1234 \"bash\" kmem:kfree q=real call_site=\"x\" ptr=\"(nil)\"\n");
+		"5000000005000 0 1234 \"bash\" kmem:kfree q=real call_site=\"x\" ptr=\"(nil)\"#0\n");
 	free(out);
 }
 
@@ -369,7 +372,7 @@ static void test_long_and_odd_lines(void **state)
 	/* the value is whole; the event is full at TB_EV_MAX_FIELDS (24), no overflow */
 	assert_non_null(strstr(out, "xxxxxxxxxx\" a=\"1\""));
 	assert_non_null(strstr(out, " w=\"23\"\n"));
-	assert_non_null(strstr(out, "kmem:kfree q=real ptr=\"ffff880000000001\"\n"));
+	assert_non_null(strstr(out, "kmem:kfree q=real ptr=\"ffff880000000001\"#18446612132314218497\n"));
 	free(out);
 	free(big);
 }

@@ -475,6 +475,44 @@ static void test_top_groups_sorted(void **state)
 	fx_close(&f);
 }
 
+/* Lost-event windows: objects allocated after the last loss are certain. */
+static void test_lost_window(void **state)
+{
+	const struct tb_rpair *p;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out;
+	struct fx f;
+
+	fx_open(&f, TB_GROUP_SITE, NULL);
+	feed_alloc(&f.s, 1 * MS, 0, 0x1000, 64, 64, "site+0x0/0x1");
+	feed_alloc(&f.s, 2 * MS, 1, 0x2000, 64, 64, "site+0x0/0x1");
+	f.s.lost(f.s.ctx, 1, 5, 3 * MS);		/* a free of either may be among these */
+	feed_alloc(&f.s, 4 * MS, 0, 0x3000, 64, 64, "site+0x0/0x1");
+	feed_alloc(&f.s, 5 * MS, 0, 0x4000, 64, 64, "site+0x0/0x1");
+	p = fx_report(&f);
+	assert_int_equal(f.rep->lost, 5);
+	assert_int_equal(p->sites[0].count, 4);
+	assert_int_equal(p->sites[0].certain, 2);
+	assert_true(f.rep->lost_from_s > 0.0019 && f.rep->lost_from_s < 0.0021);
+	out = open_memstream(&buf, &len);
+	tb_report_print_text(f.rep, out, 0);
+	fclose(out);
+	assert_non_null(strstr(buf, "!! WARNING: 5 events lost: 5 frees may be missing; "
+			       "outstanding counts are upper bounds"));
+	assert_non_null(strstr(buf, "lost between 2ms and 2ms into the run"));
+	assert_non_null(strstr(buf, "2 certain, allocated after the last loss"));
+	free(buf);
+	tb_report_free(f.rep);
+	/* a loss without a time: nothing can be called certain */
+	f.s.lost(f.s.ctx, -1, TB_LOST_UNKNOWN, 0);
+	p = fx_report(&f);
+	assert_true(f.rep->lost_unknown);
+	assert_int_equal(p->sites[0].certain, -1);
+	assert_true(f.rep->lost_from_s < 0);
+	fx_close(&f);
+}
+
 /* --interval: the top growing groups since the previous call, then the status line. */
 static void test_interval_and_status(void **state)
 {
@@ -530,6 +568,7 @@ int main(void)
 		cmocka_unit_test(test_memory_per_object),
 		cmocka_unit_test(test_top_groups_sorted),
 		cmocka_unit_test(test_interval_and_status),
+		cmocka_unit_test(test_lost_window),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 

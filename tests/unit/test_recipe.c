@@ -283,6 +283,15 @@ static void test_substitution(void **state)
 
 	expect_error(HEAD "[tracepoint kmem:kmalloc]\nfilter = a == ${nope}\n", NULL,
 		     "t.recipe:5: unknown parameter '${nope}': expected no parameters");
+	{
+		struct strlist errs = STRLIST_INIT;
+
+		/* one error for a bad reference in a required key, not two */
+		assert_int_equal(load(HEAD "[kprobe k]\nprobe = ${nope}\n", NULL, 0, &errs, &r), -3);
+		assert_int_equal(errs.n, 1);
+		assert_true(has_error(&errs, "t.recipe:5: unknown parameter '${nope}'"));
+		strlist_clear(&errs);
+	}
 	expect_error(HEAD "[param p]\n[tracepoint kmem:kmalloc]\nfilter = a == ${p:-x\n", NULL,
 		     "t.recipe:6: parameter reference '${p:-x'");
 	expect_error(HEAD "[param p]\n[tracepoint kmem:kmalloc]\nfilter = a == ${p:=x}\n", NULL,
@@ -405,7 +414,10 @@ static void test_filters(void **state)
 		assert_non_null(strstr(errs.v[0], bad[i].err));
 		strlist_clear(&errs);
 	}
-	/* kprobe filters may only use the probe's own arguments */
+	/* kprobe filters may only use the probe's own arguments (and the common fields) */
+	expect_ok(HEAD "[kprobe k]\nprobe = f\nargs = a=$arg1\nfilter = a == 1 && common_pid != 1 "
+		  "&& __probe_ip != 0\n", NULL, &r);
+	tb_recipe_free(&r);
 	expect_error(HEAD "[kprobe k]\nprobe = f\nargs = a=$arg1\nfilter = b == 1\n", NULL,
 		     "t.recipe:7: filter field 'b': expected an argument this kprobe fetches");
 }

@@ -38,9 +38,9 @@ KERNELS=(
 )
 # Guest checks enabled (functions check_<name> in lib/guest-tests), extended as features
 # land on main.  A check for a missing feature FAILS; it is never skipped.
-CHECKS=${VM_CHECKS:-"version equipment probe hist recipes"}
+CHECKS=${VM_CHECKS:-"version equipment probe hist recipes slableak kprobe kernfs netdev kill9 kill9fn plans"}
 # The slub_debug boot runs only what that boot is for.
-SLUB_CHECKS=${VM_SLUB_CHECKS:-"version slubboot"}
+SLUB_CHECKS=${VM_SLUB_CHECKS:-"version slubboot probe slubtrace"}
 
 # --- host tools -------------------------------------------------------------------------
 need_ok=1

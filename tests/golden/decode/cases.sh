@@ -29,9 +29,12 @@ live-6x-kmem-hashptr0|tests/fixtures/live-6x/kmem-6x-hashptr0.txt
 live-6x-pages|tests/fixtures/live-6x/pages-6x.txt
 live-6x-tracecmd-report|tests/fixtures/live-6x/tracecmd-report-6x.txt
 '
-# The report numbers compared (jq): totals, per pair its counts and top groups, counts.
+# The report numbers compared (jq): totals, per pair its counts and top groups, counts
+# (ties sorted here: the report's order among equals is not part of the contract).
 DECODE_JQ='{events, lost_events, lost_unknown,
   pairs: [.pairs[] | {label: .label, allocs, frees, null_frees, hidden, hashed, outstanding_count,
           outstanding_bytes, groups,
-          top: [.outstanding[:5][] | "\(.count) \(.bytes) \(.site) \(.by)"]}],
-  counts: [.counts[:8][] | "\(.calls) \(.function) \(.caller)"]}'
+          top: [.outstanding | sort_by(-.bytes, -.count, .site, .by // "") | .[:5][] |
+                "\(.count) \(.bytes) \(.site) \(.by)"]}],
+  counts: [.counts | sort_by(-.calls, .function, .caller // "") | .[:8][] |
+           "\(.calls) \(.function) \(.caller)"]}'

@@ -1,0 +1,116 @@
+#!/bin/bash
+# tests/cli/driver-plans.sh - golden plans: `tracebook run RECIPE --dry-run` on the fake
+# 3.10 / 4.19 / 6.x trees (tests/fake/mktree.sh) must print exactly the plans in
+# tests/golden/plans/ (reviewed by hand).  The fake root's path and the pid in the
+# instance name are normalised.  UPDATE_GOLDEN=1 rewrites the files (then read them!).
+# Also: the dry run changes nothing in the tree, and what a kernel cannot do is refused.
+. "$(dirname "$0")/../lib.sh"
+
+[ -x "$TB" ] || { skip "driver plans" "no $TB (make asan)"; finish; }
+W=$(mktemp -d /tmp/tb-plans.XXXXXX)
+trap 'rm -rf "$W"' EXIT
+for era in 3.10 4.19 6.x; do
+	bash "$TOP/tests/fake/mktree.sh" "$era" "$W/$era" >/dev/null || { not_ok "mktree $era"; finish; }
+done
+GOLD=$TOP/tests/golden/plans
+
+# plan NAME ERA RECIPE ARGS...: compare the dry run with $GOLD/NAME.txt
+plan() {
+	local name=$1 era=$2 out rc
+	shift 2
+	out=$(TRACEBOOK_ROOT=$W/$era TRACEBOOK_RUNDIR=$W/run "$TB" run "$@" --dry-run 2>&1); rc=$?
+	out=$(printf '%s\n' "$out" | sed -e "s|$W/$era|ROOT|g" -e 's/tracebook-[0-9][0-9]*/tracebook-PID/g')
+	out=$(printf '%s\nexit %s\n' "$out" "$rc")
+	if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
+		printf '%s\n' "$out" > "$GOLD/$name.txt"
+		ok "plan $name (golden rewritten)"
+	elif [ ! -f "$GOLD/$name.txt" ]; then
+		not_ok "plan $name: no golden file $GOLD/$name.txt (UPDATE_GOLDEN=1)"
+	elif d=$(diff -u "$GOLD/$name.txt" <(printf '%s\n' "$out")); then
+		ok "plan $name"
+	else
+		not_ok "plan $name differs from the golden plan"
+		printf '%s\n' "$d" | head -40 | sed 's/^/    /'
+	fi
+}
+
+before=$(cd "$W" && find . -type f -exec md5sum {} + | sort)
+for era in 3.10 4.19 6.x; do
+	e=${era/./}
+	plan slab-leak-$e $era slab-leak
+	plan slab-leak-size-$e $era slab-leak size=8192
+	plan slab-leak-cache-$e $era slab-leak cache=kmalloc-64
+	plan kernfs-leak-$e $era kernfs-leak
+	plan netdev-leak-$e $era netdev-leak stack=yes
+	plan slub-trace-$e $era slub-trace cache=kmalloc-64
+done
+plan slub-trace-merged-419 4.19 slub-trace cache=eventpoll_pwq
+plan slub-trace-named-6x 6.x slub-trace cache=dentry
+plan slab-leak-text-6x 6.x slab-leak --text
+after=$(cd "$W" && find . -type f -exec md5sum {} + | sort)
+expect_eq "dry runs wrote nothing" "$before" "$after"
+[ -d "$W/run" ] && not_ok "dry run created the run directory" || ok "dry run took no lock and wrote no journal"
+
+# refusals: what this kernel cannot do, and the safety limits
+out=$(TRACEBOOK_ROOT=$W/6.x "$TB" run slab-leak -d 2h --dry-run 2>&1); rc=$?
+expect_eq "over 1h refused (usage)" 2 "$rc"
+expect_match "over 1h says --force" "1h limit; use --force" "$out"
+out=$(TRACEBOOK_ROOT=$W/6.x "$TB" run slab-leak -d 2h --force --dry-run 2>&1); rc=$?
+expect_eq "over 1h with --force" 0 "$rc"
+
+cat > "$W/stack-all.recipe" <<'R'
+[recipe]
+name = stack-all
+summary = stacks on every kmalloc
+[tracepoint kmem:kmalloc]
+stack = yes
+[tracepoint kmem:kfree]
+[pair p]
+alloc = kmem:kmalloc
+free = kmem:kfree
+key = ptr
+R
+out=$(TRACEBOOK_ROOT=$W/6.x "$TB" run "$W/stack-all.recipe" --dry-run 2>&1); rc=$?
+expect_eq "stacks on unfiltered kmalloc refused" 3 "$rc"
+expect_match "stacks refusal explains" "would slow this machine badly.*--force" "$out"
+out=$(TRACEBOOK_ROOT=$W/6.x "$TB" run "$W/stack-all.recipe" --force --dry-run 2>&1); rc=$?
+expect_eq "stacks on unfiltered kmalloc with --force" 0 "$rc"
+
+cat > "$W/open.recipe" <<'R'
+[recipe]
+name = open
+summary = a function that moved
+[function]
+functions = do_sys_open
+[count c]
+functions = do_sys_open
+R
+out=$(TRACEBOOK_ROOT=$W/6.x "$TB" run "$W/open.recipe" --dry-run 2>&1); rc=$?
+expect_eq "missing function is bad input" 3 "$rc"
+expect_match "missing function suggests near names" "do_sys_open' is not in available_filter_functions.*did you mean: do_sys_openat2" "$out"
+
+cat > "$W/kp.recipe" <<'R'
+[recipe]
+name = kp
+summary = kprobe on a missing symbol
+[kprobe k]
+probe = do_sys_open
+args = f=$arg2:string
+[count c]
+events = kprobe:k
+R
+out=$(TRACEBOOK_ROOT=$W/6.x "$TB" run "$W/kp.recipe" --dry-run 2>&1); rc=$?
+expect_eq "missing kprobe symbol is bad input" 3 "$rc"
+expect_match "missing kprobe symbol suggests" "not in /proc/kallsyms.*did you mean: do_sys_openat2" "$out"
+out=$(FAKE_KPROBES=0 bash "$TOP/tests/fake/mktree.sh" 6.x "$W/nokp" >/dev/null; TRACEBOOK_ROOT=$W/nokp "$TB" run kernfs-leak --dry-run 2>&1); rc=$?
+expect_eq "no kprobe_events: bad input" 3 "$rc"
+expect_match "no kprobe_events says so" "no kprobe_events" "$out"
+
+# someone else is tracing (FAKE_BUSY): a top-level plan is refused, an instance plan is not
+FAKE_BUSY=1 bash "$TOP/tests/fake/mktree.sh" 3.10 "$W/busy310" >/dev/null
+FAKE_BUSY=1 bash "$TOP/tests/fake/mktree.sh" 6.x "$W/busy6" >/dev/null
+out=$(TRACEBOOK_ROOT=$W/busy310 TRACEBOOK_RUNDIR=$W/run1 "$TB" run slab-leak -d 1s 2>&1); rc=$?
+expect_eq "3.10 with others tracing: busy" 7 "$rc"
+expect_match "busy names what others use" "someone else is using tracing.*" "$out"
+expect_match "busy lists set_ftrace_filter" "set_ftrace_filter is set|events enabled" "$out"
+finish
