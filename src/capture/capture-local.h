@@ -141,6 +141,7 @@ void tb_raw_merge_stats(const struct tb_raw *r, uint64_t *emitted, uint64_t *orp
  * 250 ms of that rate at 64 bytes per event, at least 8 MiB, at most 1/8 of
  * MemAvailable over all CPUs, never below current_kb, a multiple of 4 KiB.
  */
+uint64_t tb_mem_available_kb(const char *proc_dir);
 unsigned long tb_buffer_kb_for(uint64_t rate, unsigned ncpus, uint64_t mem_avail_kb,
 			       unsigned long current_kb);
 
