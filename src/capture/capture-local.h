@@ -141,6 +141,7 @@ void tb_raw_merge_stats(const struct tb_raw *r, uint64_t *emitted, uint64_t *orp
  * 250 ms of that rate at 64 bytes per event, at least 8 MiB, at most 1/8 of
  * MemAvailable over all CPUs, never below current_kb, a multiple of 4 KiB.
  */
+uint64_t tb_mem_available_kb(const char *proc_dir);
 unsigned long tb_buffer_kb_for(uint64_t rate, unsigned ncpus, uint64_t mem_avail_kb,
 			       unsigned long current_kb);
 
@@ -155,6 +156,8 @@ uint64_t tb_text_bytes(const struct tb_text *t);
 struct tb_kmsg;		/* /dev/kmsg from the start of the run (kmsg.c) */
 struct tb_kmsg *tb_kmsg_open(const char *path, const struct tb_sink *sink);
 int tb_kmsg_pump(struct tb_kmsg *k);
+/* A /dev/kmsg record as a dmesg line "[sec.usec] text" (kmsg.c); length or -1. */
+int tb_kmsg_line(const char *rec, size_t n, char *out, size_t size);
 void tb_kmsg_close(struct tb_kmsg *k);
 
 /* /proc snapshots (procsnap.c): one round of every file named in files. */

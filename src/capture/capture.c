@@ -189,7 +189,7 @@ static void account(struct run *r, struct tb_capture_result *res)
 		res->lost_pages += marked;
 		res->lost_stats += stats;
 		res->lost_per_cpu[c] = marked > stats ? marked : stats;
-		if (stats > marked && r->sink.lost)
+		if (stats > marked && r->cs.inner.lost)
 			/* counted by the kernel after our last page: say so, with no time */
 			r->cs.inner.lost(r->cs.inner.ctx, (int)c, stats - marked, last_ts(r));
 		if (unknown && stats == 0 && !(r->before[c].ok && r->after[c].ok))

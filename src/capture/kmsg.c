@@ -61,32 +61,45 @@ fail:
 	return NULL;
 }
 
-/* One /dev/kmsg record "pri,seq,usec,flags[,...];text\n[ KEY=value\n...]" as a line. */
-static int feed_record(struct tb_kmsg *k, char *rec, size_t n)
+/**
+ * tb_kmsg_line - one /dev/kmsg record "PRI,SEQ,USEC,FLAGS[,...];TEXT\n[ KEY=value\n...]"
+ * as the dmesg line "[SSSSS.UUUUUU] TEXT" in out (size bytes).  Returns the line's
+ * length, or -1 for a record that is not one (no ';', no timestamp).
+ */
+int tb_kmsg_line(const char *rec, size_t n, char *out, size_t size)
 {
-	char *semi = memchr(rec, ';', n), *text, *end;
-	unsigned long long usec = 0;
+	const char *semi = memchr(rec, ';', n), *text, *end;
+	unsigned long long usec = 0, seq;
 	unsigned pri;
-	unsigned long long seq;
+	char head[64];
+	size_t hl = semi ? (size_t)(semi - rec) : 0;
 	int len;
 
-	if (!semi)
-		return 0;
-	*semi = 0;
-	if (sscanf(rec, "%u,%llu,%llu", &pri, &seq, &usec) < 3)
-		return 0;
+	if (!semi || hl >= sizeof(head) || !size)
+		return -1;
+	memcpy(head, rec, hl);
+	head[hl] = 0;
+	if (sscanf(head, "%u,%llu,%llu", &pri, &seq, &usec) < 3)
+		return -1;
 	text = semi + 1;
 	end = memchr(text, '\n', (size_t)(rec + n - text));
-	if (end)
-		*end = 0;
-	else
-		rec[n] = 0;
-	len = snprintf(k->line, sizeof(k->line), "[%5llu.%06llu] %s", usec / 1000000ULL,
-		       usec % 1000000ULL, text);
+	if (!end)
+		end = rec + n;
+	len = snprintf(out, size, "[%5llu.%06llu] %.*s", usec / 1000000ULL, usec % 1000000ULL,
+		       (int)(end - text), text);
+	if (len < 0)
+		return -1;
+	if ((size_t)len >= size)
+		len = (int)size - 1;
+	return len;
+}
+
+static int feed_record(struct tb_kmsg *k, const char *rec, size_t n)
+{
+	int len = tb_kmsg_line(rec, n, k->line, sizeof(k->line));
+
 	if (len < 0)
 		return 0;
-	if ((size_t)len >= sizeof(k->line))
-		len = (int)sizeof(k->line) - 1;
 	k->records++;
 	return tb_decoder_line(k->dec, k->line, (size_t)len);
 }

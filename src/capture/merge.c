@@ -264,19 +264,61 @@ static void cpu_advance_to_next(struct tb_merge *m, unsigned c)
 	cpu_advance(m, c);
 }
 
+/*
+ * Emit the head of CPU c (it is the oldest queued record and no CPU with nothing
+ * queued can send an older one).  Returns 1 emitted (or skipped), 0 must wait for
+ * more data (its stack may be unread), negative: the emit callback's error.
+ */
+static int emit_head(struct tb_merge *m, unsigned c, struct tb_rrec *best, int drain)
+{
+	struct tb_rrec *r, *stack = NULL;
+	int need_next = m->stack_type >= 0 && best->type != m->stack_type, ret;
+
+	/* its stack, if it has one, may still be unread */
+	if (!drain && need_next && !cpu_next(m, c) && best->ts > m->cpu[c].bound)
+		return 0;
+	if (m->stack_type >= 0 && best->type == m->stack_type) {
+		/* a stack with no event before it on this CPU (e.g. after a loss) */
+		m->orphan_stacks++;
+		cpu_advance(m, c);
+		return 1;
+	}
+	if (need_next) {
+		r = cpu_next(m, c);
+		if (r && r->type == m->stack_type)
+			stack = r;
+	}
+	if (best->ts < m->last_emitted_ts)
+		m->inversions++;
+	else
+		m->last_emitted_ts = best->ts;
+	m->emitted++;
+	ret = m->out.emit(m->out.ctx, (int)c, best, stack);
+	if (stack)
+		cpu_advance_to_next(m, c);
+	else
+		cpu_advance(m, c);
+	return ret < 0 ? ret : 1;
+}
+
 /**
  * tb_merge_run - emit every record that is safe to emit now, oldest first.
  * @drain: 1 to emit everything (the capture has ended)
  *
+ * One scan of the CPUs finds the oldest head and the limit up to which that CPU's
+ * records may go out in a row (the next CPU's head, the watermarks of CPUs with
+ * nothing queued): bursts from one CPU cost no rescan, which matters on many CPUs.
  * Returns 0, or the emit callback's negative return.
  */
 int tb_merge_run(struct tb_merge *m, int drain)
 {
 	for (;;) {
-		struct tb_rrec *best = NULL, *r, *stack = NULL;
+		struct tb_rrec *best = NULL, *r;
 		unsigned c, bc = 0;
 		uint64_t min_empty_bound = UINT64_MAX;	/* of CPUs with nothing queued */
-		int need_next, ret;
+		uint64_t second = UINT64_MAX;		/* the next-oldest head */
+		uint64_t limit;
+		int ret;
 
 		for (c = 0; c < m->ncpus; c++) {
 			r = cpu_head(m, c);
@@ -286,43 +328,25 @@ int tb_merge_run(struct tb_merge *m, int drain)
 				continue;
 			}
 			if (!best || r->ts < best->ts) {
+				if (best)
+					second = best->ts;
 				best = r;
 				bc = c;
+			} else if (r->ts < second) {
+				second = r->ts;
 			}
 		}
 		if (!best)
 			return 0;
-		need_next = m->stack_type >= 0 && best->type != m->stack_type;
-		if (!drain) {
-			/* a CPU with nothing queued may still send something older */
-			if (best->ts > min_empty_bound)
-				return 0;
-			/* its stack, if it has one, may still be unread */
-			if (need_next && !cpu_next(m, bc) && best->ts > m->cpu[bc].bound)
-				return 0;
-		}
-		if (best->type == m->stack_type && m->stack_type >= 0) {
-			/* a stack with no event before it on this CPU (e.g. after a loss) */
-			m->orphan_stacks++;
-			cpu_advance(m, bc);
-			continue;
-		}
-		if (need_next) {
-			r = cpu_next(m, bc);
-			if (r && r->type == m->stack_type)
-				stack = r;
-		}
-		if (best->ts < m->last_emitted_ts)
-			m->inversions++;
-		else
-			m->last_emitted_ts = best->ts;
-		m->emitted++;
-		ret = m->out.emit(m->out.ctx, (int)bc, best, stack);
-		if (stack)
-			cpu_advance_to_next(m, bc);
-		else
-			cpu_advance(m, bc);
-		if (ret < 0)
-			return ret;
+		/* a CPU with nothing queued may still send something older */
+		if (!drain && best->ts > min_empty_bound)
+			return 0;
+		limit = drain || second < min_empty_bound ? second : min_empty_bound;
+		do {
+			ret = emit_head(m, bc, best, drain);
+			if (ret <= 0)
+				return ret;
+			best = cpu_head(m, bc);
+		} while (best && best->ts <= limit);
 	}
 }

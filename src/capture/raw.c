@@ -44,7 +44,8 @@
 #include "util/fileio.h"
 #include "util/strbuf.h"
 
-#define QUEUE_CAP_DEFAULT (256UL << 20)	/* bytes of pages waiting for the decoder */
+#define QUEUE_CAP_MAX (256ULL << 20)	/* bytes of pages waiting for the decoder... */
+#define QUEUE_CAP_MIN (16ULL << 20)	/* ...at most 1/8 of MemAvailable, within these */
 #define READS_PER_PASS 256		/* fairness among CPUs */
 #define READER_NICE (-10)
 #define WATERMARK_MARGIN 2000000ULL	/* 2 ms of trace clock (ns clocks) */
@@ -256,7 +257,15 @@ struct tb_raw *tb_raw_open(const char *trace_dir, unsigned ncpus, const struct t
 	}
 	for (c = 0; c < ncpus; c++)
 		r->fds[c] = -1;
-	r->q_cap = QUEUE_CAP_DEFAULT;
+	{
+		uint64_t cap = tb_mem_available_kb(NULL) * 1024 / 8;
+
+		if (cap > QUEUE_CAP_MAX || cap == 0)
+			cap = QUEUE_CAP_MAX;
+		if (cap < QUEUE_CAP_MIN)
+			cap = QUEUE_CAP_MIN;
+		r->q_cap = (size_t)cap;
+	}
 	r->subbuf = subbuf_size(trace_dir);
 	r->tep = load_formats(trace_dir);
 	if (!r->tep)

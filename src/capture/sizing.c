@@ -47,7 +47,10 @@ unsigned long tb_buffer_kb_for(uint64_t rate, unsigned ncpus, uint64_t mem_avail
 	return (unsigned long)kb;
 }
 
-static uint64_t mem_available_kb(const char *proc_dir)
+/**
+ * tb_mem_available_kb - MemAvailable of proc_dir/meminfo (NULL: /proc) in KiB, 0 unknown.
+ */
+uint64_t tb_mem_available_kb(const char *proc_dir)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char path[4096];
@@ -72,5 +75,5 @@ unsigned long tb_capture_buffer_kb(const struct tb_caps *caps, uint64_t expected
 	unsigned ncpus = caps && caps->ncpus > 0 ? (unsigned)caps->ncpus : 1;
 
 	return tb_buffer_kb_for(expected_rate, ncpus,
-				mem_available_kb(caps ? caps->proc_dir : NULL), current_kb);
+				tb_mem_available_kb(caps ? caps->proc_dir : NULL), current_kb);
 }

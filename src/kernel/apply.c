@@ -40,11 +40,8 @@ static void print_tail(const char *text, unsigned n, long skip_lines)
 {
 	const char *p = text + strlen(text);
 	unsigned seen = 0;
-	long total = 0;
 	const char *q;
 
-	for (q = text; *q; q++)
-		total += *q == '\n';
 	while (p > text && seen <= n) {
 		p--;
 		if (*p == '\n' && p[1])

@@ -1173,7 +1173,8 @@ int tb_plan_build(struct tb_plan *p, struct tb_recipe *r, const struct tb_caps *
 		ret = plan_function(&b);
 	if (!ret)
 		ret = plan_slub_toggles(&b);
-	if (!ret && (b.evs.n || r->function)) {
+	if (!ret) {
+		/* always journaled: the capture turns tracing_on off at the end */
 		snprintf(path, sizeof(path), "%s/tracing_on", b.base);
 		ret = plan_write(p, path, "1", "tracing on for the run (the capture turns it off at the end to drain the buffers)");
 	}

@@ -16,6 +16,7 @@
 #include <traceevent/kbuffer.h>
 #include "analyze/event.h"
 #include "capture/capture-local.h"
+#include "decode/decode.h"
 #include "util/intern.h"
 
 #define PAGE 4096
@@ -104,10 +105,10 @@ static struct tb_rpage *pb_page(struct pagebuild *pb, struct kbuffer *kb, int cp
 /* ---- a recording merge output ------------------------------------------------ */
 
 struct rec_out {
-	uint64_t ts[256];
-	int cpu[256];
-	uint64_t val[256];
-	int nstack[256];
+	uint64_t ts[4096];
+	int cpu[4096];
+	uint64_t val[4096];
+	int nstack[4096];
 	unsigned n;
 	int64_t lost_count[8];
 	uint64_t lost_ts[8];
@@ -120,7 +121,7 @@ static int out_emit(void *ctx, int cpu, const struct tb_rrec *r, const struct tb
 	struct rec_out *o = ctx;
 	uint64_t v = 0;
 
-	assert_true(o->n < 256);
+	assert_true(o->n < 4096);
 	if (r->size >= 16)
 		memcpy(&v, (const unsigned char *)r->data + 8, 8);
 	o->ts[o->n] = r->ts;
@@ -251,6 +252,84 @@ static void test_merge_order(void **state)
 			assert_int_equal(o.val[i], 999);
 	tb_merge_release(&m);
 	kbuffer_free(kb);
+}
+
+/*
+ * Randomised: 4 CPUs, random page sizes, pages added in random CPU order, each
+ * CPU's watermark set to anything below its first record not yet added (what the
+ * reader may prove).  Everything comes out exactly once, in timestamp order.
+ */
+static void test_merge_random(void **state)
+{
+	enum { NC = 4, PER = 600 };
+	struct kbuffer *kb = new_kb();
+	static uint64_t ts[NC][PER];
+	unsigned next[NC] = { 0 }, c, i, round;
+	uint64_t last = 0, emitted_before;
+	struct rec_out *o = calloc(1, sizeof(*o));
+	struct tb_merge m;
+	struct tb_merge_out mo;
+	unsigned total = 0;
+
+	assert_non_null(o);
+	mo.emit = out_emit;
+	mo.lost = out_lost;
+	mo.ctx = o;
+	srand(12345);
+	for (c = 0; c < NC; c++) {
+		uint64_t t = 1000 + (uint64_t)(rand() % 50);
+
+		for (i = 0; i < PER; i++) {
+			t += (uint64_t)(rand() % 40);	/* ties across and within CPUs */
+			ts[c][i] = t;
+		}
+	}
+	assert_int_equal(tb_merge_init(&m, NC, &mo), 0);
+	for (round = 0; round < 100000; round++) {
+		struct pagebuild pb;
+		unsigned n;
+
+		c = (unsigned)rand() % NC;
+		if (next[c] < PER) {
+			n = 1 + (unsigned)rand() % 20;
+			if (next[c] + n > PER)
+				n = PER - next[c];
+			pb_init(&pb, ts[c][next[c]]);
+			for (i = 0; i < n; i++)
+				pb_event(&pb, ts[c][next[c] + i], TYPE_EV, (int32_t)c, ts[c][next[c] + i]);
+			tb_merge_add(&m, pb_page(&pb, kb, (int)c, 0));
+			next[c] += n;
+		}
+		/* the reader may prove anything below the first unread record */
+		if (rand() % 2)
+			m.cpu[c].bound = next[c] < PER ? ts[c][next[c]] - 1 - (uint64_t)(rand() % 30)
+						: UINT64_MAX;
+		o->n = 0;
+		emitted_before = m.emitted;
+		assert_int_equal(tb_merge_run(&m, 0), 0);
+		for (i = 0; i < o->n; i++) {
+			assert_true(o->ts[i] >= last);
+			last = o->ts[i];
+		}
+		total += o->n;
+		assert_int_equal(m.emitted - emitted_before, o->n);
+		for (c = 0; c < NC && next[c] == PER; c++)
+			;
+		if (c == NC)
+			break;
+	}
+	o->n = 0;
+	assert_int_equal(tb_merge_run(&m, 1), 0);
+	for (i = 0; i < o->n; i++) {
+		assert_true(o->ts[i] >= last);
+		last = o->ts[i];
+	}
+	total += o->n;
+	assert_int_equal(total, NC * PER);
+	assert_int_equal(m.inversions, 0);
+	tb_merge_release(&m);
+	kbuffer_free(kb);
+	free(o);
 }
 
 /* A stack record travels with the event before it; a stack is awaited, not lost. */
@@ -524,16 +603,97 @@ static void test_stats(void **state)
 	assert_int_equal(st.ok, 0);
 }
 
+static void test_kmsg_line(void **state)
+{
+	char out[256];
+	const char rec[] = "6,1234,5678901234,-;TRACE kmalloc-64 alloc 0xffff888104a3c040 inuse=3 fp=0x0000000000000000\n SUBSYSTEM=x\n";
+	const char cont[] = "4,1235,5678901300,c; dump_stack_lvl+0x5d/0x80\n";
+
+	assert_int_equal(tb_kmsg_line(rec, sizeof(rec) - 1, out, sizeof(out)),
+			 (int)strlen("[ 5678.901234] TRACE kmalloc-64 alloc 0xffff888104a3c040 inuse=3 fp=0x0000000000000000"));
+	assert_string_equal(out, "[ 5678.901234] TRACE kmalloc-64 alloc 0xffff888104a3c040 inuse=3 fp=0x0000000000000000");
+	assert_true(tb_kmsg_line(cont, sizeof(cont) - 1, out, sizeof(out)) > 0);
+	assert_string_equal(out, "[ 5678.901300]  dump_stack_lvl+0x5d/0x80");
+	assert_int_equal(tb_kmsg_line("no semicolon", 12, out, sizeof(out)), -1);
+	assert_int_equal(tb_kmsg_line("x;text", 6, out, sizeof(out)), -1);
+	/* truncated to the buffer, still terminated */
+	assert_int_equal(tb_kmsg_line(rec, sizeof(rec) - 1, out, 10), 9);
+	assert_string_equal(out, "[ 5678.90");
+}
+
+struct slubgot {
+	unsigned n;
+	uint64_t ptr;
+	const char *name;
+	char cache[32];
+	unsigned frames;
+};
+
+static int slub_event(void *ctx, const struct tb_event *ev)
+{
+	struct slubgot *g = ctx;
+	const struct tb_field *f = tb_event_field(ev, "cache");
+
+	g->n++;
+	g->name = ev->name;
+	tb_event_u64(ev, "ptr", 16, &g->ptr);
+	snprintf(g->cache, sizeof(g->cache), "%s", f && f->str ? f->str : "");
+	g->frames = ev->stack.n;
+	return 0;
+}
+
+/* /dev/kmsg records, as the live source turns them into lines, decode as SLUB TRACE. */
+static void test_kmsg_to_decoder(void **state)
+{
+	static const char *recs[] = {
+		"6,100,2000000100,-;TRACE kmalloc-64 alloc 0xffff888104a3c040 inuse=3 fp=0x0000000000000000\n",
+		"4,101,2000000110,-;CPU: 1 PID: 99 Comm: leaky Not tainted 6.18.0 #1\n",
+		"4,102,2000000120,-;Call Trace:\n",
+		"4,103,2000000130,-; <TASK>\n",
+		"4,104,2000000140,-; dump_stack_lvl+0x5d/0x80\n",
+		"4,105,2000000150,-; alloc_debug_processing+0x1a0/0x1b0\n",
+		"4,106,2000000160,-; leaky_open+0x22/0x60 [leaky]\n",
+		"4,107,2000000170,-; </TASK>\n",
+		"6,108,2000000200,-;eth0: link up\n",
+	};
+	struct slubgot g;
+	struct tb_sink sink = { slub_event, NULL, &g };
+	struct tb_decoder *d;
+	char line[512];
+	size_t i;
+
+	memset(&g, 0, sizeof(g));
+	d = tb_decoder_new(TB_FMT_KERNEL_LOG, "/dev/kmsg", &sink);
+	assert_non_null(d);
+	for (i = 0; i < sizeof(recs) / sizeof(recs[0]); i++) {
+		int len = tb_kmsg_line(recs[i], strlen(recs[i]), line, sizeof(line));
+
+		assert_true(len > 0);
+		assert_int_equal(tb_decoder_line(d, line, (size_t)len), 0);
+	}
+	assert_int_equal(tb_decoder_finish(d), 0);
+	assert_int_equal(g.n, 1);
+	assert_ptr_equal(g.name, tb_intern("alloc"));
+	assert_string_equal(g.cache, "kmalloc-64");
+	assert_int_equal(g.ptr, 0xffff888104a3c040ULL);
+	assert_true(g.frames >= 1);	/* the decoder may drop SLUB-internal frames */
+	tb_decoder_free(d);
+	tb_intern_reset();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_page_parse),
 		cmocka_unit_test(test_merge_order),
+		cmocka_unit_test(test_merge_random),
 		cmocka_unit_test(test_merge_stack),
 		cmocka_unit_test(test_merge_lost),
 		cmocka_unit_test(test_rawdecode),
 		cmocka_unit_test(test_sizing),
 		cmocka_unit_test(test_stats),
+		cmocka_unit_test(test_kmsg_line),
+		cmocka_unit_test(test_kmsg_to_decoder),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
