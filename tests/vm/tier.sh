@@ -7,7 +7,8 @@
 #   bash tests/vm/tier.sh                   the same, raw output
 #   VM_KERNELS="x86_64-6.1-cloud" ...       only these kernels (names as in KERNELS below)
 #   VM_CACHE=DIR                            cache (default tests/vm/cache, gitignored)
-#   VM_TIMEOUT=SECONDS                      hard timeout per boot (default 300)
+#   VM_TIMEOUT=SECONDS                      hard timeout per boot (default 600: a hang, not
+#                                           a slow guest; each tracebook call has its own)
 #   VM_TRACEBOOK_x86_64=BIN, VM_TRACEBOOK_arm64=BIN
 #                                           pack these static binaries instead of building
 #                                           build/static-<arch>/tracebook (e.g. another branch)
@@ -22,7 +23,7 @@
 VM_DIR=$TOP/tests/vm
 VM_CACHE=${VM_CACHE:-$VM_DIR/cache}
 VM_BUILD=$TOP/build/vm
-VM_TIMEOUT=${VM_TIMEOUT:-300}
+VM_TIMEOUT=${VM_TIMEOUT:-600}
 mkdir -p "$VM_CACHE/logs" "$VM_BUILD"
 . "$VM_DIR/lib/fetch.bash"
 
@@ -38,10 +39,10 @@ KERNELS=(
 )
 # Guest checks enabled (functions check_<name> in lib/guest-tests), extended as features
 # land on main.  A check for a missing feature FAILS; it is never skipped.
-CHECKS=${VM_CHECKS:-"version probe hist recipes slableak kprobe argregs kernfs netdev kill9 kill9fn plans"}
+CHECKS=${VM_CHECKS:-"version probe hist recipes slableak kprobe argregs kernfs netdev kill9 kill9fn plans offtrace"}
 # The slub_debug boot runs only what that boot is for.  Not default (diagnostics): equipment
 # (the kernel does what the checks assume), timing (what the pieces cost).
-SLUB_CHECKS=${VM_SLUB_CHECKS:-"version slubboot probe slubtrace"}
+SLUB_CHECKS=${VM_SLUB_CHECKS:-"version slubboot probe slubtrace offklog"}
 
 # --- host tools -------------------------------------------------------------------------
 need_ok=1
