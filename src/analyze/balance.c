@@ -10,6 +10,7 @@
 #include "analyze/analysis-local.h"
 #include "util/intern.h"
 #include "util/strbuf.h"
+#include "util/strlist.h"
 
 struct bal_obj {
 	uint64_t key;
@@ -17,29 +18,12 @@ struct bal_obj {
 	uint32_t site;		/* 1 + index of the site of the first get; 0 none yet */
 };
 
-static char *join(const struct strlist *l)
-{
-	struct strbuf sb = STRBUF_INIT;
-	size_t i;
-
-	for (i = 0; i < l->n; i++) {
-		if (i)
-			strbuf_addch(&sb, ' ');
-		strbuf_addstr(&sb, l->v[i]);
-	}
-	if (strbuf_failed(&sb)) {
-		strbuf_release(&sb);
-		return NULL;
-	}
-	return sb.buf ? strbuf_detach(&sb, NULL) : strdup("");
-}
-
 int tb_balance_init(struct tb_balance_an *b, const struct tb_recipe_balance *spec)
 {
 	memset(b, 0, sizeof(*b));
 	b->label = tb_intern(spec->label && *spec->label ? spec->label : "balance");
-	b->get_desc = join(&spec->get);
-	b->put_desc = join(&spec->put);
+	b->get_desc = strlist_join(&spec->get, " ");
+	b->put_desc = strlist_join(&spec->put, " ");
 	b->get_key = tb_intern(spec->get_key && *spec->get_key ? spec->get_key : "ptr");
 	b->put_key = tb_intern(spec->put_key && *spec->put_key ? spec->put_key :
 			       spec->get_key && *spec->get_key ? spec->get_key : "ptr");

@@ -16,6 +16,7 @@
 #include "analyze/analysis-local.h"
 #include "util/intern.h"
 #include "util/strbuf.h"
+#include "util/strlist.h"
 
 /* A free merged at most this long before its allocation (other CPU) is an inversion. */
 #define TB_PAIR_SKEW_NS 100000ULL
@@ -45,25 +46,6 @@ struct tb_pair_early {
 	uint64_t key, ts;
 };
 
-static char *join(const struct strlist *l)
-{
-	struct strbuf sb = STRBUF_INIT;
-	size_t i;
-
-	for (i = 0; i < l->n; i++) {
-		if (i)
-			strbuf_addch(&sb, ' ');
-		strbuf_addstr(&sb, l->v[i]);
-	}
-	if (strbuf_failed(&sb)) {
-		strbuf_release(&sb);
-		return NULL;
-	}
-	if (!sb.buf)
-		return strdup("");
-	return strbuf_detach(&sb, NULL);
-}
-
 static const char *intern_or(const char *s, const char *def)
 {
 	if (s && *s)
@@ -75,8 +57,8 @@ int tb_pair_init(struct tb_pair_an *p, const struct tb_recipe_pair *spec)
 {
 	memset(p, 0, sizeof(*p));
 	p->label = intern_or(spec->label, "pair");
-	p->alloc_desc = join(&spec->alloc);
-	p->free_desc = join(&spec->free);
+	p->alloc_desc = strlist_join(&spec->alloc, " ");
+	p->free_desc = strlist_join(&spec->free, " ");
 	p->alloc_key = intern_or(spec->alloc_key, "ptr");
 	p->free_key = intern_or(spec->free_key, spec->alloc_key ? spec->alloc_key : "ptr");
 	p->size = intern_or(spec->size, NULL);

@@ -257,28 +257,6 @@ static int words(struct strlist *w, const char *s)
 	return strlist_split_ws(w, s);
 }
 
-/* Join w->v[from..to) with single spaces (names with spaces, old kernels). */
-static char *join(const struct strlist *w, size_t from, size_t to)
-{
-	size_t i, len = 0;
-	char *s, *p;
-
-	for (i = from; i < to; i++)
-		len += strlen(w->v[i]) + 1;
-	s = malloc(len + 1);
-	if (!s)
-		return NULL;
-	p = s;
-	*p = '\0';
-	for (i = from; i < to; i++) {
-		if (i > from)
-			*p++ = ' ';
-		strcpy(p, w->v[i]);
-		p += strlen(p);
-	}
-	return s;
-}
-
 /*
  * "name  active num objsize objperslab pagesperslab : tunables l b s : slabdata a n s"
  * (SLAB with statistics appends " : globalstat ... : cpustat ...").
@@ -306,7 +284,7 @@ static int parse_proc_row(const char *l, struct tb_slab_row *r, struct strlist *
 	for (i = 0; i < 5; i++)
 		if (parse_u64(w->v[n - 5 + i], &v[i]))
 			return -1;
-	r->name = join(w, 0, n - 5);
+	r->name = strlist_join_range(w, 0, n - 5, " ");
 	if (!r->name)
 		return -ENOMEM;
 	if (words(w, sd + strlen(" : slabdata")))
@@ -348,7 +326,7 @@ static int parse_slabtop_row(struct tb_slab_row *r, struct strlist *w)
 	csz = strtod(w->v[6], &end);
 	if (end == w->v[6] || (*end != 'K' && *end != 'k') || end[1])
 		return -1;
-	r->name = join(w, 7, w->n);
+	r->name = strlist_join_range(w, 7, w->n, " ");
 	if (!r->name)
 		return -ENOMEM;
 	r->num_objs = objs;
@@ -403,12 +381,12 @@ static int parse_kmem_row(struct tb_slab_row *r, struct strlist *w, int name_las
 		first = 1;
 		if (parse_ssize(w->v[5], &ssize))
 			return -1;
-		r->name = join(w, 6, n);
+		r->name = strlist_join_range(w, 6, n, " ");
 	} else {
 		first = n - 5;
 		if (parse_ssize(w->v[n - 1], &ssize))
 			return -1;
-		r->name = join(w, 1, n - 5);
+		r->name = strlist_join_range(w, 1, n - 5, " ");
 	}
 	if (parse_u64(w->v[first], &v[0]) || parse_u64(w->v[first + 1], &v[1]) ||
 	    parse_u64(w->v[first + 2], &v[2]) || parse_u64(w->v[first + 3], &v[3]))

@@ -52,14 +52,6 @@ static const char *yesno(int v)
 	return v ? "yes" : "no";
 }
 
-static void join(struct strbuf *sb, const struct strlist *l, const char *sep)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		strbuf_addf(sb, "%s%s", i ? sep : "", l->v[i]);
-}
-
 /* Is anybody else using tracing right now? */
 static int others_busy(const struct tb_caps *c)
 {
@@ -309,7 +301,7 @@ static void caps_text(const struct tb_caps *c, FILE *f)
 	if (c->lockdown[0])
 		fprintf(f, W "%s\n", "lockdown", c->lockdown);
 
-	join(&sb, &c->tracers, " ");
+	strbuf_add_strlist(&sb, &c->tracers, " ");
 	fprintf(f, W "%s\n", "tracers", sb.len ? sb.buf : "(none)");
 	fprintf(f, W "%s\n", "function tracer",
 		c->function == TB_PRESENT ? "usable" :
@@ -372,7 +364,7 @@ static void caps_text(const struct tb_caps *c, FILE *f)
 			fprintf(f, " current_tracer=%s;", c->current_tracer);
 		if (c->events_enabled.n) {
 			strbuf_reset(&sb);
-			join(&sb, &c->events_enabled, ",");
+			strbuf_add_strlist(&sb, &c->events_enabled, ",");
 			fprintf(f, " events enabled: %s;", sb.buf);
 		}
 		if (c->kprobes_defined)
@@ -383,7 +375,7 @@ static void caps_text(const struct tb_caps *c, FILE *f)
 			fprintf(f, " options/stacktrace on;");
 		if (c->instances_present.n) {
 			strbuf_reset(&sb);
-			join(&sb, &c->instances_present, ",");
+			strbuf_add_strlist(&sb, &c->instances_present, ",");
 			fprintf(f, " instances: %s;", sb.buf);
 		}
 		for (j = 0; j < c->kmem_triggers.n; j++)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "util/strbuf.h"
+#include "util/strlist.h"
 
 static char strbuf_empty[1];
 
@@ -126,6 +127,17 @@ void strbuf_add_json_str(struct strbuf *sb, const char *s)
 		}
 	}
 	strbuf_addch(sb, '"');
+}
+
+void strbuf_add_strlist(struct strbuf *sb, const struct strlist *l, const char *sep)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		if (i)
+			strbuf_addstr(sb, sep);
+		strbuf_addstr(sb, l->v[i]);
+	}
 }
 
 void strbuf_reset(struct strbuf *sb)

@@ -73,3 +73,33 @@ void strlist_clear(struct strlist *l)
 	l->v = NULL;
 	l->n = l->alloc = 0;
 }
+
+char *strlist_join_range(const struct strlist *l, size_t from, size_t to, const char *sep)
+{
+	size_t i, len = 1, slen = strlen(sep);
+	char *s, *p;
+
+	for (i = from; i < to; i++)
+		len += strlen(l->v[i]) + slen;
+	s = malloc(len);
+	if (!s)
+		return NULL;
+	p = s;
+	for (i = from; i < to; i++) {
+		size_t n = strlen(l->v[i]);
+
+		if (i > from) {
+			memcpy(p, sep, slen);
+			p += slen;
+		}
+		memcpy(p, l->v[i], n);
+		p += n;
+	}
+	*p = '\0';
+	return s;
+}
+
+char *strlist_join(const struct strlist *l, const char *sep)
+{
+	return strlist_join_range(l, 0, l->n, sep);
+}

@@ -21,5 +21,11 @@ int strlist_split_ws(struct strlist *l, const char *s);
 /* 1 if s is in l. */
 int strlist_has(const struct strlist *l, const char *s);
 void strlist_clear(struct strlist *l);
+/*
+ * strlist_join_range - l->v[from..to) joined with sep, as a malloc'd string ("" for an
+ * empty range); NULL on ENOMEM.  strlist_join() joins the whole list.
+ */
+char *strlist_join_range(const struct strlist *l, size_t from, size_t to, const char *sep);
+char *strlist_join(const struct strlist *l, const char *sep);
 
 #endif

@@ -49,6 +49,18 @@ static void test_strlist(void **state)
 	assert_null(l.v[2]);
 	assert_true(strlist_has(&l, "free_netdev"));
 	assert_false(strlist_has(&l, "free"));
+	{
+		char *j = strlist_join(&l, ", "), *r = strlist_join_range(&l, 1, 1, " ");
+		struct strbuf sb = STRBUF_INIT;
+
+		assert_string_equal(j, "alloc_netdev_mqs, free_netdev");
+		assert_string_equal(r, "");
+		strbuf_add_strlist(&sb, &l, "|");
+		assert_string_equal(sb.buf, "alloc_netdev_mqs|free_netdev");
+		free(j);
+		free(r);
+		strbuf_release(&sb);
+	}
 	strlist_clear(&l);
 	assert_int_equal(l.n, 0);
 }
