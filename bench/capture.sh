@@ -69,7 +69,7 @@ stop_workload() {
 
 # (a) cat trace_pipe, default buffer, awk pairing of the text
 bench_cat() {
-	local before after lines lost cpu rss found rate size prev tpid
+	local before after lines lost cpu rss found rate size prev tpid falsel
 	mkdir "$INST" || return 1
 	for e in kmalloc kfree kmem_cache_alloc kmem_cache_free; do echo 1 > "$INST/events/kmem/$e/enable"; done
 	before=$(lost_sum "$INST")
@@ -77,16 +77,23 @@ bench_cat() {
 	tpid=$! CATPID=$!
 	sleep 0.2
 	start_workload "$N" "$((D - 1))"
+	sample_cat() { # cat's CPU (cores over D) and peak RSS while it lives
+		local c r
+		c=$(awk -v hz="$(getconf CLK_TCK)" -v d="$D" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz / d }' "/proc/$tpid/stat" 2>/dev/null)
+		r=$(awk '/^VmHWM:/ { print $2 }' "/proc/$tpid/status" 2>/dev/null)
+		[ -n "$c" ] && cpu=$c
+		[ -n "$r" ] && rss=$r
+	}
 	sleep "$D"
+	sample_cat
 	echo 0 > "$INST/tracing_on"
 	after=$(lost_sum "$INST")
-	# let cat drain what is left: until its output stops growing for 0.5 s
+	# let cat drain what is left (it may exit at EOF): until its output stops growing
 	prev=-1 size=0
 	while [ "$size" != "$prev" ]; do
+		sample_cat
 		prev=$size; sleep 0.5; size=$(stat -c %s "$WORK/cat.txt")
 	done
-	cpu=$(awk -v hz="$(getconf CLK_TCK)" -v d="$D" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz / d }' "/proc/$tpid/stat")
-	rss=$(awk '/^VmHWM:/ { print $2 }' "/proc/$tpid/status")
 	kill $tpid 2>/dev/null; wait $tpid 2>/dev/null; CATPID=
 	stop_workload
 	for e in kmalloc kfree kmem_cache_alloc kmem_cache_free; do echo 0 > "$INST/events/kmem/$e/enable"; done
@@ -108,15 +115,22 @@ bench_cat() {
 		/ kfree: | kmem_cache_free: / {
 			for (i = 1; i <= NF; i++) if ($i ~ /^ptr=/) delete live[substr($i, 5)]
 		}
-		END { for (p in live) if (index(live[p], site "+") == 1) n++; print n + 0 }' "$WORK/cat.txt")
-	printf '| cat trace_pipe (default %s KiB/CPU) | %s | %s | %s | %s cores | %s MiB | %s of %s at %s |\n' \
+		END {
+			for (p in live) {
+				if (index(live[p], site "+") == 1) n++
+				if (live[p] ~ /^(alloc_pipe_info|sk_prot_alloc|sock_alloc_inode|unix_create1)\+/) f++
+			}
+			print n + 0, f + 0
+		}' "$WORK/cat.txt")
+	read -r found falsel <<< "$found"
+	printf '| cat trace_pipe (default %s KiB/CPU) | %s | %s | %s | %s cores | %s MiB | %s of %s at %s | %s |\n' \
 		"$(sed 's/ .*//' "$T/buffer_size_kb")" "$lines" "$rate" "$lost" "$cpu" \
-		"$(awk -v k="${rss:-0}" 'BEGIN { printf "%.1f", k / 1024 }')" "$found" "$N" "$SITE"
+		"$(awk -v k="${rss:-0}" 'BEGIN { printf "%.1f", k / 1024 }')" "$found" "$N" "$SITE" "$falsel"
 }
 
 # (b) tracebook run slab-leak
 bench_tracebook() {
-	local peak u s cpu ev lost rate found bpo out outst dur
+	local peak u s cpu ev lost rate found bpo out outst dur falsel
 	TRACEBOOK_CAPTURE_DEBUG=1 /usr/bin/time -f '%M %U %S' -o "$WORK/tb.time" \
 		"$TB" run slab-leak -d "${D}s" -o "$WORK/r.json" > "$WORK/tb.out" 2> "$WORK/tb.err" &
 	local tpid=$!
@@ -135,22 +149,25 @@ import json, sys
 r = json.load(open(sys.argv[1])); n = int(sys.argv[2])
 p = [x for x in r["pairs"] if x["label"] == "slab"][0]
 efd = sum(o["count"] for o in p["outstanding"] if o["site"].startswith(sys.argv[3] + "+"))
+churn = ("alloc_pipe_info+", "sk_prot_alloc+", "sock_alloc_inode+", "unix_create1+")
+false = sum(o["count"] for o in p["outstanding"] if o["site"].startswith(churn))
 print(r["events"], r["lost_events"], r["duration_s"], efd, p.get("bytes_per_object", 0),
-      p["outstanding_count"])
+      p["outstanding_count"], false)
 EOF
 )
-	read -r ev lost dur found bpo outst <<< "$out"
+	read -r ev lost dur found bpo outst falsel <<< "$out"
+	cp "$WORK/r.json" "${BENCH_KEEP_JSON:-/dev/null}" 2>/dev/null
 	read -r peak u s < "$WORK/tb.time"
 	cpu=$(awk -v u="$u" -v s="$s" -v d="$dur" 'BEGIN { printf "%.2f", (u + s) / d }')
 	rate=$(awk -v e="$ev" -v d="$dur" 'BEGIN { printf "%.2f", e / d / 1e6 }')
-	printf '| tracebook run slab-leak | %s | %s | %s | %s cores | %s MiB | %s of %s at %s |\n' \
-		"$ev" "$rate" "$lost" "$cpu" "$(awk -v k="$peak" 'BEGIN { printf "%.1f", k / 1024 }')" "$found" "$N" "$SITE"
+	printf '| tracebook run slab-leak | %s | %s | %s | %s cores | %s MiB | %s of %s at %s | %s |\n' \
+		"$ev" "$rate" "$lost" "$cpu" "$(awk -v k="$peak" 'BEGIN { printf "%.1f", k / 1024 }')" "$found" "$N" "$SITE" "$falsel"
 	echo "tracebook: $outst outstanding objects tracked at the end, $bpo bytes of analysis memory per outstanding object (analysis' own count)" >&2
 	grep '^capture:' "$WORK/tb.err" | sed 's/^/tracebook /' >&2
 }
 
-echo "| capture | events | M events/s | lost | CPU | peak RSS | planted found |"
-echo "|---|---|---|---|---|---|---|"
+echo "| capture | events | M events/s | lost | CPU | peak RSS | planted found | churned objects reported outstanding |"
+echo "|---|---|---|---|---|---|---|---|"
 for _ in $(seq "$RUNS"); do
 	bench_cat
 	bench_tracebook
