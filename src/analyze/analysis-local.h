@@ -180,6 +180,7 @@ uint64_t tb_count_calls(const struct tb_count_an *c, const char *what);
 
 struct tb_balance_site {
 	const char *site;
+	uint32_t stack;			/* stack id (group = stack), 0 none */
 	uint64_t gets, puts;
 	uint64_t held_objects, held_refs;	/* filled by tb_balance_finish */
 };
@@ -188,6 +189,8 @@ struct tb_balance_an {
 	const char *label;
 	char *get_desc, *put_desc;
 	const char *get_key, *put_key;
+	unsigned group_flags;		/* TB_GROUP_*; 0 = none */
+	const char *all_sites;
 	struct tb_otab objs;		/* key -> net refs and site */
 	struct tb_otab sidx;		/* site -> index */
 	struct tb_balance_site *sites;

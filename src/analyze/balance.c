@@ -1,7 +1,8 @@
 /*
  * balance.c - the balance analyzer: reference gets and puts per object key
  * (kobject_get/kobject_put, dev_hold/dev_put, ...).  At the end, objects with more
- * gets than puts are "held", grouped by the site of their first get seen.  Objects
+ * gets than puts are "held", grouped by the site (and stack, with group = site+stack)
+ * of their first get seen.  Objects
  * whose net count returns to zero are forgotten (memory grows with held objects only).
  */
 #include <stdlib.h>
@@ -42,9 +43,12 @@ int tb_balance_init(struct tb_balance_an *b, const struct tb_recipe_balance *spe
 	b->get_key = tb_intern(spec->get_key && *spec->get_key ? spec->get_key : "ptr");
 	b->put_key = tb_intern(spec->put_key && *spec->put_key ? spec->put_key :
 			       spec->get_key && *spec->get_key ? spec->get_key : "ptr");
+	b->group_flags = spec->group;	/* 0: "none" */
+	b->all_sites = tb_intern("(all sites)");
 	tb_otab_init(&b->objs, sizeof(struct bal_obj));
 	tb_otab_init(&b->sidx, sizeof(struct tb_pmap_rec));
-	if (!b->label || !b->get_desc || !b->put_desc || !b->get_key || !b->put_key)
+	if (!b->label || !b->get_desc || !b->put_desc || !b->get_key || !b->put_key ||
+	    !b->all_sites)
 		return -1;
 	return 0;
 }
@@ -59,9 +63,9 @@ void tb_balance_release(struct tb_balance_an *b)
 	memset(b, 0, sizeof(*b));
 }
 
-static int64_t site_index(struct tb_balance_an *b, const char *site)
+static int64_t site_index(struct tb_balance_an *b, const char *site, uint32_t stack)
 {
-	struct tb_pmap_rec *r = tb_pmap_get(&b->sidx, site, NULL, 0, 1);
+	struct tb_pmap_rec *r = tb_pmap_get(&b->sidx, site, NULL, stack, 1);
 
 	if (!r)
 		return -1;
@@ -78,6 +82,7 @@ static int64_t site_index(struct tb_balance_an *b, const char *site)
 	}
 	memset(&b->sites[b->nsites], 0, sizeof(b->sites[0]));
 	b->sites[b->nsites].site = site;
+	b->sites[b->nsites].stack = stack;
 	r->val = ++b->nsites;
 	return (int64_t)b->nsites - 1;
 }
@@ -114,13 +119,16 @@ int tb_balance_get(struct tb_analysis *an, struct tb_balance_an *b, const struct
 	uint64_t key;
 	int64_t si;
 	const char *site;
+	uint32_t stack;
 
 	if (key_of(b, ev, b->get_key, &key))
 		return 0;
-	site = tb_an_site(an, ev, stack_of(an, ev));
+	stack = (b->group_flags & TB_GROUP_STACK) ? stack_of(an, ev) : 0;
+	site = (b->group_flags & (TB_GROUP_SITE | TB_GROUP_STACK)) ?
+		tb_an_site(an, ev, stack) : b->all_sites;
 	if (!site)
 		return -1;
-	si = site_index(b, site);
+	si = site_index(b, site, stack);
 	if (si < 0)
 		return -1;
 	b->gets++;

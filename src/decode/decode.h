@@ -24,9 +24,16 @@ enum tb_format {
 	TB_FMT_SLABINFO,	/* /proc/slabinfo (for slabs/growth, not events) */
 };
 
+/* tb_format_name - "ftrace text", "kernel log", ... for messages and reports. */
 const char *tb_format_name(enum tb_format f);
 
-/* Guess the format from the first bytes of a file. */
+/*
+ * tb_detect_format - guess the format from the first bytes of a file (detect.c has
+ * the rule: trace.dat magic, slabinfo/trace-cmd headers, else line shapes scored).
+ * @head: the first bytes (64 KiB is plenty)
+ * @len: their length
+ * Returns TB_FMT_UNKNOWN when nothing looks familiar.
+ */
 enum tb_format tb_detect_format(const char *head, size_t len);
 
 /* Counters a decoder keeps for the report ("malformed lines: N, first at f:l"). */
@@ -45,13 +52,24 @@ struct tb_decode_stats {
 
 struct tb_decoder;
 
-/* origin is the file name used in messages; sink receives events. */
+/*
+ * tb_decoder_new - a line decoder for a text format.
+ * @fmt: TB_FMT_FTRACE_TEXT, TB_FMT_KERNEL_LOG or TB_FMT_TRACECMD_REPORT
+ * @origin: the file name used in "file:line" messages and event origins
+ * @sink: receives the events (copied; its ctx must outlive the decoder)
+ * Returns NULL on ENOMEM or for another format (nothing printed).
+ */
 struct tb_decoder *tb_decoder_new(enum tb_format fmt, const char *origin,
 				  const struct tb_sink *sink);
-/* Feed one line (without its newline; CR is tolerated). Negative: stop (sink said so). */
+/*
+ * tb_decoder_line - feed one line (without its newline; a CR is tolerated).
+ * Bad lines are counted in the stats, never an error.  Returns 0, or negative when
+ * the sink said stop (every later call returns negative too).
+ */
 int tb_decoder_line(struct tb_decoder *d, const char *line, size_t len);
-/* Flush a pending event (e.g. waiting for its stack). */
+/* tb_decoder_finish - emit what is held back (events waiting for a stack). */
 int tb_decoder_finish(struct tb_decoder *d);
+/* tb_decoder_stats - the counters so far (valid until tb_decoder_free). */
 const struct tb_decode_stats *tb_decoder_stats(const struct tb_decoder *d);
 void tb_decoder_free(struct tb_decoder *d);
 
@@ -70,7 +88,7 @@ void tb_decoder_free(struct tb_decoder *d);
  */
 int tb_decoder_map_event(struct tb_decoder *d, const char *name, const char *system);
 
-/* The line number of the last line fed (1-based). */
+/* tb_decoder_lineno - the line number of the last line fed (1-based). */
 uint64_t tb_decoder_lineno(const struct tb_decoder *d);
 
 /*
@@ -81,7 +99,7 @@ uint64_t tb_decoder_lineno(const struct tb_decoder *d);
 int tb_decode_tracecmd_dat(const char *path, const struct tb_sink *sink,
 			   struct tb_decode_stats *stats);
 
-/* 1 if this build can read trace.dat files. */
+/* tb_decode_have_tracecmd - 1 if this build can read trace.dat files. */
 int tb_decode_have_tracecmd(void);
 
 /*
@@ -103,16 +121,20 @@ struct tb_decode_set;
 typedef int (*tb_decode_snapshot_fn)(void *ctx, const char *what, uint64_t wall_ns,
 				     const char *text);
 
+/* tb_decode_set_new - an empty set feeding sink (and snapshot, may be NULL). */
 struct tb_decode_set *tb_decode_set_new(const struct tb_sink *sink,
 					tb_decode_snapshot_fn snapshot, void *snapshot_ctx);
 /*
- * Add a file (opened and detected now; fmt TB_FMT_UNKNOWN = detect).  Prints why and
- * returns -TB_EXIT_BADINPUT if it cannot be opened or its format is unknown.
+ * tb_decode_set_add - add a file, opened and detected now.
+ * @path: the file, or "-" for standard input
+ * @fmt: TB_FMT_UNKNOWN to detect, else the format to assume
+ * Prints why and returns -TB_EXIT_BADINPUT if it cannot be opened, is compressed
+ * (says which *cat to pipe it through) or its format is unknown.
  */
 int tb_decode_set_add(struct tb_decode_set *s, const char *path, enum tb_format fmt);
-/* Map an event name to a system in every decoder of the set (tb_decoder_map_event). */
+/* tb_decode_set_map_event - tb_decoder_map_event for every decoder of the set. */
 int tb_decode_set_map_event(struct tb_decode_set *s, const char *name, const char *system);
-/* Decode everything; 0, or negative (read error printed, or the sink stopped). */
+/* tb_decode_set_run - decode everything; 0, or negative (error printed, or sink stop). */
 int tb_decode_set_run(struct tb_decode_set *s);
 unsigned tb_decode_set_count(const struct tb_decode_set *s);
 const char *tb_decode_set_path(const struct tb_decode_set *s, unsigned i);

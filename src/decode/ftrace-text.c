@@ -443,11 +443,12 @@ static int ft_line(struct tb_decoder *d, char *line, size_t len)
 	s->ev.cpu = c.cpu;
 	s->ev.pid = c.pid;
 	((char *)c.comm)[c.comm_len] = '\0';
-	if (ft->tracecmd) {
-		/* "instance:   comm" when trace-cmd shows several buffers */
+	{
+		/* "instance:   comm" when trace-cmd shows several buffers (report lines
+		 * pasted without their header are read as ftrace text: both modes) */
 		char *colon = strchr(c.comm, ':');
 
-		if (colon && colon[1] == ' ') {
+		if (colon && colon[1] == ' ' && !memchr(c.comm, ' ', (size_t)(colon - c.comm))) {
 			c.comm = colon + 1;
 			while (*c.comm == ' ')
 				c.comm++;

@@ -132,11 +132,40 @@ static void read_strlist(struct rd *rd, json_object *o, const char *key, struct 
 	}
 }
 
+/* The "stack" array of o (frames as strings); 0, or -1 after a reported error. */
+static int read_frames(struct rd *rd, json_object *o, const char *where, char ***frames,
+		       unsigned *n)
+{
+	json_object *st;
+	size_t ns, k;
+
+	*n = 0;
+	st = get_array(rd, o, where, "stack", &ns);
+	if (!ns)
+		return rd->failed ? -1 : 0;
+	*frames = alloc_array(rd, ns, sizeof(**frames));
+	if (!*frames)
+		return -1;
+	for (k = 0; k < ns; k++) {
+		json_object *f = json_object_array_get_idx(st, k);
+
+		if (!json_object_is_type(f, json_type_string))
+			return bad(rd, where, "stack[]", "strings");
+		(*frames)[k] = strdup(json_object_get_string(f));
+		if (!(*frames)[k]) {
+			rd->failed = 1;
+			return -1;
+		}
+		*n = (unsigned)k + 1;
+	}
+	return 0;
+}
+
 static void read_pair(struct rd *rd, json_object *o, struct tb_rpair *p)
 {
 	const char *w = "pairs[]";
 	json_object *arr;
-	size_t n, i, k;
+	size_t n, i;
 
 	p->label = get_str(rd, o, w, "label");
 	p->alloc = get_str(rd, o, w, "alloc");
@@ -167,7 +196,6 @@ static void read_pair(struct rd *rd, json_object *o, struct tb_rpair *p)
 		const char *ws = "pairs[].outstanding[]";
 		json_object *so = item(rd, arr, i, "pairs[].outstanding"), *st;
 		struct tb_rsite *s = &p->sites[p->nsites++];
-		size_t ns;
 
 		if (!so)
 			return;
@@ -188,26 +216,8 @@ static void read_pair(struct rd *rd, json_object *o, struct tb_rpair *p)
 			bad(rd, ws, "site", "a string");
 			return;
 		}
-		st = get_array(rd, so, ws, "stack", &ns);
-		if (!ns)
-			continue;
-		s->stack = alloc_array(rd, ns, sizeof(*s->stack));
-		if (!s->stack)
+		if (read_frames(rd, so, ws, &s->stack, &s->nstack))
 			return;
-		for (k = 0; k < ns; k++) {
-			json_object *f = json_object_array_get_idx(st, k);
-
-			if (!json_object_is_type(f, json_type_string)) {
-				bad(rd, ws, "stack[]", "strings");
-				return;
-			}
-			s->stack[k] = strdup(json_object_get_string(f));
-			if (!s->stack[k]) {
-				rd->failed = 1;
-				return;
-			}
-			s->nstack = (unsigned)k + 1;
-		}
 	}
 }
 
@@ -269,6 +279,7 @@ static void read_balance(struct rd *rd, json_object *o, struct tb_rbal *b)
 		if (!so)
 			return;
 		s->site = get_str(rd, so, "balances[].sites[]", "site");
+		read_frames(rd, so, "balances[].sites[]", &s->stack, &s->nstack);
 		s->objects = get_u64(rd, so, "balances[].sites[]", "objects");
 		s->refs = get_u64(rd, so, "balances[].sites[]", "refs");
 		s->gets = get_u64(rd, so, "balances[].sites[]", "gets");

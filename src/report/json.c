@@ -229,6 +229,7 @@ static void report_json(const struct tb_report *rep, struct strbuf *sb)
 		for (j = 0; j < b->nsites; j++) {
 			strbuf_addch(sb, '{');
 			kstr(sb, "site", b->sites[j].site);
+			strarray(sb, "stack", b->sites[j].stack, b->sites[j].nstack);
 			knum(sb, "objects", b->sites[j].objects);
 			knum(sb, "refs", b->sites[j].refs);
 			knum(sb, "gets", b->sites[j].gets);

@@ -60,6 +60,8 @@ struct tb_rverdict {
 
 struct tb_rbsite {
 	char *site;
+	char **stack;			/* frames when grouped by stack, innermost first */
+	unsigned nstack;
 	uint64_t objects, refs, gets, puts;
 };
 

@@ -93,8 +93,14 @@ void tb_report_free(struct tb_report *rep)
 		free(b->label);
 		free(b->get);
 		free(b->put);
-		for (j = 0; j < b->nsites; j++)
+		for (j = 0; j < b->nsites; j++) {
+			unsigned k;
+
 			free(b->sites[j].site);
+			for (k = 0; k < b->sites[j].nstack; k++)
+				free(b->sites[j].stack[k]);
+			free(b->sites[j].stack);
+		}
 		free(b->sites);
 	}
 	free(rep->bals);
@@ -133,6 +139,28 @@ char *tb_report_loss_text(const struct tb_report *rep)
 }
 
 /* ---- pairs ----------------------------------------------------------------------- */
+
+/* Copies of the frames of stack id (none for 0). */
+static int copy_frames(struct tb_analysis *an, uint32_t id, char ***out, unsigned *n)
+{
+	unsigned k, depth = tb_stacks_depth(an->stacks, id);
+
+	*n = 0;
+	if (!depth)
+		return 0;
+	*out = calloc(depth, sizeof(**out));
+	if (!*out)
+		return -1;
+	for (k = 0; k < depth; k++) {
+		const char *f = tb_stacks_frame(an->stacks, id, k);
+
+		(*out)[k] = strdup(f ? f : "?");
+		if (!(*out)[k])
+			return -1;
+		*n = k + 1;
+	}
+	return 0;
+}
 
 static const struct tb_pair_group *sort_groups_base;
 
@@ -204,7 +232,6 @@ static int build_pair(struct tb_report *rep, struct tb_analysis *an, struct tb_p
 	for (i = 0; i < n; i++) {
 		const struct tb_pair_group *g = &p->groups[idx[i]];
 		struct tb_rsite *s = &rp->sites[rp->nsites++];
-		unsigned k, depth = tb_stacks_depth(an->stacks, g->stack);
 
 		s->site = strdup(g->site);
 		s->by = dup_or_null(g->by);
@@ -221,19 +248,8 @@ static int build_pair(struct tb_report *rep, struct tb_analysis *an, struct tb_p
 		/* no loss: every object is certain; else those allocated after the loss */
 		s->certain = !rep->lost && !rep->lost_unknown ? (int64_t)g->count :
 			timed ? (int64_t)certain[idx[i]] : -1;
-		if (depth) {
-			s->stack = calloc(depth, sizeof(*s->stack));
-			if (!s->stack)
-				goto out;
-			for (k = 0; k < depth; k++) {
-				const char *f = tb_stacks_frame(an->stacks, g->stack, k);
-
-				s->stack[k] = strdup(f ? f : "?");
-				if (!s->stack[k])
-					goto out;
-				s->nstack = k + 1;
-			}
-		}
+		if (copy_frames(an, g->stack, &s->stack, &s->nstack))
+			goto out;
 	}
 	ret = 0;
 out:
@@ -417,7 +433,8 @@ static int build_verdicts(struct tb_report *rep, struct tb_count_an *c)
 			if (r->a == fb && add_caller(v, r->b, 0, r->val))
 				return -1;
 		}
-		qsort(v->callers, v->ncallers, sizeof(*v->callers), cmp_caller);
+		if (v->ncallers)
+			qsort(v->callers, v->ncallers, sizeof(*v->callers), cmp_caller);
 	}
 	return 0;
 }
@@ -433,7 +450,7 @@ static int cmp_bsite(const void *a, const void *b)
 	return strcmp(x->site, y->site);
 }
 
-static int build_balance(struct tb_balance_an *b, struct tb_rbal *rb)
+static int build_balance(struct tb_analysis *an, struct tb_balance_an *b, struct tb_rbal *rb)
 {
 	size_t i;
 
@@ -456,7 +473,7 @@ static int build_balance(struct tb_balance_an *b, struct tb_rbal *rb)
 		struct tb_rbsite *s = &rb->sites[rb->nsites++];
 
 		s->site = strdup(b->sites[i].site);
-		if (!s->site)
+		if (!s->site || copy_frames(an, b->sites[i].stack, &s->stack, &s->nstack))
 			return -1;
 		s->objects = b->sites[i].held_objects;
 		s->refs = b->sites[i].held_refs;
@@ -607,7 +624,7 @@ struct tb_report *tb_report_build(struct tb_analysis *an, const struct tb_run_in
 			goto nomem;
 	}
 	for (i = 0; i < an->nbals; i++)
-		if (build_balance(&an->bals[i], &rep->bals[rep->nbals++]))
+		if (build_balance(an, &an->bals[i], &rep->bals[rep->nbals++]))
 			goto nomem;
 	if (build_growth(rep, an) || add_notes(rep, an))
 		goto nomem;

@@ -207,6 +207,7 @@ static void print_balance(const struct tb_report *rep, const struct tb_rbal *b, 
 {
 	char conf[160];
 	size_t i;
+	unsigned k;
 
 	fprintf(out, "\n== refcount balance %s: get %s, put %s\n", b->label, b->get, b->put);
 	fprintf(out, "   %" PRIu64 " gets, %" PRIu64 " puts; %" PRIu64 " objects still held "
@@ -221,6 +222,8 @@ static void print_balance(const struct tb_report *rep, const struct tb_rbal *b, 
 			break;
 		fprintf(out, "   %" PRIu64 " objects (%" PRIu64 " references) held, got at %s\n",
 			b->sites[i].objects, b->sites[i].refs, b->sites[i].site);
+		for (k = 0; k < b->sites[i].nstack; k++)
+			fprintf(out, "\t\t%s\n", b->sites[i].stack[k]);
 	}
 }
 

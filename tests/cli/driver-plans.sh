@@ -113,4 +113,18 @@ out=$(TRACEBOOK_ROOT=$W/busy310 TRACEBOOK_RUNDIR=$W/run1 "$TB" run slab-leak -d 
 expect_eq "3.10 with others tracing: busy" 7 "$rc"
 expect_match "busy names what others use" "someone else is using tracing.*" "$out"
 expect_match "busy lists set_ftrace_filter" "set_ftrace_filter is set|events enabled" "$out"
+
+# a refused write on a fake tree (the filter is a directory: EISDIR): reason, restore,
+# exit 6, tree as before, no journal left
+bash "$TOP/tests/fake/mktree.sh" 3.10 "$W/refuse" >/dev/null
+F=$W/refuse/sys/kernel/debug/tracing/events/kmem/kmalloc/filter
+rm -f "$F"; mkdir "$F"
+before=$(cd "$W/refuse" && find . -exec stat -c '%n %a' {} + | sort; find . -type f -exec md5sum {} + | sort)
+out=$(TRACEBOOK_ROOT=$W/refuse TRACEBOOK_RUNDIR=$W/run2 "$TB" run slab-leak size=8192 -d 1s 2>&1); rc=$?
+expect_eq "refused write: exit 6" 6 "$rc"
+expect_match "refused write names the write" "the kernel refused: echo 'bytes_alloc == 8192' > .*filter" "$out"
+expect_match "refused write: restored" "tracing state restored \\([1-9]" "$out"
+after=$(cd "$W/refuse" && find . -exec stat -c '%n %a' {} + | sort; find . -type f -exec md5sum {} + | sort)
+expect_eq "refused write: fake tree as before" "$before" "$after"
+expect_eq "refused write: no journal left" "" "$(ls "$W/run2" | grep journal)"
 finish

@@ -120,7 +120,27 @@ else
 	not_ok "concurrency: first run did not apply"; kill -9 "$bgpid" 2>/dev/null; bgpid=
 fi
 
-# 5. foreign settings survive: a filter and an enabled event set up by someone else
+# 5. the kernel refuses a write (a filter on a field kmalloc does not have): its reason
+#    is shown, everything is restored, exit 6
+cat > "$W/bad.recipe" <<'R'
+[recipe]
+name = bad-filter
+summary = a filter the kernel refuses
+[tracepoint kmem:kmalloc]
+filter = no_such_field == 1
+[tracepoint kmem:kfree]
+[pair p]
+alloc = kmem:kmalloc
+free = kmem:kfree
+key = ptr
+R
+out=$("$TB" run "$W/bad.recipe" -d 1s 2>&1); rc=$?
+expect_eq "refused filter: exit 6" 6 "$rc"
+expect_match "refused filter: the kernel's own reason" "parse_error|error_log|Field not found" "$out"
+expect_match "refused filter: restored" "tracing state restored" "$out"
+same "after a refused write: byte-identical" "$W/before"
+
+# 6. foreign settings survive: a filter and an enabled event set up by someone else
 foreign=1
 echo 'order > 3' > "$FOREIGN_FILTER" && echo 1 > "$FOREIGN_ENABLE"
 snap > "$W/before-foreign"

@@ -226,6 +226,62 @@ static void test_refcount_balance(void **state)
 	strlist_clear(&b.put);
 }
 
+/* group = site+stack: held references per (site, stack), frames in the report. */
+static void test_refcount_balance_by_stack(void **state)
+{
+	static const char *const s1[] = { "ref_get+0x0/0x10", "path_a+0x1/0x20", NULL };
+	static const char *const s2[] = { "ref_get+0x0/0x10", "path_b+0x2/0x20", NULL };
+	struct tb_recipe_balance b;
+	struct tb_recipe r;
+	struct tb_analysis *an;
+	struct tb_report *rep, *back;
+	struct tb_sink s;
+	struct tev t;
+	char path[64];
+	int i;
+
+	memset(&r, 0, sizeof(r));
+	memset(&b, 0, sizeof(b));
+	b.label = (char *)"refs";
+	strlist_split_ws(&b.get, "kprobe:ref_get");
+	strlist_split_ws(&b.put, "kprobe:ref_put");
+	b.get_key = b.put_key = (char *)"obj";
+	b.group = TB_GROUP_SITE | TB_GROUP_STACK;
+	r.balances = &b;
+	r.nbalances = 1;
+	an = tb_analysis_new(&r, NULL);
+	assert_non_null(an);
+	s = tb_analysis_sink(an);
+	for (i = 0; i < 3; i++) {
+		tev(&t, "tracebook", "ref_get", (uint64_t)(i + 1) * MS, 0);
+		tev_str(&t, "__probe_ip", "ref_get+0x0/0x10");
+		tev_num(&t, "obj", 0x100 + (uint64_t)i);
+		tev_syms(&t, i < 2 ? s1 : s2);
+		s.event(s.ctx, &t.ev);
+	}
+	rep = tb_report_build(an, NULL);
+	assert_non_null(rep);
+	assert_int_equal(rep->bals[0].nsites, 2);
+	/* the probed function itself is skipped: the site is its caller */
+	assert_string_equal(rep->bals[0].sites[0].site, "path_a+0x1/0x20");
+	assert_int_equal(rep->bals[0].sites[0].objects, 2);
+	assert_int_equal(rep->bals[0].sites[0].nstack, 2);
+	assert_string_equal(rep->bals[0].sites[0].stack[1], "path_a+0x1/0x20");
+	assert_string_equal(rep->bals[0].sites[1].site, "path_b+0x2/0x20");
+	snprintf(path, sizeof(path), "/tmp/tb-test-bal.%d.json", (int)getpid());
+	assert_int_equal(tb_report_write_json(rep, path), 0);
+	back = tb_report_read_json(path);
+	assert_non_null(back);
+	assert_int_equal(back->bals[0].sites[0].nstack, 2);
+	assert_string_equal(back->bals[0].sites[0].stack[0], "ref_get+0x0/0x10");
+	unlink(path);
+	tb_report_free(back);
+	tb_report_free(rep);
+	tb_analysis_free(an);
+	strlist_clear(&b.get);
+	strlist_clear(&b.put);
+}
+
 /* Without a recipe: the analyses come from what the data holds. */
 static void test_automatic_analyses(void **state)
 {
@@ -288,6 +344,7 @@ int main(void)
 		cmocka_unit_test(test_calls_and_verdict),
 		cmocka_unit_test(test_raw_function_hits_and_globs),
 		cmocka_unit_test(test_refcount_balance),
+		cmocka_unit_test(test_refcount_balance_by_stack),
 		cmocka_unit_test(test_automatic_analyses),
 		cmocka_unit_test(test_symbols_lookup),
 	};

@@ -84,6 +84,7 @@ static struct tb_report *sample(int fixed, uint64_t lost)
 	strlist_split_ws(&b.get, "tb_get");
 	strlist_split_ws(&b.put, "tb_put");
 	b.get_key = (char *)"obj";
+	b.group = TB_GROUP_SITE;
 	r.pairs = &p;
 	r.npairs = 1;
 	r.counts = &c;
@@ -175,6 +176,7 @@ static void test_text_report(void **state)
 	assert_non_null(strstr(txt, "64 bytes in 1 allocations from churn+0x1/0x10"));
 	assert_non_null(strstr(txt, "alloc_netdev_mqs 4 vs free_netdev 2: 2 unbalanced"));
 	assert_non_null(strstr(txt, "1 objects still held"));
+	assert_non_null(strstr(txt, "1 objects (1 references) held, got at leaky_open+0x10/0x40"));
 	assert_null(strstr(txt, "WARNING"));
 	free(txt);
 	tb_report_free(rep);

@@ -13,6 +13,10 @@
  *                                    exists (or 300 s), and release them
  *   tbvm-helper epoll N M STOPFILE   add N eventfds to an epoll set (N eventpoll_epi objects),
  *                                    delete M of them, print "epoll N M", hold as above
+ *   tbvm-helper inotify N M DIR STOPFILE
+ *                                    watch N new files in DIR (N inotify_inode_mark objects, a
+ *                                    cache tracebook itself never uses), remove M watches,
+ *                                    print "inotify N M", hold as above
  *   tbvm-helper opens N              open()+close() /proc/self/stat N times (do_filp_open)
  */
 #include <errno.h>
@@ -23,6 +27,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -162,6 +167,37 @@ static int cmd_epoll(int n, int m, const char *stopfile)
 	return added == n && deleted == m ? 0 : 1;
 }
 
+static int cmd_inotify(int n, int m, const char *dir, const char *stopfile)
+{
+	int *wds = calloc(n, sizeof(*wds));
+	int in = inotify_init1(0), i, fd, added = 0, removed = 0;
+	char path[4096];
+
+	if (!wds || in < 0) {
+		free(wds);
+		return 1;
+	}
+	mkdir(dir, 0755);
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/f%d", dir, i);
+		fd = open(path, O_CREAT | O_WRONLY, 0644);
+		if (fd >= 0)
+			close(fd);
+		wds[i] = inotify_add_watch(in, path, IN_MODIFY);
+		if (wds[i] >= 0)
+			added++;
+	}
+	for (i = 0; i < m && i < n; i++)
+		if (inotify_rm_watch(in, wds[i]) == 0)
+			removed++;
+	printf("inotify %d %d\n", added, removed);
+	fflush(stdout);
+	hold(stopfile);
+	close(in);
+	free(wds);
+	return added == n && removed == m ? 0 : 1;
+}
+
 static int cmd_opens(int n)
 {
 	int i, fd, ok = 0;
@@ -185,9 +221,11 @@ int main(int argc, char **argv)
 		return cmd_plant(atoi(argv[2]), atoi(argv[3]), argv[4]);
 	if (argc == 5 && !strcmp(argv[1], "epoll"))
 		return cmd_epoll(atoi(argv[2]), atoi(argv[3]), argv[4]);
+	if (argc == 6 && !strcmp(argv[1], "inotify"))
+		return cmd_inotify(atoi(argv[2]), atoi(argv[3]), argv[4], argv[5]);
 	if (argc == 3 && !strcmp(argv[1], "opens"))
 		return cmd_opens(atoi(argv[2]));
 	fprintf(stderr, "usage: tbvm-helper jflat FILE | plant N CHURN_MS STOPFILE | "
-		"epoll N M STOPFILE | opens N\n");
+		"epoll N M STOPFILE | inotify N M DIR STOPFILE | opens N\n");
 	return 2;
 }

@@ -1,0 +1,118 @@
+#!/bin/bash
+# tests/cli/driver-run.sh - the whole `tracebook run` path (plan, lock, journal, apply,
+# capture, restore, report) on fake kernel trees, without root: afterwards every file of
+# the tree is as before (content and mode) and no journal is left; kill -9 mid-run then
+# `tracebook restore`; SIGINT; a second concurrent run; --force with others tracing;
+# usage errors.  The fake trees are plain files, so the capture reads no events: this
+# tests the driver, not the capture (tests/live/driver.sh does both on this kernel).
+. "$(dirname "$0")/../lib.sh"
+
+[ -x "$TB" ] || { skip "driver run" "no $TB (make asan)"; finish; }
+W=$(mktemp -d /tmp/tb-drvrun.XXXXXX)
+bgpid=
+trap '[ -n "$bgpid" ] && kill -9 $bgpid 2>/dev/null; rm -rf "$W"' EXIT
+export TRACEBOOK_RUNDIR=$W/run
+for era in 3.10 4.19 6.x; do
+	bash "$TOP/tests/fake/mktree.sh" "$era" "$W/$era" >/dev/null || { not_ok "mktree $era"; finish; }
+done
+state() { (cd "$W/$1" && find . -exec stat -c '%n %a %F' {} + | sort && find . -type f -exec md5sum {} + | sort); }
+# same_state "what" ERA BEFORE: the tree's state equals BEFORE (else a short diff)
+same_state() {
+	local now
+	now=$(state "$2")
+	if [ "$now" = "$3" ]; then ok "$1"; else not_ok "$1"; diff <(printf '%s\n' "$3") <(printf '%s\n' "$now") | head -12 | sed 's/^/    /'; fi
+}
+journals() { ls "$W/run" 2>/dev/null | grep journal; }
+wait_applied() {
+	local i
+	for i in $(seq 1 100); do
+		[ -e "$W/run/journal-$1" ] && grep -q "tracing .* for" "$W/bg.err" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# normal runs: the tree comes back exactly
+for run in "3.10 slab-leak size=8192" "4.19 slab-leak cache=kmalloc-64" "6.x slab-leak size=8192" \
+	   "4.19 kernfs-leak" "6.x kernfs-leak" "4.19 netdev-leak stack=yes" "6.x slub-trace cache=dentry" \
+	   "3.10 slub-trace cache=kmalloc-64" "6.x slab-leak --text"; do
+	set -- $run
+	era=$1; shift
+	before=$(state "$era")
+	out=$(TRACEBOOK_ROOT=$W/$era timeout 120 "$TB" run "$@" -d 1s -o "$W/r.json" 2>&1); rc=$?
+	expect_eq "run $era $*: exit 0" 0 "$rc"
+	[ "$rc" = 0 ] || printf '%s\n' "$out" | tail -8 | sed 's/^/    | /'
+	same_state "run $era $*: tree as before" "$era" "$before"
+	expect_eq "run $era $*: no journal left" "" "$(journals)"
+done
+check "JSON report of the last run" grep -q '"recipe"' "$W/r.json"
+
+# kill -9 after apply: the tree differs until `tracebook restore`
+before=$(state 6.x)
+TRACEBOOK_ROOT=$W/6.x "$TB" run kernfs-leak -d 60s > "$W/bg.out" 2> "$W/bg.err" &
+bgpid=$!
+if wait_applied $bgpid; then
+	kill -9 $bgpid; wait $bgpid 2>/dev/null
+	expect_match "kill -9: instance left behind" "tracebook-$bgpid" "$(ls "$W/6.x/sys/kernel/tracing/instances")"
+	expect_match "kill -9: kprobe left behind" "tracebook/kernfs_new" "$(cat "$W/6.x/sys/kernel/tracing/kprobe_events")"
+	bgpid=
+	out=$("$TB" restore 2>&1); rc=$?
+	expect_eq "restore after kill -9: exit 0" 0 "$rc"
+	expect_match "restore says what it put back" "removed our entry from .*kprobe_events" "$out"
+	same_state "restore after kill -9: tree as before" 6.x "$before"
+	out=$("$TB" restore 2>&1); rc=$?
+	expect_eq "second restore: exit 0" 0 "$rc"
+	expect_match "second restore: nothing to do" "nothing to restore" "$out"
+else
+	not_ok "kill -9: run did not apply"; sed 's/^/    | /' "$W/bg.err" | tail
+	kill -9 $bgpid; bgpid=
+fi
+
+# a dead run's leftovers are finished by the next run before it starts
+TRACEBOOK_ROOT=$W/4.19 "$TB" run slab-leak -d 60s > "$W/bg.out" 2> "$W/bg.err" &
+bgpid=$!
+before=$(state 4.19)
+if wait_applied $bgpid; then
+	kill -9 $bgpid; wait $bgpid 2>/dev/null; bgpid=
+	out=$(TRACEBOOK_ROOT=$W/4.19 "$TB" run slab-leak -d 1s 2>&1); rc=$?
+	expect_eq "next run after a dead one: exit 0" 0 "$rc"
+	expect_match "next run restored the dead one first" "restoring what run [0-9]+ .* left behind" "$out"
+	expect_eq "next run after a dead one: no journal left" "" "$(journals)"
+else
+	not_ok "dead run: did not apply"; kill -9 $bgpid; bgpid=
+fi
+
+# SIGINT: stops early, restores, reports
+before=$(state 3.10)
+TRACEBOOK_ROOT=$W/3.10 "$TB" run slab-leak -d 60s > "$W/bg.out" 2> "$W/bg.err" &
+bgpid=$!
+if wait_applied $bgpid; then
+	out=$(TRACEBOOK_ROOT=$W/3.10 "$TB" run slab-leak -d 1s 2>&1); rc=$?
+	expect_eq "second concurrent run: busy" 7 "$rc"
+	expect_match "second concurrent run names the pid" "pid $bgpid" "$out"
+	kill -INT $bgpid; wait $bgpid; rc=$?; bgpid=
+	expect_eq "SIGINT: exit 0" 0 "$rc"
+	expect_match "SIGINT: stopped early" "stopped early by SIGINT" "$(cat "$W/bg.out")"
+	same_state "SIGINT: tree as before" 3.10 "$before"
+else
+	not_ok "SIGINT: run did not apply"; kill -9 $bgpid; bgpid=
+fi
+
+# others tracing at the top level: refused, --force shares and restores only ours
+FAKE_BUSY=1 bash "$TOP/tests/fake/mktree.sh" 3.10 "$W/busy" >/dev/null
+before=$(state busy)
+out=$(TRACEBOOK_ROOT=$W/busy "$TB" run slab-leak -d 1s 2>&1); rc=$?
+expect_eq "others tracing: busy" 7 "$rc"
+same_state "others tracing: nothing touched" busy "$before"
+out=$(TRACEBOOK_ROOT=$W/busy "$TB" run slab-leak -d 1s --force 2>&1); rc=$?
+expect_eq "others tracing --force: exit 0" 0 "$rc"
+expect_match "--force says what is shared" "sharing tracing" "$out"
+same_state "others tracing --force: their settings as before" busy "$before"
+
+# usage
+out=$("$TB" run --nope 2>&1); expect_eq "unknown option: usage" 2 $?
+out=$("$TB" run slab-leak -d soon 2>&1); expect_eq "bad duration: usage" 2 $?
+expect_match "bad duration explains" "duration 'soon'" "$out"
+out=$("$TB" run no-such-recipe --dry-run 2>&1); expect_eq "unknown recipe: bad input" 3 $?
+out=$("$TB" restore --help); expect_eq "restore --help" 0 $?
+finish
