@@ -35,7 +35,8 @@ static void usage(FILE *out)
 		fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].help);
 	fprintf(out, "\n'tracebook <command> --help' for a command's options.\n"
 		"Exit codes: 0 ok, 1 error, 2 usage, 3 bad input, 4 no tracing available,\n"
-		"5 not root, 6 kernel refused a write, 7 busy, 8 restore incomplete.\n");
+		"5 not root, 6 kernel refused a write, 7 busy, 8 restore incomplete,\n"
+		"9 a kernel file exists but cannot be read.\n");
 }
 
 int main(int argc, char **argv)

@@ -452,7 +452,7 @@ int cmd_probe(int argc, char **argv)
 	/* one line per file that exists but cannot be read; the report above is partial */
 	for (i = 0; i < (int)caps.unreadable.n; i++)
 		tb_error("cannot read %s (reported as absent/unknown above)", caps.unreadable.v[i]);
-	r = caps.unreadable.n ? -TB_EXIT_ERROR : 0;
+	r = caps.unreadable.n ? -TB_EXIT_UNREADABLE : 0;
 	tb_caps_free(&caps);
 	return r;
 }

@@ -25,6 +25,7 @@ enum tb_exit {
 	TB_EXIT_REFUSED = 6,	/* the kernel refused a write of the plan */
 	TB_EXIT_BUSY = 7,	/* another run holds the lock, or someone else is tracing */
 	TB_EXIT_RESTORE = 8,	/* restore could not put everything back (journal kept) */
+	TB_EXIT_UNREADABLE = 9,	/* a kernel file exists but cannot be read (probe) */
 	TB_EXIT_MAX
 };
 

@@ -113,11 +113,11 @@ expect_eq "empty root: exactly one line on stderr" 1 "$(wc -l <"$W/err")"
 expect_match "empty root: the line says why" 'no tracing directory under TRACEBOOK_ROOT' "$(cat "$W/err")"
 "$TB" probe --bogus >/dev/null 2>&1; expect_eq "unknown option: exit 2" 2 "$?"
 
-# a control file that exists but cannot be read: one clear line, exit 1, report still out
+# a control file that exists but cannot be read: one clear line, exit 9, report still out
 bash "$TOP/tests/fake/mktree.sh" 6.x "$W/broken"
 rm "$W/broken/sys/kernel/tracing/buffer_size_kb" && mkdir "$W/broken/sys/kernel/tracing/buffer_size_kb"
 TRACEBOOK_ROOT=$W/broken "$TB" probe --json >"$W/out" 2>"$W/err"; rc=$?
-expect_eq "unreadable file: exit 1" 1 "$rc"
+expect_eq "unreadable file: exit 9 (distinct)" 9 "$rc"
 expect_eq "unreadable file: one line" 1 "$(wc -l <"$W/err")"
 expect_match "unreadable file: names it" 'cannot read .*/buffer_size_kb: Is a directory' "$(cat "$W/err")"
 expect_eq "unreadable file: JSON report still complete" read-only "$(jq -r .slub.trace <"$W/out")"
