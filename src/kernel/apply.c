@@ -145,6 +145,23 @@ static int refused(const struct tb_caps *caps, const struct tb_step *s, int err,
 	return -TB_EXIT_REFUSED;
 }
 
+/* Only the tracing directory and /sys/kernel/slab/<cache>/trace are ever written. */
+static int allowed_path(const struct tb_caps *caps, const char *path)
+{
+	size_t t = strlen(caps->tracefs), s = strlen(caps->slab_dir);
+	const char *rest;
+
+	if (strstr(path, "/../") || strstr(path, "/./"))
+		return 0;
+	if (t && !strncmp(path, caps->tracefs, t) && path[t] == '/')
+		return 1;
+	if (s && !strncmp(path, caps->slab_dir, s) && path[s] == '/') {
+		rest = path + s + 1;
+		return strchr(rest, '/') && !strcmp(strchr(rest, '/'), "/trace");
+	}
+	return 0;
+}
+
 int tb_apply(const struct tb_plan *plan, const struct tb_caps *caps, struct tb_journal *j,
 	     unsigned *done)
 {
@@ -152,6 +169,10 @@ int tb_apply(const struct tb_plan *plan, const struct tb_caps *caps, struct tb_j
 	int r;
 
 	*done = 0;
+	for (i = 0; i < plan->nsteps; i++)
+		if (!allowed_path(caps, plan->steps[i].path))
+			return tb_error("refusing to write %s: outside the tracing directory and /sys/kernel/slab/*/trace",
+					plan->steps[i].path);
 	for (i = 0; i < plan->nsteps; i++) {
 		const struct tb_step *s = &plan->steps[i];
 		long since = tb_error_log_lines(caps);

@@ -1146,6 +1146,10 @@ int tb_plan_build(struct tb_plan *p, struct tb_recipe *r, const struct tb_caps *
 					for (k = 0; k < b.evs.n; k++)
 						b.evs.v[k].stack = 0;
 					b.stack_mode = 0;
+					/* the last choice said how stacks would be taken: they are not */
+					if (p->summary.n)
+						free(p->summary.v[--p->summary.n]);
+					summary(p, "no stacks (see the note)");
 					note(p, "stacks dropped: on this kernel stacks come from the global stacktrace option, which would also put a stack on every unfiltered %s:%s; results are by call site (--force takes stacks anyway)",
 					     e->system, e->event);
 					break;

@@ -148,10 +148,11 @@ static void plan_419(struct tb_plan *p, const char *t, const char *slab)
 	step(p, TB_STEP_WRITE, a, "1", NULL);
 }
 
-static void caps_for(struct tb_caps *c, const char *t)
+static void caps_for(struct tb_caps *c, const char *t, const char *slab)
 {
 	memset(c, 0, sizeof(*c));
 	snprintf(c->tracefs, sizeof(c->tracefs), "%s", t);
+	snprintf(c->slab_dir, sizeof(c->slab_dir), "%s", slab);
 }
 
 static void paths(char *t, size_t ts, char *slab, size_t ss, const char *era)
@@ -188,7 +189,7 @@ static void test_apply_restore_identical(void **state)
 	add_foreign(t);
 	before = snapshot(tmpdir);
 	plan_419(&p, t, slab);
-	caps_for(&c, t);
+	caps_for(&c, t, slab);
 	assert_int_equal(tb_journal_open(&j, t, "test"), 0);
 	snprintf(jpath, sizeof(jpath), "%s", j.path);
 	assert_int_equal(tb_apply(&p, &c, &j, &done), 0);
@@ -275,7 +276,7 @@ static void test_crash_then_restore(void **state)
 		snprintf(a, sizeof(a), "%s/kmalloc-1024/trace", slab);
 		step(&p, TB_STEP_WRITE, a, "1", NULL);
 	}
-	caps_for(&c, t);
+	caps_for(&c, t, slab);
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
@@ -352,6 +353,32 @@ static void test_live_journal_left_alone(void **state)
 	close(fds[1]);
 }
 
+/* Nothing outside the tracing dir and slab trace toggles is ever written. */
+static void test_outside_refused(void **state)
+{
+	char t[512], slab[512], a[700];
+	struct tb_plan p;
+	struct tb_caps c;
+	struct tb_journal j;
+	unsigned done = 99;
+	const char *bad[] = { "/etc/passwd", "%s/../../../etc/x", "%s/kmalloc-64/order", NULL };
+	int i;
+
+	paths(t, sizeof(t), slab, sizeof(slab), "k419");
+	caps_for(&c, t, slab);
+	for (i = 0; bad[i]; i++) {
+		memset(&p, 0, sizeof(p));
+		snprintf(a, sizeof(a), bad[i], i == 2 ? slab : t);
+		step(&p, TB_STEP_WRITE, a, "1", NULL);
+		assert_int_equal(tb_journal_open(&j, t, "outside"), 0);
+		assert_true(tb_apply(&p, &c, &j, &done) < 0);
+		assert_int_equal(done, 0);
+		unlink(j.path);
+		tb_journal_close(&j);
+		tb_plan_free(&p);
+	}
+}
+
 static void test_lock(void **state)
 {
 	struct tb_lock a, b;
@@ -369,6 +396,7 @@ int main(void)
 		cmocka_unit_test(test_apply_restore_identical),
 		cmocka_unit_test(test_crash_then_restore),
 		cmocka_unit_test(test_live_journal_left_alone),
+		cmocka_unit_test(test_outside_refused),
 		cmocka_unit_test(test_lock),
 	};
 
