@@ -39,7 +39,7 @@ KERNELS=(
 )
 # Guest checks enabled (functions check_<name> in lib/guest-tests), extended as features
 # land on main.  A check for a missing feature FAILS; it is never skipped.
-CHECKS=${VM_CHECKS:-"version probe hist recipes slableak kprobe argregs kernfs netdev kill9 kill9fn plans offtrace"}
+CHECKS=${VM_CHECKS:-"version probe hist recipes slabs slableak kprobe argregs kernfs netdev kill9 kill9fn plans offtrace"}
 # The slub_debug boot runs only what that boot is for.  Not default (diagnostics): equipment
 # (the kernel does what the checks assume), timing (what the pieces cost).
 SLUB_CHECKS=${VM_SLUB_CHECKS:-"version slubboot probe slubtrace offklog"}
