@@ -574,6 +574,18 @@ static int plan_slub(struct builder *b)
 		writable = caps->slub_trace == TB_PRESENT && access(path, W_OK) == 0;
 		boot = caps->kver < TB_KVER(4, 19, 0) ? "slub_nomerge" : "slab_nomerge";
 
+		if (read_ulong(path) == 1) {
+			/*
+			 * Already on: booted with slub_debug=T,<cache> (the only way from 5.9),
+			 * or set by someone before us.  The real records are in the kernel log;
+			 * nothing to write, nothing to restore.
+			 */
+			b->p->kmsg = 1;
+			summary(b->p, "SLUB trace of %s is already on (slub_debug=T,%s at boot, or set before this run): kernel log records, nothing written",
+				c, c);
+			continue;
+		}
+
 		if (writable && (!merged || caps->kver < TB_KVER(4, 0, 0))) {
 			snprintf(reason, sizeof(reason),
 				 "SLUB trace of %s: every alloc/free of the cache is logged with a stack to the kernel log%s",
