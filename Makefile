@@ -6,6 +6,7 @@
 #   make check      deps + every build (release, ASan/UBSan, clang, static x86_64 and
 #                   arm64) + every test; ends with "N passed, N failed, N skipped"
 #   make static [ARCH=arm64]   fully static binary for field kits
+#   make check-vm   only the qemu tier (real Debian kernels; also part of check)
 #   make bench      the benchmarks in bench/ (not part of check)
 #
 # Sources are found by wildcard: a new file under src/ or tests/unit/ needs no edit here.
@@ -138,6 +139,12 @@ check: deps
 	$(MAKE) builds
 	@./tests/run-tests.sh
 
+# the qemu tier alone (also part of check)
+check-vm: deps
+	$(MAKE) static ARCH=x86_64
+	$(MAKE) static ARCH=arm64
+	@TESTS=vm ./tests/run-tests.sh
+
 run: deps
 	$(MAKE) tracebook
 	./tracebook run slab-leak -d 10s
@@ -148,5 +155,5 @@ bench: deps tracebook
 clean:
 	rm -rf build tracebook
 
-.PHONY: all asan clang static deps builds check run bench clean workload
+.PHONY: all asan clang static deps builds check check-vm run bench clean workload
 .SECONDARY:
