@@ -1004,9 +1004,11 @@ static void describe_analyses(struct tb_plan *p, const struct tb_recipe *r)
 		strbuf_addf(&sb, " by %s", a->alloc_key ? a->alloc_key : "?");
 		if (a->free_key && a->alloc_key && strcmp(a->free_key, a->alloc_key))
 			strbuf_addf(&sb, "/%s", a->free_key);
-		strbuf_addf(&sb, ", grouped by %s",
+		strbuf_addf(&sb, ", grouped by %s%s%s",
 			    a->group == (TB_GROUP_SITE | TB_GROUP_STACK) ? "site+stack" :
-			    a->group == TB_GROUP_STACK ? "stack" : "site");
+			    a->group == TB_GROUP_STACK ? "stack" :
+			    a->group == TB_GROUP_SITE ? "site" : (a->by ? "" : "nothing (one group)"),
+			    a->by && a->group ? "+" : "", a->by ? a->by : "");
 		strlist_add(&p->analyses, sb.buf);
 	}
 	for (i = 0; i < r->ncounts; i++) {
