@@ -34,6 +34,9 @@ plan() {
 	fi
 }
 
+# booted with slub_debug=T,kmalloc-64: the read-only toggle already reads 1
+cp -a "$W/6.x" "$W/6.x-slubboot" && chmod u+w "$W/6.x-slubboot/sys/kernel/slab/kmalloc-64/trace" &&
+	echo 1 > "$W/6.x-slubboot/sys/kernel/slab/kmalloc-64/trace" && chmod 0400 "$W/6.x-slubboot/sys/kernel/slab/kmalloc-64/trace"
 before=$(cd "$W" && find . -type f -exec md5sum {} + | sort)
 for era in 3.10 4.19 6.x; do
 	e=${era/./}
@@ -47,9 +50,6 @@ done
 plan slub-trace-merged-419 4.19 slub-trace cache=eventpoll_pwq
 plan slub-trace-named-6x 6.x slub-trace cache=dentry
 plan slab-leak-text-6x 6.x slab-leak --text
-# booted with slub_debug=T,kmalloc-64: the read-only toggle already reads 1
-cp -a "$W/6.x" "$W/6.x-slubboot" && chmod u+w "$W/6.x-slubboot/sys/kernel/slab/kmalloc-64/trace" &&
-	echo 1 > "$W/6.x-slubboot/sys/kernel/slab/kmalloc-64/trace" && chmod 0400 "$W/6.x-slubboot/sys/kernel/slab/kmalloc-64/trace"
 plan slub-trace-booted-6x 6.x-slubboot slub-trace cache=kmalloc-64
 after=$(cd "$W" && find . -type f -exec md5sum {} + | sort)
 expect_eq "dry runs wrote nothing" "$before" "$after"
