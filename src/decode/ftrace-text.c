@@ -63,13 +63,32 @@ static int is_digit(int c)
 	return c >= '0' && c <= '9';
 }
 
+/*
+ * Take the next space-separated token at *t (advancing *t past it): 0 when it is a
+ * timestamp followed by ':' (parsed into *ts), else -1.
+ */
+static int take_ts_token(char **t, const char *end, uint64_t *ts)
+{
+	char *tok, *e = *t;
+
+	while (e < end && *e == ' ')
+		e++;
+	tok = e;
+	while (e < end && *e != ' ')
+		e++;
+	*t = e;
+	if (e > tok && e[-1] == ':' && !tb_dec_parse_ts(tok, (size_t)(e - tok - 1), ts))
+		return 0;
+	return -1;
+}
+
 /* Parse the context prefix of line; 0 and ctx filled, or -1. */
 static int parse_ctx(char *line, size_t len, struct ft_ctx *c)
 {
 	char *p = line, *end = line + len;
 
 	while ((p = memchr(p, '[', (size_t)(end - p)))) {
-		char *q = p + 1, *b, *dash, *t, *tok, *tokend;
+		char *q = p + 1, *b, *dash, *t;
 		int32_t cpu = 0, pid = 0;
 		uint64_t mul = 1;
 
@@ -102,28 +121,10 @@ static int parse_ctx(char *line, size_t len, struct ft_ctx *c)
 		if (b < line || *b != '-')
 			goto next;
 		dash = b;
-		/* forwards from ']': [FLAGS] TIMESTAMP: */
+		/* forwards from ']': [FLAGS] TIMESTAMP: (no flag column with irq-info=0) */
 		t = q + 1;
-		while (t < end && *t == ' ')
-			t++;
-		tok = t;
-		while (t < end && *t != ' ')
-			t++;
-		tokend = t;
-		if (tokend > tok && tokend[-1] == ':' &&
-		    !tb_dec_parse_ts(tok, (size_t)(tokend - tok - 1), &c->ts)) {
-			/* no flag column (irq-info=0) */
-		} else {
-			while (t < end && *t == ' ')
-				t++;
-			tok = t;
-			while (t < end && *t != ' ')
-				t++;
-			tokend = t;
-			if (!(tokend > tok && tokend[-1] == ':' &&
-			      !tb_dec_parse_ts(tok, (size_t)(tokend - tok - 1), &c->ts)))
-				goto next;
-		}
+		if (take_ts_token(&t, end, &c->ts) && take_ts_token(&t, end, &c->ts))
+			goto next;
 		while (t < end && *t == ' ')
 			t++;
 		c->body = t;
