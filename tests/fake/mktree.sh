@@ -566,6 +566,35 @@ case "$ERA" in
 	;;
 esac
 
+# The _node allocation events exist until 6.1 folded them into kmalloc/kmem_cache_alloc
+# (§5: 5.4 still prints their call_site with %lx, 5.10 with %pS); mm_page_free_batched is
+# in every era (3.10 records page and cold, 4.19+ the pfn, 6.1+ prints pfn in hex).
+KM_NODE_FIELDS="$KM_ALLOC_FIELDS
+	field:int node;	offset:44;	size:4;	signed:1;"
+case "$ERA" in
+3.10 | 4.19 | 5.10)
+	if [ "$ERA" = 5.10 ]; then cs='%pS'; csv='(void *)REC->call_site'; else cs='%lx'; csv='REC->call_site'; fi
+	for e in kmalloc_node:374 kmem_cache_alloc_node:372; do
+		fmt "${e%%:*}" "${e##*:}" "$KM_NODE_FIELDS" \
+			"\"call_site=$cs ptr=%p bytes_req=%zu bytes_alloc=%zu gfp_flags=%s node=%d\", $csv, REC->ptr, REC->bytes_req, REC->bytes_alloc, $GFP, REC->node" |
+			event kmem "${e%%:*}" "${e##*:}"
+	done
+	;;
+esac
+case "$ERA" in
+3.10)
+	fmt mm_page_free_batched 365 '	field:struct page * page;	offset:8;	size:8;	signed:0;
+	field:int cold;	offset:16;	size:4;	signed:1;' \
+		'"page=%p pfn=%lu order=0 cold=%d", REC->page, (unsigned long)((REC->page) - ((struct page *)(0xffffea0000000000UL))), REC->cold' |
+		event kmem mm_page_free_batched 365 ;;
+4.19 | 5.10)
+	fmt mm_page_free_batched 365 '	field:unsigned long pfn;	offset:8;	size:8;	signed:0;' \
+		'"page=%p pfn=%lu order=0", (void *)0, REC->pfn' | event kmem mm_page_free_batched 365 ;;
+6.x)
+	fmt mm_page_free_batched 365 '	field:unsigned long pfn;	offset:8;	size:8;	signed:0;' \
+		'"page=%p pfn=0x%lx order=0", (void *)0, REC->pfn' | event kmem mm_page_free_batched 365 ;;
+esac
+
 case "$ERA" in
 3.10)
 	fmt mm_page_alloc 368 '	field:struct page * page;	offset:8;	size:8;	signed:0;
