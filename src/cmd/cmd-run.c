@@ -23,6 +23,7 @@
 #include "plan/plan.h"
 #include "recipe/recipe.h"
 #include "report/report.h"
+#include "kernel/tracefs.h"
 #include "util/err.h"
 #include "util/fileio.h"
 #include "util/strlist.h"
@@ -326,7 +327,7 @@ int cmd_run(int argc, char **argv)
 		ret = 0;
 		goto out;
 	}
-	if (!getenv("TRACEBOOK_ROOT") && geteuid() != 0) {
+	if (!*tb_root() && geteuid() != 0) {
 		ret = tb_error_code(TB_EXIT_NOTROOT, "tracing needs root (CAP_SYS_ADMIN); --dry-run shows the plan without it");
 		goto out;
 	}

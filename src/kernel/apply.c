@@ -11,6 +11,7 @@
 #include <sys/klog.h>
 #include <sys/stat.h>
 #include "kernel/apply.h"
+#include "kernel/tracefs.h"
 #include "util/err.h"
 #include "util/fileio.h"
 #include "util/strbuf.h"
@@ -86,7 +87,7 @@ void tb_kernel_reason(const struct tb_caps *caps, long since_lines)
 		}
 		strbuf_reset(&sb);
 	}
-	if (getenv("TRACEBOOK_ROOT")) {
+	if (*tb_root()) {
 		fprintf(stderr, "  (fake root: no kernel log to show)\n");
 		return;
 	}

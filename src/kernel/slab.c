@@ -11,28 +11,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "kernel/slab.h"
+#include "kernel/tracefs.h"
 #include "util/err.h"
 #include "util/fileio.h"
 
 char *tb_slab_path(char *buf, size_t size)
 {
-	const char *root = getenv("TRACEBOOK_ROOT");
-
-	if (root && *root)
-		snprintf(buf, size, "%s/sys/kernel/slab", root);
-	else
-		snprintf(buf, size, "/sys/kernel/slab");
+	snprintf(buf, size, "%s/sys/kernel/slab", tb_root());
 	return buf;
 }
 
 char *tb_slab_proc_path(const char *name, char *buf, size_t size)
 {
-	const char *root = getenv("TRACEBOOK_ROOT");
-
-	if (root && *root)
-		snprintf(buf, size, "%s/proc/%s", root, name);
-	else
-		snprintf(buf, size, "/proc/%s", name);
+	snprintf(buf, size, "%s/proc/%s", tb_root(), name);
 	return buf;
 }
 

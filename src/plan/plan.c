@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "capture/capture.h"
+#include "kernel/tracefs.h"
 #include "plan/plan-local.h"
 #include "util/err.h"
 #include "util/fileio.h"
@@ -688,7 +689,6 @@ static int plan_kprobes(struct builder *b)
 	const struct tb_caps *caps = b->caps;
 	struct strbuf ksyms = STRBUF_INIT, black = STRBUF_INIT, cur = STRBUF_INIT;
 	char path[PATH_MAX + 64];
-	const char *root = getenv("TRACEBOOK_ROOT");
 	unsigned i;
 	int r = 0, have_ksyms, have_black;
 
@@ -703,8 +703,11 @@ static int plan_kprobes(struct builder *b)
 				     "kprobes are refused on this system (EPERM: lockdown or policy)");
 	snprintf(path, sizeof(path), "%s/kallsyms", caps->proc_dir);
 	have_ksyms = tb_read_file(path, &ksyms) == 0 && ksyms.len;
-	snprintf(path, sizeof(path), "%s/sys/kernel/debug/kprobes/blacklist", root ? root : "");
-	have_black = tb_read_file(path, &black) == 0;
+	have_black = tb_root_path(path, sizeof(path), "/sys/kernel/debug/kprobes/blacklist") == 0 &&
+		     tb_read_file(path, &black) == 0;
+	if (!have_black && caps->kver >= TB_KVER(4, 19, 0))
+		note(b->p, "kprobe blacklist %s not readable (debugfs not mounted there?): probe points were checked against kallsyms only",
+		     path);
 	snprintf(path, sizeof(path), "%s/kprobe_events", caps->tracefs);
 	tb_read_file(path, &cur);
 
