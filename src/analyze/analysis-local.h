@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "analyze/analysis.h"
-#include "analyze/event.h"
+#include "event/event.h"
 #include "recipe/recipe.h"
 
 /* ---- pair-table.c: open-addressing tables keyed by a non-zero u64 ------------- */

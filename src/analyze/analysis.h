@@ -12,7 +12,7 @@
 
 #include <stdio.h>
 #include <stdint.h>
-#include "analyze/event.h"
+#include "event/event.h"
 #include "recipe/recipe.h"
 
 struct tb_analysis;

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "analyze/event.h"
+#include "event/event.h"
 
 struct tep_handle;
 struct tb_analysis;

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <traceevent/event-parse.h>
 #include <traceevent/kbuffer.h>
-#include "analyze/event.h"
+#include "event/event.h"
 #include "capture/capture-local.h"
 #include "decode/decode.h"
 #include "util/intern.h"
