@@ -1,6 +1,6 @@
 /*
  * capture-local.h - private interfaces between the capture sources (raw.c, merge.c,
- * rawdecode.c, text.c, kmsg.c, procsnap.c, status.c, sizing.c, capture.c).
+ * rawdecode.c, text.c, kmsg.c, procsnap.c, status.c, capture.c).
  */
 #ifndef TB_CAPTURE_LOCAL_H
 #define TB_CAPTURE_LOCAL_H
@@ -132,18 +132,6 @@ void tb_raw_peaks(struct tb_raw *r, size_t *queue, size_t *merge);
 void tb_raw_loss(const struct tb_raw *r, unsigned cpu, uint64_t *pages, int *pages_unknown);
 void tb_raw_merge_stats(const struct tb_raw *r, uint64_t *emitted, uint64_t *orphan_stacks,
 			uint64_t *inversions);
-
-/* ---- buffer sizing (sizing.c) ---------------------------------------------------- */
-
-/*
- * The per-CPU buffer size (KiB) for an expected rate (events/s, 0: assume 2 M/s)
- * landing on one CPU, with ncpus CPUs and mem_avail_kb of MemAvailable (0 unknown):
- * 250 ms of that rate at 64 bytes per event, at least 8 MiB, at most 1/8 of
- * MemAvailable over all CPUs, never below current_kb, a multiple of 4 KiB.
- */
-uint64_t tb_mem_available_kb(const char *proc_dir);
-unsigned long tb_buffer_kb_for(uint64_t rate, unsigned ncpus, uint64_t mem_avail_kb,
-			       unsigned long current_kb);
 
 struct tb_text;		/* trace_pipe text fallback (text.c) */
 struct tb_text *tb_text_open(const char *trace_dir, const struct tb_sink *sink);

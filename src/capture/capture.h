@@ -56,12 +56,4 @@ int tb_capture_run(const struct tb_capture_opts *o, struct tb_analysis *an,
 		   struct tb_capture_result *res);
 void tb_capture_result_release(struct tb_capture_result *res);
 
-/*
- * tb_capture_buffer_kb - per-CPU buffer size to ask for, from the expected event rate
- * (events/s, 0 unknown), the event size and the memory available.  Never less than
- * the current size.
- */
-unsigned long tb_capture_buffer_kb(const struct tb_caps *caps, uint64_t expected_rate,
-				   unsigned long current_kb);
-
 #endif

@@ -24,7 +24,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "capture/capture.h"
 #include "kernel/tracefs.h"
 #include "plan/plan-local.h"
 #include "util/err.h"
@@ -968,7 +967,7 @@ static int plan_buffer(struct builder *b)
 
 	if (!cur)
 		return 0;
-	want = tb_capture_buffer_kb(caps, rate, cur);
+	want = tb_buffer_kb(caps, rate, cur);
 	cap_kb = TB_PLAN_MAX_BUFFER_KB;
 	mem = mem_total_kb(caps);
 	if (mem && mem / 16 / ncpus < cap_kb)
