@@ -11,6 +11,7 @@
 #include <sys/klog.h>
 #include <sys/stat.h>
 #include "kernel/apply.h"
+#include "kernel/ctl-value.h"
 #include "kernel/tracefs.h"
 #include "util/err.h"
 #include "util/fileio.h"

@@ -14,8 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 #include "kernel/apply.h"
+#include "kernel/ctl-value.h"
 #include "kernel/journal.h"
-#include "plan/plan.h"
 #include "util/err.h"
 #include "util/fileio.h"
 #include "util/strbuf.h"

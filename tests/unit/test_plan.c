@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "kernel/ctl-value.h"
 #include "plan/plan.h"
 #include "plan/plan-local.h"
 #include "util/strbuf.h"
