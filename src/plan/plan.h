@@ -3,7 +3,7 @@
  * tracefs and /sys/kernel/slab/<cache>/trace (each with how to undo it and why it was
  * chosen), the sources to read and the analyses to run.  Built by plan/plan.c from a
  * recipe and probed capabilities; printed by plan/plan-explain.c (--dry-run); applied
- * and undone by kernel/apply.c through the journal (kernel/journal.h).
+ * and undone by apply/apply.c through the journal (apply/journal.h).
  *
  * The planner reads (never writes) the kernel: current values of the files it will
  * write (shown by --dry-run as "replaces"), available_filter_functions, kallsyms,
