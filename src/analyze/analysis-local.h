@@ -248,8 +248,6 @@ const char *tb_an_site(struct tb_analysis *an, const struct tb_event *ev, uint32
 int tb_an_has_site_field(const struct tb_analysis *an, const struct tb_event *ev);
 /* Milliseconds of ts since the first event (0 when times are unknown). */
 uint32_t tb_an_ms(const struct tb_analysis *an, uint64_t ts);
-/* Flush end-of-input state of every analyzer (idempotent). */
-void tb_analysis_finish(struct tb_analysis *an);
 /* Field value as an interned string (numbers in decimal), or NULL. */
 const char *tb_an_field_str(const struct tb_event *ev, const char *name);
 

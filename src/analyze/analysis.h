@@ -49,6 +49,13 @@ struct tb_sink tb_analysis_sink(struct tb_analysis *an);
 int tb_analysis_snapshot(struct tb_analysis *an, const char *what, uint64_t wall_ns,
 			 const char *text);
 
+/*
+ * tb_analysis_finish - end of input: flush end-of-input state of every analyzer
+ * (frees still waiting for a late alloc become unmatched).  Idempotent; the report
+ * builder calls it too.
+ */
+void tb_analysis_finish(struct tb_analysis *an);
+
 /* Print the top growing groups since the previous call (--interval). */
 void tb_analysis_interval(struct tb_analysis *an, uint64_t ts_ns, FILE *out);
 

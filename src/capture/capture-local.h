@@ -7,10 +7,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "capture/capture.h"
 #include "event/event.h"
 
 struct tep_handle;
-struct tb_analysis;
 
 /* ---- pages and the timestamp-ordered merge (merge.c) ------------------------- */
 
@@ -150,7 +150,8 @@ void tb_kmsg_close(struct tb_kmsg *k);
 
 /* /proc snapshots (procsnap.c): one round of every file named in files. */
 struct strlist;
-int tb_procsnap_take(struct tb_analysis *an, const char *proc_dir, const struct strlist *files);
+int tb_procsnap_take(const struct tb_capture_sink *sink, const char *proc_dir,
+		     const struct strlist *files);
 
 /* Status line (status.c). */
 struct tb_status {
@@ -158,8 +159,8 @@ struct tb_status {
 	uint64_t last_draw_ns, last_events, last_events_ns;
 	double rate;
 };
-void tb_status_draw(struct tb_status *s, struct tb_analysis *an, uint64_t now_ns,
-		    uint64_t start_ns, uint64_t duration_ns, uint64_t lost);
+void tb_status_draw(struct tb_status *s, uint64_t events, uint64_t outstanding,
+		    uint64_t now_ns, uint64_t start_ns, uint64_t duration_ns, uint64_t lost);
 void tb_status_clear(struct tb_status *s);
 
 uint64_t tb_now_ns(void);	/* CLOCK_MONOTONIC */
