@@ -1,7 +1,7 @@
 /*
  * report-local.h - the report model (plain owned data, no pointers into an analysis)
  * shared by the builder (report.c), the renderings (text.c, json.c, folded.c), the
- * JSON reader (json-read.c) and `tracebook diff`.
+ * JSON reader (json-read.c) and the diff (diff.c).
  */
 #ifndef TB_REPORT_REPORT_LOCAL_H
 #define TB_REPORT_REPORT_LOCAL_H
@@ -112,9 +112,5 @@ int tb_report_folded_string(const struct tb_report *rep, struct strbuf *out);
 char *tb_report_loss_text(const struct tb_report *rep);
 /* "balanced", "2 unbalanced (4 alloc_netdev_mqs vs 2 free_netdev)" ... into buf. */
 const char *tb_verdict_text(uint64_t a, uint64_t b, char *buf, size_t size);
-
-/* `tracebook diff` (cmd-diff.c): the two reports side by side, top rows per section. */
-int tb_diff_print(const struct tb_report *before, const struct tb_report *after, FILE *out,
-		  unsigned top);
 
 #endif

@@ -18,7 +18,7 @@
 #include "util/intern.h"
 #include "util/strbuf.h"
 #include "util/units.h"
-#include "version.h"
+#include "util/version.h"
 
 struct tb_report *tb_report_alloc(void)
 {
