@@ -4,8 +4,8 @@
  * Built from a recipe's [pair]/[count]/[balance]/[growth] declarations; fed events
  * through a struct tb_sink (in global timestamp order where the source can give it;
  * the pair analyzer tolerates small cross-CPU inversions) and /proc snapshots; turned
- * into a report (report/report.h).  One implementation serves `run` (live) and
- * `analyze` (offline).  Single-threaded: feed it from one thread.
+ * into a result (analyze/result.h) that report/ renders.  One implementation serves
+ * `run` (live) and `analyze` (offline).  Single-threaded: feed it from one thread.
  */
 #ifndef TB_ANALYZE_ANALYSIS_H
 #define TB_ANALYZE_ANALYSIS_H
