@@ -1,7 +1,7 @@
 /*
  * analysis-local.h - what the analyzers (pair, count, balance), the stack and symbol
- * tables and the report builder share inside src/analyze and src/report.  Not a
- * public interface: other areas use analysis.h and report.h.
+ * tables and the result builder (result.c) share inside src/analyze.  Not a public
+ * interface: other folders use analysis.h and result.h.
  */
 #ifndef TB_ANALYZE_ANALYSIS_LOCAL_H
 #define TB_ANALYZE_ANALYSIS_LOCAL_H
