@@ -12,6 +12,7 @@
 
 #include <stdio.h>
 #include <stdint.h>
+#include "analyze/result.h"
 #include "event/event.h"
 #include "recipe/recipe.h"
 
@@ -56,8 +57,12 @@ int tb_analysis_snapshot(struct tb_analysis *an, const char *what, uint64_t wall
  */
 void tb_analysis_finish(struct tb_analysis *an);
 
-/* Print the top growing groups since the previous call (--interval). */
-void tb_analysis_interval(struct tb_analysis *an, uint64_t ts_ns, FILE *out);
+/*
+ * The top growing groups of every pair analysis since the previous call (--interval),
+ * into iv (report/ renders it; release with tb_interval_release).  0 or -1 on ENOMEM.
+ */
+int tb_analysis_interval(struct tb_analysis *an, uint64_t ts_ns, struct tb_interval *iv);
+void tb_interval_release(struct tb_interval *iv);
 
 /* Live status numbers (status line). */
 struct tb_analysis_status {

@@ -119,6 +119,30 @@ struct tb_report {
 /* Groups kept per pair analysis in the report (JSON); the text shows --top of them. */
 #define TB_REPORT_MAX_SITES 1000
 
+/* ---- --interval: growth since the previous interval (tb_analysis_interval) ---- */
+
+#define TB_INTERVAL_TOP 5	/* groups shown per pair analysis */
+
+struct tb_interval_group {
+	int64_t dcount, dbytes;		/* change since the previous interval */
+	const char *site, *by;		/* the analysis' strings (by may be NULL) */
+};
+
+struct tb_interval_pair {
+	const char *label;
+	uint64_t count, bytes;		/* outstanding now */
+	int64_t dcount, dbytes;		/* change since the previous interval, all groups */
+	struct tb_interval_group top[TB_INTERVAL_TOP];	/* most grown first */
+	unsigned ntop;
+};
+
+/* Valid while the analysis lives. */
+struct tb_interval {
+	uint64_t since_start_ns;	/* time of the interval since the first event */
+	struct tb_interval_pair *pairs;
+	unsigned npairs;
+};
+
 /*
  * tb_report_build - the result of analysis an (finished here, see tb_analysis_finish)
  * with the run's facts.  Returns a report to free with tb_report_free, or NULL after

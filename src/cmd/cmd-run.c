@@ -211,7 +211,7 @@ static int report(struct tb_analysis *an, const struct tb_recipe *r, const struc
 	return ret;
 }
 
-/* ---- the capture's sink: events and snapshots into the analyses, ticks to stdout ---- */
+/* ---- the capture's sink: events and snapshots into the analyses, ticks rendered to stdout ---- */
 
 static int sink_snapshot(void *ctx, const char *what, uint64_t wall_ns, const char *text)
 {
@@ -220,7 +220,13 @@ static int sink_snapshot(void *ctx, const char *what, uint64_t wall_ns, const ch
 
 static void sink_interval(void *ctx, uint64_t ts_ns)
 {
-	tb_analysis_interval(ctx, ts_ns, stdout);
+	struct tb_interval iv;
+
+	if (tb_analysis_interval(ctx, ts_ns, &iv) == 0)
+		tb_report_print_interval(&iv, stdout);
+	else
+		tb_warn("out of memory: --interval lines skipped");
+	tb_interval_release(&iv);
 	fflush(stdout);
 }
 

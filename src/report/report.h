@@ -19,6 +19,8 @@ int tb_report_write_json(const struct tb_report *rep, const char *path);
 int tb_report_write_folded(const struct tb_report *rep, const char *path);
 /* Read a JSON report written by tb_report_write_json (for diff). */
 struct tb_report *tb_report_read_json(const char *path);
+/* The --interval lines of an interval result (analyze's tb_analysis_interval). */
+void tb_report_print_interval(const struct tb_interval *iv, FILE *out);
 /* Two reports side by side (`tracebook diff`), top rows per section. */
 int tb_diff_print(const struct tb_report *before, const struct tb_report *after, FILE *out,
 		  unsigned top);

@@ -105,6 +105,30 @@ static void print_head(const struct tb_report *rep, FILE *out)
 		fprintf(out, "%snote: %s\n", i ? "" : "\n", rep->notes.v[i]);
 }
 
+/**
+ * tb_report_print_interval - one line per pair analysis (outstanding now, change this
+ * interval), then its most grown groups.
+ */
+void tb_report_print_interval(const struct tb_interval *iv, FILE *out)
+{
+	char when[32], b1[32], b2[32];
+	unsigned i, k;
+
+	tb_fmt_duration(iv->since_start_ns, when, sizeof(when));
+	for (i = 0; i < iv->npairs; i++) {
+		const struct tb_interval_pair *p = &iv->pairs[i];
+		int64_t tb = p->dbytes;
+
+		fprintf(out, "[%s] %s: %" PRIu64 " outstanding (%s), %+" PRId64 " objects "
+			"(%s%s) this interval\n", when, p->label, p->count,
+			tb_fmt_bytes(p->bytes, b1, sizeof(b1)), p->dcount, tb < 0 ? "-" : "+",
+			tb_fmt_bytes((uint64_t)(tb < 0 ? -tb : tb), b2, sizeof(b2)));
+		for (k = 0; k < p->ntop; k++)
+			fprintf(out, "    %+" PRId64 " objects %+" PRId64 " bytes  %s%s%s\n",
+				p->top[k].dcount, p->top[k].dbytes, p->top[k].site,
+				p->top[k].by ? "  " : "", p->top[k].by ? p->top[k].by : "");
+	}
+}
 /* @releases: what a lost event may hide ("frees", "puts"). */
 static const char *confidence(const struct tb_report *rep, const char *releases, char *buf,
 			      size_t size)
