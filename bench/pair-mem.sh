@@ -6,7 +6,9 @@ set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP"
 make -s -j2 tracebook >/dev/null
-objs=$(find build/release -name '*.o' ! -path '*/src/main.o')
+# objects of sources that still exist (a moved file leaves its old .o behind)
+objs=$(cd build/release && find src build -name '*.o' ! -path 'src/main.o' |
+	while read -r o; do [ -f "../../${o%.o}.c" ] && echo "build/release/$o"; done)
 mkdir -p build/bench
 # shellcheck disable=SC2086
 ${CC:-cc} -std=gnu99 -O2 -g -D_GNU_SOURCE -Isrc -o build/bench/pair-mem bench/pair-mem.c $objs \

@@ -7,7 +7,7 @@
 #include "cmd/cmds.h"
 #include "util/err.h"
 #include "util/intern.h"
-#include "version.h"
+#include "util/version.h"
 
 struct command {
 	const char *name;

@@ -1,7 +1,7 @@
 /*
  * analysis-local.h - what the analyzers (pair, count, balance), the stack and symbol
- * tables and the report builder share inside src/analyze and src/report.  Not a
- * public interface: other areas use analysis.h and report.h.
+ * tables and the result builder (result.c) share inside src/analyze.  Not a public
+ * interface: other folders use analysis.h and result.h.
  */
 #ifndef TB_ANALYZE_ANALYSIS_LOCAL_H
 #define TB_ANALYZE_ANALYSIS_LOCAL_H
@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "analyze/analysis.h"
-#include "analyze/event.h"
+#include "event/event.h"
 #include "recipe/recipe.h"
 
 /* ---- pair-table.c: open-addressing tables keyed by a non-zero u64 ------------- */
@@ -248,8 +248,6 @@ const char *tb_an_site(struct tb_analysis *an, const struct tb_event *ev, uint32
 int tb_an_has_site_field(const struct tb_analysis *an, const struct tb_event *ev);
 /* Milliseconds of ts since the first event (0 when times are unknown). */
 uint32_t tb_an_ms(const struct tb_analysis *an, uint64_t ts);
-/* Flush end-of-input state of every analyzer (idempotent). */
-void tb_analysis_finish(struct tb_analysis *an);
 /* Field value as an interned string (numbers in decimal), or NULL. */
 const char *tb_an_field_str(const struct tb_event *ev, const char *name);
 

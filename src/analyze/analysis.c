@@ -3,7 +3,7 @@
  * growth) from a recipe, resolves the recipe's event references to rules, and feeds
  * each event from the sink to the analyzers that want it (rule lookups cached by the
  * interned system/name pointers).  Also the shared event helpers: call site of an
- * event, times, lost events, interval output and live status.
+ * event, times, lost events, interval results and live status.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -600,16 +600,24 @@ static int cmp_growing(const void *a, const void *b)
 	return 0;
 }
 
-void tb_analysis_interval(struct tb_analysis *an, uint64_t ts_ns, FILE *out)
+/**
+ * tb_analysis_interval - the top growing groups of every pair analysis since the
+ * previous call (--interval), into iv (release with tb_interval_release).
+ * Returns 0, or -1 on ENOMEM (iv then holds the analyses done so far).
+ */
+int tb_analysis_interval(struct tb_analysis *an, uint64_t ts_ns, struct tb_interval *iv)
 {
-	char when[32], b1[32], b2[32];
 	unsigned i;
 	size_t j;
 
-	tb_fmt_duration(ts_ns > an->first_ts && an->first_ts ? ts_ns - an->first_ts : 0, when,
-			sizeof(when));
+	memset(iv, 0, sizeof(*iv));
+	iv->since_start_ns = ts_ns > an->first_ts && an->first_ts ? ts_ns - an->first_ts : 0;
+	iv->pairs = calloc(an->npairs ? an->npairs : 1, sizeof(*iv->pairs));
+	if (!iv->pairs)
+		return -1;
 	for (i = 0; i < an->npairs; i++) {
 		struct tb_pair_an *p = &an->pairs[i];
+		struct tb_interval_pair *ip;
 		struct growing *v;
 		size_t n = 0, shown;
 		int64_t tc = 0, tbytes = 0;
@@ -618,7 +626,7 @@ void tb_analysis_interval(struct tb_analysis *an, uint64_t ts_ns, FILE *out)
 			continue;
 		v = malloc(p->ngroups * sizeof(*v));
 		if (!v)
-			return;
+			return -1;
 		for (j = 0; j < p->ngroups; j++) {
 			struct tb_pair_group *g = &p->groups[j];
 			int64_t dc = (int64_t)g->count - (int64_t)g->last_count;
@@ -636,17 +644,30 @@ void tb_analysis_interval(struct tb_analysis *an, uint64_t ts_ns, FILE *out)
 			}
 		}
 		qsort(v, n, sizeof(*v), cmp_growing);
-		fprintf(out, "[%s] %s: %" PRIu64 " outstanding (%s), %+" PRId64 " objects "
-			"(%s%s) this interval\n", when, p->label, p->count,
-			tb_fmt_bytes(p->bytes, b1, sizeof(b1)), tc, tbytes < 0 ? "-" : "+",
-			tb_fmt_bytes((uint64_t)(tbytes < 0 ? -tbytes : tbytes), b2, sizeof(b2)));
-		for (shown = 0; shown < n && shown < 5; shown++)
-			fprintf(out, "    %+" PRId64 " objects %+" PRId64 " bytes  %s%s%s\n",
-				v[shown].dcount, v[shown].dbytes, v[shown].g->site,
-				v[shown].g->by ? "  " : "", v[shown].g->by ? v[shown].g->by : "");
+		ip = &iv->pairs[iv->npairs++];
+		ip->label = p->label;
+		ip->count = p->count;
+		ip->bytes = p->bytes;
+		ip->dcount = tc;
+		ip->dbytes = tbytes;
+		for (shown = 0; shown < n && shown < TB_INTERVAL_TOP; shown++) {
+			ip->top[shown].dcount = v[shown].dcount;
+			ip->top[shown].dbytes = v[shown].dbytes;
+			ip->top[shown].site = v[shown].g->site;
+			ip->top[shown].by = v[shown].g->by;
+		}
+		ip->ntop = (unsigned)shown;
 		free(v);
 	}
 	an->last_interval_ts = ts_ns;
+	return 0;
+}
+
+void tb_interval_release(struct tb_interval *iv)
+{
+	free(iv->pairs);
+	iv->pairs = NULL;
+	iv->npairs = 0;
 }
 
 void tb_analysis_status(const struct tb_analysis *an, struct tb_analysis_status *st)

@@ -4,15 +4,16 @@
  * Built from a recipe's [pair]/[count]/[balance]/[growth] declarations; fed events
  * through a struct tb_sink (in global timestamp order where the source can give it;
  * the pair analyzer tolerates small cross-CPU inversions) and /proc snapshots; turned
- * into a report (report/report.h).  One implementation serves `run` (live) and
- * `analyze` (offline).  Single-threaded: feed it from one thread.
+ * into a result (analyze/result.h) that report/ renders.  One implementation serves
+ * `run` (live) and `analyze` (offline).  Single-threaded: feed it from one thread.
  */
 #ifndef TB_ANALYZE_ANALYSIS_H
 #define TB_ANALYZE_ANALYSIS_H
 
 #include <stdio.h>
 #include <stdint.h>
-#include "analyze/event.h"
+#include "analyze/result.h"
+#include "event/event.h"
 #include "recipe/recipe.h"
 
 struct tb_analysis;
@@ -49,8 +50,19 @@ struct tb_sink tb_analysis_sink(struct tb_analysis *an);
 int tb_analysis_snapshot(struct tb_analysis *an, const char *what, uint64_t wall_ns,
 			 const char *text);
 
-/* Print the top growing groups since the previous call (--interval). */
-void tb_analysis_interval(struct tb_analysis *an, uint64_t ts_ns, FILE *out);
+/*
+ * tb_analysis_finish - end of input: flush end-of-input state of every analyzer
+ * (frees still waiting for a late alloc become unmatched).  Idempotent; the report
+ * builder calls it too.
+ */
+void tb_analysis_finish(struct tb_analysis *an);
+
+/*
+ * The top growing groups of every pair analysis since the previous call (--interval),
+ * into iv (report/ renders it; release with tb_interval_release).  0 or -1 on ENOMEM.
+ */
+int tb_analysis_interval(struct tb_analysis *an, uint64_t ts_ns, struct tb_interval *iv);
+void tb_interval_release(struct tb_interval *iv);
 
 /* Live status numbers (status line). */
 struct tb_analysis_status {

@@ -1,16 +1,16 @@
 /*
  * capture-local.h - private interfaces between the capture sources (raw.c, merge.c,
- * rawdecode.c, text.c, kmsg.c, procsnap.c, status.c, sizing.c, capture.c).
+ * rawdecode.c, text.c, kmsg.c, procsnap.c, status.c, capture.c).
  */
 #ifndef TB_CAPTURE_LOCAL_H
 #define TB_CAPTURE_LOCAL_H
 
 #include <stddef.h>
 #include <stdint.h>
-#include "analyze/event.h"
+#include "capture/capture.h"
+#include "event/event.h"
 
 struct tep_handle;
-struct tb_analysis;
 
 /* ---- pages and the timestamp-ordered merge (merge.c) ------------------------- */
 
@@ -133,18 +133,6 @@ void tb_raw_loss(const struct tb_raw *r, unsigned cpu, uint64_t *pages, int *pag
 void tb_raw_merge_stats(const struct tb_raw *r, uint64_t *emitted, uint64_t *orphan_stacks,
 			uint64_t *inversions);
 
-/* ---- buffer sizing (sizing.c) ---------------------------------------------------- */
-
-/*
- * The per-CPU buffer size (KiB) for an expected rate (events/s, 0: assume 2 M/s)
- * landing on one CPU, with ncpus CPUs and mem_avail_kb of MemAvailable (0 unknown):
- * 250 ms of that rate at 64 bytes per event, at least 8 MiB, at most 1/8 of
- * MemAvailable over all CPUs, never below current_kb, a multiple of 4 KiB.
- */
-uint64_t tb_mem_available_kb(const char *proc_dir);
-unsigned long tb_buffer_kb_for(uint64_t rate, unsigned ncpus, uint64_t mem_avail_kb,
-			       unsigned long current_kb);
-
 struct tb_text;		/* trace_pipe text fallback (text.c) */
 struct tb_text *tb_text_open(const char *trace_dir, const struct tb_sink *sink);
 /* Read what is there now; drain=1: until empty. Returns 0 or negative. */
@@ -162,7 +150,8 @@ void tb_kmsg_close(struct tb_kmsg *k);
 
 /* /proc snapshots (procsnap.c): one round of every file named in files. */
 struct strlist;
-int tb_procsnap_take(struct tb_analysis *an, const char *proc_dir, const struct strlist *files);
+int tb_procsnap_take(const struct tb_capture_sink *sink, const char *proc_dir,
+		     const struct strlist *files);
 
 /* Status line (status.c). */
 struct tb_status {
@@ -170,8 +159,8 @@ struct tb_status {
 	uint64_t last_draw_ns, last_events, last_events_ns;
 	double rate;
 };
-void tb_status_draw(struct tb_status *s, struct tb_analysis *an, uint64_t now_ns,
-		    uint64_t start_ns, uint64_t duration_ns, uint64_t lost);
+void tb_status_draw(struct tb_status *s, uint64_t events, uint64_t outstanding,
+		    uint64_t now_ns, uint64_t start_ns, uint64_t duration_ns, uint64_t lost);
 void tb_status_clear(struct tb_status *s);
 
 uint64_t tb_now_ns(void);	/* CLOCK_MONOTONIC */

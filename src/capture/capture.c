@@ -4,7 +4,8 @@
  * duration passes or the driver says stop, then stops tracing (tracing_on=0 in
  * trace_dir) and drains the buffers to empty so the last frees are not lost; keeps
  * the loss accounts (sub-buffer/text markers and per_cpu stats before/after), the
- * status line and the --interval output.
+ * status line and the --interval ticks.  Output goes to the caller's struct
+ * tb_capture_sink only.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -16,7 +17,6 @@
 #include <unistd.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
-#include "analyze/analysis.h"
 #include "capture/capture.h"
 #include "capture/capture-local.h"
 #include "util/err.h"
@@ -32,9 +32,10 @@
  */
 #define CONSUMER_NICE_BOOST 5
 
-/* The analysis' sink, wrapped to count what the sources said was lost. */
+/* The caller's event sink, wrapped to count events and what the sources said was lost. */
 struct counting_sink {
 	struct tb_sink inner;
+	uint64_t events;
 	unsigned ncpus;
 	uint64_t *marked;	/* per CPU */
 	uint64_t marked_nocpu;
@@ -46,6 +47,7 @@ static int cs_event(void *ctx, const struct tb_event *ev)
 {
 	struct counting_sink *cs = ctx;
 
+	cs->events++;
 	return cs->inner.event(cs->inner.ctx, ev);
 }
 
@@ -99,7 +101,7 @@ static int tracing_off(const char *trace_dir)
 
 struct run {
 	const struct tb_capture_opts *o;
-	struct tb_analysis *an;
+	const struct tb_capture_sink *out;
 	struct tb_raw *raw;
 	struct tb_text *text;
 	struct tb_kmsg *kmsg;
@@ -109,7 +111,7 @@ struct run {
 	struct tb_status status;
 	const char *proc_dir;
 	uint64_t start, next_snap, next_interval;
-	uint64_t longest_pump;	/* ns: the longest the decoder+analysis took at once */
+	uint64_t longest_pump;	/* ns: the longest the decoder+sink took at once */
 };
 
 static int pump(struct run *r, int drain)
@@ -151,24 +153,27 @@ static uint64_t lost_so_far(const struct run *r)
 	return n;
 }
 
-/* Periodic work: snapshots, --interval output, status line. */
+/* Periodic work: snapshots, --interval ticks, status line. */
 static int tick(struct run *r, uint64_t now)
 {
 	const struct tb_capture_opts *o = r->o;
 	int ret = 0;
 
 	if (o->snap && o->snap->interval_ns && now >= r->next_snap) {
-		ret = tb_procsnap_take(r->an, r->proc_dir, &o->snap->files);
+		ret = tb_procsnap_take(r->out, r->proc_dir, &o->snap->files);
 		r->next_snap = now + o->snap->interval_ns;
 	}
 	if (o->interval_ns && now >= r->next_interval) {
 		tb_status_clear(&r->status);
 		r->status.last_draw_ns = 0;
-		tb_analysis_interval(r->an, last_ts(r), stdout);
-		fflush(stdout);
+		if (r->out->interval)
+			r->out->interval(r->out->ctx, last_ts(r));
 		r->next_interval = now + o->interval_ns;
 	}
-	tb_status_draw(&r->status, r->an, now, r->start, o->duration_ns, lost_so_far(r));
+	if (r->status.on)
+		tb_status_draw(&r->status, r->cs.events,
+			       r->out->outstanding ? r->out->outstanding(r->out->ctx) : 0,
+			       now, r->start, o->duration_ns, lost_so_far(r));
 	return ret;
 }
 
@@ -203,13 +208,14 @@ static void account(struct run *r, struct tb_capture_result *res)
 
 /**
  * tb_capture_run - capture until the duration passes, *o->stop is set, or an error;
- * feed an; stop tracing in o->trace_dir and drain every buffer before returning.
+ * hand everything to sink; stop tracing in o->trace_dir and drain every buffer before
+ * returning (then sink->end is called).
  * @res: filled (also on error, as far as the capture got); release with
  *       tb_capture_result_release()
  *
  * Returns 0, or negative after printing why (the driver then restores).
  */
-int tb_capture_run(const struct tb_capture_opts *o, struct tb_analysis *an,
+int tb_capture_run(const struct tb_capture_opts *o, const struct tb_capture_sink *sink,
 		   struct tb_capture_result *res)
 {
 	struct run r;
@@ -219,7 +225,7 @@ int tb_capture_run(const struct tb_capture_opts *o, struct tb_analysis *an,
 	memset(res, 0, sizeof(*res));
 	memset(&r, 0, sizeof(r));
 	r.o = o;
-	r.an = an;
+	r.out = sink;
 	r.proc_dir = o->caps && o->caps->proc_dir[0] ? o->caps->proc_dir : "/proc";
 	ncpus = count_cpus(o->trace_dir);
 	if (!ncpus && o->caps && o->caps->ncpus > 0)
@@ -237,7 +243,7 @@ int tb_capture_run(const struct tb_capture_opts *o, struct tb_analysis *an,
 		goto out;
 	}
 	r.cs.ncpus = ncpus;
-	r.cs.inner = tb_analysis_sink(an);
+	r.cs.inner = sink->events;
 	r.sink.event = cs_event;
 	r.sink.lost = cs_lost;
 	r.sink.ctx = &r.cs;
@@ -266,7 +272,7 @@ int tb_capture_run(const struct tb_capture_opts *o, struct tb_analysis *an,
 		reniced = 1;
 	r.start = tb_now_ns();
 	if (o->snap) {
-		ret = tb_procsnap_take(an, r.proc_dir, &o->snap->files);
+		ret = tb_procsnap_take(sink, r.proc_dir, &o->snap->files);
 		if (ret < 0)
 			goto stop;
 		r.next_snap = r.start + o->snap->interval_ns;
@@ -313,7 +319,9 @@ stop:
 		ret = tb_kmsg_pump(r.kmsg);
 	tb_read_cpu_stats(o->trace_dir, ncpus, r.after);
 	if (o->snap && ret == 0)
-		ret = tb_procsnap_take(an, r.proc_dir, &o->snap->files);
+		ret = tb_procsnap_take(sink, r.proc_dir, &o->snap->files);
+	if (sink->end)
+		sink->end(sink->ctx);
 	tb_status_clear(&r.status);
 	if (reniced)
 		setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), old_nice);

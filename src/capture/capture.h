@@ -1,9 +1,11 @@
 /*
  * capture.h - live sources: one reader per CPU on per_cpu/cpuN/trace_pipe_raw decoded
  * with libtraceevent's kbuffer, trace_pipe text as a fallback, /dev/kmsg for SLUB TRACE
- * records, /proc snapshots on an interval.  Events go to an analysis in global
- * timestamp order; lost events are accounted per CPU from ring-buffer missed-event
- * markers and per_cpu/cpuN/stats.
+ * records, /proc snapshots on an interval.  Everything read goes to a struct
+ * tb_capture_sink: events in global timestamp order, /proc snapshots, the --interval
+ * tick and the end of the capture.  The run driver (cmd/cmd-run.c) wires the sink to
+ * the analyses; the capture knows nothing of them.  Lost events are accounted per CPU
+ * from ring-buffer missed-event markers and per_cpu/cpuN/stats.
  *
  * The caller (the run driver) has applied the plan (events enabled, filters set)
  * before tb_capture_run() and restores after it returns; the capture itself writes
@@ -15,10 +17,30 @@
 
 #include <signal.h>
 #include <stdint.h>
+#include "event/event.h"
 #include "kernel/caps.h"
 #include "recipe/recipe.h"
 
-struct tb_analysis;
+/*
+ * Where a capture's output goes.  Every callback but events.event may be NULL; ctx is
+ * passed to each (events.ctx to events.event and events.lost).
+ */
+struct tb_capture_sink {
+	struct tb_sink events;	/* every event and loss, in global timestamp order */
+	/*
+	 * A /proc snapshot: what is "slabinfo", "meminfo", "vmstat" or "buddyinfo",
+	 * wall_ns the CLOCK_REALTIME it was read at, text the file's contents.
+	 * Returns 0, or negative to stop the capture (error already printed).
+	 */
+	int (*snapshot)(void *ctx, const char *what, uint64_t wall_ns, const char *text);
+	/* Every --interval (the status line is cleared before): ts_ns is the newest event's time. */
+	void (*interval)(void *ctx, uint64_t ts_ns);
+	/* For the status line: objects outstanding so far. */
+	uint64_t (*outstanding)(void *ctx);
+	/* The buffers are drained and the last snapshot taken: nothing more comes. */
+	void (*end)(void *ctx);
+	void *ctx;
+};
 
 struct tb_capture_opts {
 	const struct tb_caps *caps;
@@ -27,7 +49,7 @@ struct tb_capture_opts {
 	int kmsg;			/* 1: read /dev/kmsg from the run's start */
 	const struct tb_recipe_snapshot *snap;	/* NULL: no /proc snapshots */
 	uint64_t duration_ns;		/* stop after this long (0: until *stop) */
-	uint64_t interval_ns;		/* --interval reports to stdout, 0: none */
+	uint64_t interval_ns;		/* --interval ticks to the sink, 0: none */
 	volatile sig_atomic_t *stop;	/* set by the driver's signal handler */
 	int status_line;		/* redraw a one-line status on stderr (TTY only) */
 };
@@ -49,19 +71,11 @@ struct tb_capture_result {
 };
 
 /*
- * tb_capture_run - read until duration, *stop, or an error; feed an.
+ * tb_capture_run - read until duration, *stop, or an error; everything goes to sink.
  * Returns 0, or negative after printing why (the driver then restores).
  */
-int tb_capture_run(const struct tb_capture_opts *o, struct tb_analysis *an,
+int tb_capture_run(const struct tb_capture_opts *o, const struct tb_capture_sink *sink,
 		   struct tb_capture_result *res);
 void tb_capture_result_release(struct tb_capture_result *res);
-
-/*
- * tb_capture_buffer_kb - per-CPU buffer size to ask for, from the expected event rate
- * (events/s, 0 unknown), the event size and the memory available.  Never less than
- * the current size.
- */
-unsigned long tb_capture_buffer_kb(const struct tb_caps *caps, uint64_t expected_rate,
-				   unsigned long current_kb);
 
 #endif

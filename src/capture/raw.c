@@ -40,6 +40,7 @@
 #include <traceevent/event-parse.h>
 #include <traceevent/kbuffer.h>
 #include "capture/capture-local.h"
+#include "kernel/meminfo.h"
 #include "util/err.h"
 #include "util/fileio.h"
 #include "util/strbuf.h"

@@ -4,7 +4,6 @@
  */
 #include <stdio.h>
 #include <time.h>
-#include "analyze/analysis.h"
 #include "capture/capture-local.h"
 #include "util/units.h"
 
@@ -28,21 +27,21 @@ uint64_t tb_wall_ns(void)
 
 /**
  * tb_status_draw - redraw the status line if s->on and 250 ms have passed.
+ * @events: events handed to the sink so far
+ * @outstanding: objects outstanding as the sink says
  * @lost: events lost so far as the capture knows them
  */
-void tb_status_draw(struct tb_status *s, struct tb_analysis *an, uint64_t now_ns,
-		    uint64_t start_ns, uint64_t duration_ns, uint64_t lost)
+void tb_status_draw(struct tb_status *s, uint64_t events, uint64_t outstanding,
+		    uint64_t now_ns, uint64_t start_ns, uint64_t duration_ns, uint64_t lost)
 {
-	struct tb_analysis_status st = { 0, 0, 0 };
 	char el[32], rem[32];
 
 	if (!s->on || now_ns - s->last_draw_ns < REDRAW_NS)
 		return;
-	tb_analysis_status(an, &st);
 	if (s->last_events_ns && now_ns > s->last_events_ns)
-		s->rate = (double)(st.events - s->last_events) * 1e9 /
+		s->rate = (double)(events - s->last_events) * 1e9 /
 			  (double)(now_ns - s->last_events_ns);
-	s->last_events = st.events;
+	s->last_events = events;
 	s->last_events_ns = now_ns;
 	s->last_draw_ns = now_ns;
 	tb_fmt_duration(now_ns - start_ns, el, sizeof(el));
@@ -50,11 +49,9 @@ void tb_status_draw(struct tb_status *s, struct tb_analysis *an, uint64_t now_ns
 		tb_fmt_duration(start_ns + duration_ns - now_ns, rem, sizeof(rem));
 	else
 		snprintf(rem, sizeof(rem), "%s", duration_ns ? "0s" : "until Ctrl-C");
-	if (lost < st.lost)
-		lost = st.lost;
 	fprintf(stderr, "\r\033[Ktracebook: %s elapsed, %s left | %.2fM events/s | lost %llu | "
 		"outstanding %llu", el, rem, s->rate / 1e6, (unsigned long long)lost,
-		(unsigned long long)st.outstanding);
+		(unsigned long long)outstanding);
 	fflush(stderr);
 }
 

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cmd/cmds.h"
-#include "kernel/journal.h"
+#include "apply/journal.h"
 #include "util/err.h"
 
 static void usage(FILE *out)

@@ -16,10 +16,10 @@
 #include "analyze/analysis.h"
 #include "capture/capture.h"
 #include "cmd/cmds.h"
-#include "kernel/apply.h"
+#include "apply/apply.h"
 #include "kernel/caps.h"
-#include "kernel/journal.h"
-#include "kernel/lock.h"
+#include "apply/journal.h"
+#include "apply/lock.h"
 #include "plan/plan.h"
 #include "recipe/recipe.h"
 #include "report/report.h"
@@ -211,12 +211,59 @@ static int report(struct tb_analysis *an, const struct tb_recipe *r, const struc
 	return ret;
 }
 
+/* ---- the capture's sink: events and snapshots into the analyses, ticks rendered to stdout ---- */
+
+static int sink_snapshot(void *ctx, const char *what, uint64_t wall_ns, const char *text)
+{
+	return tb_analysis_snapshot(ctx, what, wall_ns, text);
+}
+
+static void sink_interval(void *ctx, uint64_t ts_ns)
+{
+	struct tb_interval iv;
+
+	if (tb_analysis_interval(ctx, ts_ns, &iv) == 0)
+		tb_report_print_interval(&iv, stdout);
+	else
+		tb_warn("out of memory: --interval lines skipped");
+	tb_interval_release(&iv);
+	fflush(stdout);
+}
+
+static uint64_t sink_outstanding(void *ctx)
+{
+	struct tb_analysis_status st = { 0, 0, 0 };
+
+	tb_analysis_status(ctx, &st);
+	return st.outstanding;
+}
+
+static void sink_end(void *ctx)
+{
+	tb_analysis_finish(ctx);
+}
+
+static struct tb_capture_sink capture_sink(struct tb_analysis *an)
+{
+	struct tb_capture_sink s;
+
+	memset(&s, 0, sizeof(s));
+	s.events = tb_analysis_sink(an);
+	s.snapshot = sink_snapshot;
+	s.interval = sink_interval;
+	s.outstanding = sink_outstanding;
+	s.end = sink_end;
+	s.ctx = an;
+	return s;
+}
+
 /* The part between lock and unlock: journal, apply, capture, restore, report. */
 static int run_locked(struct tb_recipe *r, const struct tb_caps *caps, const struct tb_plan *plan,
 		      const struct run_opts *o)
 {
 	struct tb_journal j;
 	struct tb_capture_opts co;
+	struct tb_capture_sink sink;
 	struct tb_capture_result cres;
 	struct tb_analysis_opts ao;
 	struct tb_analysis *an = NULL;
@@ -264,7 +311,8 @@ static int run_locked(struct tb_recipe *r, const struct tb_caps *caps, const str
 			tb_note("tracing %s for %s (Ctrl-C stops early; the tracing state is restored either way)",
 				r->name, tb_fmt_duration(plan->duration_ns, d, sizeof(d)));
 		}
-		ret = tb_capture_run(&co, an, &cres);
+		sink = capture_sink(an);
+		ret = tb_capture_run(&co, &sink, &cres);
 		captured = 1;
 	}
 	/* restore, always */

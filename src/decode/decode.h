@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include "analyze/event.h"
+#include "event/event.h"
 
 enum tb_format {
 	TB_FMT_UNKNOWN = 0,

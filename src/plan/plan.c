@@ -24,7 +24,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "capture/capture.h"
+#include "kernel/ctl-value.h"
 #include "kernel/tracefs.h"
 #include "plan/plan-local.h"
 #include "util/err.h"
@@ -69,48 +69,6 @@ static struct tb_step *add_step(struct tb_plan *p, enum tb_step_kind kind, const
 	}
 	p->nsteps++;
 	return s;
-}
-
-char *tb_ctl_restore_value(const char *path, const char *raw)
-{
-	const char *base = strrchr(path, '/');
-	struct strbuf sb = STRBUF_INIT;
-
-	base = base ? base + 1 : path;
-	strbuf_addstr(&sb, raw ? raw : "");
-	strbuf_rtrim(&sb);
-	if (!strcmp(base, "filter")) {
-		if (!strcmp(strbuf_str(&sb), "none") || !sb.len) {
-			strbuf_reset(&sb);
-			strbuf_addstr(&sb, "0");
-		}
-	} else if (!strcmp(base, "enable") && sb.len > 1 && (sb.buf[1] == '*')) {
-		strbuf_setlen(&sb, 1);			/* "1*": soft mode reads */
-	} else if (!strcmp(base, "buffer_size_kb")) {
-		size_t n = 0;
-
-		while (n < sb.len && isdigit((unsigned char)sb.buf[n]))
-			n++;
-		if (n && sb.len > n && strstr(sb.buf, "(expanded:")) {
-			/* "7 (expanded: 1408)": the kernel expands on first use; restore the expanded size */
-			const char *e = strstr(sb.buf, "(expanded:") + 10;
-			char tmp[32];
-
-			snprintf(tmp, sizeof(tmp), "%lu", strtoul(e, NULL, 10));
-			strbuf_reset(&sb);
-			strbuf_addstr(&sb, tmp);
-		} else if (n) {
-			strbuf_setlen(&sb, n);
-		}
-	} else if (!strcmp(base, "current_tracer") || !strcmp(base, "tracing_on") ||
-		   !strcmp(base, "trace")) {
-		/* single word */
-		char *sp = strpbrk(sb.buf ? sb.buf : "", " \t\n");
-
-		if (sp)
-			strbuf_setlen(&sb, (size_t)(sp - sb.buf));
-	}
-	return strbuf_failed(&sb) ? NULL : strbuf_detach(&sb, NULL);
 }
 
 /* Add a WRITE step; old is read from path now (for --dry-run), NULL if it does not exist yet. */
@@ -968,7 +926,7 @@ static int plan_buffer(struct builder *b)
 
 	if (!cur)
 		return 0;
-	want = tb_capture_buffer_kb(caps, rate, cur);
+	want = tb_buffer_kb(caps, rate, cur);
 	cap_kb = TB_PLAN_MAX_BUFFER_KB;
 	mem = mem_total_kb(caps);
 	if (mem && mem / 16 / ncpus < cap_kb)

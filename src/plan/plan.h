@@ -3,7 +3,7 @@
  * tracefs and /sys/kernel/slab/<cache>/trace (each with how to undo it and why it was
  * chosen), the sources to read and the analyses to run.  Built by plan/plan.c from a
  * recipe and probed capabilities; printed by plan/plan-explain.c (--dry-run); applied
- * and undone by kernel/apply.c through the journal (kernel/journal.h).
+ * and undone by apply/apply.c through the journal (apply/journal.h).
  *
  * The planner reads (never writes) the kernel: current values of the files it will
  * write (shown by --dry-run as "replaces"), available_filter_functions, kallsyms,
@@ -100,13 +100,6 @@ int tb_kprobe_translate(const struct tb_recipe_kprobe *kp, const struct tb_caps 
 
 /* The kprobe group tracebook puts its events in. */
 #define TB_KPROBE_GROUP "tracebook"
-
-/*
- * tb_ctl_restore_value - what to write into a control file so it holds again what
- * raw (read from it) says: "none" filter -> "0", "1*" enable -> "1", leading integer
- * of buffer_size_kb, trimmed text otherwise.  malloc'd, or NULL on ENOMEM.
- */
-char *tb_ctl_restore_value(const char *path, const char *raw);
 
 /* Symbol names near name (prefix / edit distance) from a list text, "a, b, c" or "". */
 char *tb_near_names(const char *name, const char *text, int kallsyms_format);

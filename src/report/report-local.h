@@ -1,109 +1,18 @@
 /*
- * report-local.h - the report model (plain owned data, no pointers into an analysis)
- * shared by the builder (report.c), the renderings (text.c, json.c, folded.c), the
- * JSON reader (json-read.c) and `tracebook diff`.
+ * report-local.h - what the renderings (text.c, json.c, folded.c, diff.c) and the
+ * JSON reader (json-read.c) share.  The model they render is analyze/result.h.
  */
 #ifndef TB_REPORT_REPORT_LOCAL_H
 #define TB_REPORT_REPORT_LOCAL_H
 
 #include <stdint.h>
 #include <stdio.h>
+#include "analyze/result.h"
 #include "report/report.h"
 #include "util/strlist.h"
 
-/* Outstanding objects of one group of a pair analysis. */
-struct tb_rsite {
-	char *site, *by;		/* by may be NULL */
-	char **stack;			/* frames, innermost first */
-	unsigned nstack;
-	uint64_t count, bytes, req;	/* outstanding */
-	uint64_t allocs, frees, implicit;
-	double oldest_s;		/* age of the oldest outstanding object at the end; -1 unknown */
-	int64_t certain;		/* of count, allocated after the last lost event; -1 unknown */
-};
-
-struct tb_rpair {
-	char *label, *alloc, *free;
-	uint64_t allocs, frees, unmatched_frees, null_frees, failed_allocs;
-	uint64_t implicit_frees, cross_cpu_frees, inversions, hidden, hashed, nokey;
-	uint64_t count, bytes, req;	/* outstanding, all groups */
-	uint64_t groups;		/* groups in total (sites holds the top ones) */
-	double bytes_per_object;	/* analyzer memory per outstanding object (0 unknown) */
-	struct tb_rsite *sites;		/* sorted by outstanding bytes, then count */
-	size_t nsites;
-};
-
-/* One row of a count analysis; caller NULL = all callers of function. */
-struct tb_rcount {
-	char *label, *function, *caller;
-	uint64_t calls;
-	uint64_t fn_total;		/* calls of function (sort key; not in JSON) */
-};
-
-struct tb_revent {
-	char *label, *event;
-	uint64_t count;
-};
-
-struct tb_rcaller {
-	char *caller;
-	uint64_t a_calls, b_calls;
-};
-
-/* A declared "A:B" pair of a count analysis: do the calls balance? */
-struct tb_rverdict {
-	char *label, *a, *b;
-	uint64_t a_calls, b_calls;
-	struct tb_rcaller *callers;
-	size_t ncallers;
-};
-
-struct tb_rbsite {
-	char *site;
-	char **stack;			/* frames when grouped by stack, innermost first */
-	unsigned nstack;
-	uint64_t objects, refs, gets, puts;
-};
-
-/* A get/put (refcount) balance analysis. */
-struct tb_rbal {
-	char *label, *get, *put;
-	uint64_t gets, puts, held_objects, held_refs, unmatched_puts, hidden, nokey;
-	struct tb_rbsite *sites;	/* sorted by held objects */
-	size_t nsites;
-};
-
-struct tb_report {
-	char *origin;			/* JSON file it was read from, or NULL */
-	char *tool, *version;
-	char *kernel_release, *arch, *recipe, *source;
-	struct strlist plan, notes;
-	double duration_s;
-	uint64_t events, lost;
-	int lost_unknown;
-	uint64_t *lost_per_cpu;
-	unsigned ncpus;
-	double lost_from_s, lost_to_s;	/* when events were lost (s into the run); -1 unknown */
-	struct tb_rpair *pairs;
-	size_t npairs;
-	struct tb_rcount *counts;
-	size_t ncounts;
-	struct tb_revent *evcounts;
-	size_t nevcounts;
-	struct tb_rverdict *verdicts;
-	size_t nverdicts;
-	struct tb_rbal *bals;
-	size_t nbals;
-	char *slabs_json;		/* growth result as JSON text, or NULL */
-	char *slabs_text;		/* growth section as text, or NULL */
-};
-
-/* Groups kept per pair analysis in the report (JSON); the text shows --top of them. */
-#define TB_REPORT_MAX_SITES 1000
-
 struct strbuf;
 
-struct tb_report *tb_report_alloc(void);
 /* The JSON document of a report appended to out (json.c); 0 or -1 on ENOMEM. */
 int tb_report_json_string(const struct tb_report *rep, struct strbuf *out);
 /* Folded stacks appended to out (folded.c); 0 or -1 on ENOMEM. */
@@ -112,9 +21,5 @@ int tb_report_folded_string(const struct tb_report *rep, struct strbuf *out);
 char *tb_report_loss_text(const struct tb_report *rep);
 /* "balanced", "2 unbalanced (4 alloc_netdev_mqs vs 2 free_netdev)" ... into buf. */
 const char *tb_verdict_text(uint64_t a, uint64_t b, char *buf, size_t size);
-
-/* `tracebook diff` (cmd-diff.c): the two reports side by side, top rows per section. */
-int tb_diff_print(const struct tb_report *before, const struct tb_report *after, FILE *out,
-		  unsigned top);
 
 #endif

@@ -1,37 +1,15 @@
 /*
- * report.h - the result of a run or an analysis, and its renderings: text for a
- * terminal, JSON for tools (schema in README.md), folded stacks for flame graphs.
- * `tracebook diff` reads two JSON reports back into this model.
+ * report.h - the renderings of a result (analyze/result.h): text for a terminal,
+ * JSON for tools (schema in README.md), folded stacks for flame graphs, and the
+ * side-by-side diff of two reports read back from JSON into the same model.  Report
+ * only renders: it reads nothing of an analysis but the model.
  */
 #ifndef TB_REPORT_REPORT_H
 #define TB_REPORT_REPORT_H
 
 #include <stdio.h>
 #include <stdint.h>
-#include "util/strlist.h"
-
-struct tb_analysis;
-struct tb_report;
-
-/* Facts about where the events came from, printed at the head of every report. */
-struct tb_run_info {
-	const char *kernel_release;	/* NULL when unknown (offline) */
-	const char *arch;
-	const char *recipe;		/* recipe name, or NULL */
-	const char *source;		/* "raw per-CPU buffers", "trace_pipe text (fallback)", "files: a b" */
-	struct strlist plan_summary;	/* one line per plan choice worth telling */
-	struct strlist notes;		/* warnings the reader must see (fallbacks, hashed pointers) */
-	uint64_t duration_ns;
-	uint64_t events;		/* events decoded */
-	uint64_t lost;			/* events the kernel lost (known count) */
-	int lost_unknown;		/* the kernel said some were lost, count unknown */
-	unsigned ncpus;
-	const uint64_t *lost_per_cpu;	/* ncpus entries, or NULL */
-};
-
-/* Build the report from an analysis; NULL after printing why. */
-struct tb_report *tb_report_build(struct tb_analysis *an, const struct tb_run_info *info);
-void tb_report_free(struct tb_report *rep);
+#include "analyze/result.h"
 
 /* Text for a terminal; top limits groups per analysis (0 = default 10). */
 int tb_report_print_text(const struct tb_report *rep, FILE *out, unsigned top);
@@ -41,5 +19,10 @@ int tb_report_write_json(const struct tb_report *rep, const char *path);
 int tb_report_write_folded(const struct tb_report *rep, const char *path);
 /* Read a JSON report written by tb_report_write_json (for diff). */
 struct tb_report *tb_report_read_json(const char *path);
+/* The --interval lines of an interval result (analyze's tb_analysis_interval). */
+void tb_report_print_interval(const struct tb_interval *iv, FILE *out);
+/* Two reports side by side (`tracebook diff`), top rows per section. */
+int tb_diff_print(const struct tb_report *before, const struct tb_report *after, FILE *out,
+		  unsigned top);
 
 #endif

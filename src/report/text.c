@@ -2,14 +2,45 @@
  * text.c - the report for a terminal: run facts first (kernel, recipe, source, plan,
  * duration, events, events lost per CPU), the loss warning loudly when anything was
  * lost, then each analysis with its confidence; outstanding groups in the shape of
- * bcc's memleak ("N bytes in M allocations from stack" then the frames).
+ * bcc's memleak ("N bytes in M allocations from stack" then the frames).  Also the
+ * verdict and loss sentences the JSON and the diff share.
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "report/report-local.h"
+#include "util/strbuf.h"
 #include "util/units.h"
+
+const char *tb_verdict_text(uint64_t a, uint64_t b, char *buf, size_t size)
+{
+	if (a == b)
+		snprintf(buf, size, "balanced");
+	else if (a > b)
+		snprintf(buf, size, "%" PRIu64 " unbalanced", a - b);
+	else
+		snprintf(buf, size, "%" PRIu64 " more releases than acquisitions", b - a);
+	return buf;
+}
+
+char *tb_report_loss_text(const struct tb_report *rep)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (rep->lost) {
+		strbuf_addf(&sb, "%" PRIu64 " events lost: %" PRIu64 " frees may be missing; "
+			    "outstanding counts are upper bounds", rep->lost, rep->lost);
+		if (rep->lost_unknown)
+			strbuf_addstr(&sb, " (and more lost, count unknown)");
+	} else if (rep->lost_unknown) {
+		strbuf_addstr(&sb, "events were lost (the kernel did not say how many): frees "
+			      "may be missing; outstanding counts are upper bounds");
+	} else {
+		return NULL;
+	}
+	return strbuf_failed(&sb) ? NULL : strbuf_detach(&sb, NULL);
+}
 
 #define TB_TEXT_TOP 10
 
@@ -74,6 +105,30 @@ static void print_head(const struct tb_report *rep, FILE *out)
 		fprintf(out, "%snote: %s\n", i ? "" : "\n", rep->notes.v[i]);
 }
 
+/**
+ * tb_report_print_interval - one line per pair analysis (outstanding now, change this
+ * interval), then its most grown groups.
+ */
+void tb_report_print_interval(const struct tb_interval *iv, FILE *out)
+{
+	char when[32], b1[32], b2[32];
+	unsigned i, k;
+
+	tb_fmt_duration(iv->since_start_ns, when, sizeof(when));
+	for (i = 0; i < iv->npairs; i++) {
+		const struct tb_interval_pair *p = &iv->pairs[i];
+		int64_t tb = p->dbytes;
+
+		fprintf(out, "[%s] %s: %" PRIu64 " outstanding (%s), %+" PRId64 " objects "
+			"(%s%s) this interval\n", when, p->label, p->count,
+			tb_fmt_bytes(p->bytes, b1, sizeof(b1)), p->dcount, tb < 0 ? "-" : "+",
+			tb_fmt_bytes((uint64_t)(tb < 0 ? -tb : tb), b2, sizeof(b2)));
+		for (k = 0; k < p->ntop; k++)
+			fprintf(out, "    %+" PRId64 " objects %+" PRId64 " bytes  %s%s%s\n",
+				p->top[k].dcount, p->top[k].dbytes, p->top[k].site,
+				p->top[k].by ? "  " : "", p->top[k].by ? p->top[k].by : "");
+	}
+}
 /* @releases: what a lost event may hide ("frees", "puts"). */
 static const char *confidence(const struct tb_report *rep, const char *releases, char *buf,
 			      size_t size)

@@ -14,7 +14,7 @@
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
-#include "analyze/event.h"
+#include "event/event.h"
 #include "capture/capture-local.h"
 #include "util/fileio.h"
 #include "util/intern.h"

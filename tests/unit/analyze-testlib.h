@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "analyze/analysis.h"
-#include "analyze/event.h"
+#include "event/event.h"
 #include "recipe/recipe.h"
 #include "util/intern.h"
 #include "util/strlist.h"

@@ -2,7 +2,7 @@
  * test_capture.c - capture/ without a kernel: ring-buffer sub-buffers built by hand
  * (the kernel's binary layout), parsed with kbuffer, merged across CPUs in timestamp
  * order under the watermark rules, stack records attached, missed-event counts
- * reported; raw records decoded with real event formats; buffer sizing; stats.
+ * reported; raw records decoded with real event formats; stats.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,7 +14,7 @@
 #include <string.h>
 #include <traceevent/event-parse.h>
 #include <traceevent/kbuffer.h>
-#include "analyze/event.h"
+#include "event/event.h"
 #include "capture/capture-local.h"
 #include "decode/decode.h"
 #include "util/intern.h"
@@ -573,20 +573,6 @@ static void test_rawdecode(void **state)
 	tb_intern_reset();
 }
 
-static void test_sizing(void **state)
-{
-	/* 2 M/s: 250 ms x 64 B = 31250 KiB, rounded to 4 KiB */
-	assert_int_equal(tb_buffer_kb_for(2000000, 2, 24000000, 1410), 31252);
-	/* unknown rate is treated as 2 M/s */
-	assert_int_equal(tb_buffer_kb_for(0, 2, 0, 1410), 31252);
-	/* small rates still get 8 MiB (issue 4: >= 8 MiB lost nothing on one CPU) */
-	assert_int_equal(tb_buffer_kb_for(1000, 4, 24000000, 1410), 8192);
-	/* capped at 1/8 of MemAvailable over all CPUs */
-	assert_int_equal(tb_buffer_kb_for(50000000, 2, 1000000, 1410), 62500);
-	/* never below what is there */
-	assert_int_equal(tb_buffer_kb_for(1000, 2, 1000, 65536), 65536);
-}
-
 static void test_stats(void **state)
 {
 	struct tb_cpu_stats st;
@@ -690,7 +676,6 @@ int main(void)
 		cmocka_unit_test(test_merge_stack),
 		cmocka_unit_test(test_merge_lost),
 		cmocka_unit_test(test_rawdecode),
-		cmocka_unit_test(test_sizing),
 		cmocka_unit_test(test_stats),
 		cmocka_unit_test(test_kmsg_line),
 		cmocka_unit_test(test_kmsg_to_decoder),

@@ -24,9 +24,9 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "kernel/apply.h"
-#include "kernel/journal.h"
-#include "kernel/lock.h"
+#include "apply/apply.h"
+#include "apply/journal.h"
+#include "apply/lock.h"
 #include "plan/plan.h"
 #include "util/fileio.h"
 #include "util/strbuf.h"

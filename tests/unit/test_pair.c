@@ -517,6 +517,7 @@ static void test_lost_window(void **state)
 static void test_interval_and_status(void **state)
 {
 	struct tb_analysis_status st;
+	struct tb_interval iv;
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *out;
@@ -528,7 +529,9 @@ static void test_interval_and_status(void **state)
 		feed_alloc(&f.s, (i + 1) * MS, 0, 0x1000 + i * 0x100, 128, 128, "leaker+0x1/0x10");
 	feed_alloc(&f.s, 20 * MS, 0, 0x9000, 64, 64, "cache_fill+0x1/0x10");
 	out = open_memstream(&buf, &len);
-	tb_analysis_interval(f.an, 20 * MS, out);
+	assert_int_equal(tb_analysis_interval(f.an, 20 * MS, &iv), 0);
+	tb_report_print_interval(&iv, out);
+	tb_interval_release(&iv);
 	fclose(out);
 	assert_non_null(strstr(buf, "kmem: 11 outstanding"));
 	assert_non_null(strstr(buf, "+10 objects +1280 bytes  leaker+0x1/0x10"));
@@ -540,7 +543,9 @@ static void test_interval_and_status(void **state)
 	feed_alloc(&f.s, 32 * MS, 0, 0x5100, 128, 128, "leaker+0x1/0x10");
 	buf = NULL;
 	out = open_memstream(&buf, &len);
-	tb_analysis_interval(f.an, 40 * MS, out);
+	assert_int_equal(tb_analysis_interval(f.an, 40 * MS, &iv), 0);
+	tb_report_print_interval(&iv, out);
+	tb_interval_release(&iv);
 	fclose(out);
 	assert_non_null(strstr(buf, "+1 objects +128 bytes  leaker+0x1/0x10"));
 	assert_null(strstr(buf, "cache_fill"));

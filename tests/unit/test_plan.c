@@ -1,6 +1,6 @@
 /*
  * test_plan.c - the planner's pure parts: kprobe syntax per kernel era, the value
- * that restores a control file, near-name suggestions, hot-event classes.
+ * that restores a control file, near-name suggestions, hot-event classes, buffer sizing.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "kernel/ctl-value.h"
 #include "plan/plan.h"
 #include "plan/plan-local.h"
 #include "util/strbuf.h"
@@ -188,6 +189,20 @@ static void test_hot(void **state)
 	assert_false(tb_event_is_hot("tracebook", "kernfs_new"));
 }
 
+static void test_sizing(void **state)
+{
+	/* 2 M/s: 250 ms x 64 B = 31250 KiB, rounded to 4 KiB */
+	assert_int_equal(tb_buffer_kb_for(2000000, 2, 24000000, 1410), 31252);
+	/* unknown rate is treated as 2 M/s */
+	assert_int_equal(tb_buffer_kb_for(0, 2, 0, 1410), 31252);
+	/* small rates still get 8 MiB (issue 4: >= 8 MiB lost nothing on one CPU) */
+	assert_int_equal(tb_buffer_kb_for(1000, 4, 24000000, 1410), 8192);
+	/* capped at 1/8 of MemAvailable over all CPUs */
+	assert_int_equal(tb_buffer_kb_for(50000000, 2, 1000000, 1410), 62500);
+	/* never below what is there */
+	assert_int_equal(tb_buffer_kb_for(1000, 2, 1000, 65536), 65536);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -195,6 +210,7 @@ int main(void)
 		cmocka_unit_test(test_kprobe_retval_and_types),
 		cmocka_unit_test(test_restore_value),
 		cmocka_unit_test(test_near_names),
+		cmocka_unit_test(test_sizing),
 		cmocka_unit_test(test_hot),
 	};
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "analyze/event.h"
+#include "event/event.h"
 #include "util/fileio.h"
 #include "util/intern.h"
 #include "util/strbuf.h"

@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include "analyze/event.h"
+#include "event/event.h"
 
 const struct tb_field *tb_event_field(const struct tb_event *ev, const char *name)
 {

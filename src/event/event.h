@@ -22,8 +22,8 @@
  *    and __probe_func as strings.
  *  - /proc snapshots are not events; they go to the growth analyzer directly.
  */
-#ifndef TB_ANALYZE_EVENT_H
-#define TB_ANALYZE_EVENT_H
+#ifndef TB_EVENT_EVENT_H
+#define TB_EVENT_EVENT_H
 
 #include <stdint.h>
 #include <stddef.h>

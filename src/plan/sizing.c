@@ -1,5 +1,6 @@
 /*
- * sizing.c - how big the per-CPU ring buffers should be for a capture.
+ * sizing.c - how big the per-CPU ring buffers should be for a capture (the planner's
+ * buffer_size_kb step; MemAvailable is read by kernel/meminfo.c).
  *
  * Measured on this 2-core 6.18 box (issue 4): the default 1410 KiB per CPU holds
  * ~12 ms at 2 M events/s and lost 0.06-0.3 % with both CPUs producing; 8 MiB (one
@@ -11,9 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "capture/capture.h"
-#include "capture/capture-local.h"
-#include "util/fileio.h"
+#include "kernel/meminfo.h"
+#include "plan/plan-local.h"
 
 #define DEFAULT_RATE 2000000ULL	/* events/s assumed when nothing is known */
 #define EVENT_BYTES 64ULL	/* a kmem event (56) + header, rounded up */
@@ -22,7 +22,7 @@
 #define MEM_FRACTION 8ULL
 
 /**
- * tb_buffer_kb_for - the sizing rule, without touching the system (see capture-local.h).
+ * tb_buffer_kb_for - the sizing rule, without touching the system (see plan-local.h).
  */
 unsigned long tb_buffer_kb_for(uint64_t rate, unsigned ncpus, uint64_t mem_avail_kb,
 			       unsigned long current_kb)
@@ -48,29 +48,12 @@ unsigned long tb_buffer_kb_for(uint64_t rate, unsigned ncpus, uint64_t mem_avail
 }
 
 /**
- * tb_mem_available_kb - MemAvailable of proc_dir/meminfo (NULL: /proc) in KiB, 0 unknown.
- */
-uint64_t tb_mem_available_kb(const char *proc_dir)
-{
-	struct strbuf sb = STRBUF_INIT;
-	char path[4096];
-	const char *p;
-	uint64_t kb = 0;
-
-	snprintf(path, sizeof(path), "%s/meminfo", proc_dir && *proc_dir ? proc_dir : "/proc");
-	if (tb_read_file(path, &sb) == 0 && (p = strstr(strbuf_str(&sb), "MemAvailable:")))
-		kb = strtoull(p + 13, NULL, 10);
-	strbuf_release(&sb);
-	return kb;
-}
-
-/**
- * tb_capture_buffer_kb - per-CPU buffer size (KiB) to ask for, from the expected
+ * tb_buffer_kb - per-CPU buffer size (KiB) to ask for, from the expected
  * event rate (events/s, 0 unknown: 2 M/s assumed), this machine's CPUs and
  * MemAvailable.  Never less than current_kb.
  */
-unsigned long tb_capture_buffer_kb(const struct tb_caps *caps, uint64_t expected_rate,
-				   unsigned long current_kb)
+unsigned long tb_buffer_kb(const struct tb_caps *caps, uint64_t expected_rate,
+			   unsigned long current_kb)
 {
 	unsigned ncpus = caps && caps->ncpus > 0 ? (unsigned)caps->ncpus : 1;
 

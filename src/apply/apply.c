@@ -10,7 +10,8 @@
 #include <string.h>
 #include <sys/klog.h>
 #include <sys/stat.h>
-#include "kernel/apply.h"
+#include "apply/apply.h"
+#include "kernel/ctl-value.h"
 #include "kernel/tracefs.h"
 #include "util/err.h"
 #include "util/fileio.h"

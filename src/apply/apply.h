@@ -1,12 +1,12 @@
 /*
  * apply.h - carry out a plan's writes against the kernel, each one journaled first
- * (kernel/journal.h); and the kernel's own reason when it refuses one.
+ * (apply/journal.h); and the kernel's own reason when it refuses one.
  */
-#ifndef TB_KERNEL_APPLY_H
-#define TB_KERNEL_APPLY_H
+#ifndef TB_APPLY_APPLY_H
+#define TB_APPLY_APPLY_H
 
 #include "kernel/caps.h"
-#include "kernel/journal.h"
+#include "apply/journal.h"
 #include "plan/plan.h"
 
 /*
@@ -28,7 +28,7 @@ int tb_apply(const struct tb_plan *plan, const struct tb_caps *caps, struct tb_j
 void tb_kernel_reason(const struct tb_caps *caps, long since_lines);
 
 /*
- * The primitive writes (kernel/apply-ctl.c).  On real tracefs/debugfs/sysfs they are
+ * The primitive writes (apply/apply-ctl.c).  On real tracefs/debugfs/sysfs they are
  * the plain writes (no O_TRUNC, O_APPEND for entries); on the plain files of a fake
  * tree (tests) they emulate the kernel's effect.  All return 0 or -errno.
  */

@@ -1,5 +1,5 @@
 /*
- * report.c - builds the report model (report-local.h) from a finished analysis and
+ * result.c - builds the result model (result.h) from a finished analysis and
  * the run's facts, and frees it.  The model owns copies of everything, so a report
  * outlives its analysis and can equally be read back from JSON (json-read.c).
  *
@@ -13,12 +13,12 @@
 #include <string.h>
 #include "analyze/analysis-local.h"
 #include "analyze/growth.h"
-#include "report/report-local.h"
+#include "analyze/result.h"
 #include "util/err.h"
 #include "util/intern.h"
 #include "util/strbuf.h"
 #include "util/units.h"
-#include "version.h"
+#include "util/version.h"
 
 struct tb_report *tb_report_alloc(void)
 {
@@ -107,35 +107,6 @@ void tb_report_free(struct tb_report *rep)
 	free(rep->slabs_json);
 	free(rep->slabs_text);
 	free(rep);
-}
-
-const char *tb_verdict_text(uint64_t a, uint64_t b, char *buf, size_t size)
-{
-	if (a == b)
-		snprintf(buf, size, "balanced");
-	else if (a > b)
-		snprintf(buf, size, "%" PRIu64 " unbalanced", a - b);
-	else
-		snprintf(buf, size, "%" PRIu64 " more releases than acquisitions", b - a);
-	return buf;
-}
-
-char *tb_report_loss_text(const struct tb_report *rep)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	if (rep->lost) {
-		strbuf_addf(&sb, "%" PRIu64 " events lost: %" PRIu64 " frees may be missing; "
-			    "outstanding counts are upper bounds", rep->lost, rep->lost);
-		if (rep->lost_unknown)
-			strbuf_addstr(&sb, " (and more lost, count unknown)");
-	} else if (rep->lost_unknown) {
-		strbuf_addstr(&sb, "events were lost (the kernel did not say how many): frees "
-			      "may be missing; outstanding counts are upper bounds");
-	} else {
-		return NULL;
-	}
-	return strbuf_failed(&sb) ? NULL : strbuf_detach(&sb, NULL);
 }
 
 /* ---- pairs ----------------------------------------------------------------------- */

@@ -21,7 +21,7 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
-#include "kernel/apply.h"
+#include "apply/apply.h"
 #include "util/err.h"
 #include "util/fileio.h"
 #include "util/strbuf.h"

@@ -2,8 +2,8 @@
  * lock.h - one tracebook run at a time: flock on <rundir>/lock, holding the pid of
  * the run; and the check for other users of tracing on this kernel.
  */
-#ifndef TB_KERNEL_LOCK_H
-#define TB_KERNEL_LOCK_H
+#ifndef TB_APPLY_LOCK_H
+#define TB_APPLY_LOCK_H
 
 #include "kernel/caps.h"
 #include "util/strlist.h"

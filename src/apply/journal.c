@@ -13,9 +13,9 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include "kernel/apply.h"
-#include "kernel/journal.h"
-#include "plan/plan.h"
+#include "apply/apply.h"
+#include "kernel/ctl-value.h"
+#include "apply/journal.h"
 #include "util/err.h"
 #include "util/fileio.h"
 #include "util/strbuf.h"

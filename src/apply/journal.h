@@ -19,8 +19,8 @@
  *   A <TAB> PATH <TAB> UNDO      append UNDO to PATH (removes our entry: -:grp/ev, !func)
  *   D <TAB> PATH                 rmdir PATH (an instance we created)
  */
-#ifndef TB_KERNEL_JOURNAL_H
-#define TB_KERNEL_JOURNAL_H
+#ifndef TB_APPLY_JOURNAL_H
+#define TB_APPLY_JOURNAL_H
 
 #include <stdio.h>
 #include <sys/types.h>

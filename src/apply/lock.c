@@ -12,8 +12,8 @@
 #include <string.h>
 #include <sys/file.h>
 #include <unistd.h>
-#include "kernel/journal.h"
-#include "kernel/lock.h"
+#include "apply/journal.h"
+#include "apply/lock.h"
 #include "util/err.h"
 #include "util/strbuf.h"
 

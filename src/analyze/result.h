@@ -1,0 +1,156 @@
+/*
+ * result.h - the result of a run or an analysis as plain owned data (no pointers into
+ * the analysis): built here from a finished analysis and the run's facts
+ * (tb_report_build), rendered by report/ (text, JSON, folded, diff), and read back
+ * from JSON by report/json-read.c into the same model.
+ */
+#ifndef TB_ANALYZE_RESULT_H
+#define TB_ANALYZE_RESULT_H
+
+#include <stdint.h>
+#include "util/strlist.h"
+
+struct tb_analysis;
+
+/* Facts about where the events came from, printed at the head of every report. */
+struct tb_run_info {
+	const char *kernel_release;	/* NULL when unknown (offline) */
+	const char *arch;
+	const char *recipe;		/* recipe name, or NULL */
+	const char *source;		/* "raw per-CPU buffers", "trace_pipe text (fallback)", "files: a b" */
+	struct strlist plan_summary;	/* one line per plan choice worth telling */
+	struct strlist notes;		/* warnings the reader must see (fallbacks, hashed pointers) */
+	uint64_t duration_ns;
+	uint64_t events;		/* events decoded */
+	uint64_t lost;			/* events the kernel lost (known count) */
+	int lost_unknown;		/* the kernel said some were lost, count unknown */
+	unsigned ncpus;
+	const uint64_t *lost_per_cpu;	/* ncpus entries, or NULL */
+};
+
+
+/* Outstanding objects of one group of a pair analysis. */
+struct tb_rsite {
+	char *site, *by;		/* by may be NULL */
+	char **stack;			/* frames, innermost first */
+	unsigned nstack;
+	uint64_t count, bytes, req;	/* outstanding */
+	uint64_t allocs, frees, implicit;
+	double oldest_s;		/* age of the oldest outstanding object at the end; -1 unknown */
+	int64_t certain;		/* of count, allocated after the last lost event; -1 unknown */
+};
+
+struct tb_rpair {
+	char *label, *alloc, *free;
+	uint64_t allocs, frees, unmatched_frees, null_frees, failed_allocs;
+	uint64_t implicit_frees, cross_cpu_frees, inversions, hidden, hashed, nokey;
+	uint64_t count, bytes, req;	/* outstanding, all groups */
+	uint64_t groups;		/* groups in total (sites holds the top ones) */
+	double bytes_per_object;	/* analyzer memory per outstanding object (0 unknown) */
+	struct tb_rsite *sites;		/* sorted by outstanding bytes, then count */
+	size_t nsites;
+};
+
+/* One row of a count analysis; caller NULL = all callers of function. */
+struct tb_rcount {
+	char *label, *function, *caller;
+	uint64_t calls;
+	uint64_t fn_total;		/* calls of function (sort key; not in JSON) */
+};
+
+struct tb_revent {
+	char *label, *event;
+	uint64_t count;
+};
+
+struct tb_rcaller {
+	char *caller;
+	uint64_t a_calls, b_calls;
+};
+
+/* A declared "A:B" pair of a count analysis: do the calls balance? */
+struct tb_rverdict {
+	char *label, *a, *b;
+	uint64_t a_calls, b_calls;
+	struct tb_rcaller *callers;
+	size_t ncallers;
+};
+
+struct tb_rbsite {
+	char *site;
+	char **stack;			/* frames when grouped by stack, innermost first */
+	unsigned nstack;
+	uint64_t objects, refs, gets, puts;
+};
+
+/* A get/put (refcount) balance analysis. */
+struct tb_rbal {
+	char *label, *get, *put;
+	uint64_t gets, puts, held_objects, held_refs, unmatched_puts, hidden, nokey;
+	struct tb_rbsite *sites;	/* sorted by held objects */
+	size_t nsites;
+};
+
+struct tb_report {
+	char *origin;			/* JSON file it was read from, or NULL */
+	char *tool, *version;
+	char *kernel_release, *arch, *recipe, *source;
+	struct strlist plan, notes;
+	double duration_s;
+	uint64_t events, lost;
+	int lost_unknown;
+	uint64_t *lost_per_cpu;
+	unsigned ncpus;
+	double lost_from_s, lost_to_s;	/* when events were lost (s into the run); -1 unknown */
+	struct tb_rpair *pairs;
+	size_t npairs;
+	struct tb_rcount *counts;
+	size_t ncounts;
+	struct tb_revent *evcounts;
+	size_t nevcounts;
+	struct tb_rverdict *verdicts;
+	size_t nverdicts;
+	struct tb_rbal *bals;
+	size_t nbals;
+	char *slabs_json;		/* growth result as JSON text, or NULL */
+	char *slabs_text;		/* growth section as text, or NULL */
+};
+
+/* Groups kept per pair analysis in the report (JSON); the text shows --top of them. */
+#define TB_REPORT_MAX_SITES 1000
+
+/* ---- --interval: growth since the previous interval (tb_analysis_interval) ---- */
+
+#define TB_INTERVAL_TOP 5	/* groups shown per pair analysis */
+
+struct tb_interval_group {
+	int64_t dcount, dbytes;		/* change since the previous interval */
+	const char *site, *by;		/* the analysis' strings (by may be NULL) */
+};
+
+struct tb_interval_pair {
+	const char *label;
+	uint64_t count, bytes;		/* outstanding now */
+	int64_t dcount, dbytes;		/* change since the previous interval, all groups */
+	struct tb_interval_group top[TB_INTERVAL_TOP];	/* most grown first */
+	unsigned ntop;
+};
+
+/* Valid while the analysis lives. */
+struct tb_interval {
+	uint64_t since_start_ns;	/* time of the interval since the first event */
+	struct tb_interval_pair *pairs;
+	unsigned npairs;
+};
+
+/*
+ * tb_report_build - the result of analysis an (finished here, see tb_analysis_finish)
+ * with the run's facts.  Returns a report to free with tb_report_free, or NULL after
+ * printing why.
+ */
+struct tb_report *tb_report_build(struct tb_analysis *an, const struct tb_run_info *info);
+/* An empty report (for readers that fill one in); NULL on ENOMEM. */
+struct tb_report *tb_report_alloc(void);
+void tb_report_free(struct tb_report *rep);
+
+#endif

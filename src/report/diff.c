@@ -1,0 +1,273 @@
+/*
+ * diff.c - two reports side by side (`tracebook diff`): the before/after
+ * verification of a fix on one screen: outstanding objects per group, calls per
+ * function, balance verdicts ("alloc_netdev_mqs 4 vs free_netdev 2 -> after the fix
+ * 4 vs 4: balanced"), refcounts held.  Moved from cmd/cmd-diff.c, which keeps the
+ * command line.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "report/report-local.h"
+#include "util/err.h"
+#include "util/units.h"
+
+static int same_str(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return !strcmp(a, b);
+}
+
+static void side(const char *what, const struct tb_report *r, FILE *out)
+{
+	char buf[32];
+	char *loss = tb_report_loss_text(r);
+
+	fprintf(out, "%-7s %s: recipe %s, kernel %s%s%s, %s, %" PRIu64 " events\n", what,
+		r->origin, r->recipe ? r->recipe : "-", r->kernel_release ? r->kernel_release : "?",
+		r->arch ? " " : "", r->arch ? r->arch : "",
+		tb_fmt_duration((uint64_t)(r->duration_s * 1e9 + 0.5), buf, sizeof(buf)),
+		r->events);
+	if (loss) {
+		fprintf(out, "!! %s: %s\n", what, loss);
+		free(loss);
+	}
+}
+
+/* ---- pairs ------------------------------------------------------------------------- */
+
+struct grow {
+	const char *site, *by;
+	uint64_t c0, b0, c1, b1;
+};
+
+static int cmp_grow(const void *x, const void *y)
+{
+	const struct grow *a = x, *b = y;
+	uint64_t ma = a->b0 > a->b1 ? a->b0 : a->b1, mb = b->b0 > b->b1 ? b->b0 : b->b1;
+	uint64_t ca = a->c0 > a->c1 ? a->c0 : a->c1, cb = b->c0 > b->c1 ? b->c0 : b->c1;
+
+	if (ma != mb)
+		return ma > mb ? -1 : 1;
+	if (ca != cb)
+		return ca > cb ? -1 : 1;
+	return strcmp(a->site, b->site);
+}
+
+static int add_groups(struct grow **v, size_t *n, const struct tb_rpair *p, int after)
+{
+	size_t i, j;
+
+	for (i = 0; p && i < p->nsites; i++) {
+		const struct tb_rsite *s = &p->sites[i];
+		struct grow *g = NULL;
+
+		for (j = 0; j < *n; j++)
+			if (!strcmp((*v)[j].site, s->site) && same_str((*v)[j].by, s->by))
+				g = &(*v)[j];
+		if (!g) {
+			struct grow *nv = realloc(*v, (*n + 1) * sizeof(*nv));
+
+			if (!nv)
+				return tb_error("out of memory comparing reports");
+			*v = nv;
+			g = &nv[(*n)++];
+			memset(g, 0, sizeof(*g));
+			g->site = s->site;
+			g->by = s->by;
+		}
+		if (after) {
+			g->c1 += s->count;
+			g->b1 += s->bytes;
+		} else {
+			g->c0 += s->count;
+			g->b0 += s->bytes;
+		}
+	}
+	return 0;
+}
+
+static const struct tb_rpair *find_pair(const struct tb_report *r, const char *label)
+{
+	size_t i;
+
+	for (i = 0; i < r->npairs; i++)
+		if (same_str(r->pairs[i].label, label))
+			return &r->pairs[i];
+	return NULL;
+}
+
+static int diff_pair(const struct tb_rpair *p0, const struct tb_rpair *p1, FILE *out,
+		     unsigned top)
+{
+	const struct tb_rpair *p = p0 ? p0 : p1;
+	char a[32], b[32], c[64];
+	struct grow *v = NULL;
+	size_t n = 0, i;
+
+	fprintf(out, "\n== pair %s: outstanding before -> after\n", p->label);
+	if (!p0 || !p1)
+		fprintf(out, "   only in the %s report\n", p0 ? "BEFORE" : "AFTER");
+	if (add_groups(&v, &n, p0, 0) || add_groups(&v, &n, p1, 1)) {
+		free(v);
+		return -1;
+	}
+	fprintf(out, "   %-18s %-26s %s\n", "objects", "bytes", "site");
+	qsort(v, n, sizeof(*v), cmp_grow);
+	for (i = 0; i < n && i < top; i++) {
+		const struct grow *g = &v[i];
+		char counts[48];
+
+		snprintf(counts, sizeof(counts), "%" PRIu64 " -> %" PRIu64, g->c0, g->c1);
+		snprintf(c, sizeof(c), "%s -> %s", tb_fmt_bytes(g->b0, a, sizeof(a)),
+			 tb_fmt_bytes(g->b1, b, sizeof(b)));
+		fprintf(out, "   %-18s %-26s %s%s%s%s%s\n", counts, c, g->site, g->by ? " (" : "",
+			g->by ? g->by : "", g->by ? ")" : "",
+			g->c1 == 0 && g->c0 ? "   gone" : g->c1 > g->c0 ? "   grew" : "");
+	}
+	if (n > top)
+		fprintf(out, "   ... %zu more groups\n", n - top);
+	fprintf(out, "   total: %" PRIu64 " -> %" PRIu64 " objects, %s -> %s; allocs %" PRIu64
+		" -> %" PRIu64 ", frees %" PRIu64 " -> %" PRIu64 "\n",
+		p0 ? p0->count : 0, p1 ? p1->count : 0, tb_fmt_bytes(p0 ? p0->bytes : 0, a, sizeof(a)),
+		tb_fmt_bytes(p1 ? p1->bytes : 0, b, sizeof(b)), p0 ? p0->allocs : 0,
+		p1 ? p1->allocs : 0, p0 ? p0->frees : 0, p1 ? p1->frees : 0);
+	free(v);
+	return 0;
+}
+
+/* ---- counts ------------------------------------------------------------------------- */
+
+static const struct tb_rcount *find_count(const struct tb_report *r, const struct tb_rcount *k)
+{
+	size_t i;
+
+	for (i = 0; i < r->ncounts; i++)
+		if (same_str(r->counts[i].function, k->function) &&
+		    same_str(r->counts[i].caller, k->caller) && same_str(r->counts[i].label, k->label))
+			return &r->counts[i];
+	return NULL;
+}
+
+static void diff_counts(const struct tb_report *r0, const struct tb_report *r1, FILE *out,
+			unsigned top)
+{
+	size_t i, shown = 0;
+
+	if (!r0->ncounts && !r1->ncounts)
+		return;
+	fprintf(out, "\n== calls before -> after\n");
+	for (i = 0; i < r0->ncounts && shown < top * 2; i++, shown++) {
+		const struct tb_rcount *c = &r0->counts[i], *d = find_count(r1, c);
+
+		fprintf(out, "   %8" PRIu64 " -> %-8" PRIu64 " %-28s %s\n", c->calls, d ? d->calls : 0,
+			c->function, c->caller ? c->caller : "(all callers)");
+	}
+	for (i = 0; i < r1->ncounts && shown < top * 2; i++) {
+		const struct tb_rcount *c = &r1->counts[i];
+
+		if (find_count(r0, c))
+			continue;
+		shown++;
+		fprintf(out, "   %8d -> %-8" PRIu64 " %-28s %s\n", 0, c->calls, c->function,
+			c->caller ? c->caller : "(all callers)");
+	}
+}
+
+/* ---- verdicts ------------------------------------------------------------------------ */
+
+static const struct tb_rverdict *find_verdict(const struct tb_report *r, const char *a,
+					      const char *b)
+{
+	size_t i;
+
+	for (i = 0; i < r->nverdicts; i++)
+		if (same_str(r->verdicts[i].a, a) && same_str(r->verdicts[i].b, b))
+			return &r->verdicts[i];
+	return NULL;
+}
+
+static void diff_verdicts(const struct tb_report *r0, const struct tb_report *r1, FILE *out)
+{
+	char v0[96], v1[96];
+	size_t i;
+
+	if (!r0->nverdicts && !r1->nverdicts)
+		return;
+	fprintf(out, "\n== balance verdicts\n");
+	for (i = 0; i < r0->nverdicts; i++) {
+		const struct tb_rverdict *a = &r0->verdicts[i], *b = find_verdict(r1, a->a, a->b);
+
+		if (!b) {
+			fprintf(out, "   %s %" PRIu64 " vs %s %" PRIu64 " (%s) → not in the AFTER "
+				"report\n", a->a, a->a_calls, a->b, a->b_calls,
+				tb_verdict_text(a->a_calls, a->b_calls, v0, sizeof(v0)));
+			continue;
+		}
+		fprintf(out, "   %s %" PRIu64 " vs %s %" PRIu64 " (%s) → after the fix %" PRIu64
+			" vs %" PRIu64 ": %s\n", a->a, a->a_calls, a->b, a->b_calls,
+			tb_verdict_text(a->a_calls, a->b_calls, v0, sizeof(v0)), b->a_calls,
+			b->b_calls, tb_verdict_text(b->a_calls, b->b_calls, v1, sizeof(v1)));
+	}
+	for (i = 0; i < r1->nverdicts; i++) {
+		const struct tb_rverdict *b = &r1->verdicts[i];
+
+		if (!find_verdict(r0, b->a, b->b))
+			fprintf(out, "   not in the BEFORE report → after: %s %" PRIu64 " vs %s %"
+				PRIu64 ": %s\n", b->a, b->a_calls, b->b, b->b_calls,
+				tb_verdict_text(b->a_calls, b->b_calls, v1, sizeof(v1)));
+	}
+}
+
+/* ---- refcount balances ---------------------------------------------------------------- */
+
+static void diff_balances(const struct tb_report *r0, const struct tb_report *r1, FILE *out)
+{
+	size_t i, j;
+
+	for (i = 0; i < r0->nbals; i++) {
+		const struct tb_rbal *a = &r0->bals[i], *b = NULL;
+
+		for (j = 0; j < r1->nbals; j++)
+			if (same_str(r1->bals[j].label, a->label))
+				b = &r1->bals[j];
+		fprintf(out, "\n== refcount balance %s: objects held %" PRIu64 " -> %" PRIu64
+			", references %" PRIu64 " -> %" PRIu64 "%s\n", a->label, a->held_objects,
+			b ? b->held_objects : 0, a->held_refs, b ? b->held_refs : 0,
+			b ? (b->held_objects ? "" : ": none held after") : " (not in AFTER)");
+	}
+	for (j = 0; j < r1->nbals; j++) {
+		const struct tb_rbal *b = &r1->bals[j];
+		int found = 0;
+
+		for (i = 0; i < r0->nbals; i++)
+			found |= same_str(r0->bals[i].label, b->label);
+		if (!found)
+			fprintf(out, "\n== refcount balance %s: only in AFTER: %" PRIu64
+				" objects held\n", b->label, b->held_objects);
+	}
+}
+
+int tb_diff_print(const struct tb_report *r0, const struct tb_report *r1, FILE *out,
+		  unsigned top)
+{
+	size_t i;
+
+	side("BEFORE", r0, out);
+	side("AFTER", r1, out);
+	if (!same_str(r0->recipe, r1->recipe))
+		fprintf(out, "note: the reports come from different recipes\n");
+	for (i = 0; i < r0->npairs; i++)
+		if (diff_pair(&r0->pairs[i], find_pair(r1, r0->pairs[i].label), out, top))
+			return -1;
+	for (i = 0; i < r1->npairs; i++)
+		if (!find_pair(r0, r1->pairs[i].label) &&
+		    diff_pair(NULL, &r1->pairs[i], out, top))
+			return -1;
+	diff_counts(r0, r1, out, top);
+	diff_verdicts(r0, r1, out);
+	diff_balances(r0, r1, out);
+	return ferror(out) ? -1 : 0;
+}
