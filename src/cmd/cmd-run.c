@@ -50,6 +50,11 @@ static const struct tb_usage run_usage = {
 	"5 not root, 6 kernel refused a write, 7 busy, 8 restore incomplete.",
 };
 
+/*
+ * run_parse_args - run's option table and arguments (see cmds.h): RECIPE, then
+ * param=value words (a word with '=' that is not an existing file), options anywhere.
+ * @u: the help of the command parsing (run's own, or check's)
+ */
 int run_parse_args(int argc, char **argv, const struct tb_usage *u, struct run_opts *o)
 {
 	struct tb_option opts[] = {
