@@ -19,7 +19,6 @@ RECIPES := $(sort $(wildcard recipes/*.recipe))
 GEN_SRC := build/gen/recipes-embedded.c
 SRC := $(sort $(shell find src -name '*.c')) $(GEN_SRC)
 LIB_SRC := $(filter-out src/main.c,$(SRC))
-HDR := $(shell find src -name '*.h')
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_HELPERS := $(sort $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c)))
 
@@ -35,8 +34,13 @@ TC_LIBS := $(shell pkg-config --libs libtracecmd)
 endif
 
 CC ?= cc
+# every object also writes its header dependencies (build/.../*.d, included at the end)
+DEPFLAGS := -MMD -MP
 BASE_CFLAGS := $(STD) $(WARN) $(DEFS) -Isrc $(PC_CFLAGS) $(TC_CFLAGS)
 LIBS := $(TC_LIBS) $(PC_LIBS) -lpthread -lm -ldl
+
+# the first rule is the default goal: `make` builds ./tracebook
+all: tracebook
 
 $(GEN_SRC): $(RECIPES) contrib/embed-recipes.sh
 	@mkdir -p $(dir $@)
@@ -47,15 +51,13 @@ REL := build/release
 REL_CFLAGS := $(BASE_CFLAGS) -O2 -g
 REL_OBJ := $(SRC:%.c=$(REL)/%.o)
 
-all: tracebook
-
 tracebook: $(REL_OBJ)
 	$(CC) -o $@ $^ $(LIBS)
 
-$(REL)/%.o: %.c $(HDR)
+$(REL)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo '  CC      $<'
-	@$(CC) $(REL_CFLAGS) $(CFLAGS) -c -o $@ $<
+	@$(CC) $(REL_CFLAGS) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 # --- sanitizer build (what the tests run) ---------------------------------------
 ASAN := build/asan
@@ -71,10 +73,10 @@ asan: $(ASAN)/tracebook $(UNIT_BIN)
 $(ASAN)/tracebook: $(ASAN_OBJ)
 	$(CC) $(SAN) -o $@ $^ $(LIBS)
 
-$(ASAN)/%.o: %.c $(HDR)
+$(ASAN)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo '  CC asan $<'
-	@$(CC) $(ASAN_CFLAGS) -Itests/unit -c -o $@ $<
+	@$(CC) $(ASAN_CFLAGS) $(DEPFLAGS) -Itests/unit -c -o $@ $<
 
 $(ASAN)/tests/%: $(ASAN)/tests/unit/%.o $(ASAN_LIB_OBJ) $(UNIT_HELPER_OBJ)
 	@mkdir -p $(dir $@)
@@ -89,10 +91,10 @@ clang: $(CLANG)/tracebook
 $(CLANG)/tracebook: $(CLANG_OBJ)
 	clang -o $@ $^ $(LIBS)
 
-$(CLANG)/%.o: %.c $(HDR)
+$(CLANG)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo '  CLANG   $<'
-	@clang $(BASE_CFLAGS) -O2 -c -o $@ $<
+	@clang $(BASE_CFLAGS) -O2 $(DEPFLAGS) -c -o $@ $<
 
 # --- static field build ---------------------------------------------------------
 ifeq ($(ARCH),arm64)
@@ -115,10 +117,10 @@ $(STATIC)/tracebook: $(STATIC_OBJ)
 	$(STATIC_CC) -static -o $@ $^ $(shell $(STATIC_PC) --static --libs $(PKGS)) \
 		-lpthread -lm -ldl
 
-$(STATIC)/%.o: %.c $(HDR)
+$(STATIC)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo '  CC $(ARCH) $<'
-	@$(STATIC_CC) $(STATIC_CFLAGS) -c -o $@ $<
+	@$(STATIC_CC) $(STATIC_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 # --- bench workload generator (bench/workload.c): plants kernel objects, churns others
 WORKLOAD := build/tb-workload
@@ -154,6 +156,9 @@ bench: deps tracebook
 
 clean:
 	rm -rf build tracebook
+
+# header dependencies written by -MMD -MP (absent before the first build: fine)
+-include $(shell find build -name '*.d' 2>/dev/null)
 
 .PHONY: all asan clang static deps builds check check-vm run bench clean workload
 .SECONDARY:

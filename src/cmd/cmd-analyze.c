@@ -11,6 +11,7 @@
 #include "cmd/cmds.h"
 #include "decode/decode.h"
 #include "util/err.h"
+#include "util/parse-options.h"
 #include "util/strbuf.h"
 #include "util/strlist.h"
 
@@ -19,26 +20,18 @@
 #include "report/report.h"
 
 
-static const char usage_text[] =
+static const struct tb_usage analyze_usage = {
+	"analyze",
 	"usage: tracebook analyze [--recipe R] [param=value ...] FILE... [-o report.json]\n"
 	"                         [--folded F] [--top N] [--format F] [--kallsyms F]\n"
-	"                         [--dump-events]\n"
-	"\n"
-	"Analyze files brought back from a box; '-' is standard input.  Several files are\n"
+	"                         [--dump-events]",
+	"\nAnalyze files brought back from a box; '-' is standard input.  Several files are\n"
 	"one stream, merged by timestamp where they overlap.  Formats (detected):\n"
 	"  trace / trace_pipe text of any kernel (3.10 .. 6.x), kernel logs with SLUB\n"
 	"  'TRACE' records (dmesg, kern.log, journalctl -k), trace-cmd report text,\n"
-	"  trace.dat (full build), /proc/slabinfo snapshots.\n"
-	"\n"
-	"  --recipe R      analyses of recipe R (name or file); default: from the data\n"
-	"                  (kmem events: pair by ptr; SLUB TRACE: pair per cache;\n"
-	"                  function tracer: count by caller; mm_page_*: pair by pfn)\n"
-	"  -o FILE         write the JSON report to FILE (atomically)\n"
-	"  --folded FILE   outstanding bytes per stack, FlameGraph folded format\n"
-	"  --top N         groups shown per analysis (default 10)\n"
-	"  --format F      do not detect: ftrace | klog | tracecmd | dat | slabinfo\n"
-	"  --kallsyms F    the box's /proc/kallsyms, to name raw addresses\n"
-	"  --dump-events   print the decoded events (one per line) instead of a report\n";
+	"  trace.dat (full build), /proc/slabinfo snapshots.  Arguments after '--' are files.",
+	NULL,
+};
 
 struct opts {
 	const char *recipe, *json, *folded, *kallsyms;
@@ -122,6 +115,16 @@ static enum tb_format parse_format(const char *s)
 	return TB_FMT_UNKNOWN;
 }
 
+static int format_option(const struct tb_option *opt, const char *arg)
+{
+	enum tb_format f = parse_format(arg);
+
+	if (f == TB_FMT_UNKNOWN)
+		return -1;
+	*(enum tb_format *)opt->value = f;
+	return 0;
+}
+
 static int is_assignment(const char *a)
 {
 	const char *p = a;
@@ -136,73 +139,51 @@ static int is_assignment(const char *a)
 
 static int parse_args(int argc, char **argv, struct opts *o)
 {
-	int i;
+	struct tb_option opts[] = {
+		TB_OPT_STRING('r', "recipe", &o->recipe, "R",
+			      "analyses of recipe R (name or file); default: from the data\n"
+			      "(kmem events: pair by ptr; SLUB TRACE: pair per cache;\n"
+			      "function tracer: count by caller; mm_page_*: pair by pfn)"),
+		TB_OPT_STRING('o', "output", &o->json, "FILE",
+			      "write the JSON report to FILE (atomically)"),
+		TB_OPT_STRING(0, "folded", &o->folded, "FILE",
+			      "outstanding bytes per stack, FlameGraph folded format"),
+		CMD_OPT_TOP(&o->top, "groups shown per analysis (default 10)"),
+		TB_OPT_CALLBACK(0, "format", &o->fmt, "F", format_option,
+				"ftrace, klog, tracecmd, dat or slabinfo",
+				"do not detect: ftrace | klog | tracecmd | dat | slabinfo"),
+		TB_OPT_STRING(0, "kallsyms", &o->kallsyms, "F",
+			      "the box's /proc/kallsyms, to name raw addresses"),
+		TB_OPT_FLAG(0, "dump-events", &o->dump,
+			    "print the decoded events (one per line) instead of a report"),
+		TB_OPT_END(),
+	};
+	struct strlist args = STRLIST_INIT;
+	size_t i, literal = 0;
+	int ret;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *next = i + 1 < argc ? argv[i + 1] : NULL;
-
-#define NEED_ARG() do { if (!next) return tb_error_code(TB_EXIT_USAGE, "%s needs a value", a); i++; } while (0)
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			fputs(usage_text, stdout);
-			return 1;
-		} else if (!strcmp(a, "--recipe") || !strcmp(a, "-r")) {
-			NEED_ARG();
-			o->recipe = next;
-		} else if (!strncmp(a, "--recipe=", 9)) {
-			o->recipe = a + 9;
-		} else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-			NEED_ARG();
-			o->json = next;
-		} else if (!strcmp(a, "--folded")) {
-			NEED_ARG();
-			o->folded = next;
-		} else if (!strcmp(a, "--kallsyms")) {
-			NEED_ARG();
-			o->kallsyms = next;
-		} else if (!strcmp(a, "--top")) {
-			char *end;
-			long v;
-
-			NEED_ARG();
-			v = strtol(next, &end, 10);
-			if (*end || v <= 0 || v > 1000000)
-				return tb_error_code(TB_EXIT_USAGE, "--top '%s': expected a positive "
-						     "number", next);
-			o->top = (unsigned)v;
-		} else if (!strcmp(a, "--format")) {
-			NEED_ARG();
-			o->fmt = parse_format(next);
-			if (o->fmt == TB_FMT_UNKNOWN)
-				return tb_error_code(TB_EXIT_USAGE, "--format '%s': expected ftrace, "
-						     "klog, tracecmd, dat or slabinfo", next);
-		} else if (!strcmp(a, "--dump-events")) {
-			o->dump = 1;
-		} else if (!strcmp(a, "--")) {
-			for (i++; i < argc; i++)
-				if (strlist_add(&o->files, argv[i]))
-					return tb_error("out of memory");
-		} else if (a[0] == '-' && a[1]) {
-			return tb_error_code(TB_EXIT_USAGE, "analyze: unknown option '%s' (see "
-					     "'tracebook analyze --help')", a);
-		} else if (is_assignment(a)) {
-			if (strlist_add(&o->assign, a))
-				return tb_error("out of memory");
-		} else {
-			if (strlist_add(&o->files, a))
-				return tb_error("out of memory");
-		}
-#undef NEED_ARG
+	ret = tb_parse_options(argc, argv, &analyze_usage, opts, &args, &literal);
+	for (i = 0; !ret && i < args.n; i++) {
+		/* after "--" every argument is a file, even one that looks like param=value */
+		if (i < literal && is_assignment(args.v[i]))
+			ret = strlist_add(&o->assign, args.v[i]);
+		else
+			ret = strlist_add(&o->files, args.v[i]);
+		if (ret)
+			ret = tb_error("out of memory");
 	}
+	strlist_clear(&args);
+	if (ret)
+		return ret;
 	if (!o->files.n)
-		return tb_error_code(TB_EXIT_USAGE, "analyze: no input file (give FILE... or '-' "
-				     "for standard input; see 'tracebook analyze --help')");
+		return tb_usage_error(&analyze_usage, "no input file (give FILE... or '-' for "
+				      "standard input)");
 	if (o->assign.n && !o->recipe)
-		return tb_error_code(TB_EXIT_USAGE, "analyze: '%s' sets a recipe parameter, but "
-				     "no --recipe was given", o->assign.v[0]);
+		return tb_usage_error(&analyze_usage, "'%s' sets a recipe parameter, but no "
+				      "--recipe was given", o->assign.v[0]);
 	if (o->dump && (o->json || o->folded || o->recipe))
-		return tb_error_code(TB_EXIT_USAGE, "analyze: --dump-events prints events only; "
-				     "drop -o/--folded/--recipe");
+		return tb_usage_error(&analyze_usage, "--dump-events prints events only; drop "
+				      "-o/--folded/--recipe");
 	return 0;
 }
 

@@ -8,21 +8,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cmd/cmds.h"
+#include "plan/plan.h"
 #include "recipe/recipe.h"
 #include "util/err.h"
 #include "util/strbuf.h"
 #include "util/units.h"
 
-static void usage(FILE *out)
-{
-	fprintf(out,
-		"usage: tracebook check RECIPE [param=value ...] [-d DURATION]\n\n"
-		"Validate a recipe (a name from `tracebook recipes` or a path) without touching\n"
-		"the kernel: sections, keys, durations, filters, names, kprobe arguments, event\n"
-		"references and parameters.  Exit 0 if it is valid, 3 if not (every problem is\n"
-		"printed as FILE:LINE: what 'text': expected ...).  -d is checked as `run` would\n"
-		"take it, so a run command line can be checked by changing only its verb.\n");
-}
+static const struct tb_usage check_usage = {
+	"check",
+	"usage: tracebook check RECIPE [param=value ...] [run's options]",
+	"Validate a recipe (a name from `tracebook recipes` or a path) without touching\n"
+	"the kernel: sections, keys, durations, filters, names, kprobe arguments, event\n"
+	"references and parameters.  Exit 0 if it is valid, 3 if not (every problem is\n"
+	"printed as FILE:LINE: what 'text': expected ...), 2 for a usage error.  It takes\n"
+	"every option `run` takes and checks them as `run` would (-d over 1h needs --force),\n"
+	"so a run command line is checked by changing only its verb.",
+	NULL,
+};
 
 static void plural(struct strbuf *sb, const char **sep, unsigned n, const char *one,
 		   const char *many)
@@ -64,48 +66,23 @@ static void summarise(const struct tb_recipe *r, struct strbuf *sb)
 
 int cmd_check(int argc, char **argv)
 {
-	struct strlist assign = STRLIST_INIT, errors = STRLIST_INIT;
+	struct strlist errors = STRLIST_INIT;
 	struct strbuf sb = STRBUF_INIT;
+	struct run_opts o;
 	struct tb_recipe r;
 	const char *name = NULL;
 	char *path = NULL;
-	int i, ret = 0;
+	int ret = 0;
 	unsigned p;
 	size_t e;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			usage(stdout);
-			goto out;
-		} else if (!strcmp(argv[i], "--")) {
-			continue;
-		} else if (!strcmp(argv[i], "-d") || !strcmp(argv[i], "--duration")) {
-			uint64_t ns;
-
-			if (i + 1 >= argc || tb_parse_duration(argv[i + 1], &ns) || !ns) {
-				ret = tb_error_code(TB_EXIT_USAGE, "check: %s '%s': expected a duration "
-						    "(10s, 5m)", argv[i], i + 1 < argc ? argv[i + 1] : "");
-				goto out;
-			}
-			i++;
-		} else if (argv[i][0] == '-' && !name) {
-			usage(stderr);
-			ret = tb_error_code(TB_EXIT_USAGE, "check: unknown option '%s'", argv[i]);
-			goto out;
-		} else if (!name) {
-			name = argv[i];
-		} else if (!strchr(argv[i], '=')) {
-			usage(stderr);
-			ret = tb_error_code(TB_EXIT_USAGE, "check: '%s': expected param=value", argv[i]);
-			goto out;
-		} else if (strlist_add(&assign, argv[i])) {
-			ret = tb_error("out of memory");
-			goto out;
-		}
-	}
+	memset(&o, 0, sizeof(o));
+	ret = run_parse_args(argc, argv, &check_usage, &o);
+	if (ret)
+		goto out;
+	name = o.recipe;
 	if (!name) {
-		usage(stderr);
-		ret = tb_error_code(TB_EXIT_USAGE, "check: which recipe? (see `tracebook recipes`)");
+		ret = tb_usage_error(&check_usage, "which recipe? (see `tracebook recipes`)");
 		goto out;
 	}
 	path = tb_recipe_find(name);
@@ -113,13 +90,27 @@ int cmd_check(int argc, char **argv)
 		ret = -TB_EXIT_BADINPUT;
 		goto out;
 	}
-	ret = tb_recipe_load_ex(path, NULL, &assign, TB_RECIPE_LOAD_CHECK, &errors, &r);
+	ret = tb_recipe_load_ex(path, NULL, &o.assign, TB_RECIPE_LOAD_CHECK, &errors, &r);
 	if (ret) {
 		for (e = 0; e < errors.n; e++)
 			tb_error("%s", errors.v[e]);
 		fprintf(stderr, "%s: %zu error%s\n", name, errors.n, errors.n == 1 ? "" : "s");
 		ret = -TB_EXIT_BADINPUT;
 		goto out;
+	}
+	{
+		/* the run's duration, refused as the planner refuses it (plan.c) */
+		uint64_t ns = o.duration_ns ? o.duration_ns :
+			r.duration_ns ? r.duration_ns : TB_PLAN_DEFAULT_DURATION_NS;
+		char d[32];
+
+		if (ns > TB_PLAN_MAX_DURATION_NS && !o.force) {
+			ret = tb_error_code(TB_EXIT_USAGE, "check: %s: duration %s is over the 1h "
+					    "limit; use --force for longer runs", o.duration_ns ?
+					    "-d/--duration" : name, tb_fmt_duration(ns, d, sizeof(d)));
+			tb_recipe_free(&r);
+			goto out;
+		}
 	}
 	summarise(&r, &sb);
 	printf("%s: ok (%s)\n", name, strbuf_str(&sb));
@@ -141,7 +132,8 @@ int cmd_check(int argc, char **argv)
 out:
 	free(path);
 	strbuf_release(&sb);
-	strlist_clear(&assign);
+	strlist_clear(&o.assign);
+	strlist_clear(&o.args);
 	strlist_clear(&errors);
-	return ret;
+	return ret > 0 ? 0 : ret;
 }

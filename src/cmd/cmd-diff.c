@@ -5,7 +5,6 @@
  * → after the fix 4 vs 4: balanced"), refcounts held.  This file reads the command
  * line and the two reports; report/diff.c renders the comparison.
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,61 +14,48 @@
 #include "util/err.h"
 
 #define DIFF_TOP 20
+#define TB_STR_(x) #x
+#define TB_STR(x) TB_STR_(x)
 
-static void usage(FILE *out)
-{
-	fprintf(out, "usage: tracebook diff [--top N] BEFORE.json AFTER.json\n\n"
-		"Compare two JSON reports (tracebook run/analyze -o FILE), e.g. before and\n"
-		"after a fix: outstanding objects per call site, calls per function and\n"
-		"caller, balance verdicts of declared pairs, references still held.\n\n"
-		"  --top N   rows per section (default %d)\n"
-		"Exit codes: 0 compared, 2 usage, 3 a file is missing or not a report.\n",
-		DIFF_TOP);
-}
+static const struct tb_usage diff_usage = {
+	"diff",
+	"usage: tracebook diff [--top N] BEFORE.json AFTER.json",
+	"Compare two JSON reports (tracebook run/analyze -o FILE), e.g. before and\n"
+	"after a fix: outstanding objects per call site, calls per function and\n"
+	"caller, balance verdicts of declared pairs, references still held.",
+	"Exit codes: 0 compared, 2 usage, 3 a file is missing or not a report.",
+};
 
 int cmd_diff(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "top", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct tb_report *r0 = NULL, *r1 = NULL;
+	struct strlist args = STRLIST_INIT;
 	unsigned top = DIFF_TOP;
-	char *end;
-	int c, ret;
+	struct tb_option opts[] = {
+		CMD_OPT_TOP(&top, "rows per section (default " TB_STR(DIFF_TOP) ")"),
+		TB_OPT_END(),
+	};
+	int ret;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 't':
-			top = (unsigned)strtoul(optarg, &end, 10);
-			if (*end || !top)
-				return tb_error_code(TB_EXIT_USAGE, "--top '%s': expected a positive "
-						     "number", optarg);
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return -TB_EXIT_USAGE;
-		}
+	ret = tb_parse_options(argc, argv, &diff_usage, opts, &args, NULL);
+	if (!ret && args.n != 2)
+		ret = tb_usage_error(&diff_usage, "diff needs two JSON reports, BEFORE and AFTER");
+	if (ret)
+		goto out;
+	r0 = tb_report_read_json(args.v[0]);
+	if (!r0) {
+		ret = -TB_EXIT_BADINPUT;
+		goto out;
 	}
-	if (argc - optind != 2) {
-		usage(stderr);
-		return tb_error_code(TB_EXIT_USAGE, "diff needs two JSON reports, BEFORE and AFTER");
-	}
-	r0 = tb_report_read_json(argv[optind]);
-	if (!r0)
-		return -TB_EXIT_BADINPUT;
-	r1 = tb_report_read_json(argv[optind + 1]);
+	r1 = tb_report_read_json(args.v[1]);
 	if (!r1) {
-		tb_report_free(r0);
-		return -TB_EXIT_BADINPUT;
+		ret = -TB_EXIT_BADINPUT;
+		goto out;
 	}
 	ret = tb_diff_print(r0, r1, stdout, top);
+out:
 	tb_report_free(r0);
 	tb_report_free(r1);
-	return ret;
+	strlist_clear(&args);
+	return ret > 0 ? 0 : ret;
 }

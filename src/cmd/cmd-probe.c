@@ -13,6 +13,7 @@
 #include "kernel/caps.h"
 #include "kernel/tracefs.h"
 #include "util/err.h"
+#include "util/parse-options.h"
 #include "util/strbuf.h"
 
 static const char *avail_name(enum tb_avail a)
@@ -396,42 +397,42 @@ static void caps_text(const struct tb_caps *c, FILE *f)
 	strbuf_release(&sb);
 }
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"usage: tracebook probe [--json] [--no-mount] [--root DIR] [--tracefs DIR]\n"
-		"  --json        one JSON object on stdout\n"
-		"  --no-mount    never mount tracefs/debugfs (exit 4 if not mounted)\n"
-		"  --root DIR    read a fake kernel root (same as TRACEBOOK_ROOT=DIR)\n"
-		"  --tracefs DIR use DIR as the tracing directory (same as TRACEBOOK_TRACEFS=DIR)\n"
-		"exit: 0 ok, 1 report incomplete (a kernel file exists but cannot be read),\n"
-		"      4 no tracing (not mounted/mountable, lockdown), 5 not root\n");
-}
+static const struct tb_usage probe_usage = {
+	"probe",
+	"usage: tracebook probe [--json] [--no-mount] [--root DIR] [--tracefs DIR]",
+	NULL,
+	"exit: 0 ok, 1 report incomplete (a kernel file exists but cannot be read),\n"
+	"      4 no tracing (not mounted/mountable, lockdown), 5 not root",
+};
 
 int cmd_probe(int argc, char **argv)
 {
 	struct tb_caps caps;
-	int json = 0, mount_ok = 1, i, r;
+	struct strlist args = STRLIST_INIT;
+	const char *root = NULL, *tracefs = NULL;
+	int json = 0, no_mount = 0, i, r;
+	struct tb_option opts[] = {
+		TB_OPT_FLAG(0, "json", &json, "one JSON object on stdout"),
+		TB_OPT_FLAG(0, "no-mount", &no_mount,
+			    "never mount tracefs/debugfs (exit 4 if not mounted)"),
+		TB_OPT_STRING(0, "root", &root, "DIR",
+			      "read a fake kernel root (same as TRACEBOOK_ROOT=DIR)"),
+		TB_OPT_STRING(0, "tracefs", &tracefs, "DIR",
+			      "use DIR as the tracing directory (same as TRACEBOOK_TRACEFS=DIR)"),
+		TB_OPT_END(),
+	};
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json")) {
-			json = 1;
-		} else if (!strcmp(argv[i], "--no-mount")) {
-			mount_ok = 0;
-		} else if ((!strcmp(argv[i], "--root") || !strcmp(argv[i], "--tracefs")) &&
-			   i + 1 < argc) {
-			setenv(!strcmp(argv[i], "--root") ? "TRACEBOOK_ROOT" : "TRACEBOOK_TRACEFS",
-			       argv[i + 1], 1);
-			i++;
-		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			usage(stdout);
-			return 0;
-		} else {
-			usage(stderr);
-			return tb_error_code(TB_EXIT_USAGE, "probe: unknown argument '%s'", argv[i]);
-		}
-	}
-	r = tb_caps_probe(&caps, mount_ok);
+	r = tb_parse_options(argc, argv, &probe_usage, opts, &args, NULL);
+	if (!r && args.n)
+		r = tb_usage_error(&probe_usage, "unknown argument '%s'", args.v[0]);
+	strlist_clear(&args);
+	if (r)
+		return r > 0 ? 0 : r;
+	if (root)
+		setenv("TRACEBOOK_ROOT", root, 1);
+	if (tracefs)
+		setenv("TRACEBOOK_TRACEFS", tracefs, 1);
+	r = tb_caps_probe(&caps, !no_mount);
 	if (r) {
 		tb_caps_free(&caps);
 		return r;

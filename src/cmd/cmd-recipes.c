@@ -12,6 +12,7 @@
 #include "recipe/recipe.h"
 #include "util/err.h"
 #include "util/fileio.h"
+#include "util/parse-options.h"
 #include "util/strbuf.h"
 
 /* Symptom groups shown first, in this order; others follow alphabetically. */
@@ -27,17 +28,17 @@ struct entry {
 	char *required;		/* "cache=CACHE" if a parameter must be given */
 };
 
-static void usage(FILE *out)
-{
-	fprintf(out,
-		"usage: tracebook recipes              list the recipes, grouped by symptom\n"
-		"       tracebook recipes show NAME    print a recipe\n"
-		"       tracebook recipes path NAME    which file NAME resolves to\n\n"
-		"Recipes are looked up in $TRACEBOOK_RECIPES (colon-separated; when set it\n"
-		"replaces the default directories <exe dir>/recipes,\n"
-		"<exe dir>/../share/tracebook/recipes and the install directory), then in the\n"
-		"library built into the binary.\n");
-}
+static const struct tb_usage recipes_usage = {
+	"recipes",
+	"usage: tracebook recipes              list the recipes, grouped by symptom\n"
+	"       tracebook recipes show NAME    print a recipe\n"
+	"       tracebook recipes path NAME    which file NAME resolves to",
+	"\nRecipes are looked up in $TRACEBOOK_RECIPES (colon-separated; when set it\n"
+	"replaces the default directories <exe dir>/recipes,\n"
+	"<exe dir>/../share/tracebook/recipes and the install directory), then in the\n"
+	"library built into the binary.",
+	NULL,
+};
 
 static int have(struct entry *v, size_t n, const char *name)
 {
@@ -265,14 +266,20 @@ static int show(const char *name, int path_only)
 
 int cmd_recipes(int argc, char **argv)
 {
-	if (argc < 2 || !strcmp(argv[1], "list"))
-		return argc > 2 ? (usage(stderr), -TB_EXIT_USAGE) : list();
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		usage(stdout);
-		return 0;
-	}
-	if ((!strcmp(argv[1], "show") || !strcmp(argv[1], "path")) && argc == 3)
-		return show(argv[2], argv[1][0] == 'p');
-	usage(stderr);
-	return tb_error_code(TB_EXIT_USAGE, "recipes: expected no argument, 'show NAME' or 'path NAME'");
+	struct strlist args = STRLIST_INIT;
+	struct tb_option opts[] = { TB_OPT_END() };
+	int r;
+
+	r = tb_parse_options(argc, argv, &recipes_usage, opts, &args, NULL);
+	if (r)
+		goto out;
+	if (!args.n || (args.n == 1 && !strcmp(args.v[0], "list")))
+		r = list();
+	else if ((!strcmp(args.v[0], "show") || !strcmp(args.v[0], "path")) && args.n == 2)
+		r = show(args.v[1], args.v[0][0] == 'p');
+	else
+		r = tb_usage_error(&recipes_usage, "expected no argument, 'show NAME' or 'path NAME'");
+out:
+	strlist_clear(&args);
+	return r > 0 ? 0 : r;
 }

@@ -8,37 +8,38 @@
 #include "cmd/cmds.h"
 #include "apply/journal.h"
 #include "util/err.h"
+#include "util/parse-options.h"
 
-static void usage(FILE *out)
-{
-	fprintf(out,
-		"usage: tracebook restore [--quiet]\n"
-		"Undo what a tracebook run that died left in the kernel's tracing state, from its\n"
-		"journal in /run/tracebook (or /var/run/tracebook; $TRACEBOOK_RUNDIR overrides).\n"
-		"Runs that are still alive are left alone.  Exit 8 if something could not be put\n"
-		"back (the journal is kept; run it again).\n");
-}
+static const struct tb_usage restore_usage = {
+	"restore",
+	"usage: tracebook restore [-q]",
+	"Undo what a tracebook run that died left in the kernel's tracing state, from its\n"
+	"journal in /run/tracebook (or /var/run/tracebook; $TRACEBOOK_RUNDIR overrides).\n"
+	"Runs that are still alive are left alone.  Exit 8 if something could not be put\n"
+	"back (the journal is kept; run it again).",
+	NULL,
+};
 
 int cmd_restore(int argc, char **argv)
 {
+	struct strlist args = STRLIST_INIT;
 	unsigned done = 0, alive = 0;
-	int i, r, verbose = 1;
+	int r, quiet = 0;
 	char dir[4096];
+	struct tb_option opts[] = {
+		TB_OPT_FLAG('q', "quiet", &quiet, "say only the outcome, not each setting put back"),
+		TB_OPT_END(),
+	};
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			usage(stdout);
-			return 0;
-		} else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) {
-			verbose = 0;
-		} else {
-			usage(stderr);
-			return tb_error_code(TB_EXIT_USAGE, "restore: unexpected argument '%s'", argv[i]);
-		}
-	}
+	r = tb_parse_options(argc, argv, &restore_usage, opts, &args, NULL);
+	if (!r && args.n)
+		r = tb_usage_error(&restore_usage, "unexpected argument '%s'", args.v[0]);
+	strlist_clear(&args);
+	if (r)
+		return r > 0 ? 0 : r;
 	if (tb_rundir(dir, sizeof(dir), 0) < 0)
 		return -TB_EXIT_ERROR;
-	r = tb_journal_restore_dead(verbose, &done, &alive);
+	r = tb_journal_restore_dead(!quiet, &done, &alive);
 	if (r < 0)
 		return r;
 	if (!done)

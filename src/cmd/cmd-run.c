@@ -26,6 +26,7 @@
 #include "kernel/tracefs.h"
 #include "util/err.h"
 #include "util/fileio.h"
+#include "util/parse-options.h"
 #include "util/strlist.h"
 #include "util/units.h"
 
@@ -40,95 +41,57 @@ static void on_signal(int sig)
 	stop_signal = sig;
 }
 
-struct run_opts {
-	const char *recipe;
-	struct strlist assign;
-	uint64_t duration_ns;
-	const char *json, *folded;
-	unsigned top;
-	uint64_t interval_ns;
-	int dry_run, force, text;
+static const struct tb_usage run_usage = {
+	"run",
+	"usage: tracebook run [RECIPE] [param=value ...] [options]",
+	"Run a recipe (default: " DEFAULT_RECIPE "): plan it for this kernel, apply it with an\n"
+	"on-disk journal, capture, report, and restore the tracing state (always).",
+	"Exit codes: 0 ok, 1 error, 2 usage, 3 bad recipe/parameter, 4 no tracing,\n"
+	"5 not root, 6 kernel refused a write, 7 busy, 8 restore incomplete.",
 };
 
-static void usage(FILE *out)
+/*
+ * run_parse_args - run's option table and arguments (see cmds.h): RECIPE, then
+ * param=value words (a word with '=' that is not an existing file), options anywhere.
+ * @u: the help of the command parsing (run's own, or check's)
+ */
+int run_parse_args(int argc, char **argv, const struct tb_usage *u, struct run_opts *o)
 {
-	fprintf(out,
-		"usage: tracebook run [RECIPE] [param=value ...] [options]\n"
-		"Run a recipe (default: " DEFAULT_RECIPE "): plan it for this kernel, apply it with an\n"
-		"on-disk journal, capture, report, and restore the tracing state (always).\n"
-		"\n"
-		"  -d, --duration D   how long to trace (10s, 5m; recipe default, max 1h)\n"
-		"  -o, --output FILE  write the report as JSON (atomically)\n"
-		"      --folded FILE  outstanding bytes per stack, FlameGraph folded format\n"
-		"      --top N        groups shown per analysis (default 10)\n"
-		"      --interval D   print the top growing groups every D\n"
-		"      --dry-run      print the plan (every write, what it replaces, why); touch nothing\n"
-		"      --force        allow what is refused by default (others tracing, unfiltered\n"
-		"                     function tracer or hot-event stacks, > 1h, bigger buffers)\n"
-		"      --text         read trace_pipe text instead of the raw per-CPU buffers\n"
-		"\n"
-		"Exit codes: 0 ok, 1 error, 2 usage, 3 bad recipe/parameter, 4 no tracing,\n"
-		"5 not root, 6 kernel refused a write, 7 busy, 8 restore incomplete.\n");
-}
+	struct tb_option opts[] = {
+		TB_OPT_DURATION('d', "duration", &o->duration_ns, "D", 1, UINT64_MAX,
+				"how long to trace (10s, 5m; recipe default, max 1h)"),
+		TB_OPT_STRING('o', "output", &o->json, "FILE", "write the report as JSON (atomically)"),
+		TB_OPT_STRING(0, "folded", &o->folded, "FILE",
+			      "outstanding bytes per stack, FlameGraph folded format"),
+		CMD_OPT_TOP(&o->top, "groups shown per analysis (default 10)"),
+		TB_OPT_DURATION(0, "interval", &o->interval_ns, "D", 100000000ULL, UINT64_MAX,
+				"print the top growing groups every D"),
+		TB_OPT_FLAG('n', "dry-run", &o->dry_run,
+			    "print the plan (every write, what it replaces, why); touch nothing"),
+		TB_OPT_FLAG(0, "force", &o->force,
+			    "allow what is refused by default (others tracing, unfiltered\n"
+			    "function tracer or hot-event stacks, > 1h, bigger buffers)"),
+		TB_OPT_FLAG(0, "text", &o->text,
+			    "read trace_pipe text instead of the raw per-CPU buffers"),
+		TB_OPT_END(),
+	};
+	size_t i;
+	int ret;
 
-static int parse_args(int argc, char **argv, struct run_opts *o)
-{
-	int i;
+	ret = tb_parse_options(argc, argv, u, opts, &o->args, NULL);
+	for (i = 0; !ret && i < o->args.n; i++) {
+		const char *a = o->args.v[i];
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-
-#define NEED_VAL() do { if (!val) return tb_error_code(TB_EXIT_USAGE, "run: %s needs a value", a); i++; } while (0)
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			usage(stdout);
-			return 1;
-		} else if (!strcmp(a, "-d") || !strcmp(a, "--duration")) {
-			NEED_VAL();
-			if (tb_parse_duration(val, &o->duration_ns) < 0 || !o->duration_ns)
-				return tb_error_code(TB_EXIT_USAGE, "run: duration '%s': expected e.g. 10s, 500ms, 5m", val);
-		} else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-			NEED_VAL();
-			o->json = val;
-		} else if (!strcmp(a, "--folded")) {
-			NEED_VAL();
-			o->folded = val;
-		} else if (!strcmp(a, "--top")) {
-			char *end;
-			long n;
-
-			NEED_VAL();
-			n = strtol(val, &end, 10);
-			if (*end || n <= 0 || n > 100000)
-				return tb_error_code(TB_EXIT_USAGE, "run: --top '%s': expected a positive number", val);
-			o->top = (unsigned)n;
-		} else if (!strcmp(a, "--interval")) {
-			NEED_VAL();
-			if (tb_parse_duration(val, &o->interval_ns) < 0 || o->interval_ns < 100000000ULL)
-				return tb_error_code(TB_EXIT_USAGE, "run: --interval '%s': expected a duration of at least 100ms", val);
-		} else if (!strcmp(a, "--dry-run") || !strcmp(a, "-n")) {
-			o->dry_run = 1;
-		} else if (!strcmp(a, "--force")) {
-			o->force = 1;
-		} else if (!strcmp(a, "--text")) {
-			o->text = 1;
-		} else if (a[0] == '-' && a[1]) {
-			usage(stderr);
-			return tb_error_code(TB_EXIT_USAGE, "run: unknown option '%s'", a);
-		} else if (strchr(a, '=') && !tb_exists(a)) {
+		if (strchr(a, '=') && !tb_exists(a)) {
 			if (strlist_add(&o->assign, a))
-				return tb_error("out of memory");
+				ret = tb_error("out of memory");
 		} else if (!o->recipe) {
 			o->recipe = a;
 		} else {
-			usage(stderr);
-			return tb_error_code(TB_EXIT_USAGE, "run: a second recipe '%s' (one at a time)", a);
+			ret = tb_usage_error(u, "a second recipe '%s' (one at a time)", a);
 		}
-#undef NEED_VAL
 	}
-	if (!o->recipe)
-		o->recipe = DEFAULT_RECIPE;
-	return 0;
+	return ret;
 }
 
 /* Restore the journal of this run and say so; returns 0 or -TB_EXIT_RESTORE. */
@@ -344,9 +307,11 @@ int cmd_run(int argc, char **argv)
 	memset(&r, 0, sizeof(r));
 	memset(&caps, 0, sizeof(caps));
 	memset(&plan, 0, sizeof(plan));
-	ret = parse_args(argc, argv, &o);
+	ret = run_parse_args(argc, argv, &run_usage, &o);
 	if (ret)
 		goto out;
+	if (!o.recipe)
+		o.recipe = DEFAULT_RECIPE;
 
 	path = tb_recipe_find(o.recipe);
 	if (!path) {
@@ -437,5 +402,6 @@ out:
 		tb_recipe_free(&r);
 	free(path);
 	strlist_clear(&o.assign);
+	strlist_clear(&o.args);
 	return ret > 0 ? 0 : ret;
 }

@@ -18,6 +18,7 @@
 #include "kernel/slab.h"
 #include "util/err.h"
 #include "util/fileio.h"
+#include "util/parse-options.h"
 #include "util/strbuf.h"
 #include "util/strlist.h"
 #include "util/units.h"
@@ -36,108 +37,69 @@ struct slabs_opts {
 	struct strlist files;
 };
 
-static void slabs_usage(FILE *out)
-{
-	fprintf(out,
-		"usage: tracebook slabs [-i INTERVAL] [-n COUNT] [--top N] [--vm] [--json] [--cache NAME]\n"
-		"       tracebook slabs FILE1 FILE2... [--between DURATION] [--sysfs LISTING|DIR]\n"
-		"                       [--top N] [--json] [--cache NAME]\n"
-		"\n"
-		"Live: reads /proc/slabinfo (root only on SLUB), /proc/meminfo and /sys/kernel/slab;\n"
-		"shows the top caches by size and, with -i, by growth (per interval and per hour),\n"
-		"each with the caches merged into it.\n"
-		"  -i, --interval D   take a snapshot every D (\"10s\", \"5m\")\n"
-		"  -n, --count N      number of intervals (default 1; 0: until Ctrl-C)\n"
-		"  --top N            rows per table (default 10)\n"
-		"  --vm               also /proc/vmstat (compaction, reclaim) and /proc/buddyinfo\n"
-		"  --cache NAME       say which cache really holds NAME (merged aliases) and always\n"
-		"                     show it in the growth table\n"
-		"  --json             one JSON object instead of text\n"
-		"Offline: files of /proc/slabinfo, `slabtop -o` or crash `kmem -s` output taken at\n"
-		"different times, oldest first.  A file may start with a time line (`date`,\n"
-		"`date +%%s`, ISO 8601) and may also hold /proc/meminfo, /proc/vmstat and\n"
-		"/proc/buddyinfo after the slab listing.\n"
-		"  --between D        time between consecutive files when they carry none\n"
-		"  --sysfs L          `ls -l /sys/kernel/slab` output (or a copy of the directory)\n"
-		"                     from the same box, to show merged aliases\n");
-}
+static const struct tb_usage slabs_usage = {
+	"slabs",
+	"usage: tracebook slabs [-i INTERVAL] [-n COUNT] [--top N] [--vm] [--json] [--cache NAME]\n"
+	"       tracebook slabs FILE1 FILE2... [--between DURATION] [--sysfs LISTING|DIR]\n"
+	"                       [--top N] [--json] [--cache NAME]",
+	"\nLive: reads /proc/slabinfo (root only on SLUB), /proc/meminfo and /sys/kernel/slab;\n"
+	"shows the top caches by size and, with -i, by growth (per interval and per hour),\n"
+	"each with the caches merged into it.  -i, -n and --vm are for live use.\n"
+	"Offline: files of /proc/slabinfo, `slabtop -o` or crash `kmem -s` output taken at\n"
+	"different times, oldest first.  A file may start with a time line (`date`,\n"
+	"`date +%s`, ISO 8601) and may also hold /proc/meminfo, /proc/vmstat and\n"
+	"/proc/buddyinfo after the slab listing.  --between and --sysfs are for files.",
+	NULL,
+};
 
-static int need_arg(int argc, char **argv, int i)
+/* -n COUNT: a count, and that it was given (it needs -i) */
+static int count_option(const struct tb_option *opt, const char *arg)
 {
-	if (i + 1 >= argc)
-		return tb_error_code(TB_EXIT_USAGE, "option '%s' needs a value (see 'tracebook "
-				     "slabs --help')", argv[i]);
+	struct slabs_opts *o = opt->value;
+	uint64_t v;
+
+	if (tb_parse_uint(arg, 0, 1000000000, &v))
+		return -1;
+	o->count = (long)v;
+	o->count_given = 1;
 	return 0;
 }
 
 static int parse_args(int argc, char **argv, struct slabs_opts *o)
 {
-	int i;
+	struct tb_option opts[] = {
+		TB_OPT_DURATION('i', "interval", &o->interval_ns, "D", 1, UINT64_MAX,
+				"take a snapshot every D (\"10s\", \"5m\")"),
+		TB_OPT_CALLBACK('n', "count", o, "N", count_option,
+				"a count from 0 to 1000000000 (0: until Ctrl-C)",
+				"number of intervals (default 1; 0: until Ctrl-C)"),
+		CMD_OPT_TOP(&o->top, "rows per table (default 10)"),
+		TB_OPT_FLAG(0, "vm", &o->vm,
+			    "also /proc/vmstat (compaction, reclaim) and /proc/buddyinfo"),
+		TB_OPT_STRING(0, "cache", &o->cache, "NAME",
+			      "say which cache really holds NAME (merged aliases) and always\n"
+			      "show it in the growth table"),
+		TB_OPT_FLAG(0, "json", &o->json, "one JSON object instead of text"),
+		TB_OPT_DURATION(0, "between", &o->between_ns, "D", 1, UINT64_MAX,
+				"offline: time between consecutive files when they carry none"),
+		TB_OPT_STRING(0, "sysfs", &o->sysfs, "L",
+			      "offline: `ls -l /sys/kernel/slab` output (or a copy of the\n"
+			      "directory) from the same box, to show merged aliases"),
+		TB_OPT_END(),
+	};
+	int r;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		char *end;
-
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			slabs_usage(stdout);
-			return 1;
-		} else if (!strcmp(a, "-i") || !strcmp(a, "--interval")) {
-			if (need_arg(argc, argv, i))
-				return -TB_EXIT_USAGE;
-			if (tb_parse_duration(argv[++i], &o->interval_ns) || !o->interval_ns)
-				return tb_error_code(TB_EXIT_USAGE, "-i '%s': expected a duration "
-						     "such as 10s or 5m", argv[i]);
-		} else if (!strcmp(a, "-n") || !strcmp(a, "--count")) {
-			if (need_arg(argc, argv, i))
-				return -TB_EXIT_USAGE;
-			o->count = strtol(argv[++i], &end, 10);
-			if (*end || end == argv[i] || o->count < 0)
-				return tb_error_code(TB_EXIT_USAGE, "-n '%s': expected a count "
-						     "(0: until Ctrl-C)", argv[i]);
-			o->count_given = 1;
-		} else if (!strcmp(a, "--top")) {
-			long t;
-
-			if (need_arg(argc, argv, i))
-				return -TB_EXIT_USAGE;
-			t = strtol(argv[++i], &end, 10);
-			if (*end || end == argv[i] || t <= 0 || t > 100000)
-				return tb_error_code(TB_EXIT_USAGE, "--top '%s': expected a positive "
-						     "number of rows", argv[i]);
-			o->top = (unsigned)t;
-		} else if (!strcmp(a, "--between")) {
-			if (need_arg(argc, argv, i))
-				return -TB_EXIT_USAGE;
-			if (tb_parse_duration(argv[++i], &o->between_ns) || !o->between_ns)
-				return tb_error_code(TB_EXIT_USAGE, "--between '%s': expected a "
-						     "duration such as 5m or 1h", argv[i]);
-		} else if (!strcmp(a, "--cache")) {
-			if (need_arg(argc, argv, i))
-				return -TB_EXIT_USAGE;
-			o->cache = argv[++i];
-		} else if (!strcmp(a, "--sysfs")) {
-			if (need_arg(argc, argv, i))
-				return -TB_EXIT_USAGE;
-			o->sysfs = argv[++i];
-		} else if (!strcmp(a, "--json")) {
-			o->json = 1;
-		} else if (!strcmp(a, "--vm")) {
-			o->vm = 1;
-		} else if (a[0] == '-' && a[1]) {
-			return tb_error_code(TB_EXIT_USAGE, "unknown option '%s' (see 'tracebook "
-					     "slabs --help')", a);
-		} else if (strlist_add(&o->files, a)) {
-			return tb_error("out of memory");
-		}
-	}
+	r = tb_parse_options(argc, argv, &slabs_usage, opts, &o->files, NULL);
+	if (r)
+		return r;
 	if (o->files.n && (o->interval_ns || o->count_given || o->vm))
-		return tb_error_code(TB_EXIT_USAGE, "-i, -n and --vm are for live use; with "
-				     "files, give --between for the time between them");
+		return tb_usage_error(&slabs_usage, "-i, -n and --vm are for live use; with "
+				      "files, give --between for the time between them");
 	if (!o->files.n && (o->between_ns || o->sysfs))
-		return tb_error_code(TB_EXIT_USAGE, "--between and --sysfs are for files "
-				     "brought back from a box (tracebook slabs A B --between 5m)");
+		return tb_usage_error(&slabs_usage, "--between and --sysfs are for files "
+				      "brought back from a box (tracebook slabs A B --between 5m)");
 	if (o->count_given && !o->interval_ns)
-		return tb_error_code(TB_EXIT_USAGE, "-n needs -i INTERVAL");
+		return tb_usage_error(&slabs_usage, "-n needs -i INTERVAL");
 	if (o->interval_ns && !o->count_given)
 		o->count = 1;
 	return 0;

@@ -5,6 +5,10 @@
 #ifndef TB_CMD_CMDS_H
 #define TB_CMD_CMDS_H
 
+#include <stdint.h>
+#include "util/parse-options.h"
+#include "util/strlist.h"
+
 int cmd_probe(int argc, char **argv);
 int cmd_recipes(int argc, char **argv);
 int cmd_check(int argc, char **argv);
@@ -13,5 +17,29 @@ int cmd_restore(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_slabs(int argc, char **argv);
+
+/*
+ * Each command parses its options from one table (util/parse-options.h) in its own
+ * file.  --top is the same option wherever it appears:
+ */
+#define CMD_TOP_MAX 1000000
+#define CMD_OPT_TOP(v, h) TB_OPT_UINT(0, "top", (v), "N", 1, CMD_TOP_MAX, (h))
+
+/*
+ * `run`'s command line (its table is in cmd-run.c).  `check` parses the very same
+ * one, so a run line is checked by changing only its verb.
+ */
+struct run_opts {
+	struct strlist args;		/* the non-option arguments, in order */
+	const char *recipe;		/* one of args; NULL: none given */
+	struct strlist assign;		/* param=value ... */
+	uint64_t duration_ns;
+	const char *json, *folded;
+	unsigned top;
+	uint64_t interval_ns;
+	int dry_run, force, text;
+};
+/* Returns 0, 1 (help shown) or -TB_EXIT_USAGE; o->args and o->assign are the caller's to clear. */
+int run_parse_args(int argc, char **argv, const struct tb_usage *u, struct run_opts *o);
 
 #endif

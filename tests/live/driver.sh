@@ -74,11 +74,28 @@ check "JSON report written" test -s "$W/r.json"
 same "after slab-leak: every tracefs control file byte-identical" "$W/before"
 
 # 2. kill -9 mid-run, then tracebook restore
+# where the run works is the plan's choice: an instance of its own, or the top level
+if "$TB" run slab-leak -d 60s --dry-run 2>/dev/null | grep -q 'mkdir  instances/tracebook-'; then
+	where=instance
+else
+	where=top
+fi
 "$TB" run slab-leak -d 60s > "$W/bg.out" 2> "$W/bg.err" &
 bgpid=$!
 if wait_applied "$bgpid"; then
-	ls "$T/instances" | grep -q "tracebook-$bgpid" && ok "run applied (instance tracebook-$bgpid exists)" ||
-		ok "run applied (top level)"
+	if [ "$where" = instance ]; then
+		if [ -d "$T/instances/tracebook-$bgpid" ] &&
+		   [ "$(cat "$T/instances/tracebook-$bgpid/events/kmem/kmalloc/enable" 2>/dev/null)" = 1 ]; then
+			ok "run applied in its planned instance (instances/tracebook-$bgpid, kmem:kmalloc enabled there)"
+		else
+			not_ok "run planned instances/tracebook-$bgpid with kmem:kmalloc enabled; the instance is not there as planned"
+			ls "$T/instances" 2>&1 | sed 's/^/    | /'
+		fi
+	elif [ "$(cat "$T/events/kmem/kmalloc/enable" 2>/dev/null)" = 1 ]; then
+		ok "run applied at the top level as planned (events/kmem/kmalloc/enable = 1)"
+	else
+		not_ok "run planned the top level; events/kmem/kmalloc/enable is not 1"
+	fi
 	kill -9 "$bgpid"; wait "$bgpid" 2>/dev/null; bgpid=
 	out=$("$TB" restore 2>&1); rc=$?
 	expect_eq "restore after kill -9 exits 0" 0 "$rc"

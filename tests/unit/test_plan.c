@@ -1,6 +1,8 @@
 /*
  * test_plan.c - the planner's pure parts: kprobe syntax per kernel era, the value
- * that restores a control file, near-name suggestions, hot-event classes, buffer sizing.
+ * that restores a control file, near-name suggestions, hot-event classes, buffer
+ * sizing; and tb_plan_build on capabilities built in C for 3.10, 4.19 and 6.x-like
+ * kernels.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,8 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kernel/ctl-value.h"
+#include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "plan/plan.h"
 #include "plan/plan-local.h"
+#include "util/err.h"
 #include "util/strbuf.h"
 
 static void caps_era(struct tb_caps *c, const char *era)
@@ -203,6 +209,402 @@ static void test_sizing(void **state)
 	assert_int_equal(tb_buffer_kb_for(1000, 2, 1000, 65536), 65536);
 }
 
+/* ---- tb_plan_build with capabilities built here, per kernel era ---------------------- *
+ * The caps struct is filled in C (what caps.c would find on 3.10, 4.19, 6.x); the small
+ * tree under a temporary directory holds only what the planner reads besides caps:
+ * event directories, a raw per-CPU buffer, kprobe_events and two slab caches
+ * (kmalloc-64 of its own, eventpoll_pwq merged into :0000064).
+ */
+
+static char fake_root[64];
+
+static void mk(const char *rel, const char *content)
+{
+	char path[PATH_MAX], *s;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", fake_root, rel);
+	for (s = path + strlen(fake_root) + 1; (s = strchr(s, '/')); s++) {
+		*s = '\0';
+		mkdir(path, 0755);
+		*s = '/';
+	}
+	if (!content) {
+		mkdir(path, 0755);
+		return;
+	}
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(content, f);
+	fclose(f);
+}
+
+static int fake_tree_setup(void **state)
+{
+	char target[PATH_MAX], link[PATH_MAX];
+
+	(void)state;
+	snprintf(fake_root, sizeof(fake_root), "/tmp/tb-plan-unit.XXXXXX");
+	if (!mkdtemp(fake_root))
+		return -1;
+	mk("tracing/events/kmem/kmalloc", NULL);
+	mk("tracing/events/kmem/kfree", NULL);
+	mk("tracing/events/kmem/kmem_cache_alloc", NULL);
+	mk("tracing/events/kmem/kmem_cache_free", NULL);
+	mk("tracing/events/sched/sched_process_fork", NULL);
+	mk("tracing/per_cpu/cpu0/trace_pipe_raw", "");
+	mk("tracing/kprobe_events", "");
+	mk("proc", NULL);
+	mk("slab/kmalloc-64/trace", "0\n");
+	mk("slab/kmalloc-64/aliases", "0\n");
+	mk("slab/kmalloc-64/slab_size", "64\n");
+	mk("slab/:0000064/trace", "0\n");
+	mk("slab/:0000064/aliases", "3\n");
+	mk("slab/:0000064/slab_size", "64\n");
+	snprintf(target, sizeof(target), ":0000064");
+	snprintf(link, sizeof(link), "%s/slab/eventpoll_pwq", fake_root);
+	return symlink(target, link);
+}
+
+static int fake_tree_teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fake_root);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* What caps.c finds on each era's kernel (kernel-compat: instances, triggers, SLUB). */
+static void caps_kernel(struct tb_caps *c, const char *era)
+{
+	static const char *const kmem[] = { "kmalloc", "kmem_cache_alloc", "kfree", "kmem_cache_free" };
+	int six = !strcmp(era, "6.x"), k;
+
+	caps_era(c, era);	/* machine, version, kprobe argument syntax */
+	snprintf(c->release, sizeof(c->release), "%s-unit", era);
+	snprintf(c->tracefs, sizeof(c->tracefs), "%s/tracing", fake_root);
+	snprintf(c->proc_dir, sizeof(c->proc_dir), "%s/proc", fake_root);
+	snprintf(c->slab_dir, sizeof(c->slab_dir), "%s/slab", fake_root);
+	c->fstype = !strcmp(era, "3.10") ? TB_FS_DEBUGFS : TB_FS_TRACEFS;
+	c->ncpus = 2;
+	c->buffer_kb = 1408;
+	c->buffer_expanded = 1;
+	c->kprobes = TB_PRESENT;
+	c->kprobe_string = 1;
+	c->opt_stacktrace = 1;
+	c->instances = 1;
+	c->slab_sysfs = 1;
+	for (k = 0; k < 4; k++) {
+		c->kmem[k].name = kmem[k];
+		c->kmem[k].present = 1;
+		c->kmem[k].has_bytes_alloc = k < 2;
+		c->kmem[k].has_name_field = six && k % 2;	/* kmem_cache_*: "name" on 6.x */
+	}
+	c->nkmem = 4;
+	if (!strcmp(era, "3.10")) {
+		/* 3.10: instances share the global options; no event triggers; SLUB toggle rw */
+		c->instance_options = 0;
+		c->triggers = 0;
+		c->slub_trace = TB_PRESENT;
+	} else {
+		/* 4.19 and 6.x: instances with their own options, triggers; 5.9+: toggle ro */
+		c->instance_options = 1;
+		c->instance_tracer = 1;
+		c->triggers = 1;
+		c->hist = 1;
+		c->slub_trace = six ? TB_READONLY : TB_PRESENT;
+	}
+}
+
+static int build(struct tb_plan *p, struct tb_caps *c, const char *recipe, const char *assign,
+		 int force)
+{
+	struct strlist a = STRLIST_INIT;
+	struct tb_plan_opts o;
+	struct tb_recipe r;
+	int ret;
+
+	if (assign)
+		strlist_add(&a, assign);
+	memset(&o, 0, sizeof(o));
+	o.pid = 42;
+	o.force = force;
+	ret = tb_recipe_load_string("unit.recipe", recipe, &a, &r);
+	strlist_clear(&a);
+	assert_int_equal(ret, 0);
+	ret = tb_plan_build(p, &r, c, &o);
+	tb_recipe_free(&r);
+	return ret;
+}
+
+/* The step of that kind on the file whose path ends in tail, or NULL. */
+static const struct tb_step *step(const struct tb_plan *p, enum tb_step_kind kind, const char *tail)
+{
+	size_t lt = strlen(tail);
+	unsigned i;
+
+	for (i = 0; i < p->nsteps; i++) {
+		size_t l = strlen(p->steps[i].path);
+
+		if (p->steps[i].kind == kind && l >= lt && !strcmp(p->steps[i].path + l - lt, tail))
+			return &p->steps[i];
+	}
+	return NULL;
+}
+
+static int said(const struct strlist *l, const char *what)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (strstr(l->v[i], what))
+			return 1;
+	return 0;
+}
+
+static const char kprobe_recipe[] =
+	"[recipe]\nname = unit-kprobe\nsummary = s\n"
+	"[kprobe kn]\nprobe = kernfs_new_node\nargs = parent=$arg1:x64\n"
+	"[count c]\nevents = kprobe:kn\n";
+
+static void test_build_argn(void **state)
+{
+	struct tb_caps c;
+	struct tb_plan p;
+	const struct tb_step *s;
+
+	(void)state;
+	/* 3.10 (x86_64): no $argN, no x64 type: the register, untyped */
+	caps_kernel(&c, "3.10");
+	assert_int_equal(build(&p, &c, kprobe_recipe, NULL, 0), 0);
+	s = step(&p, TB_STEP_APPEND, "/tracing/kprobe_events");
+	assert_non_null(s);
+	assert_string_equal(s->value, "p:tracebook/kn kernfs_new_node parent=%di");
+	assert_string_equal(s->undo, "-:tracebook/kn");
+	assert_true(said(&p.summary, "$argN translated to argument registers"));
+	tb_plan_free(&p);
+	/* 4.19 (aarch64): registers x0.. */
+	caps_kernel(&c, "4.19");
+	assert_int_equal(build(&p, &c, kprobe_recipe, NULL, 0), 0);
+	s = step(&p, TB_STEP_APPEND, "/tracing/kprobe_events");
+	assert_non_null(s);
+	assert_string_equal(s->value, "p:tracebook/kn kernfs_new_node parent=%x0:x64");
+	tb_plan_free(&p);
+	/* 6.x: $argN as written */
+	caps_kernel(&c, "6.x");
+	assert_int_equal(build(&p, &c, kprobe_recipe, NULL, 0), 0);
+	s = step(&p, TB_STEP_APPEND, "/tracing/kprobe_events");
+	assert_non_null(s);
+	assert_string_equal(s->value, "p:tracebook/kn kernfs_new_node parent=$arg1:x64");
+	assert_false(said(&p.summary, "translated to argument registers"));
+	tb_plan_free(&p);
+	/* no kprobe_events at all: refused before anything is written */
+	caps_kernel(&c, "6.x");
+	c.kprobes = TB_ABSENT;
+	assert_int_equal(build(&p, &c, kprobe_recipe, NULL, 0), -TB_EXIT_BADINPUT);
+	assert_int_equal(p.nsteps, 0);
+	tb_plan_free(&p);
+}
+
+static const char stack_recipe[] =
+	"[recipe]\nname = unit-stack\nsummary = s\n"
+	"[tracepoint kmem:kmalloc]\nfilter = bytes_alloc == 64\nstack = yes\n"
+	"[count c]\nevents = kmem:kmalloc\n";
+
+static void test_build_stacks_and_place(void **state)
+{
+	struct tb_caps c;
+	struct tb_plan p;
+	const struct tb_step *s;
+	char inst[PATH_MAX + 64];
+
+	(void)state;
+	/* 3.10: top level (instances share the options), stacks by the global option */
+	caps_kernel(&c, "3.10");
+	assert_int_equal(build(&p, &c, stack_recipe, NULL, 0), 0);
+	assert_null(p.instance);
+	assert_string_equal(p.trace_dir, c.tracefs);
+	assert_null(step(&p, TB_STEP_MKDIR, "/instances/tracebook-42"));
+	s = step(&p, TB_STEP_WRITE, "/tracing/options/stacktrace");
+	assert_non_null(s);
+	assert_string_equal(s->value, "1");
+	assert_null(step(&p, TB_STEP_APPEND, "/tracing/events/kmem/kmalloc/trigger"));
+	s = step(&p, TB_STEP_WRITE, "/tracing/events/kmem/kmalloc/filter");
+	assert_non_null(s);
+	assert_string_equal(s->value, "bytes_alloc == 64");
+	assert_true(said(&p.summary, "instances share the global options"));
+	tb_plan_free(&p);
+
+	/* 4.19: triggers, but a trigger in an instance writes to the top level before
+	 * 5.16: top level, stacktrace trigger carrying the filter */
+	caps_kernel(&c, "4.19");
+	assert_int_equal(build(&p, &c, stack_recipe, NULL, 0), 0);
+	assert_null(p.instance);
+	s = step(&p, TB_STEP_APPEND, "/tracing/events/kmem/kmalloc/trigger");
+	assert_non_null(s);
+	assert_string_equal(s->value, "stacktrace if bytes_alloc == 64");
+	assert_string_equal(s->undo, "!stacktrace");
+	assert_null(step(&p, TB_STEP_WRITE, "/options/stacktrace"));
+	tb_plan_free(&p);
+
+	/* 6.x: our own instance, the trigger inside it */
+	caps_kernel(&c, "6.x");
+	assert_int_equal(build(&p, &c, stack_recipe, NULL, 0), 0);
+	snprintf(inst, sizeof(inst), "%s/instances/tracebook-42", c.tracefs);
+	assert_non_null(p.instance);
+	assert_string_equal(p.instance, inst);
+	assert_int_equal(p.steps[0].kind, TB_STEP_MKDIR);	/* created before anything in it */
+	assert_string_equal(p.steps[0].path, inst);
+	assert_non_null(step(&p, TB_STEP_APPEND, "/instances/tracebook-42/events/kmem/kmalloc/trigger"));
+	assert_non_null(step(&p, TB_STEP_WRITE, "/instances/tracebook-42/events/kmem/kmalloc/enable"));
+	assert_null(step(&p, TB_STEP_WRITE, "/tracing/events/kmem/kmalloc/enable"));
+	tb_plan_free(&p);
+
+	/* 6.x without triggers: the instance's own stacktrace option */
+	caps_kernel(&c, "6.x");
+	c.triggers = 0;
+	assert_int_equal(build(&p, &c, stack_recipe, NULL, 0), 0);
+	assert_non_null(p.instance);
+	assert_non_null(step(&p, TB_STEP_WRITE, "/instances/tracebook-42/options/stacktrace"));
+	assert_null(step(&p, TB_STEP_APPEND, "/events/kmem/kmalloc/trigger"));
+	tb_plan_free(&p);
+
+	/* no triggers and no stacktrace option: by call site only, said in a note */
+	caps_kernel(&c, "3.10");
+	c.opt_stacktrace = 0;
+	assert_int_equal(build(&p, &c, stack_recipe, NULL, 0), 0);
+	assert_null(step(&p, TB_STEP_WRITE, "/options/stacktrace"));
+	assert_true(said(&p.notes, "no way to record stacks"));
+	tb_plan_free(&p);
+}
+
+static void test_build_global_stack_option(void **state)
+{
+	static const char recipe[] =
+		"[recipe]\nname = unit-hot\nsummary = s\n"
+		"[tracepoint kmem:kmalloc]\nfilter = bytes_alloc == 64\nstack = yes\n"
+		"[tracepoint kmem:kfree]\n"
+		"[pair p]\nalloc = kmem:kmalloc\nfree = kmem:kfree\nkey = ptr\n";
+	struct tb_caps c;
+	struct tb_plan p;
+
+	(void)state;
+	/* 3.10's global option would put a stack on every unfiltered kfree: dropped */
+	caps_kernel(&c, "3.10");
+	assert_int_equal(build(&p, &c, recipe, NULL, 0), 0);
+	assert_null(step(&p, TB_STEP_WRITE, "/options/stacktrace"));
+	assert_true(said(&p.notes, "stacks dropped"));
+	assert_non_null(step(&p, TB_STEP_WRITE, "/tracing/events/kmem/kfree/enable"));
+	tb_plan_free(&p);
+	/* --force takes them anyway, and says so */
+	assert_int_equal(build(&p, &c, recipe, NULL, 1), 0);
+	assert_non_null(step(&p, TB_STEP_WRITE, "/tracing/options/stacktrace"));
+	assert_true(said(&p.notes, "gets a stack on every event too (--force)"));
+	tb_plan_free(&p);
+	/* 4.19 has per-event triggers: the stacks stay on kmalloc alone */
+	caps_kernel(&c, "4.19");
+	assert_int_equal(build(&p, &c, recipe, NULL, 0), 0);
+	assert_non_null(step(&p, TB_STEP_APPEND, "/tracing/events/kmem/kmalloc/trigger"));
+	assert_null(step(&p, TB_STEP_APPEND, "/tracing/events/kmem/kfree/trigger"));
+	tb_plan_free(&p);
+}
+
+static void test_build_instance_or_top(void **state)
+{
+	static const char recipe[] =
+		"[recipe]\nname = unit-fork\nsummary = s\n"
+		"[tracepoint sched:sched_process_fork]\n"
+		"[count c]\nevents = sched:sched_process_fork\n";
+	struct tb_caps c;
+	struct tb_plan p;
+
+	(void)state;
+	caps_kernel(&c, "3.10");
+	assert_int_equal(build(&p, &c, recipe, NULL, 0), 0);
+	assert_null(p.instance);
+	assert_non_null(step(&p, TB_STEP_WRITE, "/tracing/events/sched/sched_process_fork/enable"));
+	assert_non_null(step(&p, TB_STEP_WRITE, "/tracing/buffer_size_kb"));
+	tb_plan_free(&p);
+	caps_kernel(&c, "4.19");
+	assert_int_equal(build(&p, &c, recipe, NULL, 0), 0);
+	assert_non_null(p.instance);
+	assert_non_null(step(&p, TB_STEP_MKDIR, "/tracing/instances/tracebook-42"));
+	assert_non_null(step(&p, TB_STEP_WRITE, "/instances/tracebook-42/events/sched/sched_process_fork/enable"));
+	assert_non_null(step(&p, TB_STEP_WRITE, "/instances/tracebook-42/buffer_size_kb"));
+	assert_non_null(step(&p, TB_STEP_WRITE, "/instances/tracebook-42/tracing_on"));
+	assert_null(step(&p, TB_STEP_WRITE, "/tracing/tracing_on"));
+	tb_plan_free(&p);
+	caps_kernel(&c, "6.x");
+	c.instances = 0;	/* a kernel built without instances */
+	assert_int_equal(build(&p, &c, recipe, NULL, 0), 0);
+	assert_null(p.instance);
+	assert_true(said(&p.summary, "this kernel has no instances"));
+	tb_plan_free(&p);
+	/* per_cpu/cpu0/trace_pipe_raw exists: the raw buffers are read */
+	caps_kernel(&c, "6.x");
+	assert_int_equal(build(&p, &c, recipe, NULL, 0), 0);
+	assert_int_equal(p.source, TB_SRC_RAW);
+	tb_plan_free(&p);
+}
+
+static const char slub_recipe[] =
+	"[recipe]\nname = unit-slub\nsummary = s\n"
+	"[param cache]\ntype = cache\nrequired = yes\nhelp = h\n"
+	"[slub-trace]\ncaches = ${cache}\n"
+	"[pair objects]\nalloc = slub:alloc\nfree = slub:free\nkey = ptr\n";
+
+static void test_build_slub_toggle_or_fallback(void **state)
+{
+	struct tb_caps c;
+	struct tb_plan p;
+	const struct tb_step *s;
+
+	(void)state;
+	/* 3.10: the toggle, written last; records come from the kernel log */
+	caps_kernel(&c, "3.10");
+	assert_int_equal(build(&p, &c, slub_recipe, "cache=kmalloc-64", 0), 0);
+	s = step(&p, TB_STEP_WRITE, "/slab/kmalloc-64/trace");
+	assert_non_null(s);
+	assert_string_equal(s->value, "1");
+	assert_ptr_equal(s, &p.steps[p.nsteps - 2]);	/* only tracing_on after it */
+	assert_int_equal(p.kmsg, 1);
+	assert_null(step(&p, TB_STEP_WRITE, "/events/kmem/kmalloc/enable"));
+	tb_plan_free(&p);
+	/* 4.19, a cache of its own: the toggle */
+	caps_kernel(&c, "4.19");
+	assert_int_equal(build(&p, &c, slub_recipe, "cache=kmalloc-64", 0), 0);
+	assert_non_null(step(&p, TB_STEP_WRITE, "/slab/kmalloc-64/trace"));
+	assert_int_equal(p.kmsg, 1);
+	tb_plan_free(&p);
+	/* 4.19, a merged cache: the kernel refuses the toggle (EINVAL); kmem tracepoints
+	 * narrowed by object size instead, and said */
+	assert_int_equal(build(&p, &c, slub_recipe, "cache=eventpoll_pwq", 0), 0);
+	assert_null(step(&p, TB_STEP_WRITE, "/trace"));
+	assert_int_equal(p.kmsg, 0);
+	s = step(&p, TB_STEP_WRITE, "/events/kmem/kmem_cache_alloc/filter");
+	assert_non_null(s);
+	assert_string_equal(s->value, "bytes_alloc == 64");
+	assert_null(step(&p, TB_STEP_WRITE, "/events/kmem/kmalloc/enable"));	/* not kmalloc-N */
+	assert_true(said(&p.summary, "merged with other caches"));
+	tb_plan_free(&p);
+	/* 6.x: the toggle is read-only since 5.9: kmalloc narrowed to kmalloc-64 */
+	caps_kernel(&c, "6.x");
+	assert_int_equal(build(&p, &c, slub_recipe, "cache=kmalloc-64", 0), 0);
+	assert_null(step(&p, TB_STEP_WRITE, "/slab/kmalloc-64/trace"));
+	assert_int_equal(p.kmsg, 0);
+	s = step(&p, TB_STEP_WRITE, "/instances/tracebook-42/events/kmem/kmalloc/filter");
+	assert_non_null(s);
+	assert_string_equal(s->value, "bytes_alloc == 64");
+	assert_non_null(step(&p, TB_STEP_WRITE, "/instances/tracebook-42/events/kmem/kfree/enable"));
+	assert_true(said(&p.summary, "read-only since 5.9"));
+	assert_true(said(&p.notes, "slub_debug=T,kmalloc-64"));
+	tb_plan_free(&p);
+	/* a cache this kernel does not have */
+	assert_int_equal(build(&p, &c, slub_recipe, "cache=nosuchcache", 0), -TB_EXIT_BADINPUT);
+	tb_plan_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -212,7 +614,12 @@ int main(void)
 		cmocka_unit_test(test_near_names),
 		cmocka_unit_test(test_sizing),
 		cmocka_unit_test(test_hot),
+		cmocka_unit_test(test_build_argn),
+		cmocka_unit_test(test_build_stacks_and_place),
+		cmocka_unit_test(test_build_global_stack_option),
+		cmocka_unit_test(test_build_instance_or_top),
+		cmocka_unit_test(test_build_slub_toggle_or_fallback),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, fake_tree_setup, fake_tree_teardown);
 }
