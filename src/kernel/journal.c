@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include "kernel/apply.h"
 #include "kernel/journal.h"
+#include "kernel/tracefs.h"
 #include "plan/plan.h"
 #include "util/err.h"
 #include "util/fileio.h"
@@ -496,7 +497,16 @@ int tb_journal_restore_dead(int verbose, unsigned *nrestored, unsigned *nalive)
 			tb_note("restoring what run %ld (started %s, tracing at %s) left behind", (long)pid,
 				when, tracefs);
 		}
-		r = tb_journal_restore(path, verbose, &res);
+		{
+			/* libtracefs (instances, kprobes in apply-ctl.c) works on the run's tracing
+			 * directory while its journal is replayed */
+			char prev[PATH_MAX];
+
+			snprintf(prev, sizeof(prev), "%s", tb_tracefs_dir() ? tb_tracefs_dir() : "");
+			tb_tracefs_set_dir(tracefs);
+			r = tb_journal_restore(path, verbose, &res);
+			tb_tracefs_set_dir(prev[0] ? prev : NULL);
+		}
 		tb_note("run %ld: %u setting(s) put back, %u already as before%s", (long)pid, res.restored,
 			res.unchanged, res.failed ? ", some could NOT be put back" : "");
 		if (r < 0)

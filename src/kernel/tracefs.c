@@ -1,29 +1,31 @@
 /*
- * tracefs.c - finds the tracing directory (mounting tracefs/debugfs where needed,
- * TRACEBOOK_ROOT / TRACEBOOK_TRACEFS overrides), hands it to libtracefs, and offers
- * path/read helpers under it.  See tracefs.h and kernel-compat.md §1.
+ * tracefs.c - finds the tracing directory (mountinfo, mounting tracefs/debugfs where
+ * needed, TRACEBOOK_ROOT / TRACEBOOK_TRACEFS overrides), hands it to libtracefs, and
+ * offers path/read helpers under it.  See tracefs.h and kernel-compat.md §1.
  *
- * On a real root, libtracefs finds and mounts: tracefs_tracing_dir_is_mounted() reads
- * /proc/mounts, mounts tracefs at /sys/kernel/tracing, or (3.10: no tracefs, ENODEV)
- * uses or mounts debugfs and answers <debugfs>/tracing; it returns 0 when it mounted, so
- * tracebook still says on stderr what was mounted.  What stays ours here:
- *  - a fake root: libtracefs reads the real /proc/mounts and would mount, so under
- *    TRACEBOOK_ROOT the fake tree's proc/self/mountinfo is walked here, never mounting;
- *  - validation (statfs magic + <dir>/trace) and the reasons for a failure (not root,
- *    lockdown, no CONFIG_FTRACE), which libtracefs reduces to -1;
- *  - the fixed paths when /proc/mounts is unreadable (libtracefs then gives up).
  * Whatever is found is given to tracefs_set_tracing_dir(), so every tracefs_* call of
  * tracebook (instances, event files, dynamic events, error_log) works on that same
  * directory, fake trees included.  One trap: libtracefs 1.6's tracefs_file_exists(),
  * tracefs_dir_exists(), tracefs_event_file_exists() and tracefs_instance_exists() with
- * a NULL instance ignore that setting and look at the real /proc/mounts; tracebook
- * passes tb_tracefs_top(), an instance object for the top level of the found directory.
+ * a NULL instance ignore that setting and read the real /proc/mounts; tracebook passes
+ * tb_tracefs_top(), an instance object for the top level of the found directory.
+ *
+ * The discovery itself stays ours.  libtracefs 1.6's tracefs_tracing_dir_is_mounted()
+ * was tried (and can say whether it mounted), but when debugfs is mounted and tracefs is
+ * not it answers <debugfs>/tracing instead of mounting tracefs at /sys/kernel/tracing:
+ * on 4.1+ that path is only the kernel's automount, deprecated (a NOTICE in the kernel
+ * log on current kernels, removal announced) and unusable where debugfs access is
+ * restricted; the qemu tier's probe-mounts-tracefs failed with it on 4.19.  It also
+ * reads /proc/mounts (never a fake root's mountinfo, no /sys/kernel/tracing preference,
+ * no octal escapes), answers -1 without the reason (not root, lockdown, no ftrace) and
+ * does not check the filesystem magic.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -82,7 +84,8 @@ const char *tb_fstype_name(enum tb_fstype t)
 void tb_tracefs_set_dir(const char *dir)
 {
 	snprintf(tracing_dir, sizeof(tracing_dir), "%s", dir ? dir : "");
-	/* libtracefs keeps a copy; NULL lets it discover the real one again */
+	/* libtracefs keeps a copy.  NULL: none known, and tracebook makes no tracefs_*
+	 * call then (libtracefs would look for, and mount, one on its own) */
 	tracefs_set_tracing_dir(tracing_dir[0] ? tracing_dir : NULL);
 	tracefs_instance_free(top_instance);
 	top_instance = NULL;
@@ -240,6 +243,18 @@ static int accept_dir(struct tb_tracefs_loc *loc, const char *dir, enum tb_fstyp
 	return 1;
 }
 
+/* Why a mount failed, as one line; NOTROOT when we are simply not root. */
+static int mount_failed(const char *what, const char *where, int e)
+{
+	if (e == EPERM && geteuid() != 0)
+		return tb_error_code(TB_EXIT_NOTROOT,
+				     "%s is not mounted and only root can mount it at %s: run tracebook as root",
+				     what, where);
+	return tb_error_code(TB_EXIT_NOTRACING, "cannot mount %s at %s: %s%s", what, where,
+			     strerror(e),
+			     e == EPERM ? " (kernel lockdown or a container without CAP_SYS_ADMIN?)" : "");
+}
+
 static int real_lockdown(char *mode, size_t size)
 {
 	char line[256], *b, *e;
@@ -255,98 +270,13 @@ static int real_lockdown(char *mode, size_t size)
 	return strcmp(b + 1, "none") != 0;
 }
 
-/* A fake root: its own proc/self/mountinfo and fixed paths; nothing is ever mounted. */
-static int find_fake(struct tb_tracefs_loc *loc, const char *root)
-{
-	char mnt[4096], dir[4096 + 64];
-
-	if (find_mount("tracefs", "/sys/kernel/tracing", mnt, sizeof(mnt)) > 0) {
-		snprintf(dir, sizeof(dir), "%s%s", root, mnt);
-		if (accept_dir(loc, dir, TB_FS_TRACEFS))
-			return 0;
-	}
-	snprintf(dir, sizeof(dir), "%s/sys/kernel/tracing", root);
-	if (accept_dir(loc, dir, TB_FS_TRACEFS))
-		return 0;
-	if (find_mount("debugfs", "/sys/kernel/debug", mnt, sizeof(mnt)) > 0) {
-		snprintf(dir, sizeof(dir), "%s%s/tracing", root, mnt);
-		if (accept_dir(loc, dir, TB_FS_DEBUGFS))
-			return 0;
-	}
-	snprintf(dir, sizeof(dir), "%s/sys/kernel/debug/tracing", root);
-	if (accept_dir(loc, dir, TB_FS_DEBUGFS))
-		return 0;
-	return tb_error_code(TB_EXIT_NOTRACING,
-			     "no tracing directory under TRACEBOOK_ROOT=%s (looked for a tracefs/debugfs mount in proc/self/mountinfo, sys/kernel/tracing/trace, sys/kernel/debug/tracing/trace)",
-			     root);
-}
-
-/*
- * A real root: libtracefs finds (and if @mount_ok, mounts) the tracing directory; we
- * validate it, say what was mounted, and explain a failure.
- */
-/* libtracefs allocates the path it answers and never frees it: keep it reachable */
-static const char *lib_dir;
-
-static int find_real(struct tb_tracefs_loc *loc, int mount_ok)
-{
-	const char *dir = NULL;
-	int m, e;
-
-	errno = 0;
-	m = tracefs_tracing_dir_is_mounted(mount_ok != 0, &dir);
-	e = errno;
-	if (m >= 0 && dir) {
-		lib_dir = dir;
-		/* the documented place first when it is the same tracefs, mounted there too */
-		if (m == 1 && strcmp(dir, "/sys/kernel/tracing") &&
-		    magic_type(dir) == TB_FS_TRACEFS &&
-		    accept_dir(loc, "/sys/kernel/tracing", TB_FS_TRACEFS))
-			return 0;
-		if (accept_dir(loc, dir, TB_FS_TRACEFS)) {
-			if (m == 0) {
-				/* libtracefs mounts tracefs at /sys/kernel/tracing, else debugfs
-				 * at /sys/kernel/debug and answers /sys/kernel/debug/tracing */
-				loc->mounted_now = 1;
-				snprintf(loc->mounted_what, sizeof(loc->mounted_what), "%s",
-					 strcmp(dir, "/sys/kernel/debug/tracing") ?
-					 "tracefs at /sys/kernel/tracing" : "debugfs at /sys/kernel/debug");
-				tb_note("mounted %s (it was not mounted)", loc->mounted_what);
-			}
-			return 0;
-		}
-	}
-	/* an unreadable /proc/mounts is not fatal: the fixed paths still work */
-	if (accept_dir(loc, "/sys/kernel/tracing", TB_FS_TRACEFS) ||
-	    accept_dir(loc, "/sys/kernel/debug/tracing", TB_FS_DEBUGFS))
-		return 0;
-	if (m < 0 && e == EPERM && geteuid() != 0)
-		return tb_error_code(TB_EXIT_NOTROOT,
-				     "tracing is not mounted and only root can mount it (tracefs at /sys/kernel/tracing, or debugfs at /sys/kernel/debug): run tracebook as root");
-	if (!mount_ok)
-		return tb_error_code(TB_EXIT_NOTRACING,
-				     "tracing is not mounted (mount -t tracefs nodev /sys/kernel/tracing)");
-	{
-		char mode[64];
-
-		if (real_lockdown(mode, sizeof(mode)))
-			return tb_error_code(TB_EXIT_NOTRACING,
-					     "no usable tracing directory: kernel lockdown is '%s', which refuses tracefs",
-					     mode);
-	}
-	if (m < 0 && e && e != ENODEV && e != ENOENT)
-		return tb_error_code(TB_EXIT_NOTRACING,
-				     "cannot mount tracefs at /sys/kernel/tracing nor debugfs at /sys/kernel/debug: %s%s",
-				     strerror(e),
-				     e == EPERM ? " (kernel lockdown or a container without CAP_SYS_ADMIN?)" : "");
-	return tb_error_code(TB_EXIT_NOTRACING,
-			     "no tracing on this kernel: no tracefs or debugfs tracing directory could be found or mounted (CONFIG_FTRACE off?)");
-}
-
 int tb_tracefs_find(struct tb_tracefs_loc *loc, int mount_ok)
 {
 	const char *over = getenv("TRACEBOOK_TRACEFS");
 	const char *root = tb_root();
+	int fake = *root != '\0';
+	char mnt[4096], dir[4096 + 64];
+	int r;
 
 	memset(loc, 0, sizeof(*loc));
 	tb_tracefs_set_dir(NULL);
@@ -359,5 +289,79 @@ int tb_tracefs_find(struct tb_tracefs_loc *loc, int mount_ok)
 				     "TRACEBOOK_TRACEFS=%s is not a tracing directory (no %s/trace%s)",
 				     over, over, tb_root_is_fake() ? "" : " or not tracefs/debugfs");
 	}
-	return *root ? find_fake(loc, root) : find_real(loc, mount_ok);
+
+	/* 1. a tracefs mount */
+	r = find_mount("tracefs", "/sys/kernel/tracing", mnt, sizeof(mnt));
+	/* an unreadable mountinfo is not fatal: the fixed paths below still work */
+	if (r > 0) {
+		snprintf(dir, sizeof(dir), "%s%s", root, mnt);
+		if (accept_dir(loc, dir, TB_FS_TRACEFS))
+			return 0;
+	}
+
+	/* 2. mount tracefs at /sys/kernel/tracing */
+	snprintf(dir, sizeof(dir), "%s/sys/kernel/tracing", root);
+	if (fake) {
+		/* a fake root never mounts: its tree is there or not */
+		if (accept_dir(loc, dir, TB_FS_TRACEFS))
+			return 0;
+	} else if (tb_exists(dir) && mount_ok) {
+		if (mount("nodev", dir, "tracefs", 0, NULL) == 0) {
+			loc->mounted_now = 1;
+			snprintf(loc->mounted_what, sizeof(loc->mounted_what),
+				 "tracefs at /sys/kernel/tracing");
+			if (accept_dir(loc, dir, TB_FS_TRACEFS)) {
+				tb_note("mounted tracefs at /sys/kernel/tracing (it was not mounted)");
+				return 0;
+			}
+		} else if (errno != ENODEV) {
+			int e = errno;
+
+			/* ENODEV: no tracefs in this kernel (3.10) -> debugfs below */
+			if (e == EPERM && geteuid() != 0)
+				return mount_failed("tracefs", "/sys/kernel/tracing", e);
+		}
+	}
+
+	/* 3. debugfs */
+	r = find_mount("debugfs", "/sys/kernel/debug", mnt, sizeof(mnt));
+	if (r > 0) {
+		snprintf(dir, sizeof(dir), "%s%s/tracing", root, mnt);
+		if (accept_dir(loc, dir, TB_FS_DEBUGFS))
+			return 0;
+	}
+	snprintf(dir, sizeof(dir), "%s/sys/kernel/debug/tracing", root);
+	if (fake) {
+		if (accept_dir(loc, dir, TB_FS_DEBUGFS))
+			return 0;
+	} else if (r <= 0 && mount_ok && tb_exists("/sys/kernel/debug")) {
+		if (mount("nodev", "/sys/kernel/debug", "debugfs", 0, NULL) == 0) {
+			loc->mounted_now = 1;
+			snprintf(loc->mounted_what, sizeof(loc->mounted_what),
+				 "debugfs at /sys/kernel/debug");
+			tb_note("mounted debugfs at /sys/kernel/debug (it was not mounted)");
+			if (accept_dir(loc, dir, TB_FS_DEBUGFS))
+				return 0;
+		} else {
+			return mount_failed("debugfs", "/sys/kernel/debug", errno);
+		}
+	}
+
+	if (fake)
+		return tb_error_code(TB_EXIT_NOTRACING,
+				     "no tracing directory under TRACEBOOK_ROOT=%s (looked for a tracefs/debugfs mount in proc/self/mountinfo, sys/kernel/tracing/trace, sys/kernel/debug/tracing/trace)",
+				     root);
+	if (!mount_ok)
+		return tb_error_code(TB_EXIT_NOTRACING,
+				     "tracing is not mounted (mount -t tracefs nodev /sys/kernel/tracing)");
+	{
+		char mode[64];
+
+		if (real_lockdown(mode, sizeof(mode)))
+			return tb_error_code(TB_EXIT_NOTRACING,
+					     "no usable tracing directory: kernel lockdown is '%s', which refuses tracefs",
+					     mode);
+	}
+	return tb_error_code(TB_EXIT_NOTRACING,
+			     "no tracing on this kernel: no tracefs or debugfs tracing directory could be found or mounted (CONFIG_FTRACE off?)");
 }
