@@ -27,6 +27,9 @@
  * O_TRUNC (tracefs_instance_file_write() always truncates: set_event, trigger and
  * set_ftrace_filter lose other users' entries), entries are appended with O_APPEND,
  * and apply/journal decide what is written, in which order, after journaling it.
+ * Event enable/filter files would survive tracefs_event_file_write()'s O_TRUNC, but it
+ * takes a short write for success and would split one primitive (and its fake-tree
+ * emulation) in two, so they go through tb_ctl_write() like every control file.
  */
 #include <dirent.h>
 #include <errno.h>
