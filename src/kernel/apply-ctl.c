@@ -18,7 +18,7 @@
  *    needed for that; the planner decides whether an instance is used at all.
  *  - kprobes on a real kernel: "p:/r:GRP/EV ADDR ARGS" through tracefs_kprobe_alloc()/
  *    tracefs_kretprobe_alloc() + tracefs_dynevent_create(), "-:GRP/EV" through
- *    tracefs_dynevent_get() + tracefs_dynevent_destroy(, false).  libtracefs writes
+ *    tracefs_dynevent_get_all() + tracefs_dynevent_destroy(, false).  libtracefs writes
  *    dynamic_events where the kernel has it (5.0+) and kprobe_events otherwise (3.10,
  *    4.19), opened without O_TRUNC (which would wipe every probe), so other users'
  *    probes stay.  "r<N>:" (maxactive) stays a plain append: libtracefs 1.6 writes it
@@ -242,12 +242,27 @@ static int kprobe_entry(const char *entry)
 	*ev++ = 0;
 	errno = 0;
 	if (entry[0] == '-') {
-		dev = tracefs_dynevent_get(TRACEFS_DYNEVENT_KPROBE, grp, ev);
-		if (!dev)
-			dev = tracefs_dynevent_get(TRACEFS_DYNEVENT_KRETPROBE, grp, ev);
-		if (!dev)
-			return -ENOENT;
-		r = tracefs_dynevent_destroy(dev, false);
+		/* not tracefs_dynevent_get(): 1.6 frees its unterminated list past the end
+		 * when the name is not of the type asked (an abort seen in the qemu tier) */
+		struct tracefs_dynevent **all;
+		int i;
+
+		all = tracefs_dynevent_get_all(TRACEFS_DYNEVENT_KPROBE | TRACEFS_DYNEVENT_KRETPROBE, grp);
+		for (i = 0; all && all[i]; i++) {
+			char *name = NULL;
+
+			tracefs_dynevent_info(all[i], NULL, &name, NULL, NULL, NULL);
+			if (name && !strcmp(name, ev))
+				dev = all[i];
+			free(name);
+			if (dev)
+				break;
+		}
+		errno = 0;
+		r = dev ? tracefs_dynevent_destroy(dev, false) : -1;
+		e = dev ? errno : ENOENT;
+		tracefs_dynevent_list_free(all);
+		return r < 0 ? -(e ? e : EIO) : 0;
 	} else {
 		dev = entry[0] == 'p' ? tracefs_kprobe_alloc(grp, ev, addr, args && *args ? args : NULL) :
 			tracefs_kretprobe_alloc(grp, ev, addr, args && *args ? args : NULL, 0);
