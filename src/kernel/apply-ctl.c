@@ -21,8 +21,9 @@
  *    tracefs_dynevent_get_all() + tracefs_dynevent_destroy(, false).  libtracefs writes
  *    dynamic_events where the kernel has it (5.0+) and kprobe_events otherwise (3.10,
  *    4.19), opened without O_TRUNC (which would wipe every probe), so other users'
- *    probes stay.  "r<N>:" (maxactive) stays a plain append: libtracefs 1.6 writes it
- *    as "r<N>::".
+ *    probes stay.  (Which of the two it picks it asks the real /proc/mounts' tracing
+ *    directory - the same kernel; fake trees never come here.)  "r<N>:" (maxactive)
+ *    stays a plain append: libtracefs 1.6 writes it as "r<N>::".
  * Everything else stays ours: a value is written only when different and without
  * O_TRUNC (tracefs_instance_file_write() always truncates: set_event, trigger and
  * set_ftrace_filter lose other users' entries), entries are appended with O_APPEND,
