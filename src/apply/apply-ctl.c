@@ -9,6 +9,28 @@
  * events/grp/ev directory, "!x" removes the entry x, a kprobe definition creates its
  * event directory, mkdir of an instance copies the tracing directory's files, rmdir
  * removes it recursively.  Real tracefs/debugfs/sysfs files get the plain write.
+ *
+ * libtracefs does the two things it can do as well as we can (both sides already set up
+ * by tb_tracefs_find(), which hands it the tracing directory, fake trees included):
+ *  - instances: tracefs_instance_create()/tracefs_instance_is_new() make one (an
+ *    existing one is EEXIST to us: never adopt someone else's), and on a real kernel
+ *    tracefs_instance_alloc()/tracefs_instance_destroy() remove it.  No options/ is
+ *    needed for that; the planner decides whether an instance is used at all.
+ *  - kprobes on a real kernel: "p:/r:GRP/EV ADDR ARGS" through tracefs_kprobe_alloc()/
+ *    tracefs_kretprobe_alloc() + tracefs_dynevent_create(), "-:GRP/EV" through
+ *    tracefs_dynevent_get_all() + tracefs_dynevent_destroy(, false).  libtracefs writes
+ *    dynamic_events where the kernel has it (5.0+) and kprobe_events otherwise (3.10,
+ *    4.19), opened without O_TRUNC (which would wipe every probe), so other users'
+ *    probes stay.  (Which of the two it picks it asks the real /proc/mounts' tracing
+ *    directory - the same kernel; fake trees never come here.)  "r<N>:" (maxactive)
+ *    stays a plain append: libtracefs 1.6 writes it as "r<N>::".
+ * Everything else stays ours: a value is written only when different and without
+ * O_TRUNC (tracefs_instance_file_write() always truncates: set_event, trigger and
+ * set_ftrace_filter lose other users' entries), entries are appended with O_APPEND,
+ * and apply/journal decide what is written, in which order, after journaling it.
+ * Event enable/filter files would survive tracefs_event_file_write()'s O_TRUNC, but it
+ * takes a short write for success and would split one primitive (and its fake-tree
+ * emulation) in two, so they go through tb_ctl_write() like every control file.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -21,7 +43,9 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
+#include <tracefs.h>
 #include "apply/apply.h"
+#include "kernel/tracefs.h"
 #include "util/err.h"
 #include "util/fileio.h"
 #include "util/strbuf.h"
@@ -163,6 +187,96 @@ static void dir_of(const char *path, char *buf, size_t size)
 		*slash = 0;
 }
 
+/*
+ * The name of the instance path is, when path is <tracing dir>/instances/<name> of the
+ * tracing directory libtracefs was given; else NULL.
+ */
+static const char *instance_name(const char *path)
+{
+	const char *top = tb_tracefs_dir();
+	size_t n = top ? strlen(top) : 0;
+
+	if (!n || strncmp(path, top, n) || strncmp(path + n, "/instances/", 11) ||
+	    !path[n + 11] || strchr(path + n + 11, '/'))
+		return NULL;
+	return path + n + 11;
+}
+
+/* path is <tracing dir>/kprobe_events of the directory libtracefs was given. */
+static int is_our_kprobe_events(const char *path)
+{
+	const char *top = tb_tracefs_dir();
+	size_t n = top ? strlen(top) : 0;
+
+	return n && !strncmp(path, top, n) && !strcmp(path + n, "/kprobe_events");
+}
+
+/*
+ * A kprobe entry through libtracefs: "p:GRP/EV ADDR [ARGS]", "r:GRP/EV ADDR [ARGS]"
+ * or "-:GRP/EV".  Returns 0, -errno, or 1 when the entry is not one of these (the
+ * caller appends it as it is).
+ */
+static int kprobe_entry(const char *entry)
+{
+	struct tracefs_dynevent *dev = NULL;
+	char buf[4096], *grp, *ev, *addr = NULL, *args = NULL, *sp;
+	int r, e;
+
+	if ((entry[0] != 'p' && entry[0] != 'r' && entry[0] != '-') || entry[1] != ':' ||
+	    strlen(entry) >= sizeof(buf))
+		return 1;
+	snprintf(buf, sizeof(buf), "%s", entry + 2);
+	buf[strcspn(buf, "\n")] = 0;
+	grp = buf;
+	sp = strchr(grp, ' ');
+	if (sp) {
+		*sp = 0;
+		addr = sp + 1;
+		if ((sp = strchr(addr, ' '))) {
+			*sp = 0;
+			args = sp + 1;
+		}
+	}
+	ev = strchr(grp, '/');
+	if (!ev || ev == grp || !ev[1] || (entry[0] == '-') != !addr)
+		return 1;
+	*ev++ = 0;
+	errno = 0;
+	if (entry[0] == '-') {
+		/* not tracefs_dynevent_get(): 1.6 frees its unterminated list past the end
+		 * when the name is not of the type asked (an abort seen in the qemu tier) */
+		struct tracefs_dynevent **all;
+		int i;
+
+		all = tracefs_dynevent_get_all(TRACEFS_DYNEVENT_KPROBE | TRACEFS_DYNEVENT_KRETPROBE, grp);
+		for (i = 0; all && all[i]; i++) {
+			char *name = NULL;
+
+			tracefs_dynevent_info(all[i], NULL, &name, NULL, NULL, NULL);
+			if (name && !strcmp(name, ev))
+				dev = all[i];
+			free(name);
+			if (dev)
+				break;
+		}
+		errno = 0;
+		r = dev ? tracefs_dynevent_destroy(dev, false) : -1;
+		e = dev ? errno : ENOENT;
+		tracefs_dynevent_list_free(all);
+		return r < 0 ? -(e ? e : EIO) : 0;
+	} else {
+		dev = entry[0] == 'p' ? tracefs_kprobe_alloc(grp, ev, addr, args && *args ? args : NULL) :
+			tracefs_kretprobe_alloc(grp, ev, addr, args && *args ? args : NULL, 0);
+		if (!dev)
+			return errno ? -errno : -ENOMEM;
+		errno = 0;
+		r = tracefs_dynevent_create(dev);
+	}
+	e = errno;
+	tracefs_dynevent_free(dev);
+	return r < 0 ? -(e ? e : EIO) : 0;
+}
+
 int tb_ctl_append(const char *path, const char *entry)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -170,8 +284,11 @@ int tb_ctl_append(const char *path, const char *entry)
 	const char *base = strrchr(path, '/');
 	int r;
 
-	if (!tb_ctl_is_plain(path))
+	if (!tb_ctl_is_plain(path)) {
+		if (is_our_kprobe_events(path) && (r = kprobe_entry(entry)) <= 0)
+			return r;
 		return tb_write_ctl(path, entry, 1);
+	}
 	if (!tb_exists(path))
 		return -ENOENT;
 	base = base ? base + 1 : path;
@@ -255,10 +372,29 @@ static int copy_tree(const char *from, const char *to, int top)
 int tb_ctl_mkdir(const char *path)
 {
 	char top[PATH_MAX];
+	const char *name = instance_name(path);
 	char *inst;
 
-	if (mkdir(path, 0755) < 0)
+	if (name) {
+		struct tracefs_instance *ti;
+		int is_new;
+
+		/* 1.6's tracefs_instance_create() leaks on a failed mkdir: no instances/ is
+		 * the one failure worth saying before calling it */
+		snprintf(top, sizeof(top), "%s/instances", tb_tracefs_dir());
+		if (!tb_exists(top))
+			return -ENOENT;
+		errno = 0;
+		ti = tracefs_instance_create(name);
+		if (!ti)
+			return errno ? -errno : -EIO;
+		is_new = tracefs_instance_is_new(ti);
+		tracefs_instance_free(ti);
+		if (!is_new)
+			return -EEXIST;
+	} else if (mkdir(path, 0755) < 0) {
 		return -errno;
+	}
 	if (!tb_ctl_is_plain(path))
 		return 0;
 	snprintf(top, sizeof(top), "%s", path);
@@ -271,7 +407,20 @@ int tb_ctl_mkdir(const char *path)
 
 int tb_ctl_rmdir(const char *path)
 {
+	const char *name = instance_name(path);
+	struct tracefs_instance *ti;
+	int r, e;
+
 	if (tb_ctl_is_plain(path))
 		return rm_rf(path);
-	return rmdir(path) < 0 ? -errno : 0;
+	if (!name)
+		return rmdir(path) < 0 ? -errno : 0;
+	ti = tracefs_instance_alloc(tb_tracefs_dir(), name);
+	if (!ti)
+		return tb_exists(path) ? -ENOMEM : -ENOENT;
+	errno = 0;
+	r = tracefs_instance_destroy(ti);
+	e = errno;
+	tracefs_instance_free(ti);
+	return r < 0 ? -(e ? e : EIO) : 0;
 }

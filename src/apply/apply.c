@@ -3,6 +3,11 @@
  * files holding other users' entries; never truncate a control file.  A refused write
  * is reported with the kernel's own reason (error_log, the filter's parse error, or
  * the last kernel log lines).  See apply.h.
+ *
+ * The kernel's reason comes from libtracefs where it can give it: tracefs_error_last()
+ * cuts the newest entry (message, command, caret) out of error_log (5.4+).  Counting
+ * error_log's lines before a write stays ours: libtracefs has no "was anything logged
+ * since" and a stale entry from another user must not be blamed on our write.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -10,6 +15,7 @@
 #include <string.h>
 #include <sys/klog.h>
 #include <sys/stat.h>
+#include <tracefs.h>
 #include "apply/apply.h"
 #include "kernel/ctl-value.h"
 #include "kernel/tracefs.h"
@@ -79,14 +85,19 @@ void tb_kernel_reason(const struct tb_caps *caps, long since_lines)
 	int len;
 
 	if (now > 0 && now > since_lines) {
-		snprintf(path, sizeof(path), "%s/error_log", caps->tracefs);
-		if (tb_read_file(path, &sb) == 0) {
+		char *last = NULL;
+
+		/* libtracefs reads error_log of the directory tb_tracefs_find() gave it */
+		snprintf(path, sizeof(path), "%s", caps->tracefs);
+		if (tb_tracefs_dir() && !strcmp(tb_tracefs_dir(), path))
+			last = tracefs_error_last(NULL);
+		if (last && *last) {
 			fprintf(stderr, "  the kernel says (error_log):\n");
-			print_tail(sb.buf, 6, since_lines);
-			strbuf_release(&sb);
+			print_tail(last, 6, -1);
+			free(last);
 			return;
 		}
-		strbuf_reset(&sb);
+		free(last);
 	}
 	if (*tb_root()) {
 		fprintf(stderr, "  (fake root: no kernel log to show)\n");

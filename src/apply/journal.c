@@ -14,8 +14,9 @@
 #include <time.h>
 #include <unistd.h>
 #include "apply/apply.h"
-#include "kernel/ctl-value.h"
 #include "apply/journal.h"
+#include "kernel/ctl-value.h"
+#include "kernel/tracefs.h"
 #include "util/err.h"
 #include "util/fileio.h"
 #include "util/strbuf.h"
@@ -496,7 +497,16 @@ int tb_journal_restore_dead(int verbose, unsigned *nrestored, unsigned *nalive)
 			tb_note("restoring what run %ld (started %s, tracing at %s) left behind", (long)pid,
 				when, tracefs);
 		}
-		r = tb_journal_restore(path, verbose, &res);
+		{
+			/* libtracefs (instances, kprobes in apply-ctl.c) works on the run's tracing
+			 * directory while its journal is replayed */
+			char prev[PATH_MAX];
+
+			snprintf(prev, sizeof(prev), "%s", tb_tracefs_dir() ? tb_tracefs_dir() : "");
+			tb_tracefs_set_dir(tracefs);
+			r = tb_journal_restore(path, verbose, &res);
+			tb_tracefs_set_dir(prev[0] ? prev : NULL);
+		}
 		tb_note("run %ld: %u setting(s) put back, %u already as before%s", (long)pid, res.restored,
 			res.unchanged, res.failed ? ", some could NOT be put back" : "");
 		if (r < 0)

@@ -11,6 +11,12 @@
  *    kprobes still documents $arg<N> for uprobes.
  *  - pointers: %p is raw before 4.15, hashed from 4.15 (no opt-out until
  *    options/hash-ptr appears in 5.12+/6.x), %px is raw.
+ *
+ * Per-event files (trigger, filter, hist) and the list of instances are read through
+ * libtracefs (tracefs_event_file_read/_exists, tracefs_instances), on the directory
+ * tb_tracefs_find() gave it.  Control files whose failure must be told apart (EPERM
+ * means "refused", another errno is noted as unreadable) stay on read_ctl(): libtracefs
+ * answers NULL without the reason, and an empty file as NULL too.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -21,6 +27,7 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
+#include <tracefs.h>
 #include "kernel/caps.h"
 #include "kernel/tracefs.h"
 #include "util/err.h"
@@ -390,11 +397,13 @@ static void probe_events(struct tb_caps *c)
 
 		if (ev->present) {
 			/* someone else's trigger or filter on this event? */
-			snprintf(rel, sizeof(rel), "events/kmem/%s/trigger", ev->name);
-			if (tb_tracefs_read(rel, &sb) == 0) {
+			char *text = tracefs_event_file_read(tb_tracefs_top(), "kmem", ev->name,
+							     "trigger", NULL);
+
+			if (text) {
 				char *line, *save = NULL;
 
-				for (line = strtok_r(sb.buf, "\n", &save); line;
+				for (line = strtok_r(text, "\n", &save); line;
 				     line = strtok_r(NULL, "\n", &save)) {
 					char msg[512];
 
@@ -404,17 +413,19 @@ static void probe_events(struct tb_caps *c)
 					strlist_add(&c->kmem_triggers, msg);
 				}
 			}
-			strbuf_release(&sb);
-			snprintf(rel, sizeof(rel), "events/kmem/%s/filter", ev->name);
-			if (tb_tracefs_read(rel, &sb) == 0) {
+			free(text);
+			text = tracefs_event_file_read(tb_tracefs_top(), "kmem", ev->name, "filter", NULL);
+			if (text) {
 				char msg[512];
 
+				strbuf_addstr(&sb, text);
 				strbuf_rtrim(&sb);
 				if (sb.len && strcmp(sb.buf, "none")) {
 					snprintf(msg, sizeof(msg), "kmem/%s filter: %s", ev->name, sb.buf);
 					strlist_add(&c->kmem_triggers, msg);
 				}
 			}
+			free(text);
 			strbuf_release(&sb);
 		}
 	}
@@ -422,16 +433,10 @@ static void probe_events(struct tb_caps *c)
 
 	/* triggers and hist: per-event files; look at a kmem event, else sched_switch */
 	{
-		char rel[256];
+		const char *sys = any ? "kmem" : "sched", *ev = any ? any : "sched_switch";
 
-		if (any)
-			snprintf(rel, sizeof(rel), "events/kmem/%s", any);
-		else
-			snprintf(rel, sizeof(rel), "events/sched/sched_switch");
-		strcat(rel, "/trigger");
-		c->triggers = tb_tracefs_exists(rel);
-		strcpy(strrchr(rel, '/'), "/hist");
-		c->hist = tb_tracefs_exists(rel);
+		c->triggers = tracefs_event_file_exists(tb_tracefs_top(), sys, ev, "trigger");
+		c->hist = tracefs_event_file_exists(tb_tracefs_top(), sys, ev, "hist");
 	}
 }
 
@@ -450,19 +455,16 @@ static void probe_options(struct tb_caps *c)
 
 static void probe_instances(struct tb_caps *c)
 {
-	char p[4096];
-	DIR *d;
-	struct dirent *de;
+	char **names;
+	int i;
 
 	c->instances = tb_tracefs_exists("instances");
 	if (!c->instances)
 		return;
-	if (tb_tracefs_path(p, sizeof(p), "instances") == 0 && (d = opendir(p))) {
-		while ((de = readdir(d)))
-			if (de->d_name[0] != '.')
-				strlist_add(&c->instances_present, de->d_name);
-		closedir(d);
-	}
+	names = tracefs_instances(NULL);
+	for (i = 0; names && names[i]; i++)
+		strlist_add(&c->instances_present, names[i]);
+	tracefs_list_free(names);
 	if (c->instances_present.n) {
 		/* look at one that exists (never create one to find out) */
 		char rel[512];

@@ -1,10 +1,24 @@
 /*
  * tracefs.c - finds the tracing directory (mountinfo, mounting tracefs/debugfs where
- * needed, TRACEBOOK_ROOT / TRACEBOOK_TRACEFS overrides) and offers path/read helpers
- * under it.  See tracefs.h and kernel-compat.md §1.
+ * needed, TRACEBOOK_ROOT / TRACEBOOK_TRACEFS overrides), hands it to libtracefs, and
+ * offers path/read helpers under it.  See tracefs.h and kernel-compat.md §1.
  *
- * libtracefs's tracefs_tracing_dir() does the same discovery for a real root, but it
- * cannot be pointed at a fake root and mounts silently, so tracebook has its own.
+ * Whatever is found is given to tracefs_set_tracing_dir(), so every tracefs_* call of
+ * tracebook (instances, event files, dynamic events, error_log) works on that same
+ * directory, fake trees included.  One trap: libtracefs 1.6's tracefs_file_exists(),
+ * tracefs_dir_exists(), tracefs_event_file_exists() and tracefs_instance_exists() with
+ * a NULL instance ignore that setting and read the real /proc/mounts; tracebook passes
+ * tb_tracefs_top(), an instance object for the top level of the found directory.
+ *
+ * The discovery itself stays ours.  libtracefs 1.6's tracefs_tracing_dir_is_mounted()
+ * was tried (and can say whether it mounted), but when debugfs is mounted and tracefs is
+ * not it answers <debugfs>/tracing instead of mounting tracefs at /sys/kernel/tracing:
+ * on 4.1+ that path is only the kernel's automount, deprecated (a NOTICE in the kernel
+ * log on current kernels, removal announced) and unusable where debugfs access is
+ * restricted; the qemu tier's probe-mounts-tracefs failed with it on 4.19.  It also
+ * reads /proc/mounts (never a fake root's mountinfo, no /sys/kernel/tracing preference,
+ * no octal escapes), answers -1 without the reason (not root, lockdown, no ftrace) and
+ * does not check the filesystem magic.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,11 +29,13 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
+#include <tracefs.h>
 #include "kernel/tracefs.h"
 #include "util/err.h"
 #include "util/fileio.h"
 
 static char tracing_dir[4096];
+static struct tracefs_instance *top_instance;	/* of tracing_dir, made on demand */
 
 const char *tb_root(void)
 {
@@ -68,6 +84,18 @@ const char *tb_fstype_name(enum tb_fstype t)
 void tb_tracefs_set_dir(const char *dir)
 {
 	snprintf(tracing_dir, sizeof(tracing_dir), "%s", dir ? dir : "");
+	/* libtracefs keeps a copy.  NULL: none known, and tracebook makes no tracefs_*
+	 * call then (libtracefs would look for, and mount, one on its own) */
+	tracefs_set_tracing_dir(tracing_dir[0] ? tracing_dir : NULL);
+	tracefs_instance_free(top_instance);
+	top_instance = NULL;
+}
+
+struct tracefs_instance *tb_tracefs_top(void)
+{
+	if (!top_instance && tracing_dir[0])
+		top_instance = tracefs_instance_alloc(tracing_dir, NULL);
+	return top_instance;
 }
 
 const char *tb_tracefs_dir(void)
@@ -251,7 +279,7 @@ int tb_tracefs_find(struct tb_tracefs_loc *loc, int mount_ok)
 	int r;
 
 	memset(loc, 0, sizeof(*loc));
-	tracing_dir[0] = '\0';
+	tb_tracefs_set_dir(NULL);
 
 	if (over && *over) {
 		if (accept_dir(loc, over,

@@ -63,6 +63,15 @@ int tb_tracefs_find(struct tb_tracefs_loc *loc, int mount_ok);
 /* tb_tracefs_set_dir - remember @dir as the tracing directory (tests, callers that know). */
 void tb_tracefs_set_dir(const char *dir);
 
+/*
+ * tb_tracefs_top - libtracefs's instance object for the top level of the remembered
+ * tracing directory (owned here; NULL before tb_tracefs_find() or out of memory).  Pass
+ * it instead of NULL to tracefs_*_exists(): with NULL, libtracefs 1.6 ignores
+ * tracefs_set_tracing_dir() there and looks at the real /proc/mounts.
+ */
+struct tracefs_instance;
+struct tracefs_instance *tb_tracefs_top(void);
+
 /* tb_tracefs_dir - the remembered tracing directory, or NULL before tb_tracefs_find(). */
 const char *tb_tracefs_dir(void);
 

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <tracefs.h>
 #include "kernel/caps.h"
 #include "kernel/tracefs.h"
 #include "util/err.h"
@@ -89,6 +90,8 @@ static void test_era_310(void **state)
 	assert_int_equal(c.kver, TB_KVER(3, 10, 0));
 	assert_int_equal(c.fstype, TB_FS_DEBUGFS);
 	assert_non_null(strstr(c.tracefs, "/sys/kernel/debug/tracing"));
+	/* found in the fake tree's mountinfo, handed to libtracefs (debugfs layout) */
+	assert_string_equal(tracefs_tracing_dir(), c.tracefs);
 	assert_int_equal(c.ncpus, 2);
 	assert_int_equal(c.function, TB_PRESENT);
 	assert_int_equal(c.func_stack_trace_file, 0);	/* only while tracer=function */
@@ -335,6 +338,8 @@ static void test_tracefs_override(void **state)
 	assert_string_equal(loc.dir, dir);
 	assert_int_equal(loc.mounted_now, 0);
 	assert_string_equal(tb_tracefs_dir(), dir);
+	/* libtracefs was pointed there too: its calls never look at the real root */
+	assert_string_equal(tracefs_tracing_dir(), dir);
 	assert_int_equal(tb_tracefs_path(p, sizeof(p), "events/kmem/kmalloc/format"), 0);
 	assert_true(tb_exists(p));
 	assert_int_equal(tb_tracefs_read_line("current_tracer", line, sizeof(line)), 0);

@@ -24,9 +24,11 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <tracefs.h>
 #include "apply/apply.h"
 #include "apply/journal.h"
 #include "apply/lock.h"
+#include "kernel/tracefs.h"
 #include "plan/plan.h"
 #include "util/fileio.h"
 #include "util/strbuf.h"
@@ -186,6 +188,7 @@ static void test_apply_restore_identical(void **state)
 	char *before, *during, *after;
 
 	paths(t, sizeof(t), slab, sizeof(slab), "k419");
+	tb_tracefs_set_dir(t);		/* as tb_tracefs_find() does: libtracefs works there */
 	add_foreign(t);
 	before = snapshot(tmpdir);
 	plan_419(&p, t, slab);
@@ -244,6 +247,43 @@ static void test_apply_restore_identical(void **state)
 	free(after);
 	strbuf_release(&sb);
 	tb_plan_free(&p);
+	tb_tracefs_set_dir(NULL);
+}
+
+/*
+ * Instances are made through libtracefs in the directory tb_tracefs_set_dir() gave it
+ * (a fake tree here, 4.19 tracefs and 3.10 debugfs layouts): a new one is created, an
+ * existing one is EEXIST (never adopted), no instances/ is ENOENT.
+ */
+static void test_instance_through_libtracefs(void **state)
+{
+	static const char *const eras[] = { "k419", "k310" };
+	char t[512], slab[512], path[700];
+	unsigned i;
+
+	for (i = 0; i < 2; i++) {
+		paths(t, sizeof(t), slab, sizeof(slab), eras[i]);
+		tb_tracefs_set_dir(t);
+		assert_string_equal(tracefs_tracing_dir(), t);
+		snprintf(path, sizeof(path), "%s/instances/tb-unit", t);
+		assert_false(tracefs_dir_exists(tb_tracefs_top(), "instances/tb-unit"));
+		assert_int_equal(tb_ctl_mkdir(path), 0);
+		assert_true(tracefs_dir_exists(tb_tracefs_top(), "instances/tb-unit"));
+		/* the fake kernel filled it like the real one does */
+		snprintf(path, sizeof(path), "%s/instances/tb-unit/events/kmem/kmalloc/enable", t);
+		assert_true(tb_exists(path));
+		snprintf(path, sizeof(path), "%s/instances/tb-unit", t);
+		assert_int_equal(tb_ctl_mkdir(path), -EEXIST);
+		assert_int_equal(tb_ctl_rmdir(path), 0);
+		assert_false(tb_exists(path));
+		assert_false(tracefs_dir_exists(tb_tracefs_top(), "instances/tb-unit"));
+	}
+	/* a tracing directory without instances/ */
+	snprintf(t, sizeof(t), "%s/run", tmpdir);
+	tb_tracefs_set_dir(t);
+	snprintf(path, sizeof(path), "%s/instances/tb-unit", t);
+	assert_int_equal(tb_ctl_mkdir(path), -ENOENT);
+	tb_tracefs_set_dir(NULL);
 }
 
 /* A run applies, then dies without restoring (kill -9): the dead-run restore undoes it. */
@@ -394,6 +434,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_apply_restore_identical),
+		cmocka_unit_test(test_instance_through_libtracefs),
 		cmocka_unit_test(test_crash_then_restore),
 		cmocka_unit_test(test_live_journal_left_alone),
 		cmocka_unit_test(test_outside_refused),
