@@ -982,6 +982,30 @@ static int plan_buffer(struct builder *b)
 	b->p->buffer_kb = want;
 	if (want == cur && !b->p->instance)
 		return 0;
+	if (b->p->instance && !caps->buffer_expanded && caps->buffer_kb_expanded) {
+		struct strbuf raw = STRBUF_INIT;
+		struct tb_step *s;
+
+		/*
+		 * Resizing the instance's buffer sets the kernel's ring_buffer_expanded for
+		 * everybody: the top level would stay at its boot-time minimum ("7 (expanded:
+		 * 1408)" reads "7" afterwards).  Journal it; restore writes the expanded size,
+		 * what any first use of tracing leaves.
+		 */
+		snprintf(path, sizeof(path), "%s/buffer_size_kb", b->caps->tracefs);
+		snprintf(val, sizeof(val), "%lu", caps->buffer_kb_expanded);
+		snprintf(why, sizeof(why),
+			 "the top-level buffer is not expanded yet (%lu KiB per CPU until first use); resizing our instance's buffer expands it for everybody without growing it, so restore writes %lu, the size its first use would give",
+			 cur, caps->buffer_kb_expanded);
+		s = add_step(b->p, TB_STEP_KEEP, path, val, NULL, why);
+		if (!s)
+			return tb_error("out of memory");
+		if (tb_read_file(path, &raw) == 0) {
+			strbuf_rtrim(&raw);
+			s->old = strbuf_detach(&raw, NULL);
+		}
+		strbuf_release(&raw);
+	}
 	snprintf(path, sizeof(path), "%s/buffer_size_kb", b->base);
 	snprintf(val, sizeof(val), "%lu", want);
 	snprintf(why, sizeof(why), "per-CPU ring buffer of %lu KiB x %u CPUs, so bursts are not lost", want, ncpus);
