@@ -37,6 +37,8 @@ plan() {
 # booted with slub_debug=T,kmalloc-64: the read-only toggle already reads 1
 cp -a "$W/6.x" "$W/6.x-slubboot" && chmod u+w "$W/6.x-slubboot/sys/kernel/slab/kmalloc-64/trace" &&
 	echo 1 > "$W/6.x-slubboot/sys/kernel/slab/kmalloc-64/trace" && chmod 0400 "$W/6.x-slubboot/sys/kernel/slab/kmalloc-64/trace"
+# a kernel whose slab caches have no shrink file: the toggle cannot take effect at once
+cp -a "$W/4.19" "$W/4.19-noshrink" && rm -f "$W"/4.19-noshrink/sys/kernel/slab/*/shrink
 before=$(cd "$W" && find . -type f -exec md5sum {} + | sort)
 for era in 3.10 4.19 6.x; do
 	e=${era/./}
@@ -51,6 +53,7 @@ plan slub-trace-merged-419 4.19 slub-trace cache=eventpoll_pwq
 plan slub-trace-named-6x 6.x slub-trace cache=dentry
 plan slab-leak-text-6x 6.x slab-leak --text
 plan slub-trace-booted-6x 6.x-slubboot slub-trace cache=kmalloc-64
+plan slub-trace-noshrink-419 4.19-noshrink slub-trace cache=kmalloc-64
 after=$(cd "$W" && find . -type f -exec md5sum {} + | sort)
 expect_eq "dry runs wrote nothing" "$before" "$after"
 [ -d "$W/run" ] && not_ok "dry run created the run directory" || ok "dry run took no lock and wrote no journal"

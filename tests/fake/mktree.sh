@@ -719,6 +719,8 @@ mkcache() { # name object_size aliases
 "
 	put "$d/order" 0644 "0
 "
+	put "$d/shrink" 0644 ""		# an action: reads empty (FAKE_NOSHRINK=1: absent)
+	[ "${FAKE_NOSHRINK:-0}" = 1 ] && rm -f "$d/shrink" && unset 'MODE_OF[$d/shrink]'
 	put "$d/sanity_checks" 0444 "0
 "
 	put "$d/store_user" 0444 "0
