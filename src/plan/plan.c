@@ -4,7 +4,8 @@
  *  - events go into an instance (instances/tracebook-<pid>) where instances have
  *    their own options (4.19+), at the top level otherwise;
  *  - per-event stacks: `stacktrace` trigger where triggers exist (and, inside an
- *    instance, where the trigger writes to the instance's buffer: 5.16+), else the
+ *    instance, where the trigger writes to the instance's buffer: 5.17, and the
+ *    stable backports 4.14.277/4.19.240/5.4.191/5.10.113/5.15.26/5.16.12), else the
  *    stacktrace option narrowed by the event filter;
  *  - SLUB trace toggles where writable and unmerged; kmem tracepoints filtered to the
  *    cache otherwise, with the boot parameter that would give the real thing;
@@ -965,6 +966,59 @@ static int plan_function(struct builder *b)
 	return r;
 }
 
+/*
+ * Does a `stacktrace` trigger inside an instance write its stack to the instance's
+ * buffer?  Since upstream commit ce33c845b030 "tracing: Dump stacktrace trigger to
+ * the corresponding instance" (v5.17-rc6, Feb 2022; Cc stable, so also 5.16.12,
+ * 5.15.26, 5.10.113, 5.4.191, 4.19.240, 4.14.277).  Before it, stacktrace_trigger()
+ * called trace_dump_stack(), which writes to the top-level buffer.  The stable
+ * sublevel is read from the release, or, where a distribution hides it ("5.10.0-28-
+ * amd64"), from /proc/version ("Debian 5.10.209-1").  why gets the reason in words.
+ * Returns 1 (instance), 0 (top level, or not known: the top level works either way).
+ */
+static int trigger_stack_in_instance(const struct tb_caps *caps, char *why, size_t size)
+{
+	static const unsigned fixed[][3] = {
+		{ 5, 16, 12 }, { 5, 15, 26 }, { 5, 10, 113 }, { 5, 4, 191 }, { 4, 19, 240 }, { 4, 14, 277 },
+	};
+	struct strbuf sb = STRBUF_INIT;
+	char path[PATH_MAX + 16];
+	unsigned a = 0, b = 0, c = 0, i;
+	const char *from = "the release", *deb;
+	int n;
+
+	n = sscanf(caps->release, "%u.%u.%u", &a, &b, &c);
+	snprintf(path, sizeof(path), "%s/version", caps->proc_dir);
+	if (tb_read_file(path, &sb) == 0 && (deb = strstr(sb.buf, " Debian ")) &&
+	    sscanf(deb + 8, "%u.%u.%u", &a, &b, &c) == 3) {
+		from = "/proc/version (Debian)";
+		n = 3;
+	}
+	strbuf_release(&sb);
+	if (n < 2) {
+		snprintf(why, size, "kernel version '%s' not understood: a stacktrace trigger in an instance may write to the top-level buffer", caps->release);
+		return 0;
+	}
+	if (a > 5 || (a == 5 && b >= 17)) {
+		snprintf(why, size, "%u.%u: a stacktrace trigger writes to its instance's buffer (since 5.17)", a, b);
+		return 1;
+	}
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+		if (a != fixed[i][0] || b != fixed[i][1])
+			continue;
+		if (n == 3 && c >= fixed[i][2]) {
+			snprintf(why, size, "%u.%u.%u (from %s): a stacktrace trigger writes to its instance's buffer (fixed in 5.17, %u.%u.%u+ in stable)",
+				 a, b, c, from, fixed[i][0], fixed[i][1], fixed[i][2]);
+			return 1;
+		}
+		snprintf(why, size, "%u.%u.%u (from %s): a stacktrace trigger in an instance writes its stack to the top-level buffer (fixed in 5.17 and %u.%u.%u)",
+			 a, b, c, from, fixed[i][0], fixed[i][1], fixed[i][2]);
+		return 0;
+	}
+	snprintf(why, size, "%u.%u: a stacktrace trigger in an instance writes its stack to the top-level buffer (fixed in 5.17; this series got no backport)", a, b);
+	return 0;
+}
+
 static unsigned long mem_total_kb(const struct tb_caps *caps)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -1112,7 +1166,8 @@ int tb_plan_build(struct tb_plan *p, struct tb_recipe *r, const struct tb_caps *
 {
 	struct builder b;
 	char path[PATH_MAX + 64];
-	int ret = 0, use_instance;
+	int ret = 0, use_instance, trig_in_inst;
+	char trig_why[256];
 	char durbuf[32];
 	unsigned k;
 
@@ -1158,9 +1213,10 @@ int tb_plan_build(struct tb_plan *p, struct tb_recipe *r, const struct tb_caps *
 	for (k = 0; k < b.evs.n; k++)
 		b.want_stacks |= b.evs.v[k].stack;
 	use_instance = caps->instances && caps->instance_options && !r->function && b.evs.n;
-	if (use_instance && b.want_stacks && caps->triggers && caps->kver < TB_KVER(5, 16, 0)) {
-		/* before ~5.16 a stacktrace trigger writes to the top-level buffer, and an
-		 * instance's stacktrace option would stack every event of the instance */
+	trig_in_inst = trigger_stack_in_instance(caps, trig_why, sizeof(trig_why));
+	if (use_instance && b.want_stacks && caps->triggers && !trig_in_inst) {
+		/* the trigger's stack would land in the top-level buffer, and an instance's
+		 * stacktrace option would stack every event of the instance */
 		use_instance = 0;
 	}
 	if (use_instance) {
@@ -1174,7 +1230,7 @@ int tb_plan_build(struct tb_plan *p, struct tb_recipe *r, const struct tb_caps *
 		summary(p, "top-level tracing buffer (%s)", r->function ? "the function tracer lives there" :
 			!caps->instances ? "this kernel has no instances" :
 			!caps->instance_options ? "instances share the global options on this kernel" :
-			"per-event stacks: before ~5.16 a stacktrace trigger in an instance writes to the top-level buffer");
+			!b.evs.n ? "no trace events: kernel log records only" : trig_why);
 	}
 	if (!p->trace_dir || (use_instance && !p->instance))
 		ret = tb_error("out of memory");
@@ -1182,12 +1238,15 @@ int tb_plan_build(struct tb_plan *p, struct tb_recipe *r, const struct tb_caps *
 
 	/* stacks: trigger, or option narrowed by filters */
 	if (b.want_stacks) {
-		if (caps->triggers && (!use_instance || caps->kver >= TB_KVER(5, 16, 0))) {
+		if (caps->triggers && (!use_instance || trig_in_inst)) {
 			b.stack_mode = 1;
-			summary(p, "per-event stacks by stacktrace trigger");
+			if (use_instance)
+				summary(p, "per-event stacks by stacktrace trigger in our instance: %s", trig_why);
+			else
+				summary(p, "per-event stacks by stacktrace trigger");
 		} else if (use_instance && caps->opt_stacktrace) {
 			b.stack_mode = 2;
-			summary(p, "stacks by the instance's stacktrace option (before 5.16 a trigger in an instance writes its stack to the top-level buffer)");
+			summary(p, "stacks by the instance's stacktrace option (%s)", trig_why);
 		} else if (caps->opt_stacktrace) {
 			b.stack_mode = 2;
 			summary(p, "per-event stacks by the global stacktrace option narrowed by event filters (no event triggers on this kernel)");
