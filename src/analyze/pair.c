@@ -162,7 +162,12 @@ static int key_of(struct tb_pair_an *p, const struct tb_event *ev, const char *n
 		p->hidden++;
 		return 1;
 	}
-	if (tb_event_u64(ev, name, base, key)) {
+	/*
+	 * 3.10's mm_page_* events record the struct page pointer only (pfn is computed in
+	 * their print format): in raw buffers the page pointer, one per pfn, is the key.
+	 */
+	if (tb_event_u64(ev, name, base, key) &&
+	    (strcmp(name, "pfn") || tb_event_u64(ev, "page", 16, key))) {
 		p->nokey++;
 		return 1;
 	}

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# tests/vm/tier.sh - the qemu tier: boots real Debian kernels (x86_64 5.10, 6.1-cloud, 6.12;
-# arm64 5.10, 6.1) under software emulation, one after another, and runs tracebook inside
-# each (checks: tests/vm/lib/guest-tests).  Prints "ok - <kernel>: <check>" per guest check.
+# tests/vm/tier.sh - the qemu tier: boots real kernels under software emulation, one after
+# another, and runs tracebook inside each (checks: tests/vm/lib/guest-tests).  Prints
+# "ok - <kernel>: <check>" per guest check.  Kernels: Debian's (x86_64 5.10, 6.1-cloud,
+# 6.12; arm64 5.10, 6.1), downloaded into the cache, and the old kernels our users run
+# (CentOS 7.9 3.10.0-1160.el7 x86_64, 4.19.222 x86_64 and arm64), taken from
+# ../shared/kernels beside the checkout (never downloaded, never copied into the project).
 #
 #   TESTS=vm ./tests/run-tests.sh           the tier alone (through the runner)
 #   bash tests/vm/tier.sh                   the same, raw output
@@ -12,24 +15,34 @@
 #   VM_TRACEBOOK_x86_64=BIN, VM_TRACEBOOK_arm64=BIN
 #                                           pack these static binaries instead of building
 #                                           build/static-<arch>/tracebook (e.g. another branch)
+#   VM_SHARED_KERNELS=DIR                   the old kernels (default $TOP/../shared/kernels);
+#                                           a missing folder or kernel is "not ok" (CI has it)
 #   VM_CHECKS="version probe ..."          guest checks of the normal boots (default below)
 #   VM_SLUB_CHECKS="..."                    guest checks of the slub_debug boot
 # Serial logs: $VM_CACHE/logs/<kernel>.serial (raw), .serial.txt (no CR), .serial.tbvm.
 #
 # Kernels, busybox and the private apt state are cached under $VM_CACHE; the first run
-# downloads them from Debian's mirror.  A kernel that cannot be downloaded is the ONLY
-# thing reported as "skip"; everything else that goes wrong is "not ok".
+# downloads them from Debian's mirror.  A Debian kernel that cannot be downloaded is the
+# ONLY thing reported as "skip"; everything else that goes wrong is "not ok" (an old kernel
+# missing from VM_SHARED_KERNELS too: it is part of the checkout's surroundings, not the net).
 . "$(dirname "$0")/../lib.sh"
 VM_DIR=$TOP/tests/vm
 VM_CACHE=${VM_CACHE:-$VM_DIR/cache}
 VM_BUILD=$TOP/build/vm
 VM_TIMEOUT=${VM_TIMEOUT:-600}
+VM_SHARED_KERNELS=${VM_SHARED_KERNELS:-$TOP/../shared/kernels}
 mkdir -p "$VM_CACHE/logs" "$VM_BUILD"
 . "$VM_DIR/lib/fetch.bash"
 
 # name | debian arch | debian release | meta package | extra kernel command line
 # (tbvm.hist: whether Debian built that kernel with hist triggers - 5.10 without, 6.x with)
+# Old kernels: release "shared", the "meta package" is the kernel file in VM_SHARED_KERNELS
+# (qemu flags per kernel in qemu_flags below, as ../shared/kernels/README.md says).
 KERNELS=(
+	"x86_64-3.10-el7|amd64|shared|vmlinuz-3.10.0-1160.el7-x86_64|tbvm.hist=false"
+	"x86_64-4.19|amd64|shared|vmlinuz-4.19.222-x86_64|tbvm.hist=true"
+	"arm64-4.19|arm64|shared|Image-4.19.222-arm64|tbvm.hist=true"
+	"x86_64-4.19-norng|amd64|shared|vmlinuz-4.19.222-x86_64|tbvm.hist=true"
 	"x86_64-5.10|amd64|bullseye|linux-image-amd64|tbvm.hist=false"
 	"x86_64-6.1-cloud|amd64|bookworm|linux-image-cloud-amd64|tbvm.hist=true"
 	"x86_64-6.12|amd64|bookworm|linux-image-6.12-amd64|tbvm.hist=true"
@@ -39,7 +52,12 @@ KERNELS=(
 )
 # Guest checks enabled (functions check_<name> in lib/guest-tests), extended as features
 # land on main.  A check for a missing feature FAILS; it is never skipped.
-CHECKS=${VM_CHECKS:-"version probe hist recipes slabs slableak kprobe argregs kernfs netdev kill9 kill9fn plans offtrace"}
+CHECKS=${VM_CHECKS:-"version probe buffer hist recipes slabs slableak kprobe argregs kernfs kernfsstack netdev kill9 kill9fn plans offtrace stackinst"}
+# The old kernels (3.10, 4.19) run every shipped recipe live with a planted workload
+# (3.10 has no trigger files: no stackinst there); the 4.19 boot without an RNG device
+# checks what probe says about (____ptrval____).
+OLD_CHECKS=${VM_OLD_CHECKS:-"slubtoggle pathref ip6dst pagealloc compaction kill9more"}
+NORNG_CHECKS=${VM_NORNG_CHECKS:-"version ptrval"}
 # The slub_debug boot runs only what that boot is for.  Not default (diagnostics): equipment
 # (the kernel does what the checks assume), timing (what the pieces cost).
 SLUB_CHECKS=${VM_SLUB_CHECKS:-"version slubboot probe slubtrace offklog"}
@@ -100,17 +118,41 @@ build_payload() { # arch(x86_64|arm64) debarch
 	INITRD[$arch]=$d/initramfs.cpio.gz
 }
 
+# qemu_flags NAME: machine, cpu, cores and devices of a kernel.  3.10 fails every exec with
+# -cpu max ("Failed to execute /init"); 4.19 arm64 hangs with -cpu max; the virtio RNG gives
+# 4.19 the entropy a real box has (without it %p prints (____ptrval____) long after boot).
+qemu_flags() {
+	case $1 in
+	x86_64-3.10-el7*) echo "-M pc -cpu qemu64 -smp 2" ;;
+	x86_64-4.19-norng) echo "-M pc -cpu max -smp 2" ;;
+	x86_64-4.19*) echo "-M pc -cpu max -smp 2 -device virtio-rng-pci" ;;
+	arm64-4.19*) echo "-M virt -cpu cortex-a57 -smp 2 -device virtio-rng-device" ;;
+	x86_64*) echo "-M pc -cpu max -smp 1" ;;
+	arm64*) echo "-M virt -cpu cortex-a57 -smp 1" ;;
+	esac
+}
+
 # --- one boot ----------------------------------------------------------------------------
 declare -a VERIFIED
 boot_kernel() { # name debarch release meta extra
-	local name=$1 deb=$2 rel=$3 meta=$4 extra=$5 arch kdir log checks start secs rc
+	local name=$1 deb=$2 rel=$3 meta=$4 extra=$5 arch vmlinuz log checks start secs rc qflags
 	local begin release march summary p f line last_nok=0 err
 	case $deb in amd64) arch=x86_64 ;; arm64) arch=arm64 ;; esac
-	kdir=$VM_CACHE/kernels/${name%%+*}
-	if ! err=$(vm_fetch_kernel "${name%%+*}" "$deb" "$rel" "$meta" 2>&1 > /dev/null); then
-		skip "$name: boot" "kernel download failed: $(printf '%s' "$err" | tail -1)"
-		VERIFIED+=("| $name | $arch | (not downloaded) | skipped |")
-		return
+	if [ "$rel" = shared ]; then
+		# an old kernel from ../shared/kernels: never downloaded, so missing is a failure
+		vmlinuz=$VM_SHARED_KERNELS/$meta
+		if [ ! -s "$vmlinuz" ]; then
+			not_ok "$name: kernel $meta present in VM_SHARED_KERNELS ($VM_SHARED_KERNELS)"
+			VERIFIED+=("| $name | $arch | (kernel file missing) | fail |")
+			return
+		fi
+	else
+		vmlinuz=$VM_CACHE/kernels/${name%%+*}/vmlinuz
+		if ! err=$(vm_fetch_kernel "${name%%+*}" "$deb" "$rel" "$meta" 2>&1 > /dev/null); then
+			skip "$name: boot" "kernel download failed: $(printf '%s' "$err" | tail -1)"
+			VERIFIED+=("| $name | $arch | (not downloaded) | skipped |")
+			return
+		fi
 	fi
 	if [ -n "${PAYLOAD_SKIP[$arch]:-}" ]; then
 		skip "$name: boot" "${PAYLOAD_SKIP[$arch]}"
@@ -123,19 +165,27 @@ boot_kernel() { # name debarch release meta extra
 		return
 	fi
 	checks=$CHECKS
-	case $name in *+slub) checks=$SLUB_CHECKS ;; esac
+	case $name in
+	*+slub) checks=$SLUB_CHECKS ;;
+	*-norng) checks=$NORNG_CHECKS ;;
+	*-3.10-el7) checks="${CHECKS/ stackinst/} $OLD_CHECKS" ;;
+	*-4.19) checks="$CHECKS $OLD_CHECKS" ;;
+	esac
 	checks=${checks// /,}
 	log=$VM_CACHE/logs/$name.serial
 	start=$(date +%s)
+	qflags=$(qemu_flags "$name")
 	case $arch in
 	x86_64)
-		timeout -k 5 "$VM_TIMEOUT" qemu-system-x86_64 -M pc -cpu max -smp 1 -m 512M \
-			-nographic -no-reboot -kernel "$kdir/vmlinuz" -initrd "${INITRD[$arch]}" \
+		# shellcheck disable=SC2086
+		timeout -k 5 "$VM_TIMEOUT" qemu-system-x86_64 $qflags -m 512M \
+			-nographic -no-reboot -kernel "$vmlinuz" -initrd "${INITRD[$arch]}" \
 			-append "console=ttyS0 panic=-1 loglevel=4 $extra tbvm.checks=$checks" \
 			< /dev/null > "$log" 2>&1 ;;
 	arm64)
-		timeout -k 5 "$VM_TIMEOUT" qemu-system-aarch64 -M virt -cpu cortex-a57 -smp 1 -m 512M \
-			-nographic -no-reboot -kernel "$kdir/vmlinuz" -initrd "${INITRD[$arch]}" \
+		# shellcheck disable=SC2086
+		timeout -k 5 "$VM_TIMEOUT" qemu-system-aarch64 $qflags -m 512M \
+			-nographic -no-reboot -kernel "$vmlinuz" -initrd "${INITRD[$arch]}" \
 			-append "console=ttyAMA0 panic=-1 loglevel=4 $extra tbvm.checks=$checks" \
 			< /dev/null > "$log" 2>&1 ;;
 	esac
@@ -194,7 +244,7 @@ done
 	echo "|---|---|---|---|"
 	printf '%s\n' "${VERIFIED[@]}"
 	echo
-	echo "Checks: $CHECKS (slub_debug boot: $SLUB_CHECKS)."
+	echo "Checks: $CHECKS; old kernels also $OLD_CHECKS (3.10: no stackinst); 4.19 without RNG: $NORNG_CHECKS; slub_debug boot: $SLUB_CHECKS."
 	echo "tracebook $(git -C "$TOP" describe --always --dirty 2>/dev/null || echo '(no git)'), $(date -u '+%Y-%m-%d %H:%M UTC'), tier took $(( $(date +%s) - tier_start ))s."
 } > "$VM_CACHE/VERIFIED.md"
 echo "# results table: $VM_CACHE/VERIFIED.md"

@@ -18,6 +18,11 @@
  *                                    cache tracebook itself never uses), remove M watches,
  *                                    print "inotify N M", hold as above
  *   tbvm-helper opens N              open()+close() /proc/self/stat N times (do_filp_open)
+ *   tbvm-helper readlinks N          readlink("/proc/self/cwd") N times: N path_get and N
+ *                                    path_put of one struct path in proc_cwd_link
+ *   tbvm-helper pipes N STOPFILE     N pipes with one page written into each (N order-0
+ *                                    pages allocated in pipe_write), print "pipes N", hold
+ *                                    as above, then close them (the pages are freed)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -213,6 +218,48 @@ static int cmd_opens(int n)
 	return ok == n ? 0 : 1;
 }
 
+static int cmd_readlinks(int n)
+{
+	char buf[4096];
+	int i, ok = 0;
+
+	for (i = 0; i < n; i++)
+		if (readlink("/proc/self/cwd", buf, sizeof(buf)) > 0)
+			ok++;
+	printf("readlinks %d\n", ok);
+	return ok == n ? 0 : 1;
+}
+
+static int cmd_pipes(int n, const char *stopfile)
+{
+	int (*p)[2] = calloc(n, sizeof(*p));
+	char page[4096];
+	int i, made = 0;
+
+	if (!p)
+		return 1;
+	memset(page, 'p', sizeof(page));
+	for (i = 0; i < n; i++) {
+		if (pipe(p[i]) != 0) {
+			p[i][0] = p[i][1] = -1;
+			continue;
+		}
+		if (write(p[i][1], page, sizeof(page)) == (ssize_t)sizeof(page))
+			made++;
+	}
+	printf("pipes %d\n", made);
+	fflush(stdout);
+	hold(stopfile);
+	for (i = 0; i < n; i++) {
+		if (p[i][0] >= 0)
+			close(p[i][0]);
+		if (p[i][1] >= 0)
+			close(p[i][1]);
+	}
+	free(p);
+	return made == n ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "jflat"))
@@ -225,7 +272,12 @@ int main(int argc, char **argv)
 		return cmd_inotify(atoi(argv[2]), atoi(argv[3]), argv[4], argv[5]);
 	if (argc == 3 && !strcmp(argv[1], "opens"))
 		return cmd_opens(atoi(argv[2]));
+	if (argc == 3 && !strcmp(argv[1], "readlinks"))
+		return cmd_readlinks(atoi(argv[2]));
+	if (argc == 4 && !strcmp(argv[1], "pipes"))
+		return cmd_pipes(atoi(argv[2]), argv[3]);
 	fprintf(stderr, "usage: tbvm-helper jflat FILE | plant N CHURN_MS STOPFILE | "
-		"epoll N M STOPFILE | inotify N M DIR STOPFILE | opens N\n");
+		"epoll N M STOPFILE | inotify N M DIR STOPFILE | opens N | readlinks N | "
+		"pipes N STOPFILE\n");
 	return 2;
 }
