@@ -8,7 +8,11 @@
  * an overwrite replaces the file's content, "-:grp/ev" removes the probe line and its
  * events/grp/ev directory, "!x" removes the entry x, a kprobe definition creates its
  * event directory, mkdir of an instance copies the tracing directory's files, rmdir
- * removes it recursively.  Real tracefs/debugfs/sysfs files get the plain write.
+ * removes it recursively, a buffer size written anywhere marks the ring buffer
+ * expanded for everybody ("7 (expanded: 1408)" reads "7" at the top level and per
+ * CPU from then on), a size written at the top level sets every CPU's and the total,
+ * a write to a slab's shrink keeps nothing.  Real tracefs/debugfs/sysfs files get the
+ * plain write.
  *
  * libtracefs does the two things it can do as well as we can (both sides already set up
  * by tb_tracefs_find(), which hands it the tracing directory, fake trees included):
@@ -90,6 +94,71 @@ static int write_plain(const char *path, const char *data, int flags)
 	return close(fd) < 0 ? -errno : 0;
 }
 
+static const char *base_of(const char *path)
+{
+	const char *b = strrchr(path, '/');
+
+	return b ? b + 1 : path;
+}
+
+/* Fake: "N (expanded: M)" in path becomes "N" (the kernel's ring_buffer_expanded is set). */
+static void plain_mark_expanded(const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *ex;
+
+	if (tb_read_file(path, &sb) == 0 && (ex = strstr(sb.buf, " (expanded:"))) {
+		*ex = 0;
+		strbuf_setlen(&sb, strlen(sb.buf));
+		strbuf_addch(&sb, '\n');
+		write_plain(path, sb.buf, O_TRUNC);
+	}
+	strbuf_release(&sb);
+}
+
+/*
+ * Fake: the side effects of writing a per-CPU size into dir/buffer_size_kb (dir: the
+ * tracing directory or an instance).  Resizing any buffer sets the kernel's global
+ * ring_buffer_expanded: the top level no longer offers its expanded size.  At the
+ * top level, every CPU's buffer takes the size and the total follows.
+ */
+static void plain_buffer_resized(const char *path, const char *value)
+{
+	char top[PATH_MAX], f[PATH_MAX + 64], v[64];
+	char *inst;
+	unsigned cpu, ncpu = 0;
+
+	snprintf(top, sizeof(top), "%s", path);
+	*strrchr(top, '/') = 0;
+	inst = strstr(top, "/instances/");
+	if (inst) {
+		*inst = 0;
+	} else {
+		for (cpu = 0; cpu < 4096; cpu++) {
+			snprintf(f, sizeof(f), "%s/per_cpu/cpu%u/buffer_size_kb", top, cpu);
+			if (!tb_exists(f))
+				break;
+			snprintf(v, sizeof(v), "%s\n", value);
+			write_plain(f, v, O_TRUNC);
+			ncpu++;
+		}
+		snprintf(f, sizeof(f), "%s/buffer_total_size_kb", top);
+		snprintf(v, sizeof(v), "%lu\n", strtoul(value, NULL, 10) * (ncpu ? ncpu : 1));
+		if (tb_exists(f))
+			write_plain(f, v, O_TRUNC);
+	}
+	snprintf(f, sizeof(f), "%s/buffer_size_kb", top);
+	plain_mark_expanded(f);
+	snprintf(f, sizeof(f), "%s/buffer_total_size_kb", top);
+	plain_mark_expanded(f);
+	for (cpu = 0; cpu < 4096; cpu++) {
+		snprintf(f, sizeof(f), "%s/per_cpu/cpu%u/buffer_size_kb", top, cpu);
+		if (!tb_exists(f))
+			break;
+		plain_mark_expanded(f);
+	}
+}
+
 int tb_ctl_write(const char *path, const char *value)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -99,9 +168,13 @@ int tb_ctl_write(const char *path, const char *value)
 		return tb_write_ctl(path, value, 0);
 	if (!tb_exists(path))
 		return -ENOENT;
+	if (!strcmp(base_of(path), "shrink"))
+		return write_plain(path, "", O_TRUNC);	/* an action: reads empty, mtime moves */
 	strbuf_addf(&sb, "%s\n", value);
 	r = write_plain(path, sb.buf, O_TRUNC);
 	strbuf_release(&sb);
+	if (!r && !strcmp(base_of(path), "buffer_size_kb") && !strstr(path, "/per_cpu/"))
+		plain_buffer_resized(path, value);
 	return r;
 }
 

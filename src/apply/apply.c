@@ -158,7 +158,7 @@ static int refused(const struct tb_caps *caps, const struct tb_step *s, int err,
 	return -TB_EXIT_REFUSED;
 }
 
-/* Only the tracing directory and /sys/kernel/slab/<cache>/trace are ever written. */
+/* Only the tracing directory and /sys/kernel/slab/<cache>/{trace,shrink} are ever written. */
 static int allowed_path(const struct tb_caps *caps, const char *path)
 {
 	size_t t = strlen(caps->tracefs), s = strlen(caps->slab_dir);
@@ -170,7 +170,8 @@ static int allowed_path(const struct tb_caps *caps, const char *path)
 		return 1;
 	if (s && !strncmp(path, caps->slab_dir, s) && path[s] == '/') {
 		rest = path + s + 1;
-		return strchr(rest, '/') && !strcmp(strchr(rest, '/'), "/trace");
+		return strchr(rest, '/') && (!strcmp(strchr(rest, '/'), "/trace") ||
+					     !strcmp(strchr(rest, '/'), "/shrink"));
 	}
 	return 0;
 }
@@ -212,6 +213,13 @@ int tb_apply(const struct tb_plan *plan, const struct tb_caps *caps, struct tb_j
 			if (r < 0)
 				return refused(caps, s, -r, since);
 			break;
+		case TB_STEP_POKE:
+			*done = i + 1;		/* nothing to journal: an action, not a setting */
+			r = tb_ctl_write(s->path, s->value);
+			if (r < 0)
+				return refused(caps, s, -r, since);
+			break;
+		case TB_STEP_KEEP:
 		case TB_STEP_WRITE: {
 			struct strbuf cur = STRBUF_INIT;
 			char *old;
@@ -234,7 +242,7 @@ int tb_apply(const struct tb_plan *plan, const struct tb_caps *caps, struct tb_j
 				return r;
 			}
 			*done = i + 1;
-			if (strcmp(old, s->value)) {
+			if (s->kind == TB_STEP_WRITE && strcmp(old, s->value)) {
 				r = tb_ctl_write(s->path, s->value);
 				if (r < 0) {
 					free(old);

@@ -252,6 +252,12 @@ static int restore_one(const struct rec *rc, int verbose, struct tb_restore_resu
 			res->unchanged++;		/* the file went away with its instance/probe */
 			break;
 		}
+		if (plain && strrchr(rc->path, '/') && !strcmp(strrchr(rc->path, '/'), "/buffer_size_kb")) {
+			/* a size, written as the kernel's would be (per CPU and total follow); the
+			 * fake kernel, like the real one, cannot be made unexpanded again: what
+			 * restore leaves is the expanded size (tb_ctl_restore_value) */
+			plain = 0;
+		}
 		if (plain) {
 			if (r == 0 && !strcmp(cur.buf, rc->arg)) {
 				res->unchanged++;

@@ -1,6 +1,7 @@
 /*
- * lock.c - one run at a time (flock on <rundir>/lock holding the pid), and the list
- * of what other users have set up in tracing (see lock.h).
+ * lock.c - one run at a time (flock on <rundir>/lock holding the pid; where the
+ * kernel has no file locks, an O_EXCL lock file holding pid and start time), and the
+ * list of what other users have set up in tracing (see lock.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,7 +16,151 @@
 #include "apply/journal.h"
 #include "apply/lock.h"
 #include "util/err.h"
+#include "util/fileio.h"
 #include "util/strbuf.h"
+
+/*
+ * Start time of a process (field 22 of /proc/<pid>/stat, clock ticks since boot):
+ * with the pid it names one process for good, so a reused pid is not taken for the
+ * run that held the lock.  0 when the process does not exist (or /proc says nothing).
+ */
+unsigned long long tb_proc_start_time(pid_t pid)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char path[64];
+	unsigned long long t = 0;
+	const char *p;
+	int field;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	if (tb_read_file(path, &sb) == 0 && (p = strrchr(sb.buf, ')'))) {
+		/* after "pid (comm)": field 3 is the state; the start time is field 22 */
+		for (field = 2; *p && field < 22; p++)
+			if (*p == ' ')
+				field++;
+		if (field == 22)
+			t = strtoull(p, NULL, 10);
+	}
+	strbuf_release(&sb);
+	return t;
+}
+
+/* "PID STARTTIME\n" of a lock file; 0, or -1 when it is not one (empty, cut, garbage). */
+static int read_owner(const char *path, long *pid, unsigned long long *start)
+{
+	char line[96], *end;
+
+	if (tb_read_line(path, line, sizeof(line)) < 0)
+		return -1;
+	*pid = strtol(line, &end, 10);
+	if (*pid <= 0 || *end != ' ')
+		return -1;
+	*start = strtoull(end + 1, &end, 10);
+	return *start ? 0 : -1;
+}
+
+/* Is the owner named in a lock file still running (same pid, same start time)? */
+static int owner_alive(long pid, unsigned long long start)
+{
+	if (kill((pid_t)pid, 0) < 0 && errno != EPERM)
+		return 0;
+	return tb_proc_start_time((pid_t)pid) == start;
+}
+
+/*
+ * Create path holding exactly our record, atomically: written to a private file
+ * first and linked into place (link fails with EEXIST where path exists), so no one
+ * ever reads a half-written lock.  0, -EEXIST, or another -errno.
+ */
+static int link_record(const char *tmp, const char *path)
+{
+	return link(tmp, path) == 0 ? 0 : -errno;
+}
+
+/* Is the lock at path held by a live run?  1 yes (pid in *pid), 0 stale/absent. */
+static int held(const char *path, long *pid)
+{
+	unsigned long long start;
+
+	if (read_owner(path, pid, &start) < 0) {
+		/* garbage or gone: a lock file is only ever linked in whole, so it is stale */
+		*pid = 0;
+		return 0;
+	}
+	return owner_alive(*pid, start);
+}
+
+int tb_lock_take_file(struct tb_lock *l, const char *dir)
+{
+	char path[PATH_MAX + 16], tmp[PATH_MAX + 48], take[PATH_MAX + 32], rec[64];
+	long pid = 0;
+	int fd, n, r, tries;
+
+	l->fd = -1;
+	l->file[0] = 0;
+	snprintf(path, sizeof(path), "%s/lock.pid", dir);
+	snprintf(take, sizeof(take), "%s/lock.takeover", dir);
+	snprintf(tmp, sizeof(tmp), "%s/lock.new.%ld", dir, (long)getpid());
+	n = snprintf(rec, sizeof(rec), "%ld %llu\n", (long)getpid(), tb_proc_start_time(getpid()));
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return tb_error("cannot create %s: %s", tmp, strerror(errno));
+	if (write(fd, rec, (size_t)n) != n || fsync(fd) < 0) {
+		r = errno;
+		close(fd);
+		unlink(tmp);
+		return tb_error("cannot write %s: %s", tmp, strerror(r));
+	}
+	close(fd);
+
+	for (tries = 0; tries < 3; tries++) {
+		r = link_record(tmp, path);
+		if (r == 0)
+			goto taken;
+		if (r != -EEXIST)
+			break;
+		if (held(path, &pid))
+			goto busy;
+		/*
+		 * Stale (its run died): only the holder of lock.takeover may remove it, so
+		 * two runs finding it stale cannot both think they replaced it.
+		 */
+		r = link_record(tmp, take);
+		if (r == -EEXIST) {
+			long tpid;
+
+			if (held(take, &tpid)) {
+				pid = tpid;
+				goto busy;	/* another run is taking over right now */
+			}
+			unlink(take);		/* a takeover that died half-way */
+			continue;
+		}
+		if (r < 0)
+			break;
+		if (!held(path, &pid))
+			unlink(path);		/* still the stale one: nobody else removes it */
+		r = link_record(tmp, path);
+		unlink(take);
+		if (r == 0) {
+			tb_note("took over the run lock %s left by a run that is gone", path);
+			goto taken;
+		}
+		if (r != -EEXIST)
+			break;
+		held(path, &pid);	/* a new run came in between: it holds the lock */
+		goto busy;
+	}
+	unlink(tmp);
+	return tb_error("cannot take the run lock %s: %s", path, strerror(r == -EEXIST ? EBUSY : -r));
+busy:
+	unlink(tmp);
+	return tb_error_code(TB_EXIT_BUSY, "another tracebook run (pid %ld) is tracing; one run at a time", pid);
+taken:
+	unlink(tmp);
+	snprintf(l->file, sizeof(l->file), "%s", path);
+	return 0;
+}
 
 int tb_lock_take(struct tb_lock *l)
 {
@@ -23,6 +168,7 @@ int tb_lock_take(struct tb_lock *l)
 	ssize_t n;
 
 	l->fd = -1;
+	l->file[0] = 0;
 	if (tb_rundir(dir, sizeof(dir), 1) < 0)
 		return -TB_EXIT_ERROR;
 	snprintf(path, sizeof(path), "%s/lock", dir);
@@ -39,6 +185,8 @@ int tb_lock_take(struct tb_lock *l)
 		if (e == EWOULDBLOCK)
 			return tb_error_code(TB_EXIT_BUSY, "another tracebook run (pid %ld) is tracing; one run at a time",
 					     strtol(buf, NULL, 10));
+		if (e == ENOSYS || e == EOPNOTSUPP)	/* no CONFIG_FILE_LOCKING (or no locks on this fs) */
+			return tb_lock_take_file(l, dir);
 		return tb_error("cannot lock %s: %s", path, strerror(e));
 	}
 	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
@@ -56,8 +204,16 @@ void tb_lock_release(struct tb_lock *l)
 		close(l->fd);
 	}
 	l->fd = -1;
-}
+	if (l->file[0]) {
+		long pid;
+		unsigned long long start;
 
+		/* ours only: never remove a lock someone took over from us */
+		if (read_owner(l->file, &pid, &start) == 0 && pid == (long)getpid())
+			unlink(l->file);
+		l->file[0] = 0;
+	}
+}
 static void addf(struct strlist *out, const char *fmt, ...) TB_PRINTF(2, 3);
 static void addf(struct strlist *out, const char *fmt, ...)
 {

@@ -339,6 +339,7 @@ stop:
 		res->bytes_read = tb_text_bytes(r.text);
 	}
 	account(&r, res);
+	tb_kmsg_trace_counts(r.kmsg, &res->slub_allocs, &res->slub_frees);
 	if (getenv("TRACEBOOK_CAPTURE_DEBUG"))
 		fprintf(stderr, "capture: %llu events, %llu bytes read, queue peak %llu, merge peak "
 			"%llu, longest pump %.1f ms, lost: pages %llu stats %llu\n",

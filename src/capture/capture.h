@@ -68,6 +68,7 @@ struct tb_capture_result {
 	uint64_t lost_stats;		/* lost as per_cpu/cpuN/stats overrun+dropped grew */
 	uint64_t queue_peak_bytes;	/* most bytes read but not yet decoded (reader lead) */
 	uint64_t merge_peak_bytes;	/* most bytes held for cross-CPU ordering */
+	uint64_t slub_allocs, slub_frees;	/* SLUB TRACE records read from the kernel log */
 };
 
 /*

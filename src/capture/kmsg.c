@@ -23,6 +23,7 @@ struct tb_kmsg {
 	char rec[RECORD_MAX + 1];
 	char line[RECORD_MAX + 64];
 	uint64_t records, overwritten;
+	uint64_t slub_allocs, slub_frees;	/* SLUB "TRACE <cache> alloc|free" records */
 };
 
 /**
@@ -101,6 +102,18 @@ static int feed_record(struct tb_kmsg *k, const char *rec, size_t n)
 	if (len < 0)
 		return 0;
 	k->records++;
+	{
+		/* "[  12.345678] TRACE kmalloc-64 alloc 0x... inuse=.. fp=.." */
+		const char *t = strstr(k->line, "] TRACE ");
+
+		if (t) {
+			t = strchr(t + 8, ' ');
+			if (t && !strncmp(t, " alloc ", 7))
+				k->slub_allocs++;
+			else if (t && !strncmp(t, " free ", 6))
+				k->slub_frees++;
+		}
+	}
 	return tb_decoder_line(k->dec, k->line, (size_t)len);
 }
 
@@ -130,6 +143,12 @@ int tb_kmsg_pump(struct tb_kmsg *k)
 		if (ret < 0)
 			return ret;
 	}
+}
+
+void tb_kmsg_trace_counts(const struct tb_kmsg *k, uint64_t *allocs, uint64_t *frees)
+{
+	*allocs = k ? k->slub_allocs : 0;
+	*frees = k ? k->slub_frees : 0;
 }
 
 void tb_kmsg_close(struct tb_kmsg *k)

@@ -124,6 +124,7 @@ static json_object *caps_json(const struct tb_caps *c)
 	ADD(t, "stacktrace", c->opt_stacktrace ? JB(c->opt_stacktrace_on) : NULL);
 	ADD(t, "func_stack_trace", JB(c->func_stack_trace_file));
 	ADD(t, "hash_ptr", c->opt_hash_ptr ? JB(c->opt_hash_ptr_on) : NULL);
+	ADD(t, "crng_ready", c->crng_ready < 0 ? NULL : JB(c->crng_ready));
 	ADD(t, "record_tgid", JB(c->opt_record_tgid));
 	ADD(o, "options", t);
 
@@ -265,7 +266,12 @@ static void consequences(const struct tb_caps *c, struct strlist *out)
 	else {
 		const struct tb_kmem_event *k = tb_caps_kmem(c, "kmalloc");
 
-		if (k && k->ptr == TB_PRINT_PTR_HASHED)
+		if (k && k->ptr == TB_PRINT_PTR_HASHED && c->crng_ready == 0)
+			SAY("pointers print as (____ptrval____) in trace text: the kernel's random pool "
+			    "is not initialized yet (no entropy since boot), so %%p has no hash key; trace "
+			    "text captured now (trace_pipe, --text, trace-cmd report) cannot be paired "
+			    "offline. tracebook run reads binary trace_pipe_raw, where addresses are real");
+		else if (k && k->ptr == TB_PRINT_PTR_HASHED)
 			SAY("pointers print hashed in trace text (%s): tracebook reads binary "
 			    "trace_pipe_raw, where addresses are real%s",
 			    c->opt_hash_ptr ? "options/hash-ptr=1" : "kernels 4.15-5.11, no opt-out",

@@ -128,6 +128,33 @@ static int install_signals(void)
 	return 0;
 }
 
+/*
+ * A SLUB trace that read no allocation record could not have seen an outstanding
+ * object: say so instead of a clean "nothing outstanding" (exit TB_EXIT_BLIND).
+ */
+static int slub_blind(const struct tb_plan *plan, const struct tb_capture_result *cres)
+{
+	size_t i;
+	int flushed = 0;
+	char d[32];
+
+	for (i = 0; i < plan->nsteps; i++)
+		flushed |= plan->steps[i].kind == TB_STEP_POKE;
+	tb_fmt_duration(cres->elapsed_ns, d, sizeof(d));
+	if (cres->slub_frees)
+		tb_error_code(TB_EXIT_BLIND,
+			      "SLUB trace: %llu free record(s) but no allocation record in %s: allocations came from per-CPU freelists the traced path never saw, so nothing can be said about outstanding objects (no verdict)",
+			      (unsigned long long)cres->slub_frees, d);
+	else
+		tb_error_code(TB_EXIT_BLIND,
+			      "SLUB trace: 0 TRACE records in the kernel log in %s: the trace saw nothing, so nothing can be said about outstanding objects (no verdict)",
+			      d);
+	fprintf(stderr, "  %s\n", flushed ?
+		"the per-CPU slabs were flushed (shrink) when the toggle went on: the cache did not allocate during the run, or the kernel log lost the records (see dmesg)" :
+		"the per-CPU slabs could not be flushed on this kernel (no writable shrink): objects on the per-CPU freelists bypass the trace until those slabs are used up; run longer or under more load, or boot with slub_debug=T,<cache>");
+	return -TB_EXIT_BLIND;
+}
+
 static int report(struct tb_analysis *an, const struct tb_recipe *r, const struct tb_caps *caps,
 		  const struct tb_plan *plan, const struct tb_capture_result *cres,
 		  const struct run_opts *o)
@@ -281,7 +308,9 @@ static int run_locked(struct tb_recipe *r, const struct tb_caps *caps, const str
 	/* restore, always */
 	rr = restore_now(journal);
 	free(journal);
-	if (captured && ret == 0)
+	if (captured && ret == 0 && plan->kmsg && !cres.slub_allocs)
+		ret = slub_blind(plan, &cres);
+	else if (captured && ret == 0)
 		ret = report(an, r, caps, plan, &cres, o);
 	tb_capture_result_release(&cres);
 	tb_analysis_free(an);
@@ -392,8 +421,7 @@ int cmd_run(int argc, char **argv)
 	}
 	ret = run_locked(&r, &caps, &plan, &o);
 out:
-	if (lock.fd >= 0)
-		tb_lock_release(&lock);
+	tb_lock_release(&lock);		/* flock'd fd or O_EXCL lock file; nothing if not taken */
 	strlist_clear(&others);
 	tb_plan_free(&plan);
 	if (have_caps)

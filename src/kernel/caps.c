@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 #include <tracefs.h>
@@ -483,6 +484,38 @@ static void probe_instances(struct tb_caps *c)
 	}
 }
 
+/*
+ * Is the kernel's random pool initialized?  Until then (early boot, no entropy source:
+ * 4.19 on a box without RDRAND or virtio-rng), %p hashing has no key and trace text
+ * prints "(____ptrval____)" for every pointer.  Read-only test: getrandom(GRND_NONBLOCK)
+ * fails with EAGAIN exactly while the pool is not ready (crng_ready(), 3.17+).  A fake
+ * root (tests) states it in DIR/proc/sys/kernel/random/.fake_crng_ready (0/1).
+ */
+static void probe_crng(struct tb_caps *c)
+{
+	char p[4096], v[16];
+	unsigned char byte;
+	long r;
+
+	c->crng_ready = -1;
+	if (*tb_root()) {
+		tb_root_path(p, sizeof(p), "/proc/sys/kernel/random/.fake_crng_ready");
+		if (tb_read_line(p, v, sizeof(v)) == 0)
+			c->crng_ready = atoi(v) != 0;
+		return;
+	}
+#ifdef SYS_getrandom
+	r = syscall(SYS_getrandom, &byte, 1, 1 /* GRND_NONBLOCK */);
+	if (r == 1)
+		c->crng_ready = 1;
+	else if (r < 0 && errno == EAGAIN)
+		c->crng_ready = 0;
+#else
+	(void)r;
+	(void)byte;
+#endif
+}
+
 static void probe_buffers(struct tb_caps *c)
 {
 	char v[128], *ex;
@@ -631,6 +664,7 @@ int tb_caps_probe(struct tb_caps *caps, int mount_ok)
 	probe_events(caps);
 	probe_instances(caps);
 	probe_buffers(caps);
+	probe_crng(caps);
 	probe_slub(caps);
 	probe_others(caps);
 	return 0;

@@ -97,6 +97,8 @@ struct tb_caps {
 	int opt_stacktrace_on;
 	int opt_hash_ptr;		/* options/hash-ptr exists */
 	int opt_hash_ptr_on;
+	int crng_ready;			/* 1 the kernel's random pool is initialized, 0 not
+					 * yet (hashed %p prints "(____ptrval____)"), -1 unknown */
 	int opt_record_tgid;
 
 	/* instances */

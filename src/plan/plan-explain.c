@@ -93,6 +93,21 @@ void tb_plan_explain(const struct tb_plan *p, const struct tb_recipe *r, const s
 			}
 			fputc('\n', out);
 			break;
+		case TB_STEP_KEEP:
+			fprintf(out, "keep   %s", rel(s->path, caps));
+			if (s->old) {
+				fprintf(out, " = ");
+				put_value(out, s->old);
+			}
+			fprintf(out, "  (nothing written now; restore leaves ");
+			put_value(out, s->value);
+			fprintf(out, ")\n");
+			break;
+		case TB_STEP_POKE:
+			fprintf(out, "poke   %s = ", rel(s->path, caps));
+			put_value(out, s->value);
+			fprintf(out, "  (an action: nothing to undo)\n");
+			break;
 		}
 		if (s->reason)
 			fprintf(out, "      why: %s\n", s->reason);

@@ -4,7 +4,8 @@
  *  - events go into an instance (instances/tracebook-<pid>) where instances have
  *    their own options (4.19+), at the top level otherwise;
  *  - per-event stacks: `stacktrace` trigger where triggers exist (and, inside an
- *    instance, where the trigger writes to the instance's buffer: 5.16+), else the
+ *    instance, where the trigger writes to the instance's buffer: 5.17, and the
+ *    stable backports 4.14.277/4.19.240/5.4.191/5.10.113/5.15.26/5.16.12), else the
  *    stacktrace option narrowed by the event filter;
  *  - SLUB trace toggles where writable and unmerged; kmem tracepoints filtered to the
  *    cache otherwise, with the boot parameter that would give the real thing;
@@ -631,13 +632,40 @@ static int plan_slub(struct builder *b)
 	return r;
 }
 
+/*
+ * Each toggle, then the cache's shrink: objects already on the per-CPU freelists are
+ * handed out by the fast path, which never sees the debug flag, until those slabs
+ * are used up or flushed (4.19: 9 allocations of a warm cache gave 0 records; after
+ * writing 1 to shrink, 9 alloc + 9 free records).  shrink flushes them at once.
+ */
 static int plan_slub_toggles(struct builder *b)
 {
+	char shrink[PATH_MAX + 16], why[512];
 	size_t i;
 	int r = 0;
 
-	for (i = 0; i < b->toggle_paths.n && !r; i++)
-		r = plan_write(b->p, b->toggle_paths.v[i], "1", b->toggle_reasons.v[i]);
+	for (i = 0; i < b->toggle_paths.n && !r; i++) {
+		const char *t = b->toggle_paths.v[i];
+		const char *cache;
+		size_t n = strlen(t) - strlen("/trace");
+
+		r = plan_write(b->p, t, "1", b->toggle_reasons.v[i]);
+		if (r)
+			break;
+		snprintf(shrink, sizeof(shrink), "%.*s/shrink", (int)n, t);
+		cache = memrchr(t, '/', n);
+		cache = cache ? cache + 1 : t;
+		if (access(shrink, W_OK) == 0) {
+			snprintf(why, sizeof(why),
+				 "flush %.*s's per-CPU slabs so the trace takes effect at once: objects already on the per-CPU freelists would otherwise be handed out without passing the traced path",
+				 (int)(t + n - cache), cache);
+			r = add_step(b->p, TB_STEP_POKE, shrink, "1", NULL, why) ? 0 : tb_error("out of memory");
+		} else {
+			note(b->p, "SLUB trace of %.*s cannot take effect at once: %s, so the per-CPU slabs cannot be flushed; objects already on the per-CPU freelists are handed out untraced until those slabs are used up (few or no records at first, allocations missing)",
+			     (int)(t + n - cache), cache,
+			     tb_exists(shrink) ? "its shrink file is not writable" : "this kernel has no shrink file for it");
+		}
+	}
 	return r;
 }
 
@@ -647,7 +675,7 @@ static int plan_kprobes(struct builder *b)
 	const struct tb_caps *caps = b->caps;
 	struct strbuf ksyms = STRBUF_INIT, black = STRBUF_INIT, cur = STRBUF_INIT;
 	char path[PATH_MAX + 64];
-	unsigned i;
+	unsigned i, nent;
 	int r = 0, have_ksyms, have_black;
 
 	if (!b->r->nkps)
@@ -706,7 +734,42 @@ static int plan_kprobes(struct builder *b)
 				    "; $argN written as registers: this kernel has no $argN" : "");
 			r = plan_append(b->p, path, line.buf, undo.buf, why.buf);
 		}
-		if (!r) {
+		if (!r && kp->is_return && kp->stack) {
+			/*
+			 * A kretprobe's stack is taken in the return trampoline: on x86_64 (4.19,
+			 * 5.10) it reads kretprobe_trace_func <- kretprobe_dispatcher <-
+			 * __kretprobe_trampoline_handler <- ..., the caller is lost (arm64 gives
+			 * the real one).  The stack is taken where it means something on every
+			 * kernel: an entry probe of the same function, joined to its return by
+			 * task in the analysis.
+			 */
+			char ename[128];
+
+			snprintf(ename, sizeof(ename), "%s" TB_KPROBE_ENTRY_SUFFIX, kp->name);
+			strbuf_reset(&line);
+			strbuf_reset(&undo);
+			strbuf_reset(&why);
+			strbuf_addf(&line, "p:%s/%s %s", TB_KPROBE_GROUP, ename, sym);
+			strbuf_addf(&undo, "-:%s/%s", TB_KPROBE_GROUP, ename);
+			strbuf_addf(&why, "entry probe %s/%s on %s for the stacks of %s: a return probe's own stack is the return trampoline's on x86_64 (kretprobe_trampoline <- ...), so the stack is taken at entry and joined to the return by task",
+				    TB_KPROBE_GROUP, ename, sym, kp->name);
+			if (strlen(ename) > 63)
+				r = tb_error_code(TB_EXIT_BADINPUT, "%s:%d: kprobe %s: name too long for its entry probe %s (under 58 characters)",
+						  b->r->path, kp->line, kp->name, ename);
+			if (!r)
+				r = plan_append(b->p, path, line.buf, undo.buf, why.buf);
+			if (!r)
+				r = ev_add(&b->evs, TB_KPROBE_GROUP, ename, NULL, 1, kp->line, "kprobe entry (stacks)");
+			if (!r) {
+				char *f = kp->filter ? strdup(kp->filter) : NULL;
+
+				r = ev_add(&b->evs, TB_KPROBE_GROUP, kp->name, f, 0, kp->line, "kprobe");
+				free(f);
+			}
+			if (!r)
+				summary(b->p, "stacks of return probe %s taken on the entry probe %s (joined by task)",
+					kp->name, ename);
+		} else if (!r) {
 			char *f = kp->filter ? strdup(kp->filter) : NULL;
 
 			r = ev_add(&b->evs, TB_KPROBE_GROUP, kp->name, f, kp->stack, kp->line, "kprobe");
@@ -719,7 +782,9 @@ static int plan_kprobes(struct builder *b)
 	}
 	if (!r && !have_ksyms)
 		note(b->p, "kprobe functions not checked: /proc/kallsyms unreadable");
-	summary(b->p, "%u kprobe(s) in group %s%s", b->r->nkps, TB_KPROBE_GROUP,
+	for (i = 0, nent = 0; i < b->r->nkps; i++)
+		nent += b->r->kps[i].is_return && b->r->kps[i].stack;
+	summary(b->p, "%u kprobe(s) in group %s%s", b->r->nkps + nent, TB_KPROBE_GROUP,
 		caps->kprobe_argn ? "" : "; $argN translated to argument registers");
 	strbuf_release(&ksyms);
 	strbuf_release(&black);
@@ -896,6 +961,59 @@ static int plan_function(struct builder *b)
 	return r;
 }
 
+/*
+ * Does a `stacktrace` trigger inside an instance write its stack to the instance's
+ * buffer?  Since upstream commit ce33c845b030 "tracing: Dump stacktrace trigger to
+ * the corresponding instance" (v5.17-rc6, Feb 2022; Cc stable, so also 5.16.12,
+ * 5.15.26, 5.10.113, 5.4.191, 4.19.240, 4.14.277).  Before it, stacktrace_trigger()
+ * called trace_dump_stack(), which writes to the top-level buffer.  The stable
+ * sublevel is read from the release, or, where a distribution hides it ("5.10.0-28-
+ * amd64"), from /proc/version ("Debian 5.10.209-1").  why gets the reason in words.
+ * Returns 1 (instance), 0 (top level, or not known: the top level works either way).
+ */
+static int trigger_stack_in_instance(const struct tb_caps *caps, char *why, size_t size)
+{
+	static const unsigned fixed[][3] = {
+		{ 5, 16, 12 }, { 5, 15, 26 }, { 5, 10, 113 }, { 5, 4, 191 }, { 4, 19, 240 }, { 4, 14, 277 },
+	};
+	struct strbuf sb = STRBUF_INIT;
+	char path[PATH_MAX + 16];
+	unsigned a = 0, b = 0, c = 0, i;
+	const char *from = "the release", *deb;
+	int n;
+
+	n = sscanf(caps->release, "%u.%u.%u", &a, &b, &c);
+	snprintf(path, sizeof(path), "%s/version", caps->proc_dir);
+	if (tb_read_file(path, &sb) == 0 && (deb = strstr(sb.buf, " Debian ")) &&
+	    sscanf(deb + 8, "%u.%u.%u", &a, &b, &c) == 3) {
+		from = "/proc/version (Debian)";
+		n = 3;
+	}
+	strbuf_release(&sb);
+	if (n < 2) {
+		snprintf(why, size, "kernel version '%s' not understood: a stacktrace trigger in an instance may write to the top-level buffer", caps->release);
+		return 0;
+	}
+	if (a > 5 || (a == 5 && b >= 17)) {
+		snprintf(why, size, "%u.%u: a stacktrace trigger writes to its instance's buffer (since 5.17)", a, b);
+		return 1;
+	}
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+		if (a != fixed[i][0] || b != fixed[i][1])
+			continue;
+		if (n == 3 && c >= fixed[i][2]) {
+			snprintf(why, size, "%u.%u.%u (from %s): a stacktrace trigger writes to its instance's buffer (fixed in 5.17, %u.%u.%u+ in stable)",
+				 a, b, c, from, fixed[i][0], fixed[i][1], fixed[i][2]);
+			return 1;
+		}
+		snprintf(why, size, "%u.%u.%u (from %s): a stacktrace trigger in an instance writes its stack to the top-level buffer (fixed in 5.17 and %u.%u.%u)",
+			 a, b, c, from, fixed[i][0], fixed[i][1], fixed[i][2]);
+		return 0;
+	}
+	snprintf(why, size, "%u.%u: a stacktrace trigger in an instance writes its stack to the top-level buffer (fixed in 5.17; this series got no backport)", a, b);
+	return 0;
+}
+
 static unsigned long mem_total_kb(const struct tb_caps *caps)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -940,6 +1058,30 @@ static int plan_buffer(struct builder *b)
 	b->p->buffer_kb = want;
 	if (want == cur && !b->p->instance)
 		return 0;
+	if (b->p->instance && !caps->buffer_expanded && caps->buffer_kb_expanded) {
+		struct strbuf raw = STRBUF_INIT;
+		struct tb_step *s;
+
+		/*
+		 * Resizing the instance's buffer sets the kernel's ring_buffer_expanded for
+		 * everybody: the top level would stay at its boot-time minimum ("7 (expanded:
+		 * 1408)" reads "7" afterwards).  Journal it; restore writes the expanded size,
+		 * what any first use of tracing leaves.
+		 */
+		snprintf(path, sizeof(path), "%s/buffer_size_kb", b->caps->tracefs);
+		snprintf(val, sizeof(val), "%lu", caps->buffer_kb_expanded);
+		snprintf(why, sizeof(why),
+			 "the top-level buffer is not expanded yet (%lu KiB per CPU until first use); resizing our instance's buffer expands it for everybody without growing it, so restore writes %lu, the size its first use would give",
+			 cur, caps->buffer_kb_expanded);
+		s = add_step(b->p, TB_STEP_KEEP, path, val, NULL, why);
+		if (!s)
+			return tb_error("out of memory");
+		if (tb_read_file(path, &raw) == 0) {
+			strbuf_rtrim(&raw);
+			s->old = strbuf_detach(&raw, NULL);
+		}
+		strbuf_release(&raw);
+	}
 	snprintf(path, sizeof(path), "%s/buffer_size_kb", b->base);
 	snprintf(val, sizeof(val), "%lu", want);
 	snprintf(why, sizeof(why), "per-CPU ring buffer of %lu KiB x %u CPUs, so bursts are not lost", want, ncpus);
@@ -1019,7 +1161,8 @@ int tb_plan_build(struct tb_plan *p, struct tb_recipe *r, const struct tb_caps *
 {
 	struct builder b;
 	char path[PATH_MAX + 64];
-	int ret = 0, use_instance;
+	int ret = 0, use_instance, trig_in_inst;
+	char trig_why[256];
 	char durbuf[32];
 	unsigned k;
 
@@ -1065,9 +1208,10 @@ int tb_plan_build(struct tb_plan *p, struct tb_recipe *r, const struct tb_caps *
 	for (k = 0; k < b.evs.n; k++)
 		b.want_stacks |= b.evs.v[k].stack;
 	use_instance = caps->instances && caps->instance_options && !r->function && b.evs.n;
-	if (use_instance && b.want_stacks && caps->triggers && caps->kver < TB_KVER(5, 16, 0)) {
-		/* before ~5.16 a stacktrace trigger writes to the top-level buffer, and an
-		 * instance's stacktrace option would stack every event of the instance */
+	trig_in_inst = trigger_stack_in_instance(caps, trig_why, sizeof(trig_why));
+	if (use_instance && b.want_stacks && caps->triggers && !trig_in_inst) {
+		/* the trigger's stack would land in the top-level buffer, and an instance's
+		 * stacktrace option would stack every event of the instance */
 		use_instance = 0;
 	}
 	if (use_instance) {
@@ -1081,7 +1225,7 @@ int tb_plan_build(struct tb_plan *p, struct tb_recipe *r, const struct tb_caps *
 		summary(p, "top-level tracing buffer (%s)", r->function ? "the function tracer lives there" :
 			!caps->instances ? "this kernel has no instances" :
 			!caps->instance_options ? "instances share the global options on this kernel" :
-			"per-event stacks: before ~5.16 a stacktrace trigger in an instance writes to the top-level buffer");
+			!b.evs.n ? "no trace events: kernel log records only" : trig_why);
 	}
 	if (!p->trace_dir || (use_instance && !p->instance))
 		ret = tb_error("out of memory");
@@ -1089,12 +1233,15 @@ int tb_plan_build(struct tb_plan *p, struct tb_recipe *r, const struct tb_caps *
 
 	/* stacks: trigger, or option narrowed by filters */
 	if (b.want_stacks) {
-		if (caps->triggers && (!use_instance || caps->kver >= TB_KVER(5, 16, 0))) {
+		if (caps->triggers && (!use_instance || trig_in_inst)) {
 			b.stack_mode = 1;
-			summary(p, "per-event stacks by stacktrace trigger");
+			if (use_instance)
+				summary(p, "per-event stacks by stacktrace trigger in our instance: %s", trig_why);
+			else
+				summary(p, "per-event stacks by stacktrace trigger");
 		} else if (use_instance && caps->opt_stacktrace) {
 			b.stack_mode = 2;
-			summary(p, "stacks by the instance's stacktrace option (before 5.16 a trigger in an instance writes its stack to the top-level buffer)");
+			summary(p, "stacks by the instance's stacktrace option (%s)", trig_why);
 		} else if (caps->opt_stacktrace) {
 			b.stack_mode = 2;
 			summary(p, "per-event stacks by the global stacktrace option narrowed by event filters (no event triggers on this kernel)");

@@ -24,12 +24,16 @@ enum tb_step_kind {
 	TB_STEP_WRITE = 1,	/* overwrite the file's single value; undo: write the old value */
 	TB_STEP_APPEND,		/* O_APPEND one entry; undo: append step->undo (our entry only) */
 	TB_STEP_MKDIR,		/* create an instance directory; undo: rmdir it */
+	TB_STEP_KEEP,		/* write nothing; journal the value so restore puts it back: a
+				 * file the kernel changes as a side effect of other steps */
+	TB_STEP_POKE,		/* write value once; nothing to undo (an action, not a setting:
+				 * /sys/kernel/slab/<cache>/shrink) */
 };
 
 struct tb_step {
 	enum tb_step_kind kind;
 	char *path;		/* absolute path of the file (or directory) */
-	char *value;		/* what is written (WRITE/APPEND) */
+	char *value;		/* what is written (WRITE/APPEND/POKE); KEEP: what restore leaves */
 	char *undo;		/* APPEND: the command that removes our entry again */
 	char *old;		/* current value when planned (display; apply re-reads it) */
 	char *reason;		/* why this step, in the user's words */

@@ -176,7 +176,13 @@ static void print_pair(const struct tb_report *rep, const struct tb_rpair *p, FI
 	fprintf(out, "   confidence: %s%s\n", confidence(rep, "frees", conf, sizeof(conf)),
 		p->hashed ? "; hashed 32-bit pointers may collide" : "");
 	if (!p->nsites) {
-		fprintf(out, "   nothing outstanding\n");
+		/* events whose pointer the kernel hid could not be paired: no clean verdict */
+		if (p->hidden)
+			fprintf(out, "   outstanding objects unknown: %" PRIu64 " events could not be paired "
+				"((____ptrval____): trace text from before the kernel's random pool was ready)\n",
+				p->hidden);
+		else
+			fprintf(out, "   nothing outstanding\n");
 		return;
 	}
 	fputc('\n', out);

@@ -26,6 +26,8 @@ enum tb_exit {
 	TB_EXIT_BUSY = 7,	/* another run holds the lock, or someone else is tracing */
 	TB_EXIT_RESTORE = 8,	/* restore could not put everything back (journal kept) */
 	TB_EXIT_UNREADABLE = 9,	/* a kernel file exists but cannot be read (probe) */
+	TB_EXIT_BLIND = 10,	/* the run's trace could not have seen anything (0 SLUB TRACE
+				 * records, or no allocations): no verdict */
 	TB_EXIT_MAX
 };
 

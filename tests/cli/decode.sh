@@ -46,6 +46,12 @@ expect_match "3.10: stack frames" '^  => leaky_init$' "$out"
 expect_match "3.10: overwritten entries from the trace header" '^LOST cpu=-1 count=3$' "$out"
 out=$(ev $S/ftrace-4.19-tgid.txt)
 expect_match "4.19: (TGID) and (-----) columns" '^200123460000 1 45 "kworker/0:1" kmem:kfree q=hashed' "$out"
+# 4.19 before its random pool was ready: every pointer (____ptrval____); analyze says it
+# cannot pair, and gives no "nothing outstanding" verdict
+out=$("$TB" analyze $S/ftrace-4.19-ptrval.txt 2>&1)
+expect_match "4.19 ptrval: analyze says the events cannot pair" "4 events cannot pair: pointers hidden by the kernel" "$out"
+expect_match "4.19 ptrval: outstanding unknown, said why" "outstanding objects unknown: 4 events could not be paired" "$out"
+expect_nomatch "4.19 ptrval: no clean verdict" "nothing outstanding" "$out"
 out=$(ev $S/ftrace-5.10.txt)
 expect_match "5.10: pid width 7, %pS call_site" '^3000000003000 1 98765 "kworker/u8:2" kmem:kfree q=hashed call_site="free_netdev\+0x10e/0x150"' "$out"
 expect_match "5.10: [LOST EVENTS] without a count" '^LOST cpu=1 count=unknown$' "$out"

@@ -37,6 +37,16 @@ plan() {
 # booted with slub_debug=T,kmalloc-64: the read-only toggle already reads 1
 cp -a "$W/6.x" "$W/6.x-slubboot" && chmod u+w "$W/6.x-slubboot/sys/kernel/slab/kmalloc-64/trace" &&
 	echo 1 > "$W/6.x-slubboot/sys/kernel/slab/kmalloc-64/trace" && chmod 0400 "$W/6.x-slubboot/sys/kernel/slab/kmalloc-64/trace"
+# the stacktrace trigger writes to its instance's buffer since ce33c845b030 (5.17;
+# stable 4.19.240, 5.10.113, ...): stack recipes go into an instance from there on
+cp -a "$W/4.19" "$W/4.19.240" && echo 4.19.240 > "$W/4.19.240/proc/sys/kernel/osrelease"
+cp -a "$W/4.19" "$W/4.19.239" && echo 4.19.239 > "$W/4.19.239/proc/sys/kernel/osrelease"
+# Debian hides the stable sublevel in the release; /proc/version has it
+bash "$TOP/tests/fake/mktree.sh" 5.10 "$W/deb510" >/dev/null && echo 5.10.0-28-amd64 > "$W/deb510/proc/sys/kernel/osrelease" &&
+	echo "Linux version 5.10.0-28-amd64 (debian-kernel@lists.debian.org) (gcc-10 (Debian 10.2.1-6) 10.2.1 20210110, GNU ld (GNU Binutils for Debian) 2.35.2) #1 SMP Debian 5.10.209-2 (2024-01-31)" > "$W/deb510/proc/version"
+cp -a "$W/deb510" "$W/deb510old" && sed -i 's/Debian 5.10.209-2/Debian 5.10.112-1/' "$W/deb510old/proc/version"
+# a kernel whose slab caches have no shrink file: the toggle cannot take effect at once
+cp -a "$W/4.19" "$W/4.19-noshrink" && rm -f "$W"/4.19-noshrink/sys/kernel/slab/*/shrink
 before=$(cd "$W" && find . -type f -exec md5sum {} + | sort)
 for era in 3.10 4.19 6.x; do
 	e=${era/./}
@@ -51,6 +61,11 @@ plan slub-trace-merged-419 4.19 slub-trace cache=eventpoll_pwq
 plan slub-trace-named-6x 6.x slub-trace cache=dentry
 plan slab-leak-text-6x 6.x slab-leak --text
 plan slub-trace-booted-6x 6.x-slubboot slub-trace cache=kmalloc-64
+plan slub-trace-noshrink-419 4.19-noshrink slub-trace cache=kmalloc-64
+plan kernfs-leak-419240 4.19.240 kernfs-leak
+plan kernfs-leak-419239 4.19.239 kernfs-leak
+plan kernfs-leak-deb510 deb510 kernfs-leak
+plan kernfs-leak-deb510old deb510old kernfs-leak
 after=$(cd "$W" && find . -type f -exec md5sum {} + | sort)
 expect_eq "dry runs wrote nothing" "$before" "$after"
 [ -d "$W/run" ] && not_ok "dry run created the run directory" || ok "dry run took no lock and wrote no journal"
@@ -123,12 +138,20 @@ expect_match "busy lists set_ftrace_filter" "set_ftrace_filter is set|events ena
 bash "$TOP/tests/fake/mktree.sh" 3.10 "$W/refuse" >/dev/null
 F=$W/refuse/sys/kernel/debug/tracing/events/kmem/kmalloc/filter
 rm -f "$F"; mkdir "$F"
-before=$(cd "$W/refuse" && find . -exec stat -c '%n %a' {} + | sort; find . -type f -exec md5sum {} + | sort)
+# modes and contents; a ring buffer found "N (expanded: M)" may end expanded to M (the
+# one irreversible first-use effect, told by name), never at N
+refuse_state() {
+	(cd "$W/refuse" && find . -exec stat -c '%n %a' {} + | sort
+	 find . -type f ! -name buffer_size_kb ! -name buffer_total_size_kb -exec md5sum {} + | sort
+	 find . -type f \( -name buffer_size_kb -o -name buffer_total_size_kb \) -exec grep -H . {} + |
+		sed 's/:[0-9]* (expanded: \([0-9]*\))$/:\1/' | sort)
+}
+before=$(refuse_state)
 out=$(TRACEBOOK_ROOT=$W/refuse TRACEBOOK_RUNDIR=$W/run2 "$TB" run slab-leak size=8192 -d 1s 2>&1); rc=$?
 expect_eq "refused write: exit 6" 6 "$rc"
 expect_match "refused write names the write" "the kernel refused: echo 'bytes_alloc == 8192' > .*filter" "$out"
 expect_match "refused write: restored" "tracing state restored \\([1-9]" "$out"
-after=$(cd "$W/refuse" && find . -exec stat -c '%n %a' {} + | sort; find . -type f -exec md5sum {} + | sort)
+after=$(refuse_state)
 expect_eq "refused write: fake tree as before" "$before" "$after"
 expect_eq "refused write: no journal left" "" "$(ls "$W/run2" | grep journal)"
 finish

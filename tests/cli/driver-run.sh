@@ -15,7 +15,16 @@ export TRACEBOOK_RUNDIR=$W/run
 for era in 3.10 4.19 6.x; do
 	bash "$TOP/tests/fake/mktree.sh" "$era" "$W/$era" >/dev/null || { not_ok "mktree $era"; finish; }
 done
-state() { (cd "$W/$1" && find . -exec stat -c '%n %a %F' {} + | sort && find . -type f -exec md5sum {} + | sort); }
+# The tree's state: every file's mode and content.  One irreversible first-use effect
+# is told by name: a ring buffer found "N (expanded: M)" (never used since boot) may end
+# expanded to M (what restore leaves; like any first use of tracing), never at N.
+state() {
+	(cd "$W/$1" && find . -exec stat -c '%n %a %F' {} + | sort &&
+	 find . -type f ! -name buffer_size_kb ! -name buffer_total_size_kb -exec md5sum {} + | sort &&
+	 find . -type f \( -name buffer_size_kb -o -name buffer_total_size_kb \) -exec grep -H . {} + |
+		sed 's/:[0-9]* (expanded: \([0-9]*\))$/:\1/' | sort)
+}
+topbuf() { cat "$W/$1/sys/kernel/tracing/buffer_size_kb"; }
 # same_state "what" ERA BEFORE: the tree's state equals BEFORE (else a short diff)
 same_state() {
 	local now
@@ -35,7 +44,7 @@ wait_applied() {
 # normal runs: the tree comes back exactly
 for run in "3.10 slab-leak size=8192" "4.19 slab-leak cache=kmalloc-64" "6.x slab-leak size=8192" \
 	   "4.19 kernfs-leak" "6.x kernfs-leak" "4.19 netdev-leak stack=yes" "6.x slub-trace cache=dentry" \
-	   "3.10 slub-trace cache=kmalloc-64" "6.x slab-leak --text"; do
+	   "6.x slab-leak --text"; do
 	set -- $run
 	era=$1; shift
 	before=$(state "$era")
@@ -45,9 +54,34 @@ for run in "3.10 slab-leak size=8192" "4.19 slab-leak cache=kmalloc-64" "6.x sla
 	same_state "run $era $*: tree as before" "$era" "$before"
 	expect_eq "run $era $*: no journal left" "" "$(journals)"
 done
+# SLUB trace through the toggle (3.10, 4.19: writable): the cache's per-CPU slabs are
+# flushed (shrink) right after the toggle; a fake tree logs no TRACE record, and a
+# trace that saw nothing gives no verdict (exit 10), never "nothing outstanding"
+for era in 3.10 4.19; do
+	S=$W/$era/sys/kernel/slab/kmalloc-64
+	touch -d '2001-01-01' "$S/shrink"
+	before=$(state "$era")
+	out=$(TRACEBOOK_ROOT=$W/$era timeout 120 "$TB" run slub-trace cache=kmalloc-64 -d 1s 2>&1); rc=$?
+	expect_eq "slub-trace $era, 0 TRACE records: exit 10" 10 "$rc"
+	expect_match "slub-trace $era: says the trace saw nothing" "0 TRACE records in the kernel log .*no verdict" "$out"
+	expect_match "slub-trace $era: says the slabs were flushed" "flushed \\(shrink\\)" "$out"
+	expect_nomatch "slub-trace $era: no clean verdict" "nothing outstanding" "$out"
+	check "slub-trace $era: shrink was written" test "$S/shrink" -nt "$W/$era/proc/meminfo"
+	same_state "slub-trace $era: tree as before" "$era" "$before"
+	expect_eq "slub-trace $era: no journal left" "" "$(journals)"
+done
+# the fake kernel marks the ring buffer expanded when an instance's buffer is resized,
+# as the real one does: the top level is left expanded, not at its 7 KB minimum
+expect_eq "4.19 top-level buffer expanded after an instance run" "1408" "$(topbuf 4.19)"
+expect_eq "6.x top-level buffer expanded after an instance run" "1408" "$(topbuf 6.x)"
+expect_eq "6.x per-CPU buffer expanded too" "1408" "$(cat "$W/6.x/sys/kernel/tracing/per_cpu/cpu1/buffer_size_kb")"
+expect_eq "3.10 top-level buffer written back expanded" "1408" "$(cat "$W/3.10/sys/kernel/debug/tracing/buffer_size_kb")"
+
 check "JSON report of the last run" grep -q '"recipe"' "$W/r.json"
 
-# kill -9 after apply: the tree differs until `tracebook restore`
+# kill -9 after apply: the tree differs until `tracebook restore` (a fresh tree: its
+# ring buffer not expanded yet, as on a box nobody has traced on since boot)
+rm -rf "$W/6.x" && bash "$TOP/tests/fake/mktree.sh" 6.x "$W/6.x" >/dev/null || not_ok "mktree 6.x again"
 before=$(state 6.x)
 TRACEBOOK_ROOT=$W/6.x "$TB" run kernfs-leak -d 60s > "$W/bg.out" 2> "$W/bg.err" &
 bgpid=$!
@@ -55,11 +89,13 @@ if wait_applied $bgpid; then
 	kill -9 $bgpid; wait $bgpid 2>/dev/null
 	expect_match "kill -9: instance left behind" "tracebook-$bgpid" "$(ls "$W/6.x/sys/kernel/tracing/instances")"
 	expect_match "kill -9: kprobe left behind" "tracebook/kernfs_new" "$(cat "$W/6.x/sys/kernel/tracing/kprobe_events")"
+	expect_eq "kill -9: top-level buffer at its minimum (marked expanded by the instance)" "7" "$(topbuf 6.x)"
 	bgpid=
 	out=$("$TB" restore 2>&1); rc=$?
 	expect_eq "restore after kill -9: exit 0" 0 "$rc"
 	expect_match "restore says what it put back" "removed our entry from .*kprobe_events" "$out"
 	same_state "restore after kill -9: tree as before" 6.x "$before"
+	expect_eq "restore after kill -9: top-level buffer expanded" "1408" "$(topbuf 6.x)"
 	out=$("$TB" restore 2>&1); rc=$?
 	expect_eq "second restore: exit 0" 0 "$rc"
 	expect_match "second restore: nothing to do" "nothing to restore" "$out"

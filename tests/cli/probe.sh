@@ -102,6 +102,22 @@ expect_match "no-kprobes text: kprobe recipes cannot run" 'kprobes absent.*kprob
 out=$(TRACEBOOK_ROOT=$W/4.19-busy "$TB" probe 2>&1)
 expect_match "busy text: names the other user" 'BUSY: current_tracer=function;.*kmem:kmalloc' "$out"
 
+# 4.19 before its random pool is ready (no entropy yet): hashed %p prints
+# (____ptrval____), so trace text cannot be paired; once ready, only "hashed" is said
+FAKE_CRNG=0 bash "$TOP/tests/fake/mktree.sh" 4.19 "$W/4.19-noent" >/dev/null
+FAKE_CRNG=1 bash "$TOP/tests/fake/mktree.sh" 4.19 "$W/4.19-ent" >/dev/null
+out=$(TRACEBOOK_ROOT=$W/4.19-noent "$TB" probe 2>&1)
+expect_match "4.19 no entropy: probe says (____ptrval____)" "pointers print as \(____ptrval____\) in trace text: the kernel's random pool is not initialized" "$out"
+expect_match "4.19 no entropy: text cannot be paired offline" "cannot be paired offline" "$out"
+expect_eq "4.19 no entropy: JSON crng_ready false" false "$(TRACEBOOK_ROOT=$W/4.19-noent "$TB" probe --json | jq -r .options.crng_ready)"
+out=$(TRACEBOOK_ROOT=$W/4.19-ent "$TB" probe 2>&1)
+expect_nomatch "4.19 entropy ready: no ptrval warning" "ptrval" "$out"
+expect_match "4.19 entropy ready: pointers hashed" "pointers print hashed in trace text" "$out"
+expect_eq "4.19 entropy ready: JSON crng_ready true" true "$(TRACEBOOK_ROOT=$W/4.19-ent "$TB" probe --json | jq -r .options.crng_ready)"
+# 6.x with hash-ptr=1: the same key is needed
+FAKE_CRNG=0 bash "$TOP/tests/fake/mktree.sh" 6.x "$W/6.x-noent" >/dev/null
+expect_match "6.x no entropy: probe says (____ptrval____)" "____ptrval____" "$(TRACEBOOK_ROOT=$W/6.x-noent "$TB" probe 2>&1)"
+
 # --root is the same as TRACEBOOK_ROOT
 expect_eq "--root DIR equals TRACEBOOK_ROOT" "$(j 4.19 .)" "$("$TB" probe --json --root "$W/4.19" | jq -r .)"
 

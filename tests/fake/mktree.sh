@@ -17,6 +17,9 @@
 # Environment knobs (all optional, default is the era's normal state):
 #   FAKE_KPROBES=0     no kprobe_events file and no kprobe section in README (6.x: this
 #                      machine's kernel: README still mentions $arg<N> for uprobes)
+#   FAKE_CRNG=0|1     the kernel's random pool not ready / ready (what getrandom
+#                      GRND_NONBLOCK tells on a live box), in
+#                      DIR/proc/sys/kernel/random/.fake_crng_ready; unset: unknown
 #   FAKE_BUSY=1        someone else is tracing: current_tracer=function (3.10:
 #                      nop kept, set_ftrace_filter set), set_event has kmem:kmalloc,
 #                      one kprobe defined, options/stacktrace=1, an instance "other"
@@ -99,6 +102,10 @@ else
 EOF
 fi
 
+if [ -n "${FAKE_CRNG:-}" ]; then
+	put "$P/sys/kernel/random/.fake_crng_ready" 0444 "$FAKE_CRNG
+"
+fi
 put "$P/meminfo" 0444 <<EOF
 MemTotal:        8009180 kB
 MemFree:         5120336 kB
@@ -719,6 +726,8 @@ mkcache() { # name object_size aliases
 "
 	put "$d/order" 0644 "0
 "
+	put "$d/shrink" 0644 ""		# an action: reads empty (FAKE_NOSHRINK=1: absent)
+	[ "${FAKE_NOSHRINK:-0}" = 1 ] && rm -f "$d/shrink" && unset 'MODE_OF[$d/shrink]'
 	put "$d/sanity_checks" 0444 "0
 "
 	put "$d/store_user" 0444 "0

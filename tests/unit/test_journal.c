@@ -46,8 +46,23 @@ static int snap_cb(const char *p, const struct stat *st, int flag, struct FTW *f
 	(void)f;
 	strbuf_addf(&sb, "%s %o", p, st->st_mode);
 	if (flag == FTW_F) {
+		const char *base = strrchr(p, '/') ? strrchr(p, '/') + 1 : p;
+		char *ex;
+		size_t head;
+
 		strbuf_addstr(&sb, "\n");
+		head = sb.len;
 		tb_read_file(p, &sb);
+		/* the one irreversible first-use effect, by name: a ring buffer found
+		 * "N (expanded: M)" may end expanded to M, never at N */
+		if ((!strcmp(base, "buffer_size_kb") || !strcmp(base, "buffer_total_size_kb")) &&
+		    (ex = strstr(sb.buf, " (expanded: "))) {
+			char m[32];
+
+			snprintf(m, sizeof(m), "%lu\n", strtoul(ex + 12, NULL, 10));
+			strbuf_setlen(&sb, head);
+			strbuf_addstr(&sb, m);
+		}
 	} else if (flag == FTW_SL) {
 		char l[256];
 		ssize_t n = readlink(p, l, sizeof(l) - 1);
@@ -130,6 +145,8 @@ static void plan_419(struct tb_plan *p, const char *t, const char *slab)
 	step(p, TB_STEP_APPEND, a, "p:tracebook/kn kernfs_new_node parent=%x0:x64", "-:tracebook/kn");
 	snprintf(b, sizeof(b), "%s/instances/tracebook-1", t);
 	step(p, TB_STEP_MKDIR, b, NULL, NULL);
+	snprintf(a, sizeof(a), "%s/buffer_size_kb", t);	/* as the planner does (unexpanded) */
+	step(p, TB_STEP_KEEP, a, "1408", NULL);
 	snprintf(a, sizeof(a), "%s/buffer_size_kb", b);
 	step(p, TB_STEP_WRITE, a, "8192", NULL);
 	snprintf(a, sizeof(a), "%s/events/kmem/kmalloc/filter", b);
@@ -159,7 +176,7 @@ static void caps_for(struct tb_caps *c, const char *t, const char *slab)
 
 static void paths(char *t, size_t ts, char *slab, size_t ss, const char *era)
 {
-	snprintf(t, ts, "%s/%s/sys/kernel/%s", tmpdir, era, !strcmp(era, "k310") ? "debug/tracing" : "tracing");
+	snprintf(t, ts, "%s/%s/sys/kernel/%s", tmpdir, era, strstr(era, "310") ? "debug/tracing" : "tracing");
 	snprintf(slab, ss, "%s/%s/sys/kernel/slab", tmpdir, era);
 }
 
@@ -353,6 +370,102 @@ static void test_crash_then_restore(void **state)
 	tb_plan_free(&p);
 }
 
+/*
+ * The top-level ring buffer found unexpanded ("7 (expanded: 1408)"): resizing our
+ * instance's buffer expands it for everybody at 7 KB (the fake kernel does what the
+ * real one does).  The KEEP step writes nothing, journals it, and restore (at the end,
+ * or `tracebook restore` after kill -9) leaves it expanded to 1408, never at 7.
+ */
+static void keep_plan(struct tb_plan *p, const char *t)
+{
+	char a[600];
+
+	memset(p, 0, sizeof(*p));
+	snprintf(a, sizeof(a), "%s/instances/tracebook-1", t);
+	step(p, TB_STEP_MKDIR, a, NULL, NULL);
+	snprintf(a, sizeof(a), "%s/buffer_size_kb", t);
+	step(p, TB_STEP_KEEP, a, "1408", NULL);
+	snprintf(a, sizeof(a), "%s/instances/tracebook-1/buffer_size_kb", t);
+	step(p, TB_STEP_WRITE, a, "4096", NULL);
+}
+
+static void test_keep_expanded_buffer(void **state)
+{
+	char t[512], slab[512], top[600], cpu1[600];
+	struct strbuf sb = STRBUF_INIT;
+	struct tb_restore_result res;
+	struct tb_journal j;
+	struct tb_plan p;
+	struct tb_caps c;
+	unsigned done, n, alive;
+	char *jpath;
+	pid_t pid;
+	int st;
+
+	/* fresh trees: the ring buffer not expanded yet, as on a box nobody traced on */
+	snprintf(t, sizeof(t), "bash tests/fake/mktree.sh 4.19 %s/keep419 >/dev/null && "
+		 "bash tests/fake/mktree.sh 3.10 %s/keep310 >/dev/null", tmpdir, tmpdir);
+	assert_int_equal(system(t), 0);
+	paths(t, sizeof(t), slab, sizeof(slab), "keep419");
+	snprintf(top, sizeof(top), "%s/buffer_size_kb", t);
+	snprintf(cpu1, sizeof(cpu1), "%s/per_cpu/cpu1/buffer_size_kb", t);
+	caps_for(&c, t, slab);
+	keep_plan(&p, t);
+
+	assert_int_equal(tb_journal_open(&j, t, "keep"), 0);
+	jpath = strdup(j.path);
+	assert_int_equal(tb_apply(&p, &c, &j, &done), 0);
+	tb_journal_close(&j);
+	assert_int_equal(tb_read_file(top, &sb), 0);
+	assert_string_equal(sb.buf, "7\n");		/* marked expanded, left at its minimum */
+	strbuf_reset(&sb);
+	assert_int_equal(tb_journal_restore(jpath, 0, &res), 0);
+	assert_int_equal(tb_read_file(top, &sb), 0);
+	assert_string_equal(sb.buf, "1408\n");	/* expanded, like a first use */
+	strbuf_reset(&sb);
+	assert_int_equal(tb_read_file(cpu1, &sb), 0);
+	assert_string_equal(sb.buf, "1408\n");
+	strbuf_reset(&sb);
+	free(jpath);
+
+	/* already expanded: the KEEP step has nothing to put back */
+	assert_int_equal(tb_journal_open(&j, t, "keep"), 0);
+	jpath = strdup(j.path);
+	assert_int_equal(tb_apply(&p, &c, &j, &done), 0);
+	tb_journal_close(&j);
+	assert_int_equal(tb_journal_restore(jpath, 0, &res), 0);
+	assert_int_equal(tb_read_file(top, &sb), 0);
+	assert_string_equal(sb.buf, "1408\n");
+	strbuf_reset(&sb);
+	free(jpath);
+
+	/* kill -9 on a fresh tree: the dead-run restore does the same */
+	paths(t, sizeof(t), slab, sizeof(slab), "keep310");
+	snprintf(top, sizeof(top), "%s/buffer_size_kb", t);
+	caps_for(&c, t, slab);
+	tb_plan_free(&p);
+	keep_plan(&p, t);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (tb_journal_open(&j, t, "keep") || tb_apply(&p, &c, &j, &done))
+			_exit(1);
+		raise(SIGKILL);
+		_exit(2);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFSIGNALED(st));
+	assert_int_equal(tb_read_file(top, &sb), 0);
+	assert_string_equal(sb.buf, "7\n");
+	strbuf_reset(&sb);
+	assert_int_equal(tb_journal_restore_dead(0, &n, &alive), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(tb_read_file(top, &sb), 0);
+	assert_string_equal(sb.buf, "1408\n");
+	strbuf_release(&sb);
+	tb_plan_free(&p);
+}
+
 /* A live run's journal is never touched by restore; once it is dead, it is replayed. */
 static void test_live_journal_left_alone(void **state)
 {
@@ -439,6 +552,7 @@ int main(void)
 		cmocka_unit_test(test_live_journal_left_alone),
 		cmocka_unit_test(test_outside_refused),
 		cmocka_unit_test(test_lock),
+		cmocka_unit_test(test_keep_expanded_buffer),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
