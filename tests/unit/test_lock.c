@@ -19,7 +19,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "kernel/lock.h"
+#include "apply/lock.h"
 #include "util/fileio.h"
 
 static int flock_enosys;

@@ -258,6 +258,7 @@ static int fake_tree_setup(void **state)
 	mk("slab/kmalloc-64/trace", "0\n");
 	mk("slab/kmalloc-64/aliases", "0\n");
 	mk("slab/kmalloc-64/slab_size", "64\n");
+	mk("slab/kmalloc-64/shrink", "");
 	mk("slab/:0000064/trace", "0\n");
 	mk("slab/:0000064/aliases", "3\n");
 	mk("slab/:0000064/slab_size", "64\n");
@@ -282,7 +283,9 @@ static void caps_kernel(struct tb_caps *c, const char *era)
 	int six = !strcmp(era, "6.x"), k;
 
 	caps_era(c, era);	/* machine, version, kprobe argument syntax */
-	snprintf(c->release, sizeof(c->release), "%s-unit", era);
+	/* releases as the kernels print them: the planner reads the stable sublevel */
+	snprintf(c->release, sizeof(c->release), "%s", !strcmp(era, "3.10") ? "3.10.0-1160.el7.x86_64" :
+		 !strcmp(era, "6.x") ? "6.18.2" : "4.19.222");
 	snprintf(c->tracefs, sizeof(c->tracefs), "%s/tracing", fake_root);
 	snprintf(c->proc_dir, sizeof(c->proc_dir), "%s/proc", fake_root);
 	snprintf(c->slab_dir, sizeof(c->slab_dir), "%s/slab", fake_root);
@@ -567,7 +570,8 @@ static void test_build_slub_toggle_or_fallback(void **state)
 	s = step(&p, TB_STEP_WRITE, "/slab/kmalloc-64/trace");
 	assert_non_null(s);
 	assert_string_equal(s->value, "1");
-	assert_ptr_equal(s, &p.steps[p.nsteps - 2]);	/* only tracing_on after it */
+	assert_ptr_equal(s, &p.steps[p.nsteps - 3]);	/* then shrink, then tracing_on */
+	assert_ptr_equal(step(&p, TB_STEP_POKE, "/slab/kmalloc-64/shrink"), &p.steps[p.nsteps - 2]);
 	assert_int_equal(p.kmsg, 1);
 	assert_null(step(&p, TB_STEP_WRITE, "/events/kmem/kmalloc/enable"));
 	tb_plan_free(&p);
@@ -575,6 +579,7 @@ static void test_build_slub_toggle_or_fallback(void **state)
 	caps_kernel(&c, "4.19");
 	assert_int_equal(build(&p, &c, slub_recipe, "cache=kmalloc-64", 0), 0);
 	assert_non_null(step(&p, TB_STEP_WRITE, "/slab/kmalloc-64/trace"));
+	assert_non_null(step(&p, TB_STEP_POKE, "/slab/kmalloc-64/shrink"));	/* takes effect at once */
 	assert_int_equal(p.kmsg, 1);
 	tb_plan_free(&p);
 	/* 4.19, a merged cache: the kernel refuses the toggle (EINVAL); kmem tracepoints
