@@ -240,6 +240,25 @@ struct tb_analysis {
 	int lost_untimed;		/* some loss came without a time */
 	uint64_t last_interval_ts;
 	int finished;
+
+	/*
+	 * Stacks of return probes taken at entry: a kretprobe's own stack is the return
+	 * trampoline's on x86_64 (kretprobe_trampoline <- trampoline_handler <- ...), so
+	 * the planner adds an entry probe NAME_entry on the same function with the stack;
+	 * the entry's stack is kept per task and given to the task's next NAME event.
+	 */
+	struct tb_stack_join {
+		const char *entry, *ret;	/* interned event names */
+		struct tb_join_open {
+			int32_t pid;
+			unsigned n;
+			uint64_t *addrs;
+			char **syms;
+		} *open;
+		size_t nopen, aopen;
+	} *joins;
+	unsigned njoins;
+	uint64_t joined;		/* return events given their entry's stack */
 };
 
 /* The call site of an event (see pair.c for the rules); interned, never NULL. */

@@ -252,6 +252,115 @@ static int from_recipe(struct tb_analysis *an, const struct tb_recipe *r)
 	return 0;
 }
 
+/* A return probe with stack = yes gets its stack from the entry probe NAME_entry. */
+static int setup_joins(struct tb_analysis *an, const struct tb_recipe *r)
+{
+	char name[160];
+	unsigned i;
+
+	for (i = 0; i < r->nkps; i++) {
+		const struct tb_recipe_kprobe *kp = &r->kps[i];
+		struct tb_stack_join *j, *v;
+
+		if (!kp->is_return || !kp->stack || !kp->name)
+			continue;
+		v = realloc(an->joins, (an->njoins + 1) * sizeof(*v));
+		if (!v)
+			return -1;
+		an->joins = v;
+		j = &an->joins[an->njoins];
+		memset(j, 0, sizeof(*j));
+		snprintf(name, sizeof(name), "%s" TB_KPROBE_ENTRY_SUFFIX, kp->name);
+		j->entry = tb_intern(name);
+		j->ret = tb_intern(kp->name);
+		if (!j->entry || !j->ret)
+			return -1;
+		an->njoins++;
+	}
+	return 0;
+}
+
+static void open_clear(struct tb_join_open *o)
+{
+	unsigned k;
+
+	for (k = 0; o->syms && k < o->n; k++)
+		free(o->syms[k]);
+	free(o->syms);
+	free(o->addrs);
+	memset(o, 0, sizeof(*o));
+}
+
+static struct tb_join_open *open_find(struct tb_stack_join *j, int32_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < j->nopen; i++)
+		if (j->open[i].pid == pid)
+			return &j->open[i];
+	return NULL;
+}
+
+/* Keep the entry event's stack for its task (the last entry wins). */
+static int join_entry(struct tb_stack_join *j, const struct tb_event *ev)
+{
+	struct tb_join_open *o = open_find(j, ev->pid);
+	unsigned k;
+
+	if (!o) {
+		if (j->nopen == j->aopen) {
+			size_t na = j->aopen ? j->aopen * 2 : 16;
+			struct tb_join_open *v = realloc(j->open, na * sizeof(*v));
+
+			if (!v)
+				return -1;
+			j->open = v;
+			j->aopen = na;
+		}
+		o = &j->open[j->nopen++];
+		memset(o, 0, sizeof(*o));
+	}
+	open_clear(o);
+	o->pid = ev->pid;
+	if (!ev->stack.n)
+		return 0;
+	if (ev->stack.addrs) {
+		o->addrs = malloc(ev->stack.n * sizeof(*o->addrs));
+		if (!o->addrs)
+			return -1;
+		memcpy(o->addrs, ev->stack.addrs, ev->stack.n * sizeof(*o->addrs));
+	}
+	if (ev->stack.syms) {
+		o->syms = calloc(ev->stack.n, sizeof(*o->syms));
+		if (!o->syms)
+			return -1;
+		for (k = 0; k < ev->stack.n; k++)
+			if (!(o->syms[k] = strdup(ev->stack.syms[k] ? ev->stack.syms[k] : "?")))
+				return -1;
+	}
+	o->n = ev->stack.n;
+	return 0;
+}
+
+/* The return event of a task, with the stack its entry had; NULL: nothing kept. */
+static const struct tb_event *join_return(struct tb_analysis *an, struct tb_stack_join *j,
+					  const struct tb_event *ev, struct tb_event *copy,
+					  struct tb_join_open *taken)
+{
+	struct tb_join_open *o = open_find(j, ev->pid);
+
+	if (!o || !o->n || ev->pid < 0)
+		return NULL;
+	*taken = *o;
+	*o = j->open[--j->nopen];	/* the entry is used once */
+	*copy = *ev;
+	copy->stack.n = taken->n;
+	copy->stack.addrs = taken->addrs;
+	copy->stack.syms = (const char *const *)taken->syms;
+	an->joined++;
+	return copy;
+}
+
 struct tb_analysis *tb_analysis_new(const struct tb_recipe *r, const struct tb_analysis_opts *o)
 {
 	struct tb_analysis *an = calloc(1, sizeof(*an));
@@ -286,7 +395,7 @@ struct tb_analysis *tb_analysis_new(const struct tb_recipe *r, const struct tb_a
 	an->automatic = !r;
 	if (an->opts.live)
 		tb_symbols_preload(an->syms);
-	if (r ? from_recipe(an, r) : automatic(an))
+	if (r ? from_recipe(an, r) || setup_joins(an, r) : automatic(an))
 		goto nomem;
 	return an;
 nomem:
@@ -319,6 +428,14 @@ void tb_analysis_free(struct tb_analysis *an)
 	}
 	tb_otab_release(&an->evcache);
 	tb_otab_release(&an->funccache);
+	for (i = 0; i < an->njoins; i++) {
+		size_t k;
+
+		for (k = 0; k < an->joins[i].nopen; k++)
+			open_clear(&an->joins[i].open[k]);
+		free(an->joins[i].open);
+	}
+	free(an->joins);
 	tb_stacks_free(an->stacks);
 	tb_symbols_free(an->syms);
 	free(an->lost_cpu);
@@ -492,6 +609,7 @@ static int sink_event(void *ctx, const struct tb_event *ev)
 {
 	struct tb_analysis *an = ctx;
 	const struct hlist *l;
+	unsigned i;
 	int r;
 
 	an->events++;
@@ -500,6 +618,26 @@ static int sink_event(void *ctx, const struct tb_event *ev)
 			an->first_ts = ev->ts_ns;
 		if (ev->ts_ns > an->last_ts)
 			an->last_ts = ev->ts_ns;
+	}
+	for (i = 0; i < an->njoins; i++) {
+		struct tb_stack_join *j = &an->joins[i];
+
+		if (ev->name == j->entry)
+			return join_entry(j, ev) < 0 ? tb_error("out of memory joining stacks") : 0;
+		if (ev->name == j->ret) {
+			struct tb_event copy;
+			struct tb_join_open taken;
+			const struct tb_event *e = join_return(an, j, ev, &copy, &taken);
+
+			if (e) {
+				l = lookup(an, &an->evcache, e->system, e->name, 0);
+				r = l ? dispatch(an, l, e) : -1;
+				open_clear(&taken);
+				if (r < 0)
+					return tb_error("out of memory analysing events");
+				return 0;
+			}
+		}
 	}
 	if (ev->name == an->rules->i_function && ev->system == an->rules->i_ftrace)
 		r = function_event(an, ev);

@@ -717,7 +717,7 @@ static int plan_kprobes(struct builder *b)
 	const struct tb_caps *caps = b->caps;
 	struct strbuf ksyms = STRBUF_INIT, black = STRBUF_INIT, cur = STRBUF_INIT;
 	char path[PATH_MAX + 64];
-	unsigned i;
+	unsigned i, nent;
 	int r = 0, have_ksyms, have_black;
 
 	if (!b->r->nkps)
@@ -776,7 +776,42 @@ static int plan_kprobes(struct builder *b)
 				    "; $argN written as registers: this kernel has no $argN" : "");
 			r = plan_append(b->p, path, line.buf, undo.buf, why.buf);
 		}
-		if (!r) {
+		if (!r && kp->is_return && kp->stack) {
+			/*
+			 * A kretprobe's stack is taken in the return trampoline: on x86_64 (4.19,
+			 * 5.10) it reads kretprobe_trace_func <- kretprobe_dispatcher <-
+			 * __kretprobe_trampoline_handler <- ..., the caller is lost (arm64 gives
+			 * the real one).  The stack is taken where it means something on every
+			 * kernel: an entry probe of the same function, joined to its return by
+			 * task in the analysis.
+			 */
+			char ename[128];
+
+			snprintf(ename, sizeof(ename), "%s" TB_KPROBE_ENTRY_SUFFIX, kp->name);
+			strbuf_reset(&line);
+			strbuf_reset(&undo);
+			strbuf_reset(&why);
+			strbuf_addf(&line, "p:%s/%s %s", TB_KPROBE_GROUP, ename, sym);
+			strbuf_addf(&undo, "-:%s/%s", TB_KPROBE_GROUP, ename);
+			strbuf_addf(&why, "entry probe %s/%s on %s for the stacks of %s: a return probe's own stack is the return trampoline's on x86_64 (kretprobe_trampoline <- ...), so the stack is taken at entry and joined to the return by task",
+				    TB_KPROBE_GROUP, ename, sym, kp->name);
+			if (strlen(ename) > 63)
+				r = tb_error_code(TB_EXIT_BADINPUT, "%s:%d: kprobe %s: name too long for its entry probe %s (under 58 characters)",
+						  b->r->path, kp->line, kp->name, ename);
+			if (!r)
+				r = plan_append(b->p, path, line.buf, undo.buf, why.buf);
+			if (!r)
+				r = ev_add(&b->evs, TB_KPROBE_GROUP, ename, NULL, 1, kp->line, "kprobe entry (stacks)");
+			if (!r) {
+				char *f = kp->filter ? strdup(kp->filter) : NULL;
+
+				r = ev_add(&b->evs, TB_KPROBE_GROUP, kp->name, f, 0, kp->line, "kprobe");
+				free(f);
+			}
+			if (!r)
+				summary(b->p, "stacks of return probe %s taken on the entry probe %s (joined by task)",
+					kp->name, ename);
+		} else if (!r) {
 			char *f = kp->filter ? strdup(kp->filter) : NULL;
 
 			r = ev_add(&b->evs, TB_KPROBE_GROUP, kp->name, f, kp->stack, kp->line, "kprobe");
@@ -789,7 +824,9 @@ static int plan_kprobes(struct builder *b)
 	}
 	if (!r && !have_ksyms)
 		note(b->p, "kprobe functions not checked: /proc/kallsyms unreadable");
-	summary(b->p, "%u kprobe(s) in group %s%s", b->r->nkps, TB_KPROBE_GROUP,
+	for (i = 0, nent = 0; i < b->r->nkps; i++)
+		nent += b->r->kps[i].is_return && b->r->kps[i].stack;
+	summary(b->p, "%u kprobe(s) in group %s%s", b->r->nkps + nent, TB_KPROBE_GROUP,
 		caps->kprobe_argn ? "" : "; $argN translated to argument registers");
 	strbuf_release(&ksyms);
 	strbuf_release(&black);

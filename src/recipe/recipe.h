@@ -96,6 +96,13 @@ struct tb_recipe_tracepoint {
 	int line;
 };
 
+/*
+ * A return probe with stack = yes is planned with an entry probe NAME_entry on the
+ * same function that takes the stack (a kretprobe's own stack is the trampoline's on
+ * x86_64); the analysis joins it to the return event by task.
+ */
+#define TB_KPROBE_ENTRY_SUFFIX "_entry"
+
 struct tb_recipe_kprobe {
 	char *name;		/* event name (explicit, always) */
 	char *probe;		/* SYM[+OFF] */

@@ -184,6 +184,94 @@ static void test_null_frees_ignored(void **state)
 	fx_close(&f);
 }
 
+/*
+ * kernfs-leak on x86_64: the return probe's own stack is the trampoline's; the entry
+ * probe kernfs_new_entry carries the creation stack, joined to the return by task.
+ * Interleaved tasks, a return without an entry (keeps its own), an entry used once.
+ */
+static void kret(struct tb_sink *s, struct tev *t, uint64_t ts, int pid, const char *name,
+		 uint64_t node, const char *const *stack)
+{
+	tev(t, "tracebook", name, ts, 0);
+	t->ev.pid = pid;
+	if (node)
+		tev_num(t, "node", node);
+	if (stack)
+		tev_syms(t, stack);
+	assert_int_equal(s->event(s->ctx, &t->ev), 0);
+}
+
+static int stack_has(const struct tb_rsite *site, const char *fn)
+{
+	unsigned k;
+
+	for (k = 0; k < site->nstack; k++)
+		if (strstr(site->stack[k], fn))
+			return 1;
+	return 0;
+}
+
+static void test_kretprobe_stack_from_entry(void **state)
+{
+	static const char *const tramp[] = { "kretprobe_trace_func+0x1a0/0x2e0", "kretprobe_dispatcher+0x3d/0x60",
+					     "__kretprobe_trampoline_handler+0xc6/0x140", "trampoline_handler+0x44/0x60",
+					     "kretprobe_trampoline+0x25/0x50", NULL };
+	static const char *const cg[] = { "kernfs_new_node+0x1/0x60", "kernfs_create_dir_ns+0x2b/0x90",
+					  "cgroup_mkdir+0x1e4/0x4a0", "kernfs_iop_mkdir+0x53/0x80", NULL };
+	static const char *const sysfs[] = { "kernfs_new_node+0x1/0x60", "kernfs_create_dir_ns+0x2b/0x90",
+					     "sysfs_create_dir_ns+0x6a/0xd0", NULL };
+	struct tb_analysis_opts o = { NULL, 0 };
+	const struct tb_rpair *p;
+	struct tb_recipe r;
+	struct tb_analysis *an;
+	struct tb_report *rep;
+	struct tb_sink s;
+	struct tev t;
+	char *path;
+	size_t i;
+	int cgroup = -1, sys = -1, tr = -1;
+
+	(void)state;
+	path = tb_recipe_find("kernfs-leak");
+	assert_non_null(path);
+	assert_int_equal(tb_recipe_load(path, NULL, &r), 0);
+	free(path);
+	an = tb_analysis_new(&r, &o);
+	assert_non_null(an);
+	s = tb_analysis_sink(an);
+	kret(&s, &t, 1 * MS, 100, "kernfs_new_entry", 0, cg);		/* cgroup mkdir (task 100) */
+	kret(&s, &t, 2 * MS, 200, "kernfs_new_entry", 0, sysfs);	/* sysfs (task 200) */
+	kret(&s, &t, 3 * MS, 200, "kernfs_new", 0xb000, tramp);
+	kret(&s, &t, 4 * MS, 100, "kernfs_new", 0xa000, tramp);
+	kret(&s, &t, 5 * MS, 100, "kernfs_new", 0xc000, tramp);	/* its entry was used: own stack */
+	kret(&s, &t, 6 * MS, 300, "kernfs_new", 0xd000, tramp);	/* no entry seen */
+	kret(&s, &t, 7 * MS, 200, "kernfs_put", 0xb000, NULL);
+	rep = tb_report_build(an, NULL);
+	assert_non_null(rep);
+	assert_int_equal(rep->npairs, 1);
+	p = &rep->pairs[0];
+	assert_int_equal(p->allocs, 4);
+	assert_int_equal(p->count, 3);				/* a, c, d outstanding */
+	assert_int_equal(an->joined, 2);
+	for (i = 0; i < p->nsites; i++) {
+		if (stack_has(&p->sites[i], "cgroup_mkdir"))
+			cgroup = (int)i;
+		if (stack_has(&p->sites[i], "sysfs_create_dir_ns"))
+			sys = (int)i;
+		if (stack_has(&p->sites[i], "kretprobe_trampoline"))
+			tr = (int)i;
+	}
+	assert_true(cgroup >= 0);				/* node a: the creation stack */
+	assert_int_equal(p->sites[cgroup].count, 1);
+	assert_false(stack_has(&p->sites[cgroup], "kretprobe"));
+	assert_int_equal(sys, -1);				/* node b was put */
+	assert_true(tr >= 0);					/* c and d: no entry to join */
+	assert_int_equal(p->sites[tr].count, 2);
+	tb_report_free(rep);
+	tb_analysis_free(an);
+	tb_recipe_free(&r);
+}
+
 static void test_hidden_and_hashed_pointers(void **state)
 {
 	const struct tb_rpair *p;
@@ -561,6 +649,7 @@ int main(void)
 		cmocka_unit_test(test_reused_pointer_is_implicit_free),
 		cmocka_unit_test(test_null_frees_ignored),
 		cmocka_unit_test(test_hidden_and_hashed_pointers),
+		cmocka_unit_test(test_kretprobe_stack_from_entry),
 		cmocka_unit_test(test_stack_groups_and_site),
 		cmocka_unit_test(test_raw_addresses_symbolized),
 		cmocka_unit_test(test_kprobe_pair_and_by_field),
