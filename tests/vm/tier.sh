@@ -10,6 +10,8 @@
 #   bash tests/vm/tier.sh                   the same, raw output
 #   VM_KERNELS="x86_64-6.1-cloud" ...       only these kernels (names as in KERNELS below)
 #   VM_CACHE=DIR                            cache (default tests/vm/cache, gitignored)
+#   VM_LOGS=DIR                             serial logs and the results table (default
+#                                           $VM_CACHE/logs; give each concurrent run its own)
 #   VM_TIMEOUT=SECONDS                      hard timeout per boot (default 600: a hang, not
 #                                           a slow guest; each tracebook call has its own)
 #   VM_TRACEBOOK_x86_64=BIN, VM_TRACEBOOK_arm64=BIN
@@ -19,7 +21,8 @@
 #                                           a missing folder or kernel is "not ok" (CI has it)
 #   VM_CHECKS="version probe ..."          guest checks of the normal boots (default below)
 #   VM_SLUB_CHECKS="..."                    guest checks of the slub_debug boot
-# Serial logs: $VM_CACHE/logs/<kernel>.serial (raw), .serial.txt (no CR), .serial.tbvm.
+# Serial logs: $VM_LOGS/<kernel>.serial (raw), .serial.txt (no CR), .serial.tbvm; the
+# results table: $VM_LOGS/VERIFIED.md.
 #
 # Kernels, busybox and the private apt state are cached under $VM_CACHE; the first run
 # downloads them from Debian's mirror.  A Debian kernel that cannot be downloaded is the
@@ -30,8 +33,9 @@ VM_DIR=$TOP/tests/vm
 VM_CACHE=${VM_CACHE:-$VM_DIR/cache}
 VM_BUILD=$TOP/build/vm
 VM_TIMEOUT=${VM_TIMEOUT:-600}
+VM_LOGS=${VM_LOGS:-$VM_CACHE/logs}
 VM_SHARED_KERNELS=${VM_SHARED_KERNELS:-$TOP/../shared/kernels}
-mkdir -p "$VM_CACHE/logs" "$VM_BUILD"
+mkdir -p "$VM_CACHE" "$VM_LOGS" "$VM_BUILD"
 . "$VM_DIR/lib/fetch.bash"
 
 # name | debian arch | debian release | meta package | extra kernel command line
@@ -172,7 +176,7 @@ boot_kernel() { # name debarch release meta extra
 	*-4.19) checks="$CHECKS $OLD_CHECKS" ;;
 	esac
 	checks=${checks// /,}
-	log=$VM_CACHE/logs/$name.serial
+	log=$VM_LOGS/$name.serial
 	start=$(date +%s)
 	qflags=$(qemu_flags "$name")
 	case $arch in
@@ -246,6 +250,6 @@ done
 	echo
 	echo "Checks: $CHECKS; old kernels also $OLD_CHECKS (3.10: no stackinst); 4.19 without RNG: $NORNG_CHECKS; slub_debug boot: $SLUB_CHECKS."
 	echo "tracebook $(git -C "$TOP" describe --always --dirty 2>/dev/null || echo '(no git)'), $(date -u '+%Y-%m-%d %H:%M UTC'), tier took $(( $(date +%s) - tier_start ))s."
-} > "$VM_CACHE/VERIFIED.md"
-echo "# results table: $VM_CACHE/VERIFIED.md"
+} > "$VM_LOGS/VERIFIED.md"
+echo "# results table: $VM_LOGS/VERIFIED.md"
 finish
