@@ -3,7 +3,7 @@
  * only: nothing is written, no instance is created, no tracer is switched.  The one
  * change it may make is mounting tracefs where it is unmounted (tracefs.c says so).
  *
- * Rules that come from kernel-compat.md and from real boxes:
+ * Rules that come from docs/kernel-compat.md and from real boxes:
  *  - "function" listed in available_tracers is not enough: the tracer is REFUSED when
  *    available_filter_functions cannot be opened (EPERM), as on locked-down kernels.
  *  - kprobe features are read from the README like perf does, but only from the

@@ -140,7 +140,7 @@ struct tb_caps {
 
 /*
  * tb_caps_probe - find tracing (mounting tracefs where it is unmounted, as
- * kernel-compat.md §1 says) and fill caps.
+ * docs/kernel-compat.md §1 says) and fill caps.
  * @mount_ok: 0 to never mount (dry runs that must change nothing)
  *
  * Returns 0; -TB_EXIT_NOTRACING with a message when no tracing directory can be found

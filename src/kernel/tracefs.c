@@ -1,7 +1,7 @@
 /*
  * tracefs.c - finds the tracing directory (mountinfo, mounting tracefs/debugfs where
  * needed, TRACEBOOK_ROOT / TRACEBOOK_TRACEFS overrides), hands it to libtracefs, and
- * offers path/read helpers under it.  See tracefs.h and kernel-compat.md §1.
+ * offers path/read helpers under it.  See tracefs.h and docs/kernel-compat.md §1.
  *
  * Whatever is found is given to tracefs_set_tracing_dir(), so every tracefs_* call of
  * tracebook (instances, event files, dynamic events, error_log) works on that same

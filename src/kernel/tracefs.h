@@ -1,6 +1,6 @@
 /*
  * tracefs.h - where the kernel's tracing directory is, and small helpers to build paths
- * under it and read its control files.  Discovery follows kernel-compat.md §1:
+ * under it and read its control files.  Discovery follows docs/kernel-compat.md §1:
  *   1. /proc/self/mountinfo: a mount of fstype tracefs (prefer /sys/kernel/tracing);
  *   2. else mount tracefs at /sys/kernel/tracing (only if mount_ok);
  *   3. else a debugfs mount (or mount debugfs at /sys/kernel/debug if mount_ok) and use

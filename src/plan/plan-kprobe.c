@@ -1,6 +1,6 @@
 /*
  * plan-kprobe.c - portable kprobe definitions (recipe [kprobe] sections) into this
- * kernel's kprobe_events syntax (kernel-compat.md §3): $argN becomes the argument
+ * kernel's kprobe_events syntax (docs/kernel-compat.md §3): $argN becomes the argument
  * register where the kernel lacks $argN, x-types become u-types (hex) on kernels
  * without them, $retval only on return probes, and every event gets an explicit name
  * in group "tracebook".  What the kernel cannot do is an error naming the recipe line.
@@ -13,7 +13,7 @@
 #include "util/err.h"
 #include "util/strbuf.h"
 
-/* Argument registers by machine, kernel-compat.md §3 "Register names". */
+/* Argument registers by machine, docs/kernel-compat.md §3 "Register names". */
 static const char *arg_register(const char *machine, unsigned n, unsigned *max)
 {
 	static const char *const x86_64[] = { "di", "si", "dx", "cx", "r8", "r9" };

@@ -1,6 +1,6 @@
 /*
  * plan.c - recipe + capabilities -> plan: the ordered writes (with undo and reason),
- * the sources to read, the analyses.  The choices follow kernel-compat.md:
+ * the sources to read, the analyses.  The choices follow docs/kernel-compat.md:
  *  - events go into an instance (instances/tracebook-<pid>) where instances have
  *    their own options (4.19+), at the top level otherwise;
  *  - per-event stacks: `stacktrace` trigger where triggers exist (and, inside an

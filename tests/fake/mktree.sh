@@ -418,7 +418,7 @@ dst_release
 ip6_dst_alloc
 EOF
 
-# options/: the core trace options of the era (kernel-compat §2); 0/1 values.
+# options/: the core trace options of the era (docs/kernel-compat.md §2); 0/1 values.
 opts_on="print-parent trace_printk annotate context-info record-cmd overwrite irq-info markers function-trace"
 opts_off="sym-offset sym-addr verbose raw hex bin block stacktrace branch userstacktrace sym-userobj printk-msg-only latency-format disable_on_free"
 case "$ERA" in

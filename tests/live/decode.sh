@@ -9,8 +9,8 @@
 . "$(dirname "$0")/../lib.sh"
 cd "$TOP" || exit 1
 is_root || { skip "live decode" "needs root"; finish; }
-T=$(awk '$3 == "tracefs" { print $2; exit }' /proc/mounts)
-[ -n "$T" ] && [ -e "$T/instances" ] || { skip "live decode" "no tracefs with instances mounted"; finish; }
+T=$(live_tracefs)
+[ -n "$T" ] && [ -e "$T/instances" ] || { skip "live decode" "no tracefs with instances on this kernel"; finish; }
 [ -d "$T/events/kmem/kmalloc" ] || { skip "live decode" "no kmem:kmalloc tracepoint"; finish; }
 TMP=$(mktemp -d /tmp/tb-live-decode.XXXXXX)
 export T TMP

@@ -14,9 +14,9 @@ if [ -z "${TB_DRIVER_LOCKED:-}" ]; then
 	exit $?
 fi
 
-# tracefs: the mount point from mountinfo (the field after " - " is the fs type)
-T=$(awk '{ for (i = 1; i <= NF; i++) if ($i == "-") { if ($(i + 1) == "tracefs") print $5; break } }' /proc/self/mountinfo | head -1)
-[ -n "$T" ] && [ -e "$T/trace" ] || { skip "driver live" "tracefs is not mounted"; finish; }
+# tracefs: mounted (live_tracefs mounts it where the kernel has it, as tracebook would)
+T=$(live_tracefs)
+[ -n "$T" ] || { skip "driver live" "no tracefs on this kernel (not mounted and not mountable)"; finish; }
 [ -e "$T/events/kmem/kmalloc/enable" ] || { skip "driver live" "no kmem tracepoints"; finish; }
 
 W=$(mktemp -d /tmp/tb-driver-live.XXXXXX)
