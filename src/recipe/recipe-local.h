@@ -13,7 +13,7 @@
 
 /* Longest event/kprobe name (MAX_EVENT_NAME_LEN 64 with the NUL). */
 #define RCP_MAX_NAME 63
-/* Longest recipe line; inih's Debian build reads at most INI_MAX_LINE (200) bytes. */
+/* Longest recipe line (the limit recipes have always had). */
 #define RCP_MAX_LINE 196
 
 /* One "key = value" line (continuation lines appended with '\n'). */
@@ -54,9 +54,11 @@ struct rcp_ctx {
 void rcp_err(struct rcp_ctx *c, int line, const char *what, const char *text,
 	     const char *expected_fmt, ...) TB_PRINTF(5, 6);
 
-/* recipe-parse.c */
-int rcp_read_ini(struct rcp_ctx *c, const char *text, size_t len);
+/* recipe-read.c */
+int rcp_read(struct rcp_ctx *c, const char *text, size_t len);
 void rcp_sections_free(struct rcp_ctx *c);
+/* Whether a section of this type takes a name: [param NAME], [pair LABEL], ... */
+int rcp_section_wants_arg(const char *type);
 
 /* recipe-params.c */
 int rcp_params_collect(struct rcp_ctx *c, const struct strlist *assign);
