@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "recipe/recipe-local.h"
+#include "util/strbuf.h"
 
 /* Longest key name. */
 #define RCP_MAX_KEY 48
@@ -27,17 +28,6 @@ struct rcp_reader {
 	int have_key;		/* a key line was seen in the current section */
 	int swallow;		/* the last key line was bad: drop its continuations */
 };
-
-static const char *const section_types[] = {
-	"recipe", "param", "function", "tracepoint", "kprobe", "slub-trace", "snapshot",
-	"pair", "count", "balance", "growth", NULL
-};
-
-int rcp_section_wants_arg(const char *type)
-{
-	return !strcmp(type, "param") || !strcmp(type, "tracepoint") || !strcmp(type, "kprobe") ||
-	       !strcmp(type, "pair") || !strcmp(type, "count") || !strcmp(type, "balance");
-}
 
 static char *xstrndup(struct rcp_ctx *c, const char *s, size_t n)
 {
@@ -72,7 +62,6 @@ static void new_section(struct rcp_reader *rd, const char *hdr, size_t n)
 	struct rcp_section *s;
 	const char *t, *te, *a, *ae;
 	char *whole = xstrndup(c, hdr, n);
-	unsigned i;
 
 	if (!whole)
 		return;
@@ -100,20 +89,24 @@ static void new_section(struct rcp_reader *rd, const char *hdr, size_t n)
 	if (!s->type)
 		goto out;
 
-	for (i = 0; section_types[i]; i++)
-		if (!strcmp(section_types[i], s->type))
-			break;
-	if (!section_types[i]) {
-		rcp_err(c, rd->line, "unknown section", whole,
-			"one of [recipe], [param NAME], [function], [tracepoint SYS:EVENT], "
-			"[kprobe NAME], [slub-trace], [snapshot], [pair LABEL], [count LABEL], "
-			"[balance LABEL], [growth]");
+	s->st = rcp_section_type(s->type);
+	if (!s->st) {
+		const struct rcp_section_type *st;
+		struct strbuf all = STRBUF_INIT;
+
+		for (st = rcp_section_types(); st->type; st++)
+			strbuf_addf(&all, "%s[%s%s%s]", st == rcp_section_types() ? "" : ", ",
+				    st->type, st->arg ? " " : "", st->arg ? st->arg : "");
+		if (strbuf_failed(&all))
+			c->oom = 1;
+		rcp_err(c, rd->line, "unknown section", whole, "one of %s", strbuf_str(&all));
+		strbuf_release(&all);
 		goto out;
 	}
-	if (rcp_section_wants_arg(s->type) && !s->arg)
+	if (s->st->arg && !s->arg)
 		rcp_err(c, rd->line, "section", whole, "a name after '%s', as in [%s %s]", s->type,
-			s->type, !strcmp(s->type, "tracepoint") ? "kmem:kmalloc" : "NAME");
-	else if (!rcp_section_wants_arg(s->type) && s->arg)
+			s->type, s->st->arg_example);
+	else if (!s->st->arg && s->arg)
 		rcp_err(c, rd->line, "section", whole, "[%s] with nothing after the name", s->type);
 	else if (s->arg && strpbrk(s->arg, " \t"))
 		rcp_err(c, rd->line, "section", whole, "one name after '%s' (no spaces)", s->type);
