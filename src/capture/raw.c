@@ -124,7 +124,7 @@ void tb_read_cpu_stats(const char *trace_dir, unsigned ncpus, struct tb_cpu_stat
 		snprintf(path, sizeof(path), "%s/per_cpu/cpu%u/stats", trace_dir, c);
 		memset(&st[c], 0, sizeof(st[c]));
 		if (tb_read_file(path, &sb) == 0)
-			tb_parse_cpu_stats(sb.buf ? sb.buf : "", &st[c]);
+			tb_parse_cpu_stats(sb.buf, &st[c]);
 		strbuf_release(&sb);
 	}
 }

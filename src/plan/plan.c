@@ -870,7 +870,7 @@ static int plan_function(struct builder *b)
 		struct strbuf undo = STRBUF_INIT;
 		char why[512];
 
-		if (!strpbrk(fn, "*?[") && tb_sym_count(cur.buf ? cur.buf : "", TB_SYM_LIST, fn)) {
+		if (!strpbrk(fn, "*?[") && tb_sym_count(cur.buf, TB_SYM_LIST, fn)) {
 			summary(b->p, "function %s was already in set_ftrace_filter (someone else's): left alone", fn);
 			continue;
 		}

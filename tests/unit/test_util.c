@@ -38,6 +38,40 @@ static void test_strbuf(void **state)
 	strbuf_release(&sb);
 }
 
+/* buf is never NULL: not after STRBUF_INIT, strbuf_init, reset, release or detach. */
+static void test_strbuf_never_null(void **state)
+{
+	struct strbuf sb = STRBUF_INIT, si;
+	size_t len = 1;
+	char *d;
+
+	assert_non_null(sb.buf);
+	assert_string_equal(sb.buf, "");
+	assert_int_equal(sb.len, 0);
+	strbuf_reset(&sb);
+	strbuf_rtrim(&sb);
+	strbuf_setlen(&sb, 0);
+	assert_non_null(sb.buf);
+	assert_string_equal(sb.buf, "");
+	d = strbuf_detach(&sb, &len);	/* an empty buffer detaches a fresh "" */
+	assert_non_null(d);
+	assert_string_equal(d, "");
+	assert_int_equal(len, 0);
+	assert_ptr_not_equal(d, sb.buf);
+	free(d);
+	assert_non_null(sb.buf);
+	strbuf_init(&si);
+	assert_non_null(si.buf);
+	assert_string_equal(si.buf, "");
+	strbuf_addstr(&si, "grown");
+	assert_string_equal(si.buf, "grown");
+	strbuf_release(&si);
+	assert_non_null(si.buf);
+	assert_string_equal(si.buf, "");
+	strbuf_release(&si);		/* releasing an empty buffer frees nothing */
+	assert_string_equal(sb.buf, "");	/* the shared "" was never written */
+}
+
 static void test_strlist(void **state)
 {
 	struct strlist l = STRLIST_INIT;
@@ -176,6 +210,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strbuf),
+		cmocka_unit_test(test_strbuf_never_null),
 		cmocka_unit_test(test_strlist),
 		cmocka_unit_test(test_intern),
 		cmocka_unit_test(test_units),
