@@ -18,6 +18,7 @@
 #include "kernel/tracefs.h"
 #include "util/err.h"
 #include "util/fileio.h"
+#include "util/fsmagic.h"
 
 static char tracing_dir[4096];
 
@@ -190,9 +191,9 @@ static enum tb_fstype magic_type(const char *dir)
 
 	if (statfs(dir, &st))
 		return TB_FS_NONE;
-	if ((unsigned long)st.f_type == TB_TRACEFS_MAGIC)
+	if ((unsigned long)st.f_type == TRACEFS_MAGIC)
 		return TB_FS_TRACEFS;
-	if ((unsigned long)st.f_type == TB_DEBUGFS_MAGIC)
+	if ((unsigned long)st.f_type == DEBUGFS_MAGIC)
 		return TB_FS_DEBUGFS;
 	return TB_FS_OTHER;
 }
