@@ -468,12 +468,8 @@ int tb_raw_start(struct tb_raw *r)
  */
 void tb_raw_wait(struct tb_raw *r, unsigned ms)
 {
-	struct timespec ts;
+	struct timespec ts = tb_wall_after_ms(ms);
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
-	ts.tv_sec += ms / 1000 + ts.tv_nsec / 1000000000L;
-	ts.tv_nsec %= 1000000000L;
 	pthread_mutex_lock(&r->lock);
 	if (!r->q_head && !r->finished)
 		pthread_cond_timedwait(&r->cond, &r->lock, &ts);
