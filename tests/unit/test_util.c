@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 #include "event/event.h"
+#include "util/alloc.h"
+#include "util/clock.h"
 #include "util/fileio.h"
 #include "util/intern.h"
 #include "util/strbuf.h"
@@ -70,6 +72,46 @@ static void test_strbuf_never_null(void **state)
 	assert_string_equal(si.buf, "");
 	strbuf_release(&si);		/* releasing an empty buffer frees nothing */
 	assert_string_equal(sb.buf, "");	/* the shared "" was never written */
+}
+
+/* ALLOC_GROW keeps what was there, grows the capacity, refuses an overflowing size. */
+static void test_alloc_grow(void **state)
+{
+	unsigned *v = NULL, n, alloc = 0;
+	size_t big_alloc = 0;
+	uint32_t *big = NULL;
+
+	for (n = 0; n < 1000; n++) {
+		assert_int_equal(ALLOC_GROW(v, n + 1, alloc), 0);
+		assert_true(alloc >= n + 1);
+		v[n] = n * 7;
+	}
+	for (n = 0; n < 1000; n++)
+		assert_int_equal(v[n], n * 7);
+	n = alloc;
+	assert_int_equal(ALLOC_GROW(v, 10, alloc), 0);	/* no shrinking, no growth */
+	assert_int_equal(alloc, n);
+	free(v);
+	assert_null(tb_realloc_array(NULL, SIZE_MAX / 2, 4));
+	assert_int_equal(ALLOC_GROW(big, SIZE_MAX / 2, big_alloc), -1);	/* size overflows */
+	assert_null(big);
+	assert_int_equal(big_alloc, 0);
+	assert_int_equal(tb_alloc_nr(0, 1), 24);
+	assert_int_equal(tb_alloc_nr(0, 100), 100);
+}
+
+/* The wall clock is the epoch clock; the monotonic one does not go back. */
+static void test_clock(void **state)
+{
+	uint64_t a = tb_now_ns(), b = tb_now_ns(), w = tb_wall_ns();
+	struct timespec ts = tb_wall_after_ms(1500);
+
+	assert_true(b >= a);
+	assert_true(w / 1000000000ULL >= (uint64_t)time(NULL) - 1);
+	assert_true(w / 1000000000ULL <= (uint64_t)time(NULL));
+	assert_true(ts.tv_nsec >= 0 && ts.tv_nsec < 1000000000L);
+	assert_true((uint64_t)ts.tv_sec >= w / 1000000000ULL + 1);
+	assert_true((uint64_t)ts.tv_sec <= w / 1000000000ULL + 3);
 }
 
 static void test_strlist(void **state)
@@ -211,6 +253,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strbuf),
 		cmocka_unit_test(test_strbuf_never_null),
+		cmocka_unit_test(test_alloc_grow),
+		cmocka_unit_test(test_clock),
 		cmocka_unit_test(test_strlist),
 		cmocka_unit_test(test_intern),
 		cmocka_unit_test(test_units),
