@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +113,44 @@ static void test_clock(void **state)
 	assert_true(ts.tv_nsec >= 0 && ts.tv_nsec < 1000000000L);
 	assert_true((uint64_t)ts.tv_sec >= w / 1000000000ULL + 1);
 	assert_true((uint64_t)ts.tv_sec <= w / 1000000000ULL + 3);
+}
+
+/*
+ * An errno can never be mistaken for an exit code: -ENOENT is not -TB_EXIT_USAGE,
+ * -EIO is not -TB_EXIT_NOTROOT, and every -errno ends the program with 1, while
+ * every -TB_EXIT_x ends it with x's documented status.
+ */
+static void test_exit_codes(void **state)
+{
+	static const int documented[][2] = {
+		{ TB_EXIT_ERROR, 1 }, { TB_EXIT_USAGE, 2 }, { TB_EXIT_BADINPUT, 3 },
+		{ TB_EXIT_NOTRACING, 4 }, { TB_EXIT_NOTROOT, 5 }, { TB_EXIT_REFUSED, 6 },
+		{ TB_EXIT_BUSY, 7 }, { TB_EXIT_RESTORE, 8 }, { TB_EXIT_UNREADABLE, 9 },
+	};
+	unsigned i;
+	int e;
+
+	assert_int_not_equal(-ENOENT, -TB_EXIT_USAGE);
+	assert_int_not_equal(-EIO, -TB_EXIT_NOTROOT);
+	assert_int_equal(tb_exit_code(-ENOENT), 1);
+	assert_int_equal(tb_exit_code(-EIO), 1);
+	for (e = 1; e <= 4095; e++) {		/* every errno the kernel can return */
+		for (i = 0; i < sizeof(documented) / sizeof(documented[0]); i++)
+			assert_int_not_equal(-e, -documented[i][0]);
+		assert_int_equal(tb_exit_code(-e), 1);
+	}
+	for (i = 0; i < sizeof(documented) / sizeof(documented[0]); i++) {
+		assert_int_equal(tb_exit_code(-documented[i][0]), documented[i][1]);
+		assert_int_equal(tb_exit_status(documented[i][0]), documented[i][1]);
+	}
+	assert_int_equal(TB_EXIT_MAX - TB_EXIT_BASE, 10);	/* a new code is added above */
+	assert_int_equal(tb_exit_code(0), 0);
+	assert_int_equal(tb_exit_code(1), 0);		/* help shown */
+	assert_int_equal(tb_exit_code(-1), 1);		/* tb_error() */
+	assert_int_equal(tb_exit_status(TB_EXIT_OK), 0);
+	/* tb_error_code prints and hands back the code in its own range */
+	assert_int_equal(tb_error_code(TB_EXIT_BUSY, "test: %s", "busy"), -TB_EXIT_BUSY);
+	assert_int_equal(tb_exit_code(tb_error_code(TB_EXIT_NOTROOT, "test")), 5);
 }
 
 static void test_strlist(void **state)
@@ -255,6 +294,7 @@ int main(void)
 		cmocka_unit_test(test_strbuf_never_null),
 		cmocka_unit_test(test_alloc_grow),
 		cmocka_unit_test(test_clock),
+		cmocka_unit_test(test_exit_codes),
 		cmocka_unit_test(test_strlist),
 		cmocka_unit_test(test_intern),
 		cmocka_unit_test(test_units),
