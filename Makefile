@@ -12,7 +12,7 @@
 # Sources are found by wildcard: a new file under src/ or tests/unit/ needs no edit here.
 
 ARCH ?= x86_64
-PKGS := libtracefs libtraceevent inih json-c
+PKGS := libtracefs libtraceevent json-c
 HAVE_TRACECMD := $(shell pkg-config --exists libtracecmd 2>/dev/null && echo 1)
 
 RECIPES := $(sort $(wildcard recipes/*.recipe))

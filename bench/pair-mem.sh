@@ -12,6 +12,6 @@ objs=$(cd build/release && find src build -name '*.o' ! -path 'src/main.o' |
 mkdir -p build/bench
 # shellcheck disable=SC2086
 ${CC:-cc} -std=gnu99 -O2 -g -D_GNU_SOURCE -Isrc -o build/bench/pair-mem bench/pair-mem.c $objs \
-	$(pkg-config --libs libtracefs libtraceevent inih json-c) \
+	$(pkg-config --libs libtracefs libtraceevent json-c) \
 	$(pkg-config --exists libtracecmd && pkg-config --libs libtracecmd) -lpthread -lm -ldl
 build/bench/pair-mem "$@"

@@ -46,7 +46,7 @@ int main(int argc, char **argv)
 
 	if (argc < 2) {
 		usage(stderr);
-		return TB_EXIT_USAGE;
+		return tb_exit_status(TB_EXIT_USAGE);
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		usage(stdout);
@@ -71,5 +71,5 @@ int main(int argc, char **argv)
 	}
 	fprintf(stderr, "tracebook: '%s' is not a command\n", argv[1]);
 	usage(stderr);
-	return TB_EXIT_USAGE;
+	return tb_exit_status(TB_EXIT_USAGE);
 }

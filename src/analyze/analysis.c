@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include "util/alloc.h"
 #include "analyze/analysis-local.h"
 #include "analyze/growth.h"
 #include "util/err.h"
@@ -48,15 +49,8 @@ static int add_rule(struct tb_handlers *hs, const char *ref, unsigned kind, unsi
 	const char *colon = strchr(ref, ':');
 	struct rule *r;
 
-	if (hs->nrules == hs->arules) {
-		size_t na = hs->arules ? hs->arules * 2 : 16;
-		struct rule *nr = realloc(hs->rules, na * sizeof(*nr));
-
-		if (!nr)
-			return -1;
-		hs->rules = nr;
-		hs->arules = na;
-	}
+	if (ALLOC_GROW(hs->rules, hs->nrules + 1, hs->arules))
+		return -1;
 	r = &hs->rules[hs->nrules];
 	r->h.kind = kind;
 	r->h.idx = idx;
@@ -108,27 +102,13 @@ static int64_t build_list(struct tb_handlers *hs, const char *system, const char
 				continue;
 			if (func && pass == 1)
 				continue;
-			if (hs->nh == hs->ah) {
-				size_t na = hs->ah ? hs->ah * 2 : 16;
-				struct handler *nh = realloc(hs->h, na * sizeof(*nh));
-
-				if (!nh)
-					return -1;
-				hs->h = nh;
-				hs->ah = na;
-			}
+			if (ALLOC_GROW(hs->h, hs->nh + 1, hs->ah))
+				return -1;
 			hs->h[hs->nh++] = r->h;
 		}
 	}
-	if (hs->nlists == hs->alists) {
-		size_t na = hs->alists ? hs->alists * 2 : 16;
-		struct hlist *nl = realloc(hs->lists, na * sizeof(*nl));
-
-		if (!nl)
-			return -1;
-		hs->lists = nl;
-		hs->alists = na;
-	}
+	if (ALLOC_GROW(hs->lists, hs->nlists + 1, hs->alists))
+		return -1;
 	hs->lists[hs->nlists].start = start;
 	hs->lists[hs->nlists].n = hs->nh - start;
 	return (int64_t)hs->nlists++;

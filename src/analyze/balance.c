@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include "util/alloc.h"
 #include "analyze/analysis-local.h"
 #include "util/intern.h"
 #include "util/strbuf.h"
@@ -55,15 +56,8 @@ static int64_t site_index(struct tb_balance_an *b, const char *site, uint32_t st
 		return -1;
 	if (r->val)
 		return (int64_t)r->val - 1;
-	if (b->nsites == b->asites) {
-		size_t na = b->asites ? b->asites * 2 : 16;
-		struct tb_balance_site *ns = realloc(b->sites, na * sizeof(*ns));
-
-		if (!ns)
-			return -1;
-		b->sites = ns;
-		b->asites = na;
-	}
+	if (ALLOC_GROW(b->sites, b->nsites + 1, b->asites))
+		return -1;
 	memset(&b->sites[b->nsites], 0, sizeof(b->sites[0]));
 	b->sites[b->nsites].site = site;
 	b->sites[b->nsites].stack = stack;

@@ -13,6 +13,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include "util/alloc.h"
 #include "analyze/analysis-local.h"
 #include "util/intern.h"
 #include "util/strbuf.h"
@@ -98,15 +99,8 @@ static int64_t group_of(struct tb_pair_an *p, const char *site, const char *by, 
 		return -1;
 	if (r->val)
 		return (int64_t)r->val - 1;
-	if (p->ngroups == p->agroups) {
-		size_t na = p->agroups ? p->agroups * 2 : 16;
-		struct tb_pair_group *ng = realloc(p->groups, na * sizeof(*ng));
-
-		if (!ng)
-			return -1;
-		p->groups = ng;
-		p->agroups = na;
-	}
+	if (ALLOC_GROW(p->groups, p->ngroups + 1, p->agroups))
+		return -1;
 	g = &p->groups[p->ngroups];
 	memset(g, 0, sizeof(*g));
 	g->site = site;

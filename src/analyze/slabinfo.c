@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "util/alloc.h"
 #include "analyze/slabinfo.h"
 #include "util/err.h"
 #include "util/strlist.h"
@@ -237,15 +238,8 @@ int tb_parse_wall_time(const char *line, uint64_t *ns)
 
 static struct tb_slab_row *add_row(struct tb_slabinfo *si)
 {
-	if (si->n == si->alloc) {
-		size_t na = si->alloc ? si->alloc * 2 : 128;
-		struct tb_slab_row *nv = realloc(si->rows, na * sizeof(*nv));
-
-		if (!nv)
-			return NULL;
-		si->rows = nv;
-		si->alloc = na;
-	}
+	if (ALLOC_GROW(si->rows, si->n + 1, si->alloc))
+		return NULL;
 	memset(&si->rows[si->n], 0, sizeof(si->rows[0]));
 	return &si->rows[si->n++];
 }
@@ -590,15 +584,8 @@ const struct tb_slab_row *tb_slabinfo_find(const struct tb_slabinfo *si, const c
 
 static int kv_add(struct tb_kvlist *l, const char *key, size_t klen, int64_t v)
 {
-	if (l->n == l->alloc) {
-		size_t na = l->alloc ? l->alloc * 2 : 64;
-		struct tb_kv *nv = realloc(l->v, na * sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		l->v = nv;
-		l->alloc = na;
-	}
+	if (ALLOC_GROW(l->v, l->n + 1, l->alloc))
+		return -ENOMEM;
 	l->v[l->n].key = strndup(key, klen);
 	if (!l->v[l->n].key)
 		return -ENOMEM;
@@ -773,16 +760,9 @@ int tb_buddyinfo_parse(const char *text, const char *origin, struct tb_buddyinfo
 				 "'Node N, zone NAME <free blocks per order>...', got");
 			continue;
 		}
-		if (out->n == out->alloc) {
-			size_t na = out->alloc ? out->alloc * 2 : 8;
-			struct tb_buddy_zone *nv = realloc(out->zones, na * sizeof(*nv));
-
-			if (!nv) {
-				ret = -ENOMEM;
-				break;
-			}
-			out->zones = nv;
-			out->alloc = na;
+		if (ALLOC_GROW(out->zones, out->n + 1, out->alloc)) {
+			ret = -ENOMEM;
+			break;
 		}
 		z = &out->zones[out->n++];
 		memset(z, 0, sizeof(*z));

@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include "util/alloc.h"
 #include "analyze/analysis-local.h"
 #include "util/intern.h"
 
@@ -102,15 +103,8 @@ static int64_t add(struct tb_stacks *st, const struct tb_stack *s, uint64_t h)
 	struct stk *k;
 	unsigned i;
 
-	if (st->n == st->alloc || !st->v) {
-		size_t na = st->alloc ? st->alloc * 2 : 64;
-		struct stk *nv = realloc(st->v, na * sizeof(*nv));
-
-		if (!nv)
-			return -1;
-		st->v = nv;
-		st->alloc = na;
-	}
+	if (ALLOC_GROW(st->v, st->n + 1, st->alloc))
+		return -1;
 	k = &st->v[st->n];
 	memset(k, 0, sizeof(*k));
 	k->hash = h;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "util/alloc.h"
 #include "analyze/analysis-local.h"
 #include "util/fileio.h"
 #include "util/intern.h"
@@ -133,17 +134,10 @@ static void load(struct tb_symbols *s)
 		}
 		if (type == 'a' || type == 'A' || type == 'U' || type == 'u')
 			continue;
-		if (s->n == alloc) {
-			size_t na = alloc ? alloc * 2 : 4096;
-			struct ksym *nv = realloc(s->v, na * sizeof(*nv));
-
-			if (!nv) {
-				set_problem(s, "is too big for memory");
-				s->n = 0;
-				return;
-			}
-			s->v = nv;
-			alloc = na;
+		if (ALLOC_GROW(s->v, s->n + 1, alloc)) {
+			set_problem(s, "is too big for memory");
+			s->n = 0;
+			return;
 		}
 		s->v[s->n].addr = addr;
 		s->v[s->n].size = 0;

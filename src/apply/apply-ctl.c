@@ -52,12 +52,8 @@
 #include "kernel/tracefs.h"
 #include "util/err.h"
 #include "util/fileio.h"
+#include "util/fsmagic.h"
 #include "util/strbuf.h"
-
-#define TRACEFS_MAGIC_ 0x74726163
-#define DEBUGFS_MAGIC_ 0x64626720
-#define SYSFS_MAGIC_ 0x62656572
-#define PROC_MAGIC_ 0x9fa0
 
 int tb_ctl_is_plain(const char *path)
 {
@@ -72,8 +68,8 @@ int tb_ctl_is_plain(const char *path)
 			return 0;
 		*slash = 0;
 	}
-	return (unsigned long)st.f_type != TRACEFS_MAGIC_ && (unsigned long)st.f_type != DEBUGFS_MAGIC_ &&
-		(unsigned long)st.f_type != SYSFS_MAGIC_ && (unsigned long)st.f_type != PROC_MAGIC_;
+	return (unsigned long)st.f_type != TRACEFS_MAGIC && (unsigned long)st.f_type != DEBUGFS_MAGIC &&
+		(unsigned long)st.f_type != SYSFS_MAGIC && (unsigned long)st.f_type != PROC_SUPER_MAGIC;
 }
 
 static int write_plain(const char *path, const char *data, int flags)

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "util/alloc.h"
 #include "apply/apply.h"
 #include "apply/journal.h"
 #include "kernel/ctl-value.h"
@@ -409,17 +410,10 @@ int tb_journal_restore(const char *path, int verbose, struct tb_restore_result *
 			bad++;		/* a record cut by a crash mid-write: its write never happened */
 			continue;
 		}
-		if (n == alloc) {
-			size_t na = alloc ? alloc * 2 : 32;
-			struct rec *v = realloc(recs, na * sizeof(*v));
-
-			if (!v) {
-				free(recs);
-				strbuf_release(&sb);
-				return tb_error_code(TB_EXIT_RESTORE, "out of memory");
-			}
-			recs = v;
-			alloc = na;
+		if (ALLOC_GROW(recs, n + 1, alloc)) {
+			free(recs);
+			strbuf_release(&sb);
+			return tb_error_code(TB_EXIT_RESTORE, "out of memory");
 		}
 		unescape(t1);
 		if (t2)

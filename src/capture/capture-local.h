@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include "capture/capture.h"
 #include "event/event.h"
+#include "util/clock.h"
 
 struct tep_handle;
 
@@ -165,7 +166,5 @@ void tb_status_draw(struct tb_status *s, uint64_t events, uint64_t outstanding,
 		    uint64_t now_ns, uint64_t start_ns, uint64_t duration_ns, uint64_t lost);
 void tb_status_clear(struct tb_status *s);
 
-uint64_t tb_now_ns(void);	/* CLOCK_MONOTONIC */
-uint64_t tb_wall_ns(void);	/* CLOCK_REALTIME */
 
 #endif

@@ -124,7 +124,7 @@ void tb_read_cpu_stats(const char *trace_dir, unsigned ncpus, struct tb_cpu_stat
 		snprintf(path, sizeof(path), "%s/per_cpu/cpu%u/stats", trace_dir, c);
 		memset(&st[c], 0, sizeof(st[c]));
 		if (tb_read_file(path, &sb) == 0)
-			tb_parse_cpu_stats(sb.buf ? sb.buf : "", &st[c]);
+			tb_parse_cpu_stats(sb.buf, &st[c]);
 		strbuf_release(&sb);
 	}
 }
@@ -472,12 +472,8 @@ int tb_raw_start(struct tb_raw *r)
  */
 void tb_raw_wait(struct tb_raw *r, unsigned ms)
 {
-	struct timespec ts;
+	struct timespec ts = tb_wall_after_ms(ms);
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
-	ts.tv_sec += ms / 1000 + ts.tv_nsec / 1000000000L;
-	ts.tv_nsec %= 1000000000L;
 	pthread_mutex_lock(&r->lock);
 	if (!r->q_head && !r->finished)
 		pthread_cond_timedwait(&r->cond, &r->lock, &ts);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <traceevent/event-parse.h>
+#include "util/alloc.h"
 #include "capture/capture-local.h"
 #include "util/intern.h"
 
@@ -86,17 +87,11 @@ static struct evdesc *describe(struct tb_rawdec *d, int type)
 	if (type < 0 || type > 0xffff)
 		return NULL;
 	if ((unsigned)type >= d->ntypes) {
-		unsigned n = d->ntypes ? d->ntypes : 256;
-		struct evdesc **t;
+		unsigned old = d->ntypes;
 
-		while (n <= (unsigned)type)
-			n *= 2;
-		t = realloc(d->types, n * sizeof(*t));
-		if (!t)
+		if (ALLOC_GROW(d->types, (unsigned)type + 1, d->ntypes))
 			return NULL;
-		memset(t + d->ntypes, 0, (n - d->ntypes) * sizeof(*t));
-		d->types = t;
-		d->ntypes = n;
+		memset(d->types + old, 0, (d->ntypes - old) * sizeof(*d->types));
 	}
 	if (d->types[type])
 		return d->types[type];

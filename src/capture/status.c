@@ -9,22 +9,6 @@
 
 #define REDRAW_NS 250000000ULL
 
-uint64_t tb_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * TB_NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
-}
-
-uint64_t tb_wall_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * TB_NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
-}
-
 /**
  * tb_status_draw - redraw the status line if s->on and 250 ms have passed.
  * @events: events handed to the sink so far

@@ -16,6 +16,7 @@
 #include "analyze/slabinfo.h"
 #include "cmd/cmds.h"
 #include "kernel/slab.h"
+#include "util/clock.h"
 #include "util/err.h"
 #include "util/fileio.h"
 #include "util/parse-options.h"
@@ -107,14 +108,6 @@ static int parse_args(int argc, char **argv, struct slabs_opts *o)
 
 /* ---- snapshots ------------------------------------------------------------------ */
 
-static uint64_t now_wall_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * TB_NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
-}
-
 static int read_proc(const char *name, struct strbuf *sb, char *path, size_t size)
 {
 	strbuf_reset(sb);
@@ -127,7 +120,7 @@ static int live_snapshot(struct tb_growth *g, const struct slabs_opts *o)
 	static const char *const extra[] = { "meminfo", "vmstat", "buddyinfo" };
 	struct strbuf sb = STRBUF_INIT;
 	char path[4096];
-	uint64_t wall = now_wall_ns();
+	uint64_t wall = tb_wall_ns();
 	int r, i;
 
 	r = read_proc("slabinfo", &sb, path, sizeof(path));

@@ -47,7 +47,7 @@ char *tb_ctl_restore_value(const char *path, const char *raw)
 	} else if (!strcmp(base, "current_tracer") || !strcmp(base, "tracing_on") ||
 		   !strcmp(base, "trace")) {
 		/* single word */
-		char *sp = strpbrk(sb.buf ? sb.buf : "", " \t\n");
+		char *sp = strpbrk(sb.buf, " \t\n");
 
 		if (sp)
 			strbuf_setlen(&sb, (size_t)(sp - sb.buf));

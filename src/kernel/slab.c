@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "util/alloc.h"
 #include "kernel/slab.h"
 #include "kernel/tracefs.h"
 #include "util/err.h"
@@ -46,15 +47,8 @@ static struct tb_slab_cache *add_cache(struct tb_slab_tree *t, const char *dir, 
 {
 	struct tb_slab_cache *c;
 
-	if (t->n == *alloc) {
-		size_t na = *alloc ? *alloc * 2 : 64;
-		struct tb_slab_cache *nv = realloc(t->caches, na * sizeof(*nv));
-
-		if (!nv)
-			return NULL;
-		t->caches = nv;
-		*alloc = na;
-	}
+	if (ALLOC_GROW(t->caches, t->n + 1, *alloc))
+		return NULL;
 	c = &t->caches[t->n];
 	memset(c, 0, sizeof(*c));
 	c->dir = strdup(dir);

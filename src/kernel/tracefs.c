@@ -33,6 +33,7 @@
 #include "kernel/tracefs.h"
 #include "util/err.h"
 #include "util/fileio.h"
+#include "util/fsmagic.h"
 
 static char tracing_dir[4096];
 static struct tracefs_instance *top_instance;	/* of tracing_dir, made on demand */
@@ -218,9 +219,9 @@ static enum tb_fstype magic_type(const char *dir)
 
 	if (statfs(dir, &st))
 		return TB_FS_NONE;
-	if ((unsigned long)st.f_type == TB_TRACEFS_MAGIC)
+	if ((unsigned long)st.f_type == TRACEFS_MAGIC)
 		return TB_FS_TRACEFS;
-	if ((unsigned long)st.f_type == TB_DEBUGFS_MAGIC)
+	if ((unsigned long)st.f_type == DEBUGFS_MAGIC)
 		return TB_FS_DEBUGFS;
 	return TB_FS_OTHER;
 }

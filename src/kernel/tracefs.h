@@ -23,9 +23,6 @@
 #include <stddef.h>
 #include "util/strbuf.h"
 
-#define TB_TRACEFS_MAGIC 0x74726163
-#define TB_DEBUGFS_MAGIC 0x64626720
-
 enum tb_fstype { TB_FS_NONE = 0, TB_FS_TRACEFS, TB_FS_DEBUGFS, TB_FS_OTHER };
 
 /* Where tracing was found. */

@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "util/alloc.h"
 #include "kernel/ctl-value.h"
 #include "kernel/tracefs.h"
 #include "plan/plan-local.h"
@@ -45,15 +46,8 @@ static struct tb_step *add_step(struct tb_plan *p, enum tb_step_kind kind, const
 {
 	struct tb_step *s;
 
-	if (p->nsteps == p->alloc) {
-		unsigned n = p->alloc ? p->alloc * 2 : 16;
-		struct tb_step *v = realloc(p->steps, n * sizeof(*v));
-
-		if (!v)
-			return NULL;
-		p->steps = v;
-		p->alloc = n;
-	}
+	if (ALLOC_GROW(p->steps, p->nsteps + 1, p->alloc))
+		return NULL;
 	s = &p->steps[p->nsteps];
 	memset(s, 0, sizeof(*s));
 	s->kind = kind;
@@ -185,15 +179,8 @@ static int ev_add(struct ev_list *l, const char *sys, const char *ev, const char
 		e->stack |= stack;
 		return 0;
 	}
-	if (l->n == l->alloc) {
-		unsigned n = l->alloc ? l->alloc * 2 : 8;
-		struct plan_event *v = realloc(l->v, n * sizeof(*v));
-
-		if (!v)
-			return tb_error("out of memory");
-		l->v = v;
-		l->alloc = n;
-	}
+	if (ALLOC_GROW(l->v, l->n + 1, l->alloc))
+		return tb_error("out of memory");
 	e = &l->v[l->n];
 	e->system = strdup(sys);
 	e->event = strdup(ev);
@@ -935,7 +922,7 @@ static int plan_function(struct builder *b)
 		struct strbuf undo = STRBUF_INIT;
 		char why[512];
 
-		if (!strpbrk(fn, "*?[") && tb_sym_count(cur.buf ? cur.buf : "", TB_SYM_LIST, fn)) {
+		if (!strpbrk(fn, "*?[") && tb_sym_count(cur.buf, TB_SYM_LIST, fn)) {
 			summary(b->p, "function %s was already in set_ftrace_filter (someone else's): left alone", fn);
 			continue;
 		}

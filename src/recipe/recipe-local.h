@@ -13,7 +13,7 @@
 
 /* Longest event/kprobe name (MAX_EVENT_NAME_LEN 64 with the NUL). */
 #define RCP_MAX_NAME 63
-/* Longest recipe line; inih's Debian build reads at most INI_MAX_LINE (200) bytes. */
+/* Longest recipe line (the limit recipes have always had). */
 #define RCP_MAX_LINE 196
 
 /* One "key = value" line (continuation lines appended with '\n'). */
@@ -25,8 +25,32 @@ struct rcp_entry {
 	int bad;		/* its substitution failed (already reported) */
 };
 
+struct rcp_ctx;
+struct rcp_section;
+
+/* What a key's value is (RK_LINES values keep their newlines). */
+enum rcp_key_kind { RK_TEXT, RK_LINES, RK_BOOL, RK_LIST, RK_DURATION, RK_IDENT, RK_GROUP };
+
+/* One row of a section's key table (recipe-build.c); tables end with a NULL key. */
+struct rcp_key {
+	const char *key;
+	enum rcp_key_kind kind;
+	int required;		/* refused when absent, as "a 'KEY' key (e.g. KEY = EXAMPLE)" */
+	const char *example;
+};
+
+/* One section type: [type] or [type ARG]. */
+struct rcp_section_type {
+	const char *type;
+	const char *arg;	/* placeholder of its name ("LABEL"), NULL when it takes none */
+	const char *arg_example;	/* shown when the name is missing */
+	void (*build)(struct rcp_ctx *c, struct rcp_section *s);	/* NULL: [param] */
+	const struct rcp_key *keys;
+};
+
 /* One "[type arg]" section and its entries, in file order. */
 struct rcp_section {
+	const struct rcp_section_type *st;	/* NULL when the type is unknown */
 	char *type;		/* "recipe", "param", "tracepoint", ... */
 	char *arg;		/* "kmem:kmalloc", or NULL */
 	int line;
@@ -54,9 +78,14 @@ struct rcp_ctx {
 void rcp_err(struct rcp_ctx *c, int line, const char *what, const char *text,
 	     const char *expected_fmt, ...) TB_PRINTF(5, 6);
 
-/* recipe-parse.c */
-int rcp_read_ini(struct rcp_ctx *c, const char *text, size_t len);
+/* recipe-read.c */
+int rcp_read(struct rcp_ctx *c, const char *text, size_t len);
 void rcp_sections_free(struct rcp_ctx *c);
+
+/* recipe-build.c */
+const struct rcp_section_type *rcp_section_types(void);
+const struct rcp_section_type *rcp_section_type(const char *type);
+void rcp_build(struct rcp_ctx *c);
 
 /* recipe-params.c */
 int rcp_params_collect(struct rcp_ctx *c, const struct strlist *assign);

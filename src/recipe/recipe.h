@@ -1,6 +1,6 @@
 /*
  * recipe.h - the recipe model: what the user wants traced and concluded, independent
- * of kernel version.  Parsed from INI-style files with inih (recipe-parse.c), after
+ * of kernel version.  Read from INI-style files by our own line reader (recipe-read.c), after
  * parameter substitution (recipe-params.c); validated without touching the kernel
  * (recipe-validate.c); found by name or path, or in the embedded library
  * (recipe-find.c).

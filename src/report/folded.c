@@ -63,7 +63,7 @@ int tb_report_write_folded(const struct tb_report *rep, const char *path)
 		strbuf_release(&sb);
 		return tb_error("out of memory writing folded stacks");
 	}
-	r = tb_write_file_atomic(path, sb.buf ? sb.buf : "", sb.len);
+	r = tb_write_file_atomic(path, sb.buf, sb.len);
 	strbuf_release(&sb);
 	if (r < 0)
 		return tb_error("cannot write folded stacks to %s: %s (nothing was replaced)",

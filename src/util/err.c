@@ -55,11 +55,31 @@ void tb_note(const char *fmt, ...)
 	va_end(ap);
 }
 
+/**
+ * tb_exit_status - the process exit status an enum tb_exit stands for.
+ * @code: TB_EXIT_OK or TB_EXIT_ERROR .. TB_EXIT_MAX - 1; anything else gives 1
+ */
+int tb_exit_status(int code)
+{
+	if (code == TB_EXIT_OK)
+		return 0;
+	if (code >= TB_EXIT_ERROR && code < TB_EXIT_MAX)
+		return code - TB_EXIT_BASE;
+	return TB_EXIT_ERROR - TB_EXIT_BASE;
+}
+
+/**
+ * tb_exit_code - the process exit status for a command's return value.
+ * @ret: >= 0 for success; -TB_EXIT_x; or -1 / -errno
+ *
+ * -errno values are below TB_EXIT_BASE and so can never be read as an exit code:
+ * they all give 1 (TB_EXIT_ERROR).
+ */
 int tb_exit_code(int ret)
 {
 	if (ret >= 0)
 		return 0;
-	if (-ret > 0 && -ret < TB_EXIT_MAX)
-		return -ret;
-	return TB_EXIT_ERROR;
+	if (ret <= -TB_EXIT_ERROR && ret > -TB_EXIT_MAX)
+		return tb_exit_status(-ret);
+	return tb_exit_status(TB_EXIT_ERROR);
 }

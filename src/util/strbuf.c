@@ -7,11 +7,12 @@
 #include "util/strbuf.h"
 #include "util/strlist.h"
 
-static char strbuf_empty[1];
+/* What every empty buffer points at; stays "" because alloc 0 means never written. */
+char strbuf_slopbuf[1];
 
 void strbuf_init(struct strbuf *sb)
 {
-	sb->buf = NULL;
+	sb->buf = strbuf_slopbuf;
 	sb->len = 0;
 	sb->alloc = 0;
 	sb->failed = 0;
@@ -19,7 +20,8 @@ void strbuf_init(struct strbuf *sb)
 
 void strbuf_release(struct strbuf *sb)
 {
-	free(sb->buf);
+	if (sb->alloc)
+		free(sb->buf);
 	strbuf_init(sb);
 }
 
@@ -40,12 +42,12 @@ int strbuf_grow(struct strbuf *sb, size_t extra)
 	n = sb->alloc ? sb->alloc : 64;
 	while (n < need)
 		n = n * 2 > n ? n * 2 : need;
-	p = realloc(sb->buf, n);
+	p = realloc(sb->alloc ? sb->buf : NULL, n);
 	if (!p) {
 		sb->failed = 1;
 		return -1;
 	}
-	if (!sb->buf)
+	if (!sb->alloc)
 		p[0] = '\0';
 	sb->buf = p;
 	sb->alloc = n;
@@ -147,8 +149,8 @@ void strbuf_reset(struct strbuf *sb)
 
 void strbuf_setlen(struct strbuf *sb, size_t len)
 {
-	if (!sb->buf || len > sb->len)
-		return;
+	if (!sb->alloc || len > sb->len)
+		return;		/* an empty, never-grown buffer stays the shared "" */
 	sb->len = len;
 	sb->buf[len] = '\0';
 }
@@ -157,18 +159,16 @@ void strbuf_rtrim(struct strbuf *sb)
 {
 	while (sb->len && strchr(" \t\r\n", sb->buf[sb->len - 1]))
 		sb->len--;
-	if (sb->buf)
+	if (sb->alloc)
 		sb->buf[sb->len] = '\0';
 }
 
 char *strbuf_detach(struct strbuf *sb, size_t *len)
 {
-	char *r = sb->buf;
+	char *r = sb->alloc ? sb->buf : strdup("");
 
 	if (len)
 		*len = sb->len;
-	if (!r)
-		r = strdup(strbuf_empty);
 	strbuf_init(sb);
 	return r;
 }

@@ -3,7 +3,9 @@
  *
  * Appends never fail loudly: if memory runs out the buffer is marked failed, further
  * appends are ignored, and strbuf_failed() tells the caller once at the end.  The
- * buffer is always NUL-terminated (buf is "" when empty, never NULL after init).
+ * buffer is always NUL-terminated and buf is never NULL after STRBUF_INIT or
+ * strbuf_init(): until the first growth it points at strbuf_slopbuf, a shared ""
+ * that is never written (alloc 0 says buf is not ours), as in git.
  */
 #ifndef TB_UTIL_STRBUF_H
 #define TB_UTIL_STRBUF_H
@@ -15,11 +17,12 @@
 struct strbuf {
 	char *buf;
 	size_t len;
-	size_t alloc;
+	size_t alloc;		/* 0: buf is strbuf_slopbuf (or NULL in a zeroed struct) */
 	int failed;
 };
 
-#define STRBUF_INIT { NULL, 0, 0, 0 }
+extern char strbuf_slopbuf[];
+#define STRBUF_INIT { strbuf_slopbuf, 0, 0, 0 }
 
 void strbuf_init(struct strbuf *sb);
 void strbuf_release(struct strbuf *sb);
@@ -42,7 +45,7 @@ void strbuf_rtrim(struct strbuf *sb);
 /* Hand the string over to the caller (who frees it); the buffer is re-initialised. */
 char *strbuf_detach(struct strbuf *sb, size_t *len);
 static inline int strbuf_failed(const struct strbuf *sb) { return sb->failed; }
-/* The buffer's string; "" for a buffer that never grew. */
+/* The buffer's string; "" for a buffer that never grew (also in a zeroed struct). */
 static inline const char *strbuf_str(const struct strbuf *sb) { return sb->buf ? sb->buf : ""; }
 
 #endif

@@ -4,21 +4,15 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include "util/alloc.h"
 #include "util/strlist.h"
 
 int strlist_add_n(struct strlist *l, const char *s, size_t len)
 {
 	char *c;
 
-	if (l->n + 1 >= l->alloc) {
-		size_t na = l->alloc ? l->alloc * 2 : 8;
-		char **nv = realloc(l->v, na * sizeof(*nv));
-
-		if (!nv)
-			return -1;
-		l->v = nv;
-		l->alloc = na;
-	}
+	if (ALLOC_GROW(l->v, l->n + 2, l->alloc))	/* the entry and the NULL after it */
+		return -1;
 	c = malloc(len + 1);
 	if (!c)
 		return -1;

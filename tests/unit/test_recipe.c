@@ -65,7 +65,7 @@ static void expect_error(const char *text, const char *assign, const char *prefi
 		fprintf(stderr, "expected an error starting with: %s\n", prefix);
 		dump(&errs);
 	}
-	assert_int_equal(ret, -3);
+	assert_int_equal(ret, -TB_EXIT_BADINPUT);
 	assert_true(has_error(&errs, prefix));
 	/* every message has the "expected" part */
 	{
@@ -195,7 +195,7 @@ static void test_other_recipes_content(void **state)
 	tb_recipe_free(&r);
 
 	/* slub-trace needs cache=: an error to run, fine to check */
-	assert_int_equal(load(tb_recipe_builtin_text("slub-trace"), NULL, 0, &errs, &r), -3);
+	assert_int_equal(load(tb_recipe_builtin_text("slub-trace"), NULL, 0, &errs, &r), -TB_EXIT_BADINPUT);
 	assert_true(has_error(&errs, "t.recipe:"));
 	assert_non_null(strstr(errs.v[0], "required parameter 'cache'"));
 	strlist_clear(&errs);
@@ -287,7 +287,7 @@ static void test_substitution(void **state)
 		struct strlist errs = STRLIST_INIT;
 
 		/* one error for a bad reference in a required key, not two */
-		assert_int_equal(load(HEAD "[kprobe k]\nprobe = ${nope}\n", NULL, 0, &errs, &r), -3);
+		assert_int_equal(load(HEAD "[kprobe k]\nprobe = ${nope}\n", NULL, 0, &errs, &r), -TB_EXIT_BADINPUT);
 		assert_int_equal(errs.n, 1);
 		assert_true(has_error(&errs, "t.recipe:5: unknown parameter '${nope}'"));
 		strlist_clear(&errs);
@@ -337,7 +337,7 @@ static void test_unknown_sections_and_keys(void **state)
 		struct tb_recipe r;
 
 		assert_int_equal(load(HEAD "[tracepoint kmem:kmalloc]\nbad key = 1\n  more\n  more\n"
-				      "stack = yes\n", NULL, 0, &errs, &r), -3);
+				      "stack = yes\n", NULL, 0, &errs, &r), -TB_EXIT_BADINPUT);
 		assert_int_equal(errs.n, 1);
 		assert_true(has_error(&errs, "t.recipe:5: key 'bad key'"));
 		strlist_clear(&errs);
@@ -408,7 +408,7 @@ static void test_filters(void **state)
 		snprintf(prefix, sizeof(prefix), "t.recipe:5: filter '%.*s", (int)strcspn(bad[i].f, " "),
 			 bad[i].f);
 		expect_error(text, NULL, prefix);
-		assert_int_equal(load(text, NULL, 0, &errs, &r), -3);
+		assert_int_equal(load(text, NULL, 0, &errs, &r), -TB_EXIT_BADINPUT);
 		if (!strstr(errs.v[0], bad[i].err))
 			fprintf(stderr, "filter %s: wanted '%s' in: %s\n", bad[i].f, bad[i].err, errs.v[0]);
 		assert_non_null(strstr(errs.v[0], bad[i].err));
@@ -461,7 +461,7 @@ static void test_unsafe_names(void **state)
 		struct tb_recipe r;
 
 		assert_int_equal(strlist_add(&a, "c=a b"), 0);
-		assert_int_equal(tb_recipe_load_ex("t.recipe", t, &a, 0, &errs, &r), -3);
+		assert_int_equal(tb_recipe_load_ex("t.recipe", t, &a, 0, &errs, &r), -TB_EXIT_BADINPUT);
 		assert_true(has_error(&errs, "t.recipe:6: unsafe cache name 'xa by': expected a cache "
 				      "name without whitespace"));
 		strlist_clear(&a);
@@ -519,7 +519,7 @@ static void test_kprobe_args(void **state)
 		snprintf(text, sizeof(text), HEAD "[kprobe k]\nprobe = f\nargs = %s\n", bad[i].arg);
 		snprintf(prefix, sizeof(prefix), "t.recipe:6: ");
 		expect_error(text, NULL, prefix);
-		assert_int_equal(load(text, NULL, 0, &errs, &r), -3);
+		assert_int_equal(load(text, NULL, 0, &errs, &r), -TB_EXIT_BADINPUT);
 		if (!strstr(errs.v[0], bad[i].err))
 			fprintf(stderr, "arg %s: wanted '%s' in: %s\n", bad[i].arg, bad[i].err, errs.v[0]);
 		assert_non_null(strstr(errs.v[0], bad[i].err));
@@ -588,7 +588,7 @@ static void test_long_lines_and_continuations(void **state)
 	{
 		struct strlist errs = STRLIST_INIT;
 
-		assert_int_equal(load(sb.buf, NULL, 0, &errs, &r), -3);
+		assert_int_equal(load(sb.buf, NULL, 0, &errs, &r), -TB_EXIT_BADINPUT);
 		assert_int_equal(errs.n, 1);
 		assert_true(has_error(&errs, "t.recipe:69: stack 'perhaps'"));
 		strlist_clear(&errs);
@@ -624,7 +624,7 @@ static void test_all_errors_reported(void **state)
 	struct strlist errs = STRLIST_INIT;
 	struct tb_recipe r;
 
-	assert_int_equal(load(text, "bogus=1", 0, &errs, &r), -3);
+	assert_int_equal(load(text, "bogus=1", 0, &errs, &r), -TB_EXIT_BADINPUT);
 	assert_true(has_error(&errs, "t.recipe:4: duration 'soon'"));
 	assert_true(has_error(&errs, "t.recipe:5: unknown key 'colour'"));
 	assert_true(has_error(&errs, "t.recipe:7: filter 'bytes_alloc = 8'"));
@@ -688,7 +688,7 @@ static void test_mutated_recipes(void **state)
 			ret = tb_recipe_load_ex("m.recipe", t, NULL, TB_RECIPE_LOAD_CHECK, &errs, &r);
 			total++;
 			if (ret) {
-				assert_int_equal(ret, -3);
+				assert_int_equal(ret, -TB_EXIT_BADINPUT);
 				assert_true(errs.n > 0);
 				for (j = 0; j < errs.n; j++)
 					assert_non_null(strstr(errs.v[j], ": expected "));

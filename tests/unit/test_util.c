@@ -6,11 +6,14 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "event/event.h"
+#include "util/alloc.h"
+#include "util/clock.h"
 #include "util/fileio.h"
 #include "util/intern.h"
 #include "util/strbuf.h"
@@ -36,6 +39,118 @@ static void test_strbuf(void **state)
 	strbuf_rtrim(&sb);
 	assert_string_equal(sb.buf, "x");
 	strbuf_release(&sb);
+}
+
+/* buf is never NULL: not after STRBUF_INIT, strbuf_init, reset, release or detach. */
+static void test_strbuf_never_null(void **state)
+{
+	struct strbuf sb = STRBUF_INIT, si;
+	size_t len = 1;
+	char *d;
+
+	assert_non_null(sb.buf);
+	assert_string_equal(sb.buf, "");
+	assert_int_equal(sb.len, 0);
+	strbuf_reset(&sb);
+	strbuf_rtrim(&sb);
+	strbuf_setlen(&sb, 0);
+	assert_non_null(sb.buf);
+	assert_string_equal(sb.buf, "");
+	d = strbuf_detach(&sb, &len);	/* an empty buffer detaches a fresh "" */
+	assert_non_null(d);
+	assert_string_equal(d, "");
+	assert_int_equal(len, 0);
+	assert_ptr_not_equal(d, sb.buf);
+	free(d);
+	assert_non_null(sb.buf);
+	strbuf_init(&si);
+	assert_non_null(si.buf);
+	assert_string_equal(si.buf, "");
+	strbuf_addstr(&si, "grown");
+	assert_string_equal(si.buf, "grown");
+	strbuf_release(&si);
+	assert_non_null(si.buf);
+	assert_string_equal(si.buf, "");
+	strbuf_release(&si);		/* releasing an empty buffer frees nothing */
+	assert_string_equal(sb.buf, "");	/* the shared "" was never written */
+}
+
+/* ALLOC_GROW keeps what was there, grows the capacity, refuses an overflowing size. */
+static void test_alloc_grow(void **state)
+{
+	unsigned *v = NULL, n, alloc = 0;
+	size_t big_alloc = 0;
+	uint32_t *big = NULL;
+
+	for (n = 0; n < 1000; n++) {
+		assert_int_equal(ALLOC_GROW(v, n + 1, alloc), 0);
+		assert_true(alloc >= n + 1);
+		v[n] = n * 7;
+	}
+	for (n = 0; n < 1000; n++)
+		assert_int_equal(v[n], n * 7);
+	n = alloc;
+	assert_int_equal(ALLOC_GROW(v, 10, alloc), 0);	/* no shrinking, no growth */
+	assert_int_equal(alloc, n);
+	free(v);
+	assert_null(tb_realloc_array(NULL, SIZE_MAX / 2, 4));
+	assert_int_equal(ALLOC_GROW(big, SIZE_MAX / 2, big_alloc), -1);	/* size overflows */
+	assert_null(big);
+	assert_int_equal(big_alloc, 0);
+	assert_int_equal(tb_alloc_nr(0, 1), 24);
+	assert_int_equal(tb_alloc_nr(0, 100), 100);
+}
+
+/* The wall clock is the epoch clock; the monotonic one does not go back. */
+static void test_clock(void **state)
+{
+	uint64_t a = tb_now_ns(), b = tb_now_ns(), w = tb_wall_ns();
+	struct timespec ts = tb_wall_after_ms(1500);
+
+	assert_true(b >= a);
+	assert_true(w / 1000000000ULL >= (uint64_t)time(NULL) - 1);
+	assert_true(w / 1000000000ULL <= (uint64_t)time(NULL));
+	assert_true(ts.tv_nsec >= 0 && ts.tv_nsec < 1000000000L);
+	assert_true((uint64_t)ts.tv_sec >= w / 1000000000ULL + 1);
+	assert_true((uint64_t)ts.tv_sec <= w / 1000000000ULL + 3);
+}
+
+/*
+ * An errno can never be mistaken for an exit code: -ENOENT is not -TB_EXIT_USAGE,
+ * -EIO is not -TB_EXIT_NOTROOT, and every -errno ends the program with 1, while
+ * every -TB_EXIT_x ends it with x's documented status.
+ */
+static void test_exit_codes(void **state)
+{
+	static const int documented[][2] = {
+		{ TB_EXIT_ERROR, 1 }, { TB_EXIT_USAGE, 2 }, { TB_EXIT_BADINPUT, 3 },
+		{ TB_EXIT_NOTRACING, 4 }, { TB_EXIT_NOTROOT, 5 }, { TB_EXIT_REFUSED, 6 },
+		{ TB_EXIT_BUSY, 7 }, { TB_EXIT_RESTORE, 8 }, { TB_EXIT_UNREADABLE, 9 },
+	};
+	unsigned i;
+	int e;
+
+	assert_int_not_equal(-ENOENT, -TB_EXIT_USAGE);
+	assert_int_not_equal(-EIO, -TB_EXIT_NOTROOT);
+	assert_int_equal(tb_exit_code(-ENOENT), 1);
+	assert_int_equal(tb_exit_code(-EIO), 1);
+	for (e = 1; e <= 4095; e++) {		/* every errno the kernel can return */
+		for (i = 0; i < sizeof(documented) / sizeof(documented[0]); i++)
+			assert_int_not_equal(-e, -documented[i][0]);
+		assert_int_equal(tb_exit_code(-e), 1);
+	}
+	for (i = 0; i < sizeof(documented) / sizeof(documented[0]); i++) {
+		assert_int_equal(tb_exit_code(-documented[i][0]), documented[i][1]);
+		assert_int_equal(tb_exit_status(documented[i][0]), documented[i][1]);
+	}
+	assert_int_equal(TB_EXIT_MAX - TB_EXIT_BASE, 10);	/* a new code is added above */
+	assert_int_equal(tb_exit_code(0), 0);
+	assert_int_equal(tb_exit_code(1), 0);		/* help shown */
+	assert_int_equal(tb_exit_code(-1), 1);		/* tb_error() */
+	assert_int_equal(tb_exit_status(TB_EXIT_OK), 0);
+	/* tb_error_code prints and hands back the code in its own range */
+	assert_int_equal(tb_error_code(TB_EXIT_BUSY, "test: %s", "busy"), -TB_EXIT_BUSY);
+	assert_int_equal(tb_exit_code(tb_error_code(TB_EXIT_NOTROOT, "test")), 5);
 }
 
 static void test_strlist(void **state)
@@ -176,6 +291,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strbuf),
+		cmocka_unit_test(test_strbuf_never_null),
+		cmocka_unit_test(test_alloc_grow),
+		cmocka_unit_test(test_clock),
+		cmocka_unit_test(test_exit_codes),
 		cmocka_unit_test(test_strlist),
 		cmocka_unit_test(test_intern),
 		cmocka_unit_test(test_units),
