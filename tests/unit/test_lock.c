@@ -96,7 +96,7 @@ static void test_fallback_one_holder(void **state)
 	assert_string_equal(line, want);		/* pid and start time */
 	assert_true(tb_proc_start_time(getpid()) > 0);
 
-	assert_int_equal(tb_lock_take(&b), -7 /* TB_EXIT_BUSY */);
+	assert_int_equal(tb_lock_take(&b), -TB_EXIT_BUSY);
 	assert_int_equal(access(lockpid, F_OK), 0);	/* a busy attempt leaves the lock alone */
 	tb_lock_release(&a);
 	assert_int_equal(access(lockpid, F_OK), -1);	/* release removes it */
@@ -128,7 +128,7 @@ static void test_busy_other_process(void **state)
 	}
 	close(fds[1]);
 	assert_int_equal(read(fds[0], &c, 1), 1);	/* the child holds the lock */
-	assert_int_equal(tb_lock_take(&a), -7);
+	assert_int_equal(tb_lock_take(&a), -TB_EXIT_BUSY);
 	kill(child, SIGKILL);				/* the holder dies (kill -9): no release */
 	waitpid(child, &st, 0);
 	close(fds[0]);
@@ -167,7 +167,7 @@ static void test_stale_reused_pid(void **state)
 	/* the same pid with its real start time is a live holder */
 	snprintf(rec, sizeof(rec), "1 %llu\n", tb_proc_start_time(1));
 	put(lockpid, rec);
-	assert_int_equal(tb_lock_take(&a), -7);
+	assert_int_equal(tb_lock_take(&a), -TB_EXIT_BUSY);
 }
 
 static void test_stale_garbage_and_takeover(void **state)
@@ -186,7 +186,7 @@ static void test_stale_garbage_and_takeover(void **state)
 	snprintf(take, sizeof(take), "%s/lock.takeover", dir);
 	snprintf(rec, sizeof(rec), "1 %llu\n", tb_proc_start_time(1));
 	put(take, rec);
-	assert_int_equal(tb_lock_take(&a), -7);
+	assert_int_equal(tb_lock_take(&a), -TB_EXIT_BUSY);
 	assert_int_equal(access(lockpid, F_OK), 0);
 	/* the takeover of a dead process is itself stale */
 	snprintf(rec, sizeof(rec), "%ld 9\n", (long)dead_pid());

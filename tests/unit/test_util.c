@@ -126,6 +126,7 @@ static void test_exit_codes(void **state)
 		{ TB_EXIT_ERROR, 1 }, { TB_EXIT_USAGE, 2 }, { TB_EXIT_BADINPUT, 3 },
 		{ TB_EXIT_NOTRACING, 4 }, { TB_EXIT_NOTROOT, 5 }, { TB_EXIT_REFUSED, 6 },
 		{ TB_EXIT_BUSY, 7 }, { TB_EXIT_RESTORE, 8 }, { TB_EXIT_UNREADABLE, 9 },
+		{ TB_EXIT_BLIND, 10 },
 	};
 	unsigned i;
 	int e;
@@ -143,7 +144,7 @@ static void test_exit_codes(void **state)
 		assert_int_equal(tb_exit_code(-documented[i][0]), documented[i][1]);
 		assert_int_equal(tb_exit_status(documented[i][0]), documented[i][1]);
 	}
-	assert_int_equal(TB_EXIT_MAX - TB_EXIT_BASE, 10);	/* a new code is added above */
+	assert_int_equal(TB_EXIT_MAX - TB_EXIT_BASE, 11);	/* a new code is added above */
 	assert_int_equal(tb_exit_code(0), 0);
 	assert_int_equal(tb_exit_code(1), 0);		/* help shown */
 	assert_int_equal(tb_exit_code(-1), 1);		/* tb_error() */
