@@ -176,6 +176,10 @@ int tb_count_event(struct tb_count_an *c, const struct tb_event *ev);
 /* Calls of a balance side "FUNC", "function:FUNC" or "sys:event". */
 uint64_t tb_count_calls(const struct tb_count_an *c, const char *what);
 
+/* A put or free merged at most this long before its get/allocation (other CPU) is a
+ * cross-CPU timestamp inversion, not an object of its own. */
+#define TB_AN_SKEW_NS 100000ULL
+
 /* ---- balance.c ------------------------------------------------------------- */
 
 struct tb_balance_site {
@@ -191,7 +195,7 @@ struct tb_balance_an {
 	const char *get_key, *put_key;
 	unsigned group_flags;		/* TB_GROUP_*; 0 = none */
 	const char *all_sites;
-	struct tb_otab objs;		/* key -> net refs and site */
+	struct tb_otab objs;		/* key -> outstanding gets by site, unmatched put */
 	struct tb_otab sidx;		/* site -> index */
 	struct tb_balance_site *sites;
 	size_t nsites, asites;

@@ -2,8 +2,17 @@
  * balance.c - the balance analyzer: reference gets and puts per object key
  * (kobject_get/kobject_put, dev_hold/dev_put, ...).  At the end, objects with more
  * gets than puts are "held", grouped by the site (and stack, with group = site+stack)
- * of their first get seen.  Objects
- * whose net count returns to zero are forgotten (memory grows with held objects only).
+ * of the gets still outstanding.  Objects whose references are all put back are
+ * forgotten (memory grows with held objects and unmatched puts only).
+ *
+ * A key is a pointer and pointers are reused: a struct path on a task's stack has the
+ * same address for every call at the same depth, a freed dentry's address comes back.
+ * So a put is matched to the most recent outstanding get of its key (gets and puts
+ * nest), and a put with nothing outstanding is a put of a reference taken before the
+ * run (or by a function not traced): counted as unmatched and NOT carried as a debt
+ * that a later get of the same address would pay off - that would hide the later get
+ * and take its put from its site.  The one exception is a put merged a moment before
+ * its own get from another CPU (timestamp skew, as the pair analyzer allows).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,10 +22,23 @@
 #include "util/strbuf.h"
 #include "util/strlist.h"
 
+/* Runs of outstanding gets kept per object, oldest first. */
+#define BAL_RUNS 4
+
+struct bal_run {
+	uint32_t site;		/* 1 + index of the site of these gets */
+	uint32_t refs;		/* outstanding references taken there */
+};
+
 struct bal_obj {
 	uint64_t key;
-	int32_t net;		/* gets - puts seen */
-	uint32_t site;		/* 1 + index of the site of the first get; 0 none yet */
+	uint64_t put_ts;	/* an unmatched put (has_put): its time and CPU */
+	int32_t put_cpu;
+	uint16_t has_put;
+	uint16_t nruns;
+	uint32_t refs;		/* outstanding references: sum of runs[].refs */
+	uint32_t pad;
+	struct bal_run runs[BAL_RUNS];	/* last one = most recent get */
 };
 
 int tb_balance_init(struct tb_balance_an *b, const struct tb_recipe_balance *spec)
@@ -91,6 +113,27 @@ static uint32_t stack_of(struct tb_analysis *an, const struct tb_event *ev)
 	return id > 0 ? (uint32_t)id : 0;
 }
 
+/* One more outstanding reference taken at site index si (0-based). */
+static void push_ref(struct bal_obj *o, uint32_t si)
+{
+	struct bal_run *top = o->nruns ? &o->runs[o->nruns - 1] : NULL;
+
+	o->refs++;
+	if (top && top->site == si + 1) {
+		top->refs++;
+		return;
+	}
+	if (o->nruns == BAL_RUNS) {
+		/* fold the second-oldest run into the oldest (the likely holder) */
+		o->runs[0].refs += o->runs[1].refs;
+		memmove(&o->runs[1], &o->runs[2], (BAL_RUNS - 2) * sizeof(o->runs[0]));
+		o->nruns--;
+	}
+	o->runs[o->nruns].site = si + 1;
+	o->runs[o->nruns].refs = 1;
+	o->nruns++;
+}
+
 int tb_balance_get(struct tb_analysis *an, struct tb_balance_an *b, const struct tb_event *ev)
 {
 	struct bal_obj *o;
@@ -98,6 +141,7 @@ int tb_balance_get(struct tb_analysis *an, struct tb_balance_an *b, const struct
 	int64_t si;
 	const char *site;
 	uint32_t stack;
+	int existed;
 
 	if (key_of(b, ev, b->get_key, &key))
 		return 0;
@@ -111,20 +155,29 @@ int tb_balance_get(struct tb_analysis *an, struct tb_balance_an *b, const struct
 		return -1;
 	b->gets++;
 	b->sites[si].gets++;
-	o = tb_otab_insert(&b->objs, key, NULL);
+	o = tb_otab_insert(&b->objs, key, &existed);
 	if (!o)
 		return -1;
-	if (!o->site)
-		o->site = (uint32_t)si + 1;
-	o->net++;
-	if (!o->net)
-		tb_otab_delete(&b->objs, o);
+	if (existed && o->has_put) {
+		o->has_put = 0;
+		if (o->put_cpu != ev->cpu && o->put_cpu >= 0 && ev->cpu >= 0 &&
+		    ev->ts_ns >= o->put_ts && ev->ts_ns - o->put_ts <= TB_AN_SKEW_NS) {
+			/* its put was merged just before it (other CPU): a matched pair */
+			b->unmatched_puts--;
+			b->sites[si].puts++;
+			if (!o->refs)
+				tb_otab_delete(&b->objs, o);
+			return 0;
+		}
+	}
+	push_ref(o, (uint32_t)si);
 	return 0;
 }
 
 int tb_balance_put(struct tb_analysis *an, struct tb_balance_an *b, const struct tb_event *ev)
 {
 	struct bal_obj *o;
+	struct bal_run *top;
 	uint64_t key;
 
 	(void)an;
@@ -134,10 +187,20 @@ int tb_balance_put(struct tb_analysis *an, struct tb_balance_an *b, const struct
 	o = tb_otab_insert(&b->objs, key, NULL);
 	if (!o)
 		return -1;
-	if (o->site)
-		b->sites[o->site - 1].puts++;
-	o->net--;
-	if (!o->net)
+	if (!o->refs) {
+		/* taken before the run, or its get comes a moment later (skew) */
+		b->unmatched_puts++;
+		o->has_put = 1;
+		o->put_ts = ev->ts_ns;
+		o->put_cpu = ev->cpu;
+		return 0;
+	}
+	top = &o->runs[o->nruns - 1];
+	b->sites[top->site - 1].puts++;
+	o->refs--;
+	if (!--top->refs)
+		o->nruns--;
+	if (!o->refs)
 		tb_otab_delete(&b->objs, o);
 	return 0;
 }
@@ -145,24 +208,29 @@ int tb_balance_put(struct tb_analysis *an, struct tb_balance_an *b, const struct
 void tb_balance_finish(struct tb_balance_an *b)
 {
 	size_t i;
+	unsigned k;
 
-	b->held_objects = b->held_refs = b->unmatched_puts = 0;
+	b->held_objects = b->held_refs = 0;
 	for (i = 0; i < b->nsites; i++)
 		b->sites[i].held_objects = b->sites[i].held_refs = 0;
 	for (i = 0; i < b->objs.cap; i++) {
 		const struct bal_obj *o = tb_otab_slot(&b->objs, i);
 
-		if (!o->key)
+		if (!o->key || !o->refs)
 			continue;
-		if (o->net < 0) {
-			b->unmatched_puts += (uint64_t)-(int64_t)o->net;
-			continue;
-		}
 		b->held_objects++;
-		b->held_refs += (uint64_t)o->net;
-		if (o->site) {
-			b->sites[o->site - 1].held_objects++;
-			b->sites[o->site - 1].held_refs += (uint64_t)o->net;
+		b->held_refs += o->refs;
+		/* an object counts at each site holding references to it */
+		for (k = 0; k < o->nruns; k++) {
+			struct tb_balance_site *st = &b->sites[o->runs[k].site - 1];
+			unsigned j;
+
+			for (j = 0; j < k; j++)
+				if (o->runs[j].site == o->runs[k].site)
+					break;
+			if (j == k)
+				st->held_objects++;
+			st->held_refs += o->runs[k].refs;
 		}
 	}
 }

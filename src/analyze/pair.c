@@ -20,7 +20,7 @@
 #include "util/strlist.h"
 
 /* A free merged at most this long before its allocation (other CPU) is an inversion. */
-#define TB_PAIR_SKEW_NS 100000ULL
+#define TB_PAIR_SKEW_NS TB_AN_SKEW_NS
 /* Frees waiting for a late allocation, at most. */
 #define TB_PAIR_FIFO 4096
 
