@@ -12,10 +12,12 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <json-c/json.h>
 #include "analyze/growth.h"
 #include "analyze/slabinfo.h"
 #include "cmd/cmds.h"
 #include "kernel/slab.h"
+#include "report/report.h"
 #include "util/err.h"
 #include "util/fileio.h"
 #include "util/parse-options.h"
@@ -327,6 +329,18 @@ static void explain_cache(FILE *out, const char *name, const struct tb_slab_tree
 	strbuf_release(&al);
 }
 
+/* The growth tables so far (analyze builds the result, report renders it). */
+static int print_growth(const struct tb_growth *g, unsigned top)
+{
+	struct tb_rgrowth *res = tb_growth_result(g);
+
+	if (!res)
+		return tb_error("out of memory");
+	tb_report_print_growth(res, stdout, top);
+	tb_rgrowth_free(res);
+	return 0;
+}
+
 static void json_cache(struct strbuf *js, const char *name, const struct tb_slab_tree *t,
 		       int have_tree)
 {
@@ -479,7 +493,9 @@ int cmd_slabs(int argc, char **argv)
 				goto out;
 			if (!o.json && (o.count == 0 || done + 1 < o.count)) {
 				printf("--- after interval %ld ---\n", done + 1);
-				tb_growth_print_text(g, stdout, o.top);
+				r = print_growth(g, o.top);
+				if (r)
+					goto out;
 				printf("\n");
 				fflush(stdout);
 			}
@@ -497,8 +513,18 @@ int cmd_slabs(int argc, char **argv)
 	if (o.json) {
 		struct strbuf js = STRBUF_INIT;
 
+		struct tb_rgrowth *res = tb_growth_result(g);
+		json_object *jg = res ? tb_growth_to_json(res) : NULL;
+		const char *s = jg ? json_object_to_json_string_ext(jg, JSON_C_TO_STRING_PLAIN |
+								    JSON_C_TO_STRING_NOSLASHESCAPE) : NULL;
+
 		strbuf_addstr(&js, "{\"growth\":");
-		tb_growth_json(g, &js);
+		if (s)
+			strbuf_addstr(&js, s);
+		else
+			js.failed = 1;
+		json_object_put(jg);
+		tb_rgrowth_free(res);
 		if (o.cache)
 			json_cache(&js, o.cache, &tree, have_tree);
 		strbuf_addstr(&js, "}\n");
@@ -513,7 +539,9 @@ int cmd_slabs(int argc, char **argv)
 		explain_cache(stdout, o.cache, &tree, have_tree, o.files.n > 0);
 		printf("\n");
 	}
-	tb_growth_print_text(g, stdout, o.top);
+	r = print_growth(g, o.top);
+	if (r)
+		goto out;
 	print_hint(stdout, g, &tree, have_tree, o.files.n == 0, !tb_growth_has_result(g));
 out:
 	tb_growth_free(g);

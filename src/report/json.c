@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <json-c/json.h>
 #include "report/report-local.h"
 #include "util/err.h"
 #include "util/fileio.h"
@@ -242,7 +243,19 @@ static void report_json(const struct tb_report *rep, struct strbuf *sb)
 	close_with(sb, ']');
 
 	key(sb, "slabs");
-	strbuf_addstr(sb, rep->slabs_json ? rep->slabs_json : "null");
+	if (rep->growth) {
+		json_object *g = tb_growth_to_json(rep->growth);
+		const char *s = g ? json_object_to_json_string_ext(g, JSON_C_TO_STRING_PLAIN |
+								   JSON_C_TO_STRING_NOSLASHESCAPE) : NULL;
+
+		if (s)
+			strbuf_addstr(sb, s);
+		else
+			sb->failed = 1;
+		json_object_put(g);
+	} else {
+		strbuf_addstr(sb, "null");
+	}
 	strbuf_addch(sb, ',');
 	close_with(sb, '}');
 	strbuf_setlen(sb, sb->len - 1);	/* the document's own trailing comma */
