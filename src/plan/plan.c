@@ -1169,3 +1169,8 @@ out:
 	strlist_clear(&b.toggle_reasons);
 	return ret;
 }
+
+char *tb_near_names(const char *name, const char *text, int kallsyms_format)
+{
+	return tb_sym_near(name, text, kallsyms_format ? TB_SYM_KALLSYMS : TB_SYM_LIST);
+}
