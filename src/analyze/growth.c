@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "analyze/growth.h"
-#include "analyze/slabinfo.h"
+#include "util/procfs.h"
 #include "kernel/slab.h"
 #include "util/err.h"
 #include "util/strlist.h"
@@ -23,9 +23,8 @@
 
 #define NS_PER_HOUR 3600e9
 
-enum { K_SLAB = TB_SNAP_SLABINFO, K_MEM = TB_SNAP_MEMINFO, K_VM = TB_SNAP_VMSTAT,
-       K_BUDDY = TB_SNAP_BUDDYINFO, K_MAX = TB_SNAP_KINDS };
-#define kind_names tb_snap_kind_names
+enum { K_SLAB = TB_PROC_SLABINFO, K_MEM = TB_PROC_MEMINFO, K_VM = TB_PROC_VMSTAT,
+       K_BUDDY = TB_PROC_BUDDYINFO, K_MAX = TB_PROC_KINDS };
 
 struct snap {
 	uint64_t wall_ns;	/* 0: unknown */
@@ -69,9 +68,8 @@ struct tb_growth *tb_growth_new(const struct tb_recipe_growth *spec)
 	if (spec->from.n) {
 		g->from_mask = 0;
 		for (i = 0; i < spec->from.n; i++)
-			for (k = 0; k < K_MAX; k++)
-				if (!strcmp(spec->from.v[i], kind_names[k]))
-					g->from_mask |= 1u << k;
+			if ((k = (size_t)tb_proc_kind(spec->from.v[i])) < K_MAX)
+				g->from_mask |= 1u << k;
 	}
 	return g;
 }
@@ -122,13 +120,10 @@ int tb_growth_add(struct tb_growth *g, const char *what, uint64_t wall_ns,
 	struct series *se;
 	int kind, ret;
 
-	for (kind = 0; kind < K_MAX; kind++)
-		if (!strcmp(what, kind_names[kind]))
-			break;
-	if (kind == K_MAX)
+	kind = tb_proc_kind(what);
+	if (kind == TB_PROC_NONE)
 		return tb_error_code(TB_EXIT_BADINPUT, "%s: unknown snapshot kind '%s': expected "
-				     "slabinfo, meminfo, vmstat or buddyinfo",
-				     origin ? origin : "growth", what);
+				     "%s", origin ? origin : "growth", what, tb_proc_kinds_text());
 	if (!(g->from_mask & (1u << kind)))
 		return 0;
 	memset(&n, 0, sizeof(n));

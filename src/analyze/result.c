@@ -456,15 +456,11 @@ static int build_balance(struct tb_analysis *an, struct tb_balance_an *b, struct
 
 /* ---- growth ------------------------------------------------------------------------- */
 
-const char *const tb_snap_kind_names[TB_SNAP_KINDS] = {
-	"slabinfo", "meminfo", "vmstat", "buddyinfo"
-};
-
 int tb_rgrowth_has_result(const struct tb_rgrowth *g)
 {
 	int k;
 
-	for (k = 0; g && k < TB_SNAP_KINDS; k++)
+	for (k = 0; g && k < TB_PROC_KINDS; k++)
 		if (g->snapshots[k] >= 2)
 			return 1;
 	return 0;

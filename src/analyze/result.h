@@ -8,6 +8,7 @@
 #define TB_ANALYZE_RESULT_H
 
 #include <stdint.h>
+#include "util/procfs.h"	/* the snapshot kinds, TB_PROC_* */
 #include "util/strlist.h"
 
 struct tb_analysis;
@@ -93,8 +94,6 @@ struct tb_rbal {
 
 /* ---- growth: /proc snapshots over time (analyze/growth.c builds it) ---------------- */
 
-enum { TB_SNAP_SLABINFO, TB_SNAP_MEMINFO, TB_SNAP_VMSTAT, TB_SNAP_BUDDYINFO, TB_SNAP_KINDS };
-
 /* One slab cache: the last snapshot and its change; rates valid when span_ns. */
 struct tb_rcache {
 	char *name;
@@ -132,7 +131,7 @@ struct tb_rzone {
 };
 
 struct tb_rgrowth {
-	unsigned snapshots[TB_SNAP_KINDS];	/* how many of each kind */
+	unsigned snapshots[TB_PROC_KINDS];	/* how many of each kind (util/procfs.h) */
 	uint64_t span_ns;		/* first to last slab snapshot; 0 unknown */
 	uint64_t last_span_ns;		/* the last interval; 0 unknown */
 	int span_as_given;		/* span from --between, not from the snapshots */
@@ -151,8 +150,6 @@ struct tb_rgrowth {
 	size_t nzones;
 };
 
-/* Snapshot kind names ("slabinfo" ...), indexed by TB_SNAP_*. */
-extern const char *const tb_snap_kind_names[TB_SNAP_KINDS];
 /* 1 if at least two snapshots of one kind were taken (there is growth to tell). */
 int tb_rgrowth_has_result(const struct tb_rgrowth *g);
 struct tb_rgrowth *tb_rgrowth_alloc(void);

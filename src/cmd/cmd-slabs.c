@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <json-c/json.h>
 #include "analyze/growth.h"
-#include "analyze/slabinfo.h"
+#include "util/procfs.h"
 #include "cmd/cmds.h"
 #include "kernel/slab.h"
 #include "report/report.h"
@@ -126,13 +126,12 @@ static int read_proc(const char *name, struct strbuf *sb, char *path, size_t siz
 
 static int live_snapshot(struct tb_growth *g, const struct slabs_opts *o)
 {
-	static const char *const extra[] = { "meminfo", "vmstat", "buddyinfo" };
 	struct strbuf sb = STRBUF_INIT;
 	char path[4096];
 	uint64_t wall = now_wall_ns();
 	int r, i;
 
-	r = read_proc("slabinfo", &sb, path, sizeof(path));
+	r = read_proc(tb_proc_kinds[TB_PROC_SLABINFO].name, &sb, path, sizeof(path));
 	if (r == -EACCES || r == -EPERM) {
 		strbuf_release(&sb);
 		return tb_error_code(TB_EXIT_NOTROOT, "%s is readable by root only (mode 0400 on "
@@ -150,39 +149,23 @@ static int live_snapshot(struct tb_growth *g, const struct slabs_opts *o)
 		strbuf_release(&sb);
 		return tb_error("cannot read %s: %s", path, strerror(-r));
 	}
-	r = tb_growth_add(g, "slabinfo", wall, strbuf_str(&sb), path);
-	for (i = 0; !r && i < (o->vm ? 3 : 1); i++) {
-		int e = read_proc(extra[i], &sb, path, sizeof(path));
+	r = tb_growth_add(g, tb_proc_kinds[TB_PROC_SLABINFO].name, wall, strbuf_str(&sb), path);
+	/* the other kinds: meminfo always, the rest with --vm */
+	for (i = TB_PROC_SLABINFO + 1; !r && i < TB_PROC_KINDS; i++) {
+		int e;
+
+		if (!o->vm && i != TB_PROC_MEMINFO)
+			continue;
+		e = read_proc(tb_proc_kinds[i].name, &sb, path, sizeof(path));
 
 		if (e) {
 			tb_warn("cannot read %s: %s (left out)", path, strerror(-e));
 			continue;
 		}
-		r = tb_growth_add(g, extra[i], wall, strbuf_str(&sb), path);
+		r = tb_growth_add(g, tb_proc_kinds[i].name, wall, strbuf_str(&sb), path);
 	}
 	strbuf_release(&sb);
 	return r;
-}
-
-enum section { SEC_NONE = -1, SEC_SLAB, SEC_MEM, SEC_VM, SEC_BUDDY, SEC_MAX };
-static const char *const section_kind[SEC_MAX] = { "slabinfo", "meminfo", "vmstat", "buddyinfo" };
-
-static int section_start(const char *l, enum section cur)
-{
-	const char *s = l;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	if (!strncmp(s, "slabinfo - version:", 19) || !strncmp(s, "Active / Total Objects", 22) ||
-	    (!strncmp(s, "CACHE ", 6) && strstr(s, "OBJSIZE")))
-		return SEC_SLAB;
-	if (!strncmp(l, "MemTotal:", 9))
-		return SEC_MEM;
-	if (!strncmp(l, "nr_free_pages ", 14))
-		return SEC_VM;
-	if (!strncmp(l, "Node ", 5) && strstr(l, ", zone") && cur != SEC_BUDDY)
-		return SEC_BUDDY;
-	return cur;
 }
 
 /*
@@ -192,9 +175,10 @@ static int section_start(const char *l, enum section cur)
  */
 static int add_file(struct tb_growth *g, const char *file)
 {
-	struct strbuf sb = STRBUF_INIT, sec[SEC_MAX];
+	struct strbuf sb = STRBUF_INIT, sec[TB_PROC_KINDS];
 	const char *p;
-	int cur = SEC_NONE, has[SEC_MAX] = { 0 }, r, k;
+	enum tb_proc_kind cur = TB_PROC_NONE;
+	int has[TB_PROC_KINDS] = { 0 }, r, k;
 	uint64_t wall = 0;
 
 	r = tb_read_file(file, &sb);
@@ -202,7 +186,7 @@ static int add_file(struct tb_growth *g, const char *file)
 		strbuf_release(&sb);
 		return tb_error_code(TB_EXIT_BADINPUT, "cannot read %s: %s", file, strerror(-r));
 	}
-	for (k = 0; k < SEC_MAX; k++)
+	for (k = 0; k < TB_PROC_KINDS; k++)
 		strbuf_init(&sec[k]);
 	for (p = strbuf_str(&sb); *p;) {
 		const char *e = strchr(p, '\n');
@@ -214,30 +198,30 @@ static int add_file(struct tb_growth *g, const char *file)
 			r = tb_error("out of memory");
 			break;
 		}
-		cur = section_start(l, (enum section)cur);
-		if (cur == SEC_NONE && !wall && !tb_parse_wall_time(l, &ns))
+		cur = tb_proc_section_start(l, cur);
+		if (cur == TB_PROC_NONE && !wall && !tb_parse_wall_time(l, &ns))
 			wall = ns;
-		for (k = 0; k < SEC_MAX; k++) {
+		for (k = 0; k < TB_PROC_KINDS; k++) {
 			/* lines before any section go to the slab parser (it reports junk) */
-			if (k == cur || (cur == SEC_NONE && k == SEC_SLAB))
+			if (k == (int)cur || (cur == TB_PROC_NONE && k == TB_PROC_SLABINFO))
 				strbuf_add(&sec[k], p, len);
 			strbuf_addch(&sec[k], '\n');
 		}
-		if (cur != SEC_NONE)
+		if (cur != TB_PROC_NONE)
 			has[cur] = 1;
 		free(l);
 		p += len + (e ? 1 : 0);
 	}
-	for (k = 0; !r && k < SEC_MAX; k++) {
-		if (k != SEC_SLAB && !has[k])
+	for (k = 0; !r && k < TB_PROC_KINDS; k++) {
+		if (k != TB_PROC_SLABINFO && !has[k])
 			continue;
 		if (strbuf_failed(&sec[k])) {
 			r = tb_error("out of memory");
 			break;
 		}
-		r = tb_growth_add(g, section_kind[k], wall, strbuf_str(&sec[k]), file);
+		r = tb_growth_add(g, tb_proc_kinds[k].name, wall, strbuf_str(&sec[k]), file);
 	}
-	for (k = 0; k < SEC_MAX; k++)
+	for (k = 0; k < TB_PROC_KINDS; k++)
 		strbuf_release(&sec[k]);
 	strbuf_release(&sb);
 	return r;

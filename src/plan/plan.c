@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "kernel/meminfo.h"
 #include "kernel/ctl-value.h"
 #include "kernel/tracefs.h"
 #include "plan/plan-local.h"
@@ -896,20 +897,6 @@ static int plan_function(struct builder *b)
 	return r;
 }
 
-static unsigned long mem_total_kb(const struct tb_caps *caps)
-{
-	struct strbuf sb = STRBUF_INIT;
-	char path[PATH_MAX + 16];
-	unsigned long kb = 0;
-	const char *p;
-
-	snprintf(path, sizeof(path), "%s/meminfo", caps->proc_dir);
-	if (tb_read_file(path, &sb) == 0 && (p = strstr(sb.buf, "MemTotal:")))
-		kb = strtoul(p + 9, NULL, 10);
-	strbuf_release(&sb);
-	return kb;
-}
-
 static int plan_buffer(struct builder *b)
 {
 	const struct tb_caps *caps = b->caps;
@@ -928,7 +915,7 @@ static int plan_buffer(struct builder *b)
 		return 0;
 	want = tb_buffer_kb(caps, rate, cur);
 	cap_kb = TB_PLAN_MAX_BUFFER_KB;
-	mem = mem_total_kb(caps);
+	mem = (unsigned long)tb_mem_total_kb(caps->proc_dir);
 	if (mem && mem / 16 / ncpus < cap_kb)
 		cap_kb = mem / 16 / ncpus;	/* at most 1/16 of memory in all */
 	if (want > cap_kb && !b->o->force) {

@@ -291,12 +291,12 @@ static void growth_span(const struct tb_rgrowth *g, char *buf, size_t size)
 {
 	char d[32];
 
-	if (!g || g->snapshots[TB_SNAP_SLABINFO] < 2)
+	if (!g || g->snapshots[TB_PROC_SLABINFO] < 2)
 		snprintf(buf, size, "no slab growth");
 	else if (!g->span_ns)
-		snprintf(buf, size, "%u snapshots", g->snapshots[TB_SNAP_SLABINFO]);
+		snprintf(buf, size, "%u snapshots", g->snapshots[TB_PROC_SLABINFO]);
 	else
-		snprintf(buf, size, "%u snapshots over %s", g->snapshots[TB_SNAP_SLABINFO],
+		snprintf(buf, size, "%u snapshots over %s", g->snapshots[TB_PROC_SLABINFO],
 			 tb_fmt_duration(g->span_ns, d, sizeof(d)));
 }
 

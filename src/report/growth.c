@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <json-c/json.h>
-#include "analyze/slabinfo.h"
+#include "util/procfs.h"
 #include "report/report-local.h"
 #include "util/strbuf.h"
 #include "util/units.h"
@@ -74,7 +74,7 @@ static int cmp_size(const void *a, const void *b)
 
 static void print_meminfo(const struct tb_rgrowth *g, FILE *out)
 {
-	unsigned count = g->snapshots[TB_SNAP_MEMINFO];
+	unsigned count = g->snapshots[TB_PROC_MEMINFO];
 	size_t i;
 
 	if (!count)
@@ -104,7 +104,7 @@ static void print_vmstat(const struct tb_rgrowth *g, FILE *out)
 	size_t i;
 	int any = 0;
 
-	if (g->snapshots[TB_SNAP_VMSTAT] < 2)
+	if (g->snapshots[TB_PROC_VMSTAT] < 2)
 		return;
 	fprintf(out, "  vmstat                              first         last       change\n");
 	for (i = 0; i < g->nvmrows; i++) {
@@ -129,7 +129,7 @@ static void print_vmstat(const struct tb_rgrowth *g, FILE *out)
 
 static void print_buddy(const struct tb_rgrowth *g, FILE *out)
 {
-	unsigned count = g->snapshots[TB_SNAP_BUDDYINFO];
+	unsigned count = g->snapshots[TB_PROC_BUDDYINFO];
 	size_t i;
 	unsigned o;
 
@@ -159,7 +159,7 @@ static void print_buddy(const struct tb_rgrowth *g, FILE *out)
 
 static void print_totals(const struct tb_rgrowth *g, FILE *out)
 {
-	unsigned count = g->snapshots[TB_SNAP_SLABINFO];
+	unsigned count = g->snapshots[TB_PROC_SLABINFO];
 	uint64_t tf = 0, tl = 0, span = g->span_ns;
 	char b1[32], b2[32], b3[32], b4[32];
 	size_t i, live = 0;
@@ -201,7 +201,7 @@ static void print_totals(const struct tb_rgrowth *g, FILE *out)
 static void print_by_growth(const struct tb_rgrowth *g, struct tb_rcache *v, FILE *out,
 			    unsigned top, struct strbuf *al)
 {
-	unsigned count = g->snapshots[TB_SNAP_SLABINFO];
+	unsigned count = g->snapshots[TB_PROC_SLABINFO];
 	size_t i, shown;
 	char b1[32];
 
@@ -282,11 +282,11 @@ void tb_report_print_growth(const struct tb_rgrowth *g, FILE *out, unsigned top)
 		if (v)
 			memcpy(v, g->caches, g->ncaches * sizeof(*v));
 	}
-	if (v && g->snapshots[TB_SNAP_SLABINFO] >= 2)
+	if (v && g->snapshots[TB_PROC_SLABINFO] >= 2)
 		print_by_growth(g, v, out, top, &al);
 	if (v)
 		print_by_size(g, v, out, top, &al);
-	if (g->snapshots[TB_SNAP_VMSTAT] >= 2 || g->snapshots[TB_SNAP_BUDDYINFO])
+	if (g->snapshots[TB_PROC_VMSTAT] >= 2 || g->snapshots[TB_PROC_BUDDYINFO])
 		fputc('\n', out);
 	print_vmstat(g, out);
 	print_buddy(g, out);
@@ -315,7 +315,7 @@ static void add(json_object *o, const char *key, json_object *v)
 static json_object *cache_json(const struct tb_rgrowth *g, const struct tb_rcache *c)
 {
 	json_object *o = json_object_new_object(), *al;
-	int two = g->snapshots[TB_SNAP_SLABINFO] >= 2;
+	int two = g->snapshots[TB_PROC_SLABINFO] >= 2;
 	size_t j;
 
 	add(o, "name", json_object_new_string(c->name));
@@ -353,8 +353,8 @@ json_object *tb_growth_to_json(const struct tb_rgrowth *g)
 	size_t i;
 	int k;
 
-	for (k = 0; k < TB_SNAP_KINDS; k++)
-		add(snaps, tb_snap_kind_names[k], json_object_new_int64(g->snapshots[k]));
+	for (k = 0; k < TB_PROC_KINDS; k++)
+		add(snaps, tb_proc_kinds[k].name, json_object_new_int64(g->snapshots[k]));
 	add(o, "snapshots", snaps);
 	add(o, "span_ns", g->span_ns ? json_object_new_uint64(g->span_ns) : NULL);
 	if (g->format)
@@ -363,7 +363,7 @@ json_object *tb_growth_to_json(const struct tb_rgrowth *g)
 	for (i = 0; i < g->ncaches; i++)
 		json_object_array_add(a, cache_json(g, &g->caches[i]));
 	add(o, "caches", a);
-	if (g->snapshots[TB_SNAP_MEMINFO]) {
+	if (g->snapshots[TB_PROC_MEMINFO]) {
 		json_object *m = json_object_new_object();
 
 		for (i = 0; i < g->nmem; i++) {
@@ -377,7 +377,7 @@ json_object *tb_growth_to_json(const struct tb_rgrowth *g)
 		}
 		add(o, "meminfo_kb", m);
 	}
-	if (g->snapshots[TB_SNAP_VMSTAT] >= 2) {
+	if (g->snapshots[TB_PROC_VMSTAT] >= 2) {
 		json_object *d = json_object_new_object();
 
 		for (i = 0; i < g->nvmstat; i++)
@@ -396,7 +396,7 @@ json_object *tb_growth_to_json(const struct tb_rgrowth *g)
 		if (g->compaction >= 0)
 			add(o, "compact_stall_delta", json_object_new_int64(g->compact_stalls));
 	}
-	if (g->snapshots[TB_SNAP_BUDDYINFO]) {
+	if (g->snapshots[TB_PROC_BUDDYINFO]) {
 		a = json_object_new_array();
 		for (i = 0; i < g->nzones; i++) {
 			const struct tb_rzone *z = &g->zones[i];

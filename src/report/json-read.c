@@ -425,9 +425,9 @@ static void read_growth(struct rd *rd, json_object *o, struct tb_report *rep)
 	}
 	rep->growth = g;
 	if (json_object_object_get_ex(o, "snapshots", &v))
-		for (k = 0; k < TB_SNAP_KINDS; k++)
+		for (k = 0; k < TB_PROC_KINDS; k++)
 			g->snapshots[k] = (unsigned)get_u64(rd, v, "slabs.snapshots",
-							    tb_snap_kind_names[k]);
+							    tb_proc_kinds[k].name);
 	g->span_ns = get_u64(rd, o, "slabs", "span_ns");
 	g->format = get_str(rd, o, "slabs", "format");
 	arr = get_array(rd, o, "slabs", "caches", &n);

@@ -362,7 +362,7 @@ static void assert_growth_equal(const struct tb_rgrowth *a, const struct tb_rgro
 	size_t i, j;
 	int k;
 
-	for (k = 0; k < TB_SNAP_KINDS; k++)
+	for (k = 0; k < TB_PROC_KINDS; k++)
 		assert_int_equal(a->snapshots[k], b->snapshots[k]);
 	assert_int_equal(a->span_ns, b->span_ns);
 	assert_string_equal(a->format, b->format);

@@ -16,7 +16,7 @@
 #include <unistd.h>
 #include <json-c/json.h>
 #include "analyze/growth.h"
-#include "analyze/slabinfo.h"
+#include "util/procfs.h"
 #include "kernel/slab.h"
 #include "report/report.h"
 #include "util/err.h"
