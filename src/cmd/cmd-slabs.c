@@ -325,23 +325,19 @@ static int print_growth(const struct tb_growth *g, unsigned top)
 	return 0;
 }
 
-static void json_cache(struct strbuf *js, const char *name, const struct tb_slab_tree *t,
-		       int have_tree)
+/* The "cache" answer of --json --cache NAME: which cache holds it. */
+static json_object *json_cache(const char *name, const struct tb_slab_tree *t, int have_tree)
 {
 	const struct tb_slab_cache *c = have_tree ? tb_slab_resolve(t, name) : NULL;
+	json_object *o = json_object_new_object();
 
-	strbuf_addstr(js, ",\"cache\":{\"name\":");
-	strbuf_add_json_str(js, name);
+	json_object_object_add(o, "name", json_object_new_string(name));
+	json_object_object_add(o, "held_by", c ? json_object_new_string(tb_slab_name(c)) : NULL);
 	if (c) {
-		strbuf_addstr(js, ",\"held_by\":");
-		strbuf_add_json_str(js, tb_slab_name(c));
-		strbuf_addstr(js, ",\"sysfs_dir\":");
-		strbuf_add_json_str(js, c->dir);
-		strbuf_addf(js, ",\"alias\":%s", tb_slab_is_alias(c, name) ? "true" : "false");
-	} else {
-		strbuf_addstr(js, ",\"held_by\":null");
+		json_object_object_add(o, "sysfs_dir", json_object_new_string(c->dir));
+		json_object_object_add(o, "alias", json_object_new_boolean(tb_slab_is_alias(c, name)));
 	}
-	strbuf_addstr(js, "}");
+	return o;
 }
 
 /* The closing hint: the top grower and the recipe to run next. */
@@ -495,28 +491,20 @@ int cmd_slabs(int argc, char **argv)
 		strlist_clear(&names);
 	}
 	if (o.json) {
-		struct strbuf js = STRBUF_INIT;
-
 		struct tb_rgrowth *res = tb_growth_result(g);
-		json_object *jg = res ? tb_growth_to_json(res) : NULL;
-		const char *s = jg ? json_object_to_json_string_ext(jg, JSON_C_TO_STRING_PLAIN |
-								    JSON_C_TO_STRING_NOSLASHESCAPE) : NULL;
+		json_object *doc = json_object_new_object();
+		const char *js;
 
-		strbuf_addstr(&js, "{\"growth\":");
-		if (s)
-			strbuf_addstr(&js, s);
-		else
-			js.failed = 1;
-		json_object_put(jg);
-		tb_rgrowth_free(res);
+		json_object_object_add(doc, "growth", res ? tb_growth_to_json(res) : NULL);
 		if (o.cache)
-			json_cache(&js, o.cache, &tree, have_tree);
-		strbuf_addstr(&js, "}\n");
-		if (strbuf_failed(&js))
+			json_object_object_add(doc, "cache", json_cache(o.cache, &tree, have_tree));
+		js = res && doc ? json_object_to_json_string_ext(doc, TB_JSON_FLAGS) : NULL;
+		if (!js)
 			r = tb_error("out of memory");
 		else
-			fputs(strbuf_str(&js), stdout);
-		strbuf_release(&js);
+			printf("%s\n", js);
+		json_object_put(doc);
+		tb_rgrowth_free(res);
 		goto out;
 	}
 	if (o.cache) {

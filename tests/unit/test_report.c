@@ -356,6 +356,28 @@ static void test_diff_verdict(void **state)
 	tb_report_free(after);
 }
 
+/* Strings are escaped by json-c: quotes, backslashes, newlines, control characters. */
+static void test_json_escaping(void **state)
+{
+	struct tb_report *rep = tb_report_alloc(), *back;
+	struct strbuf sb = STRBUF_INIT;
+	const char *odd = "a\"b\\c\n\x01";
+
+	assert_non_null(rep);
+	rep->recipe = strdup(odd);
+	rep->source = strdup("files: /tmp/a/b.txt");
+	assert_int_equal(tb_report_write_json(rep, tmp("odd.json")), 0);
+	assert_true(tb_read_file(tmp("odd.json"), &sb) >= 0);
+	assert_non_null(strstr(strbuf_str(&sb), "\"recipe\":\"a\\\"b\\\\c\\n\\u0001\""));
+	assert_non_null(strstr(strbuf_str(&sb), "\"files: /tmp/a/b.txt\""));	/* '/' as it is */
+	back = tb_report_read_json(tmp("odd.json"));
+	assert_non_null(back);
+	assert_string_equal(back->recipe, odd);
+	strbuf_release(&sb);
+	tb_report_free(back);
+	tb_report_free(rep);
+}
+
 /* Every field of a growth result (rates to the 0.1 the JSON keeps). */
 static void assert_growth_equal(const struct tb_rgrowth *a, const struct tb_rgrowth *b)
 {
@@ -461,6 +483,7 @@ int main(void)
 		cmocka_unit_test(test_folded),
 		cmocka_unit_test(test_diff_verdict),
 		cmocka_unit_test(test_growth_in_report),
+		cmocka_unit_test(test_json_escaping),
 	};
 	int r = cmocka_run_group_tests(tests, setup, teardown);
 
