@@ -245,27 +245,6 @@ static int64_t obj_bytes(const struct cache_growth *c)
 	return c->d_active * (int64_t)c->objsize;
 }
 
-static int cmp_growth(const void *a, const void *b)
-{
-	const struct cache_growth *x = a, *y = b;
-	int64_t bx = obj_bytes(x), by = obj_bytes(y);
-
-	if (bx != by)
-		return bx < by ? 1 : -1;
-	if (x->d_size != y->d_size)
-		return x->d_size < y->d_size ? 1 : -1;
-	return strcmp(x->name, y->name);
-}
-
-static int cmp_size(const void *a, const void *b)
-{
-	const struct cache_growth *x = a, *y = b;
-
-	if (x->size != y->size)
-		return x->size < y->size ? 1 : -1;
-	return strcmp(x->name, y->name);
-}
-
 /* Resolve a (focus) name to the slabinfo name that holds it. */
 static const char *holder_name(const struct tb_growth *g, const char *name)
 {
@@ -436,13 +415,15 @@ static int result_caches(const struct tb_growth *g, struct tb_rgrowth *r)
 	v = cache_table(g, &n);
 	if (!v)
 		return -1;
-	qsort(v, n, sizeof(*v), s->count >= 2 ? cmp_growth : cmp_size);
 	r->caches = calloc(n + 1, sizeof(*r->caches));
 	if (!r->caches)
 		ret = -1;
 	for (i = 0; !ret && i < n; i++)
 		ret = result_cache(g, &v[i], r->span_ns, &r->caches[r->ncaches++]);
 	free(v);
+	if (!ret)
+		qsort(r->caches, r->ncaches, sizeof(*r->caches),
+		      s->count >= 2 ? tb_rcache_cmp_growth : tb_rcache_cmp_size);
 	return ret;
 }
 
@@ -605,25 +586,22 @@ int tb_growth_slab_names(const struct tb_growth *g, struct strlist *out)
 int tb_growth_top(const struct tb_growth *g, char *name, size_t size, uint32_t *objsize,
 		  int64_t *d_bytes)
 {
-	struct cache_growth *v;
-	size_t n = 0;
+	struct tb_rgrowth *r;
 	int ret = 0;
 
 	if (g->s[K_SLAB].count < 2)
 		return 0;
-	v = cache_table(g, &n);
-	if (!v)
+	r = tb_growth_result(g);	/* caches by growth */
+	if (!r)
 		return 0;
-	qsort(v, n, sizeof(*v), cmp_growth);
-	if (n && (v[0].d_active > 0 || v[0].d_size > 0)) {
-		snprintf(name, size, "%s", v[0].name);
+	if (r->ncaches && (r->caches[0].d_active > 0 || r->caches[0].d_size > 0)) {
+		snprintf(name, size, "%s", r->caches[0].name);
 		if (objsize)
-			*objsize = v[0].objsize;
+			*objsize = r->caches[0].objsize;
 		if (d_bytes)
-			*d_bytes = obj_bytes(&v[0]);
+			*d_bytes = tb_rcache_obj_bytes(&r->caches[0]);
 		ret = 1;
 	}
-	free(v);
+	tb_rgrowth_free(r);
 	return ret;
 }
-

@@ -466,6 +466,32 @@ int tb_rgrowth_has_result(const struct tb_rgrowth *g)
 	return 0;
 }
 
+int64_t tb_rcache_obj_bytes(const struct tb_rcache *c)
+{
+	return c->d_active * (int64_t)c->objsize;
+}
+
+int tb_rcache_cmp_growth(const void *a, const void *b)
+{
+	const struct tb_rcache *x = a, *y = b;
+	int64_t bx = tb_rcache_obj_bytes(x), by = tb_rcache_obj_bytes(y);
+
+	if (bx != by)
+		return bx < by ? 1 : -1;
+	if (x->d_size != y->d_size)
+		return x->d_size < y->d_size ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
+int tb_rcache_cmp_size(const void *a, const void *b)
+{
+	const struct tb_rcache *x = a, *y = b;
+
+	if (x->size != y->size)
+		return x->size < y->size ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
 struct tb_rgrowth *tb_rgrowth_alloc(void)
 {
 	struct tb_rgrowth *g = calloc(1, sizeof(*g));

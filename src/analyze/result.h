@@ -153,6 +153,11 @@ struct tb_rgrowth {
 /* 1 if at least two snapshots of one kind were taken (there is growth to tell). */
 int tb_rgrowth_has_result(const struct tb_rgrowth *g);
 struct tb_rgrowth *tb_rgrowth_alloc(void);
+/* Growth in bytes of a cache's active objects (delta_obj_bytes). */
+int64_t tb_rcache_obj_bytes(const struct tb_rcache *c);
+/* qsort orders of caches: by tb_rcache_obj_bytes, then size, then name; by size, then name. */
+int tb_rcache_cmp_growth(const void *a, const void *b);
+int tb_rcache_cmp_size(const void *a, const void *b);
 void tb_rgrowth_free(struct tb_rgrowth *g);
 
 struct tb_report {

@@ -259,7 +259,7 @@ struct cgrow {
 
 static int64_t cache_obj_bytes(const struct tb_rcache *c)
 {
-	return c ? c->d_active * (int64_t)c->objsize : 0;
+	return c ? tb_rcache_obj_bytes(c) : 0;
 }
 
 static int64_t cgrow_max(const struct cgrow *g)
@@ -277,14 +277,6 @@ static int cmp_cgrow(const void *x, const void *y)
 	if (ma != mb)
 		return ma > mb ? -1 : 1;
 	return strcmp(a->name, b->name);
-}
-
-static void signed_bytes(int64_t v, char *buf, size_t size)
-{
-	char b[24];
-
-	tb_fmt_bytes((uint64_t)(v < 0 ? -v : v), b, sizeof(b));
-	snprintf(buf, size, "%s%s", v < 0 ? "-" : v > 0 ? "+" : "", b);
 }
 
 static void growth_span(const struct tb_rgrowth *g, char *buf, size_t size)
@@ -336,8 +328,8 @@ static int diff_growth(const struct tb_rgrowth *g0, const struct tb_rgrowth *g1,
 		if (cgrow_max(&v[i]) <= 0)
 			continue;
 		shown++;
-		signed_bytes(cache_obj_bytes(v[i].c0), b0, sizeof(b0));
-		signed_bytes(cache_obj_bytes(v[i].c1), b1, sizeof(b1));
+		tb_fmt_signed_bytes(cache_obj_bytes(v[i].c0), b0, sizeof(b0));
+		tb_fmt_signed_bytes(cache_obj_bytes(v[i].c1), b1, sizeof(b1));
 		fprintf(out, "  %-24s %+12" PRId64 " %+12" PRId64 " %12s %12s%s\n", v[i].name,
 			v[i].c0 ? v[i].c0->d_active : 0, v[i].c1 ? v[i].c1->d_active : 0, b0, b1,
 			!v[i].c0 ? " (only in AFTER)" : !v[i].c1 ? " (not in AFTER)" : "");

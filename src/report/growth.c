@@ -16,7 +16,7 @@
 
 /* ---- text ------------------------------------------------------------------------- */
 
-static void fmt_signed_bytes(int64_t v, char *buf, size_t size)
+void tb_fmt_signed_bytes(int64_t v, char *buf, size_t size)
 {
 	char b[24];
 
@@ -46,32 +46,6 @@ static void alias_text(const struct tb_rcache *c, struct strbuf *sb, size_t max)
 		strbuf_addf(sb, " +%zu more", c->naliases - max);
 }
 
-static int64_t obj_bytes(const struct tb_rcache *c)
-{
-	return c->d_active * (int64_t)c->objsize;
-}
-
-static int cmp_growth(const void *a, const void *b)
-{
-	const struct tb_rcache *x = a, *y = b;
-	int64_t bx = obj_bytes(x), by = obj_bytes(y);
-
-	if (bx != by)
-		return bx < by ? 1 : -1;
-	if (x->d_size != y->d_size)
-		return x->d_size < y->d_size ? 1 : -1;
-	return strcmp(x->name, y->name);
-}
-
-static int cmp_size(const void *a, const void *b)
-{
-	const struct tb_rcache *x = a, *y = b;
-
-	if (x->size != y->size)
-		return x->size < y->size ? 1 : -1;
-	return strcmp(x->name, y->name);
-}
-
 static void print_meminfo(const struct tb_rgrowth *g, FILE *out)
 {
 	unsigned count = g->snapshots[TB_PROC_MEMINFO];
@@ -90,7 +64,7 @@ static void print_meminfo(const struct tb_rgrowth *g, FILE *out)
 			fprintf(out, "    %-14s %12s\n", m->key, y);
 			continue;
 		}
-		fmt_signed_bytes((m->last - m->first) * 1024, d, sizeof(d));
+		tb_fmt_signed_bytes((m->last - m->first) * 1024, d, sizeof(d));
 		if (m->has_rate)
 			fmt_rate_bytes(m->per_hour * 1024, r, sizeof(r));
 		else
@@ -185,7 +159,7 @@ static void print_totals(const struct tb_rgrowth *g, FILE *out)
 			"(give --between)\n");
 	tb_fmt_bytes(tf, b1, sizeof(b1));
 	tb_fmt_bytes(tl, b2, sizeof(b2));
-	fmt_signed_bytes((int64_t)tl - (int64_t)tf, b3, sizeof(b3));
+	tb_fmt_signed_bytes((int64_t)tl - (int64_t)tf, b3, sizeof(b3));
 	if (span) {
 		double d = (double)tl - (double)tf;
 
@@ -205,7 +179,7 @@ static void print_by_growth(const struct tb_rgrowth *g, struct tb_rcache *v, FIL
 	size_t i, shown;
 	char b1[32];
 
-	qsort(v, g->ncaches, sizeof(*v), cmp_growth);
+	qsort(v, g->ncaches, sizeof(*v), tb_rcache_cmp_growth);
 	fprintf(out, "\nTop caches by growth (active objects x object size):\n");
 	fprintf(out, "  %-24s %7s %9s %9s %10s %9s %10s %11s  %s\n", "CACHE", "OBJSIZE",
 		"ACTIVE", "+OBJS", "+SIZE", count > 2 ? "+LASTINT" : "+INTERVAL",
@@ -218,7 +192,7 @@ static void print_by_growth(const struct tb_rgrowth *g, struct tb_rcache *v, FIL
 		if (!c->focus && (shown >= top || (c->d_active <= 0 && c->d_size <= 0)))
 			continue;
 		shown++;
-		fmt_signed_bytes(c->d_size, b1, sizeof(b1));
+		tb_fmt_signed_bytes(c->d_size, b1, sizeof(b1));
 		if (g->span_ns) {
 			snprintf(objs_h, sizeof(objs_h), "%+.0f", c->active_h);
 			fmt_rate_bytes(c->obj_bytes_h, bytes_h, sizeof(bytes_h));
@@ -250,7 +224,7 @@ static void print_by_size(const struct tb_rgrowth *g, struct tb_rcache *v, FILE 
 	size_t i;
 	char b1[32];
 
-	qsort(v, g->ncaches, sizeof(*v), cmp_size);
+	qsort(v, g->ncaches, sizeof(*v), tb_rcache_cmp_size);
 	fprintf(out, "\nTop caches by size:\n");
 	fprintf(out, "  %-24s %7s %10s %10s %10s  %s\n", "CACHE", "OBJSIZE", "OBJS",
 		"ACTIVE", "SIZE", "MERGED INTO IT");
@@ -327,7 +301,7 @@ static json_object *cache_json(const struct tb_rgrowth *g, const struct tb_rcach
 		add(o, "delta_active", json_object_new_int64(c->d_active));
 		add(o, "delta_num", json_object_new_int64(c->d_num));
 		add(o, "delta_size_bytes", json_object_new_int64(c->d_size));
-		add(o, "delta_obj_bytes", json_object_new_int64(obj_bytes(c)));
+		add(o, "delta_obj_bytes", json_object_new_int64(tb_rcache_obj_bytes(c)));
 		add(o, "last_interval_active", json_object_new_int64(c->i_active));
 		add(o, "last_interval_size_bytes", json_object_new_int64(c->i_size));
 		add(o, "active_per_hour", rate(c->active_h, g->span_ns != 0));

@@ -29,71 +29,64 @@ static int bad(struct rd *rd, const char *where, const char *key, const char *ex
 	return -1;
 }
 
-static uint64_t get_u64(struct rd *rd, json_object *o, const char *where, const char *key)
+/*
+ * The value at key when it has one of the types in mask (bits 1 << json_type_*);
+ * NULL when absent or null, or after reporting a wrong type.
+ */
+static json_object *get_typed(struct rd *rd, json_object *o, const char *where,
+			      const char *key, unsigned mask, const char *expected)
 {
 	json_object *v;
 
 	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
-		return 0;
-	if (!json_object_is_type(v, json_type_int)) {
-		bad(rd, where, key, "a whole number");
-		return 0;
+		return NULL;
+	if (!(mask & (1u << json_object_get_type(v)))) {
+		bad(rd, where, key, expected);
+		return NULL;
 	}
-	return json_object_get_uint64(v);
+	return v;
 }
 
-static double get_dbl(struct rd *rd, json_object *o, const char *where, const char *key)
-{
-	json_object *v;
+#define T_INT (1u << json_type_int)
 
-	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
-		return -1;
-	if (!json_object_is_type(v, json_type_double) && !json_object_is_type(v, json_type_int)) {
-		bad(rd, where, key, "a number");
-		return -1;
-	}
-	return json_object_get_double(v);
+static uint64_t get_u64(struct rd *rd, json_object *o, const char *where, const char *key)
+{
+	json_object *v = get_typed(rd, o, where, key, T_INT, "a whole number");
+
+	return v ? json_object_get_uint64(v) : 0;
 }
 
 static int64_t get_i64(struct rd *rd, json_object *o, const char *where, const char *key)
 {
-	json_object *v;
+	json_object *v = get_typed(rd, o, where, key, T_INT, "a whole number");
 
-	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
-		return 0;
-	if (!json_object_is_type(v, json_type_int)) {
-		bad(rd, where, key, "a whole number");
-		return 0;
-	}
-	return json_object_get_int64(v);
+	return v ? json_object_get_int64(v) : 0;
 }
 
-/* 1 if key holds true; a key of another type than boolean is an error. */
+/* -1 when absent or null. */
+static double get_dbl(struct rd *rd, json_object *o, const char *where, const char *key)
+{
+	json_object *v = get_typed(rd, o, where, key, T_INT | 1u << json_type_double, "a number");
+
+	return v ? json_object_get_double(v) : -1;
+}
+
+/* 1 if key holds true. */
 static int get_bool(struct rd *rd, json_object *o, const char *where, const char *key)
 {
-	json_object *v;
+	json_object *v = get_typed(rd, o, where, key, 1u << json_type_boolean, "true or false");
 
-	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
-		return 0;
-	if (!json_object_is_type(v, json_type_boolean)) {
-		bad(rd, where, key, "true or false");
-		return 0;
-	}
-	return json_object_get_boolean(v);
+	return v ? json_object_get_boolean(v) : 0;
 }
 
 /* A copied string, NULL when absent or null (or on a type error, reported). */
 static char *get_str(struct rd *rd, json_object *o, const char *where, const char *key)
 {
-	json_object *v;
+	json_object *v = get_typed(rd, o, where, key, 1u << json_type_string, "a string");
 	char *s;
 
-	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
+	if (!v)
 		return NULL;
-	if (!json_object_is_type(v, json_type_string)) {
-		bad(rd, where, key, "a string");
-		return NULL;
-	}
 	s = strdup(json_object_get_string(v));
 	if (!s && !rd->failed) {
 		tb_error("out of memory reading %s", rd->path);
@@ -106,16 +99,9 @@ static char *get_str(struct rd *rd, json_object *o, const char *where, const cha
 static json_object *get_array(struct rd *rd, json_object *o, const char *where,
 			      const char *key, size_t *n)
 {
-	json_object *v;
+	json_object *v = get_typed(rd, o, where, key, 1u << json_type_array, "an array");
 
-	*n = 0;
-	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
-		return NULL;
-	if (!json_object_is_type(v, json_type_array)) {
-		bad(rd, where, key, "an array");
-		return NULL;
-	}
-	*n = json_object_array_length(v);
+	*n = v ? json_object_array_length(v) : 0;
 	return v;
 }
 
