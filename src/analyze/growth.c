@@ -2,7 +2,8 @@
  * growth.c - the growth analyzer: /proc snapshots (slabinfo or slabtop/kmem -s text,
  * meminfo, vmstat, buddyinfo) over time -> per-cache deltas per interval and per hour,
  * Slab/SReclaimable/SUnreclaim totals and rates, compaction counters, free pages per
- * order; text section and JSON value.  See growth.h.
+ * order, handed out as a structured result (struct tb_rgrowth, analyze/result.h) that
+ * report/growth.c renders.  See growth.h.
  *
  * Only the first, the previous and the last snapshot of each kind are kept: growth
  * since the start, growth over the last interval, and the rate per hour need no more,
@@ -10,20 +11,20 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "analyze/growth.h"
-#include "analyze/slabinfo.h"
+#include "util/procfs.h"
 #include "kernel/slab.h"
 #include "util/err.h"
 #include "util/strlist.h"
-#include "util/units.h"
 #include "recipe/recipe.h"
 
 #define NS_PER_HOUR 3600e9
 
-enum { K_SLAB, K_MEM, K_VM, K_BUDDY, K_MAX };
-static const char *const kind_names[K_MAX] = { "slabinfo", "meminfo", "vmstat", "buddyinfo" };
+enum { K_SLAB = TB_PROC_SLABINFO, K_MEM = TB_PROC_MEMINFO, K_VM = TB_PROC_VMSTAT,
+       K_BUDDY = TB_PROC_BUDDYINFO, K_MAX = TB_PROC_KINDS };
 
 struct snap {
 	uint64_t wall_ns;	/* 0: unknown */
@@ -67,9 +68,8 @@ struct tb_growth *tb_growth_new(const struct tb_recipe_growth *spec)
 	if (spec->from.n) {
 		g->from_mask = 0;
 		for (i = 0; i < spec->from.n; i++)
-			for (k = 0; k < K_MAX; k++)
-				if (!strcmp(spec->from.v[i], kind_names[k]))
-					g->from_mask |= 1u << k;
+			if ((k = (size_t)tb_proc_kind(spec->from.v[i])) < K_MAX)
+				g->from_mask |= 1u << k;
 	}
 	return g;
 }
@@ -120,13 +120,10 @@ int tb_growth_add(struct tb_growth *g, const char *what, uint64_t wall_ns,
 	struct series *se;
 	int kind, ret;
 
-	for (kind = 0; kind < K_MAX; kind++)
-		if (!strcmp(what, kind_names[kind]))
-			break;
-	if (kind == K_MAX)
+	kind = tb_proc_kind(what);
+	if (kind == TB_PROC_NONE)
 		return tb_error_code(TB_EXIT_BADINPUT, "%s: unknown snapshot kind '%s': expected "
-				     "slabinfo, meminfo, vmstat or buddyinfo",
-				     origin ? origin : "growth", what);
+				     "%s", origin ? origin : "growth", what, tb_proc_kinds_text());
 	if (!(g->from_mask & (1u << kind)))
 		return 0;
 	memset(&n, 0, sizeof(n));
@@ -248,27 +245,6 @@ static int64_t obj_bytes(const struct cache_growth *c)
 	return c->d_active * (int64_t)c->objsize;
 }
 
-static int cmp_growth(const void *a, const void *b)
-{
-	const struct cache_growth *x = a, *y = b;
-	int64_t bx = obj_bytes(x), by = obj_bytes(y);
-
-	if (bx != by)
-		return bx < by ? 1 : -1;
-	if (x->d_size != y->d_size)
-		return x->d_size < y->d_size ? 1 : -1;
-	return strcmp(x->name, y->name);
-}
-
-static int cmp_size(const void *a, const void *b)
-{
-	const struct cache_growth *x = a, *y = b;
-
-	if (x->size != y->size)
-		return x->size < y->size ? 1 : -1;
-	return strcmp(x->name, y->name);
-}
-
 /* Resolve a (focus) name to the slabinfo name that holds it. */
 static const char *holder_name(const struct tb_growth *g, const char *name)
 {
@@ -346,80 +322,16 @@ static struct cache_growth *cache_table(const struct tb_growth *g, size_t *n)
 	return v;
 }
 
-static void fmt_signed_bytes(int64_t v, char *buf, size_t size)
-{
-	char b[24];
-
-	tb_fmt_bytes((uint64_t)(v < 0 ? -v : v), b, sizeof(b));
-	snprintf(buf, size, "%s%s", v < 0 ? "-" : v > 0 ? "+" : "", b);
-}
-
-static void fmt_rate_bytes(double v, char *buf, size_t size)
-{
-	char b[24];
-
-	tb_fmt_bytes((uint64_t)(v < 0 ? -v : v), b, sizeof(b));
-	snprintf(buf, size, "%s%s/h", v < 0 ? "-" : v > 0 ? "+" : "", b);
-}
-
-static void alias_text(const struct cache_growth *c, struct strbuf *sb, size_t max)
-{
-	if (!c->cache)
-		return;
-	tb_slab_format_aliases(c->cache, c->name, sb, max);
-}
-
-/* ---- meminfo --------------------------------------------------------------------- */
+/* ---- the result (analyze/result.h) ------------------------------------------------ */
 
 static const char *const mem_keys[] = { "Slab", "SReclaimable", "SUnreclaim", "KReclaimable",
 					"MemFree", "MemAvailable", NULL };
-
-static void print_meminfo(const struct tb_growth *g, FILE *out)
-{
-	const struct series *s = &g->s[K_MEM];
-	const struct snap *f = first_of(s), *l = last_of(s);
-	uint64_t span = span_all(g, K_MEM);
-	int i;
-
-	if (!f)
-		return;
-	fprintf(out, "  meminfo%s\n", s->count >= 2 ? "             first        last      change     per hour" : "");
-	for (i = 0; mem_keys[i]; i++) {
-		int fa, fb;
-		int64_t a = tb_kv_get(&f->u.kv, mem_keys[i], 0, &fa);
-		int64_t b = tb_kv_get(&l->u.kv, mem_keys[i], 0, &fb);
-		char x[32], y[32], d[32], r[32];
-
-		if (!fa || !fb)
-			continue;
-		tb_fmt_bytes((uint64_t)a * 1024, x, sizeof(x));
-		tb_fmt_bytes((uint64_t)b * 1024, y, sizeof(y));
-		if (s->count < 2) {
-			fprintf(out, "    %-14s %12s\n", mem_keys[i], y);
-			continue;
-		}
-		fmt_signed_bytes((b - a) * 1024, d, sizeof(d));
-		if (span)
-			fmt_rate_bytes(per_hour((double)(b - a) * 1024, span), r, sizeof(r));
-		else
-			snprintf(r, sizeof(r), "unknown");
-		fprintf(out, "    %-14s %12s %11s %11s %12s\n", mem_keys[i], x, y, d, r);
-	}
-}
-
-/* ---- vmstat ---------------------------------------------------------------------- */
-
 static const char *const compact_keys[] = {
 	"compact_stall", "compact_fail", "compact_success", "compact_migrate_scanned",
 	"compact_free_scanned", "compact_isolated", "compact_daemon_wake",
 	"compact_daemon_migrate_scanned", "compact_daemon_free_scanned", NULL };
 static const char *const reclaim_keys[] = { "allocstall", "pgscan_direct", "pgsteal_direct",
 					    "pgscan_kswapd", "pgsteal_kswapd", NULL };
-
-static int64_t vm_value(const struct tb_kvlist *kv, const char *key, int *found)
-{
-	return tb_vmstat_sum(kv, key, found);
-}
 
 /* -1: no counters, 0: compaction did not run, 1: it ran */
 static int compaction_ran(const struct tb_growth *g, int64_t *stalls)
@@ -438,48 +350,6 @@ static int compaction_ran(const struct tb_growth *g, int64_t *stalls)
 	return b != a;
 }
 
-static void print_vmstat(const struct tb_growth *g, FILE *out)
-{
-	const struct series *s = &g->s[K_VM];
-	int i, any = 0;
-	int64_t stalls = 0;
-	int ran;
-
-	if (s->count < 2)
-		return;
-	fprintf(out, "  vmstat                              first         last       change\n");
-	for (i = 0; compact_keys[i]; i++) {
-		int fa, fb;
-		int64_t a = tb_kv_get(&s->first.u.kv, compact_keys[i], 0, &fa);
-		int64_t b = tb_kv_get(&s->last.u.kv, compact_keys[i], 0, &fb);
-
-		if (!fa || !fb)
-			continue;
-		any = 1;
-		fprintf(out, "    %-32s %10" PRId64 " %12" PRId64 " %+12" PRId64 "\n",
-			compact_keys[i], a, b, b - a);
-	}
-	for (i = 0; reclaim_keys[i]; i++) {
-		int fa, fb;
-		int64_t a = vm_value(&s->first.u.kv, reclaim_keys[i], &fa);
-		int64_t b = vm_value(&s->last.u.kv, reclaim_keys[i], &fb);
-
-		if (!fa || !fb)
-			continue;
-		fprintf(out, "    %-32s %10" PRId64 " %12" PRId64 " %+12" PRId64 "\n",
-			reclaim_keys[i], a, b, b - a);
-	}
-	ran = compaction_ran(g, &stalls);
-	if (ran == 0)
-		fprintf(out, "  compaction did not run (skipped): compact_stall unchanged\n");
-	else if (ran == 1)
-		fprintf(out, "  compaction ran: %" PRId64 " direct compaction stall(s)\n", stalls);
-	else if (!any)
-		fprintf(out, "  no compact_* counters (kernel without CONFIG_COMPACTION?)\n");
-}
-
-/* ---- buddyinfo -------------------------------------------------------------------- */
-
 static const struct tb_buddy_zone *find_zone(const struct tb_buddyinfo *b, int node,
 					      const char *zone)
 {
@@ -491,151 +361,213 @@ static const struct tb_buddy_zone *find_zone(const struct tb_buddyinfo *b, int n
 	return NULL;
 }
 
-static void print_buddy(const struct tb_growth *g, FILE *out)
+static int result_cache(const struct tb_growth *g, const struct cache_growth *c, uint64_t span,
+			struct tb_rcache *r)
 {
-	const struct series *s = &g->s[K_BUDDY];
-	const struct snap *f = first_of(s), *l = last_of(s);
+	size_t j;
+
+	r->name = strdup(c->name);
+	if (!r->name)
+		return -1;
+	r->objsize = c->objsize;
+	r->active = c->active;
+	r->num = c->num;
+	r->size = c->size;
+	r->d_active = c->d_active;
+	r->d_num = c->d_num;
+	r->d_size = c->d_size;
+	r->i_active = c->i_active;
+	r->i_size = c->i_size;
+	r->active_h = per_hour((double)c->d_active, span);
+	r->obj_bytes_h = per_hour((double)obj_bytes(c), span);
+	r->size_h = per_hour((double)c->d_size, span);
+	r->is_new = c->is_new;
+	r->gone = c->gone;
+	r->focus = c->focus;
+	if (!c->cache)
+		return 0;
+	r->aliases = calloc(c->cache->names.n + 1, sizeof(*r->aliases));
+	if (!r->aliases)
+		return -1;
+	for (j = 0; j < c->cache->names.n; j++) {
+		if (!strcmp(c->cache->names.v[j], c->name))
+			continue;
+		r->aliases[r->naliases] = strdup(c->cache->names.v[j]);
+		if (!r->aliases[r->naliases++])
+			return -1;
+	}
+	(void)g;
+	return 0;
+}
+
+static int result_caches(const struct tb_growth *g, struct tb_rgrowth *r)
+{
+	const struct series *s = &g->s[K_SLAB];
+	struct cache_growth *v;
+	size_t n = 0, i;
+	int ret = 0;
+
+	if (!s->count)
+		return 0;
+	r->format = strdup(tb_slab_format_name(last_of(s)->u.si.format));
+	if (!r->format)
+		return -1;
+	v = cache_table(g, &n);
+	if (!v)
+		return -1;
+	r->caches = calloc(n + 1, sizeof(*r->caches));
+	if (!r->caches)
+		ret = -1;
+	for (i = 0; !ret && i < n; i++)
+		ret = result_cache(g, &v[i], r->span_ns, &r->caches[r->ncaches++]);
+	free(v);
+	if (!ret)
+		qsort(r->caches, r->ncaches, sizeof(*r->caches),
+		      s->count >= 2 ? tb_rcache_cmp_growth : tb_rcache_cmp_size);
+	return ret;
+}
+
+static int result_meminfo(const struct tb_growth *g, struct tb_rgrowth *r)
+{
+	const struct series *m = &g->s[K_MEM];
+	uint64_t mspan = span_all(g, K_MEM);
+	size_t i;
+
+	if (!m->count)
+		return 0;
+	r->mem = calloc(sizeof(mem_keys) / sizeof(mem_keys[0]), sizeof(*r->mem));
+	if (!r->mem)
+		return -1;
+	for (i = 0; mem_keys[i]; i++) {
+		struct tb_rmem *e = &r->mem[r->nmem];
+		int fa, fb;
+		int64_t a = tb_kv_get(&first_of(m)->u.kv, mem_keys[i], 0, &fa);
+		int64_t b = tb_kv_get(&last_of(m)->u.kv, mem_keys[i], 0, &fb);
+
+		if (!fa || !fb)
+			continue;
+		e->key = strdup(mem_keys[i]);
+		if (!e->key)
+			return -1;
+		r->nmem++;
+		e->first = a;
+		e->last = b;
+		e->has_rate = m->count >= 2 && mspan;
+		e->per_hour = per_hour((double)(b - a), e->has_rate ? mspan : 0);
+	}
+	return 0;
+}
+
+static int add_vm(struct tb_rvm **v, size_t *n, const char *key, int64_t a, int64_t b,
+		  int known)
+{
+	struct tb_rvm *nv = realloc(*v, (*n + 1) * sizeof(*nv));
+
+	if (!nv)
+		return -1;
+	*v = nv;
+	nv[*n].key = strdup(key);
+	if (!nv[*n].key)
+		return -1;
+	nv[*n].first = a;
+	nv[*n].last = b;
+	nv[*n].delta = b - a;
+	nv[*n].known = known;
+	(*n)++;
+	return 0;
+}
+
+static int result_vmstat(const struct tb_growth *g, struct tb_rgrowth *r)
+{
+	const struct series *vs = &g->s[K_VM];
+	size_t i;
+
+	if (vs->count < 2)
+		return 0;
+	for (i = 0; i < vs->last.u.kv.n; i++) {
+		const struct tb_kv *kv = &vs->last.u.kv.v[i];
+		int fa;
+		int64_t a = tb_kv_get(&vs->first.u.kv, kv->key, 0, &fa);
+
+		if (fa && a != kv->value && add_vm(&r->vmstat, &r->nvmstat, kv->key, a, kv->value, 1))
+			return -1;
+	}
+	for (i = 0; compact_keys[i]; i++) {
+		int fa, fb;
+		int64_t a = tb_kv_get(&vs->first.u.kv, compact_keys[i], 0, &fa);
+		int64_t b = tb_kv_get(&vs->last.u.kv, compact_keys[i], 0, &fb);
+
+		if (fa && fb && add_vm(&r->vmrows, &r->nvmrows, compact_keys[i], a, b, 1))
+			return -1;
+	}
+	for (i = 0; reclaim_keys[i]; i++) {
+		int fa, fb;
+		int64_t a = tb_vmstat_sum(&vs->first.u.kv, reclaim_keys[i], &fa);
+		int64_t b = tb_vmstat_sum(&vs->last.u.kv, reclaim_keys[i], &fb);
+
+		if (fa && fb && add_vm(&r->vmrows, &r->nvmrows, reclaim_keys[i], a, b, 1))
+			return -1;
+	}
+	r->compaction = compaction_ran(g, &r->compact_stalls);
+	return 0;
+}
+
+static int result_buddy(const struct tb_growth *g, struct tb_rgrowth *r)
+{
+	const struct series *bs = &g->s[K_BUDDY];
+	const struct snap *f = first_of(bs), *l = last_of(bs);
 	size_t i;
 	unsigned o;
 
 	if (!f)
-		return;
-	fprintf(out, "  buddyinfo: free blocks per order (order 0 first)%s\n",
-		s->count >= 2 ? "; change since the first snapshot below" : "");
+		return 0;
+	r->zones = calloc(l->u.bi.n + 1, sizeof(*r->zones));
+	if (!r->zones)
+		return -1;
 	for (i = 0; i < l->u.bi.n; i++) {
 		const struct tb_buddy_zone *z = &l->u.bi.zones[i];
 		const struct tb_buddy_zone *a = find_zone(&f->u.bi, z->node, z->zone);
-		int top = -1;
+		struct tb_rzone *rz = &r->zones[r->nzones++];
 
-		fprintf(out, "    node %d %-8s", z->node, z->zone);
-		for (o = 0; o < z->norders; o++) {
-			fprintf(out, " %6" PRIu64, z->free[o]);
-			if (z->free[o])
-				top = (int)o;
-		}
-		fprintf(out, "   highest free order %d\n", top);
-		if (s->count >= 2 && a) {
-			fprintf(out, "    %-15s", "  change");
-			for (o = 0; o < z->norders; o++)
-				fprintf(out, " %+6" PRId64, (int64_t)z->free[o] - (int64_t)a->free[o]);
-			fputc('\n', out);
-		}
+		rz->node = z->node;
+		rz->norders = z->norders;
+		rz->zone = strdup(z->zone);
+		rz->free = calloc(z->norders + 1, sizeof(*rz->free));
+		if (!rz->zone || !rz->free)
+			return -1;
+		for (o = 0; o < z->norders; o++)
+			rz->free[o] = z->free[o];
+		if (bs->count < 2 || !a)
+			continue;
+		rz->delta = calloc(z->norders + 1, sizeof(*rz->delta));
+		if (!rz->delta)
+			return -1;
+		for (o = 0; o < z->norders; o++)
+			rz->delta[o] = (int64_t)z->free[o] - (int64_t)a->free[o];
 	}
+	return 0;
 }
 
-/* ---- text ------------------------------------------------------------------------- */
-
-void tb_growth_print_text(const struct tb_growth *g, FILE *out, unsigned top)
+struct tb_rgrowth *tb_growth_result(const struct tb_growth *g)
 {
 	const struct series *s = &g->s[K_SLAB];
-	struct cache_growth *v;
-	size_t n = 0, i, shown;
-	uint64_t span = span_all(g, K_SLAB), ispan = span_last(g, K_SLAB);
-	char b1[32], b2[32], b3[32], b4[32];
-	struct strbuf al = STRBUF_INIT;
+	struct tb_rgrowth *r = tb_rgrowth_alloc();
+	int k;
 
-	if (!top)
-		top = 10;
-	v = cache_table(g, &n);
-	if (s->count) {
-		const struct snap *f = first_of(s), *l = last_of(s);
-		uint64_t tf = 0, tl = 0;
-
-		for (i = 0; i < f->u.si.n; i++)
-			tf += f->u.si.rows[i].size_bytes;
-		for (i = 0; i < l->u.si.n; i++)
-			tl += l->u.si.rows[i].size_bytes;
-		if (s->count >= 2) {
-			fprintf(out, "Slab growth: %u snapshots (%s)", s->count,
-				tb_slab_format_name(l->u.si.format));
-			if (span)
-				fprintf(out, " over %s%s\n", tb_fmt_duration(span, b1, sizeof(b1)),
-					g->between_ns && !(f->wall_ns && l->wall_ns) ? " (as given)" : "");
-			else
-				fprintf(out, "; time between them unknown: rates per hour are unknown "
-					"(give --between)\n");
-			tb_fmt_bytes(tf, b1, sizeof(b1));
-			tb_fmt_bytes(tl, b2, sizeof(b2));
-			fmt_signed_bytes((int64_t)tl - (int64_t)tf, b3, sizeof(b3));
-			if (span)
-				fmt_rate_bytes(per_hour((double)tl - (double)tf, span), b4, sizeof(b4));
-			fprintf(out, "  all caches             %s -> %s  %s%s%s\n", b1, b2, b3,
-				span ? "  " : "", span ? b4 : "");
-			if (span && span < 600 * TB_NSEC_PER_SEC)
-				fprintf(out, "  (rates per hour extrapolate a short span: watch for "
-					"10 minutes or more before trusting them)\n");
-		} else {
-			fprintf(out, "Slab caches (%s, one snapshot): %s in %zu caches\n",
-				tb_slab_format_name(l->u.si.format),
-				tb_fmt_bytes(tl, b1, sizeof(b1)), l->u.si.n);
-		}
+	if (!r)
+		return NULL;
+	for (k = 0; k < K_MAX; k++)
+		r->snapshots[k] = g->s[k].count;
+	r->span_ns = span_all(g, K_SLAB);
+	r->last_span_ns = span_last(g, K_SLAB);
+	r->span_as_given = s->count >= 2 && g->between_ns &&
+			   !(first_of(s)->wall_ns && last_of(s)->wall_ns);
+	if (result_caches(g, r) || result_meminfo(g, r) || result_vmstat(g, r) ||
+	    result_buddy(g, r)) {
+		tb_rgrowth_free(r);
+		return NULL;
 	}
-	print_meminfo(g, out);
-
-	if (v && s->count >= 2) {
-		qsort(v, n, sizeof(*v), cmp_growth);
-		fprintf(out, "\nTop caches by growth (active objects x object size):\n");
-		fprintf(out, "  %-24s %7s %9s %9s %10s %9s %10s %11s  %s\n", "CACHE", "OBJSIZE",
-			"ACTIVE", "+OBJS", "+SIZE", s->count > 2 ? "+LASTINT" : "+INTERVAL",
-			"OBJS/HOUR", "BYTES/HOUR", "MERGED INTO IT");
-		for (i = 0, shown = 0; i < n; i++) {
-			const struct cache_growth *c = &v[i];
-			char objs_h[32], bytes_h[32];
-
-			/* the top growers, and the recipe's focus caches whatever they did */
-			if (!c->focus && (shown >= top || (c->d_active <= 0 && c->d_size <= 0)))
-				continue;
-			shown++;
-			fmt_signed_bytes(c->d_size, b1, sizeof(b1));
-			if (span) {
-				snprintf(objs_h, sizeof(objs_h), "%+.0f",
-					 per_hour((double)c->d_active, span));
-				fmt_rate_bytes(per_hour((double)obj_bytes(c), span), bytes_h,
-					       sizeof(bytes_h));
-			} else {
-				snprintf(objs_h, sizeof(objs_h), "?");
-				snprintf(bytes_h, sizeof(bytes_h), "?");
-			}
-			strbuf_reset(&al);
-			alias_text(c, &al, 4);
-			fprintf(out, "  %-24s %7u %9" PRIu64 " %+9" PRId64 " %10s %+9" PRId64
-				" %10s %11s  %s%s%s\n", c->name, c->objsize, c->active,
-				c->d_active, b1, c->i_active, objs_h, bytes_h, strbuf_str(&al),
-				c->is_new ? " (new)" : c->gone ? " (gone)" : "",
-				c->focus ? " *" : "");
-		}
-		if (!shown)
-			fprintf(out, "  no cache grew\n");
-		if (last_of(s)->u.si.format == TB_SLABFMT_SLABTOP)
-			fprintf(out, "  (slabtop prints object sizes rounded to 0.01K: OBJSIZE is "
-				"approximate)\n");
-		if (s->count > 2 && ispan)
-			fprintf(out, "  (+LASTINT: change over the last interval, %s)\n",
-				tb_fmt_duration(ispan, b1, sizeof(b1)));
-	}
-	if (v && n) {
-		qsort(v, n, sizeof(*v), cmp_size);
-		fprintf(out, "\nTop caches by size:\n");
-		fprintf(out, "  %-24s %7s %10s %10s %10s  %s\n", "CACHE", "OBJSIZE", "OBJS",
-			"ACTIVE", "SIZE", "MERGED INTO IT");
-		for (i = 0; i < n && i < top; i++) {
-			const struct cache_growth *c = &v[i];
-
-			if (c->gone)
-				continue;
-			strbuf_reset(&al);
-			alias_text(c, &al, 4);
-			fprintf(out, "  %-24s %7u %10" PRIu64 " %10" PRIu64 " %10s  %s\n", c->name,
-				c->objsize, c->num, c->active,
-				tb_fmt_bytes(c->size, b1, sizeof(b1)), strbuf_str(&al));
-		}
-	}
-	if (g->s[K_VM].count >= 2 || g->s[K_BUDDY].count)
-		fputc('\n', out);
-	print_vmstat(g, out);
-	print_buddy(g, out);
-	strbuf_release(&al);
-	free(v);
+	return r;
 }
 
 int tb_growth_slab_names(const struct tb_growth *g, struct strlist *out)
@@ -654,191 +586,22 @@ int tb_growth_slab_names(const struct tb_growth *g, struct strlist *out)
 int tb_growth_top(const struct tb_growth *g, char *name, size_t size, uint32_t *objsize,
 		  int64_t *d_bytes)
 {
-	struct cache_growth *v;
-	size_t n = 0;
+	struct tb_rgrowth *r;
 	int ret = 0;
 
 	if (g->s[K_SLAB].count < 2)
 		return 0;
-	v = cache_table(g, &n);
-	if (!v)
+	r = tb_growth_result(g);	/* caches by growth */
+	if (!r)
 		return 0;
-	qsort(v, n, sizeof(*v), cmp_growth);
-	if (n && (v[0].d_active > 0 || v[0].d_size > 0)) {
-		snprintf(name, size, "%s", v[0].name);
+	if (r->ncaches && (r->caches[0].d_active > 0 || r->caches[0].d_size > 0)) {
+		snprintf(name, size, "%s", r->caches[0].name);
 		if (objsize)
-			*objsize = v[0].objsize;
+			*objsize = r->caches[0].objsize;
 		if (d_bytes)
-			*d_bytes = obj_bytes(&v[0]);
+			*d_bytes = tb_rcache_obj_bytes(&r->caches[0]);
 		ret = 1;
 	}
-	free(v);
+	tb_rgrowth_free(r);
 	return ret;
-}
-
-/* ---- JSON ------------------------------------------------------------------------- */
-
-static void json_rate(struct strbuf *out, const char *key, double delta, uint64_t span)
-{
-	if (span)
-		strbuf_addf(out, ",\"%s\":%.1f", key, per_hour(delta, span));
-	else
-		strbuf_addf(out, ",\"%s\":null", key);
-}
-
-void tb_growth_json(const struct tb_growth *g, struct strbuf *out)
-{
-	const struct series *s = &g->s[K_SLAB];
-	struct cache_growth *v;
-	size_t n = 0, i;
-	uint64_t span = span_all(g, K_SLAB);
-	int first = 1, k;
-
-	strbuf_addstr(out, "{\"snapshots\":{");
-	for (k = 0; k < K_MAX; k++)
-		strbuf_addf(out, "%s\"%s\":%u", k ? "," : "", kind_names[k], g->s[k].count);
-	strbuf_addstr(out, "}");
-	if (span)
-		strbuf_addf(out, ",\"span_ns\":%" PRIu64, span);
-	else
-		strbuf_addstr(out, ",\"span_ns\":null");
-	if (s->count)
-		strbuf_addf(out, ",\"format\":\"%s\"", tb_slab_format_name(last_of(s)->u.si.format));
-
-	v = cache_table(g, &n);
-	strbuf_addstr(out, ",\"caches\":[");
-	if (v) {
-		qsort(v, n, sizeof(*v), s->count >= 2 ? cmp_growth : cmp_size);
-		for (i = 0; i < n; i++) {
-			const struct cache_growth *c = &v[i];
-
-			strbuf_addstr(out, first ? "{" : ",{");
-			first = 0;
-			strbuf_addstr(out, "\"name\":");
-			strbuf_add_json_str(out, c->name);
-			strbuf_addf(out, ",\"objsize\":%u,\"active_objs\":%" PRIu64
-				    ",\"num_objs\":%" PRIu64 ",\"size_bytes\":%" PRIu64,
-				    c->objsize, c->active, c->num, c->size);
-			if (s->count >= 2) {
-				strbuf_addf(out, ",\"delta_active\":%" PRId64 ",\"delta_num\":%" PRId64
-					    ",\"delta_size_bytes\":%" PRId64 ",\"delta_obj_bytes\":%"
-					    PRId64 ",\"last_interval_active\":%" PRId64
-					    ",\"last_interval_size_bytes\":%" PRId64,
-					    c->d_active, c->d_num, c->d_size, obj_bytes(c),
-					    c->i_active, c->i_size);
-				json_rate(out, "active_per_hour", (double)c->d_active, span);
-				json_rate(out, "obj_bytes_per_hour", (double)obj_bytes(c), span);
-				json_rate(out, "size_bytes_per_hour", (double)c->d_size, span);
-			}
-			if (c->is_new)
-				strbuf_addstr(out, ",\"new\":true");
-			if (c->gone)
-				strbuf_addstr(out, ",\"gone\":true");
-			if (c->focus)
-				strbuf_addstr(out, ",\"focus\":true");
-			strbuf_addstr(out, ",\"aliases\":[");
-			if (c->cache) {
-				const char *shown = c->name;
-				size_t j;
-				int f2 = 1;
-
-				for (j = 0; j < c->cache->names.n; j++) {
-					if (!strcmp(c->cache->names.v[j], shown))
-						continue;
-					if (!f2)
-						strbuf_addch(out, ',');
-					f2 = 0;
-					strbuf_add_json_str(out, c->cache->names.v[j]);
-				}
-			}
-			strbuf_addstr(out, "]}");
-		}
-	}
-	strbuf_addstr(out, "]");
-	free(v);
-
-	/* meminfo */
-	if (g->s[K_MEM].count) {
-		const struct series *m = &g->s[K_MEM];
-		uint64_t mspan = span_all(g, K_MEM);
-		int f2 = 1;
-
-		strbuf_addstr(out, ",\"meminfo_kb\":{");
-		for (i = 0; mem_keys[i]; i++) {
-			int fa, fb;
-			int64_t a = tb_kv_get(&first_of(m)->u.kv, mem_keys[i], 0, &fa);
-			int64_t b = tb_kv_get(&last_of(m)->u.kv, mem_keys[i], 0, &fb);
-
-			if (!fa || !fb)
-				continue;
-			strbuf_addf(out, "%s\"%s\":{\"first\":%" PRId64 ",\"last\":%" PRId64
-				    ",\"delta\":%" PRId64, f2 ? "" : ",", mem_keys[i], a, b, b - a);
-			f2 = 0;
-			json_rate(out, "per_hour", (double)(b - a), m->count >= 2 ? mspan : 0);
-			strbuf_addch(out, '}');
-		}
-		strbuf_addch(out, '}');
-	}
-	/* vmstat: every counter that changed, plus the compaction verdict */
-	if (g->s[K_VM].count >= 2) {
-		const struct series *vs = &g->s[K_VM];
-		int64_t stalls = 0;
-		int ran = compaction_ran(g, &stalls), f2 = 1;
-
-		strbuf_addstr(out, ",\"vmstat_delta\":{");
-		for (i = 0; i < vs->last.u.kv.n; i++) {
-			const struct tb_kv *kv = &vs->last.u.kv.v[i];
-			int fa;
-			int64_t a = tb_kv_get(&vs->first.u.kv, kv->key, 0, &fa);
-
-			if (!fa || a == kv->value)
-				continue;
-			strbuf_addstr(out, f2 ? "" : ",");
-			f2 = 0;
-			strbuf_add_json_str(out, kv->key);
-			strbuf_addf(out, ":%" PRId64, kv->value - a);
-		}
-		strbuf_addstr(out, "}");
-		for (i = 0; reclaim_keys[i]; i++) {
-			int fa, fb;
-			int64_t a = vm_value(&vs->first.u.kv, reclaim_keys[i], &fa);
-			int64_t b = vm_value(&vs->last.u.kv, reclaim_keys[i], &fb);
-
-			if (fa && fb)
-				strbuf_addf(out, ",\"%s_delta\":%" PRId64, reclaim_keys[i], b - a);
-		}
-		strbuf_addf(out, ",\"compaction\":\"%s\"",
-			    ran < 0 ? "unknown" : ran ? "ran" : "skipped");
-		if (ran >= 0)
-			strbuf_addf(out, ",\"compact_stall_delta\":%" PRId64, stalls);
-	}
-	/* buddyinfo */
-	if (g->s[K_BUDDY].count) {
-		const struct series *bs = &g->s[K_BUDDY];
-		const struct snap *f = first_of(bs), *l = last_of(bs);
-
-		strbuf_addstr(out, ",\"buddyinfo\":[");
-		for (i = 0; i < l->u.bi.n; i++) {
-			const struct tb_buddy_zone *z = &l->u.bi.zones[i];
-			const struct tb_buddy_zone *a = find_zone(&f->u.bi, z->node, z->zone);
-			unsigned o;
-
-			strbuf_addf(out, "%s{\"node\":%d,\"zone\":", i ? "," : "", z->node);
-			strbuf_add_json_str(out, z->zone);
-			strbuf_addstr(out, ",\"free\":[");
-			for (o = 0; o < z->norders; o++)
-				strbuf_addf(out, "%s%" PRIu64, o ? "," : "", z->free[o]);
-			strbuf_addstr(out, "]");
-			if (bs->count >= 2 && a) {
-				strbuf_addstr(out, ",\"delta\":[");
-				for (o = 0; o < z->norders; o++)
-					strbuf_addf(out, "%s%" PRId64, o ? "," : "",
-						    (int64_t)z->free[o] - (int64_t)a->free[o]);
-				strbuf_addstr(out, "]");
-			}
-			strbuf_addstr(out, "}");
-		}
-		strbuf_addstr(out, "]");
-	}
-	strbuf_addstr(out, "}");
 }

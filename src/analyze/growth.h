@@ -6,9 +6,8 @@
 #ifndef TB_ANALYZE_GROWTH_H
 #define TB_ANALYZE_GROWTH_H
 
-#include <stdio.h>
 #include <stdint.h>
-#include "util/strbuf.h"
+#include "analyze/result.h"
 
 struct tb_growth;
 struct tb_recipe_growth;	/* recipe/recipe.h */
@@ -54,10 +53,11 @@ int tb_growth_slab_names(const struct tb_growth *g, struct strlist *out);
 /* 1 if at least two snapshots of something were added (there is growth to tell). */
 int tb_growth_has_result(const struct tb_growth *g);
 
-/* The growth section of a text report (top caches by growth, totals, rates). */
-void tb_growth_print_text(const struct tb_growth *g, FILE *out, unsigned top);
-
-/* Append the growth result as one JSON value (an object) to out. */
-void tb_growth_json(const struct tb_growth *g, struct strbuf *out);
+/*
+ * tb_growth_result - what the snapshots tell, as plain owned data (analyze/result.h):
+ * caches by growth (by size with one snapshot), meminfo, vmstat, buddyinfo.  Rendered
+ * by report/ (tb_growth_print_text, JSON).  NULL on ENOMEM.
+ */
+struct tb_rgrowth *tb_growth_result(const struct tb_growth *g);
 
 #endif

@@ -104,8 +104,7 @@ void tb_report_free(struct tb_report *rep)
 		free(b->sites);
 	}
 	free(rep->bals);
-	free(rep->slabs_json);
-	free(rep->slabs_text);
+	tb_rgrowth_free(rep->growth);
 	free(rep);
 }
 
@@ -457,31 +456,94 @@ static int build_balance(struct tb_analysis *an, struct tb_balance_an *b, struct
 
 /* ---- growth ------------------------------------------------------------------------- */
 
+int tb_rgrowth_has_result(const struct tb_rgrowth *g)
+{
+	int k;
+
+	for (k = 0; g && k < TB_PROC_KINDS; k++)
+		if (g->snapshots[k] >= 2)
+			return 1;
+	return 0;
+}
+
+int64_t tb_rcache_obj_bytes(const struct tb_rcache *c)
+{
+	return c->d_active * (int64_t)c->objsize;
+}
+
+int tb_rcache_cmp_growth(const void *a, const void *b)
+{
+	const struct tb_rcache *x = a, *y = b;
+	int64_t bx = tb_rcache_obj_bytes(x), by = tb_rcache_obj_bytes(y);
+
+	if (bx != by)
+		return bx < by ? 1 : -1;
+	if (x->d_size != y->d_size)
+		return x->d_size < y->d_size ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
+int tb_rcache_cmp_size(const void *a, const void *b)
+{
+	const struct tb_rcache *x = a, *y = b;
+
+	if (x->size != y->size)
+		return x->size < y->size ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
+struct tb_rgrowth *tb_rgrowth_alloc(void)
+{
+	struct tb_rgrowth *g = calloc(1, sizeof(*g));
+
+	if (g)
+		g->compaction = -1;
+	return g;
+}
+
+static void free_vm(struct tb_rvm *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i].key);
+	free(v);
+}
+
+void tb_rgrowth_free(struct tb_rgrowth *g)
+{
+	size_t i, j;
+
+	if (!g)
+		return;
+	for (i = 0; i < g->ncaches; i++) {
+		free(g->caches[i].name);
+		for (j = 0; j < g->caches[i].naliases; j++)
+			free(g->caches[i].aliases[j]);
+		free(g->caches[i].aliases);
+	}
+	free(g->caches);
+	for (i = 0; i < g->nmem; i++)
+		free(g->mem[i].key);
+	free(g->mem);
+	free_vm(g->vmstat, g->nvmstat);
+	free_vm(g->vmrows, g->nvmrows);
+	for (i = 0; i < g->nzones; i++) {
+		free(g->zones[i].zone);
+		free(g->zones[i].free);
+		free(g->zones[i].delta);
+	}
+	free(g->zones);
+	free(g->format);
+	free(g);
+}
+
 static int build_growth(struct tb_report *rep, struct tb_analysis *an)
 {
-	struct strbuf sb = STRBUF_INIT;
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f;
-
 	if (!an->growth || !tb_growth_has_result(an->growth))
 		return 0;
-	tb_growth_json(an->growth, &sb);
-	if (strbuf_failed(&sb)) {
-		strbuf_release(&sb);
-		return -1;
-	}
-	rep->slabs_json = strbuf_detach(&sb, NULL);
-	f = open_memstream(&text, &len);
-	if (!f)
-		return -1;
-	tb_growth_print_text(an->growth, f, 10);
-	if (fclose(f)) {
-		free(text);
-		return -1;
-	}
-	rep->slabs_text = text;
-	return 0;
+	rep->growth = tb_growth_result(an->growth);
+	return rep->growth ? 0 : -1;
 }
 
 /* ---- the report ---------------------------------------------------------------------- */

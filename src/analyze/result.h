@@ -8,6 +8,7 @@
 #define TB_ANALYZE_RESULT_H
 
 #include <stdint.h>
+#include "util/procfs.h"	/* the snapshot kinds, TB_PROC_* */
 #include "util/strlist.h"
 
 struct tb_analysis;
@@ -91,6 +92,74 @@ struct tb_rbal {
 	size_t nsites;
 };
 
+/* ---- growth: /proc snapshots over time (analyze/growth.c builds it) ---------------- */
+
+/* One slab cache: the last snapshot and its change; rates valid when span_ns. */
+struct tb_rcache {
+	char *name;
+	char **aliases;			/* other names merged into it (sysfs), in sysfs order */
+	size_t naliases;
+	uint32_t objsize;
+	uint64_t active, num, size;	/* last snapshot (0 when gone) */
+	int64_t d_active, d_num, d_size;	/* since the first snapshot */
+	int64_t i_active, i_size;		/* over the last interval */
+	double active_h, obj_bytes_h, size_h;	/* per hour */
+	int is_new, gone, focus;
+};
+
+/* A /proc/meminfo line (kB) in the first and the last snapshot. */
+struct tb_rmem {
+	char *key;
+	int64_t first, last;
+	double per_hour;		/* valid when has_rate */
+	int has_rate;
+};
+
+/* A /proc/vmstat counter: its change, and its values when known (not in vmstat). */
+struct tb_rvm {
+	char *key;
+	int64_t first, last, delta;
+	int known;			/* first and last known (not only the delta) */
+};
+
+struct tb_rzone {
+	int node;
+	char *zone;
+	unsigned norders;
+	uint64_t *free;			/* norders, last snapshot */
+	int64_t *delta;			/* norders since the first, or NULL */
+};
+
+struct tb_rgrowth {
+	unsigned snapshots[TB_PROC_KINDS];	/* how many of each kind (util/procfs.h) */
+	uint64_t span_ns;		/* first to last slab snapshot; 0 unknown */
+	uint64_t last_span_ns;		/* the last interval; 0 unknown */
+	int span_as_given;		/* span from --between, not from the snapshots */
+	char *format;			/* slab snapshot format name, NULL without one */
+	struct tb_rcache *caches;	/* by growth (2+ snapshots) or by size (one) */
+	size_t ncaches;
+	struct tb_rmem *mem;		/* meminfo lines known in both snapshots */
+	size_t nmem;
+	struct tb_rvm *vmstat;		/* every counter that changed */
+	size_t nvmstat;
+	struct tb_rvm *vmrows;		/* compaction then reclaim counters (text rows) */
+	size_t nvmrows;
+	int compaction;			/* -1 unknown, 0 skipped, 1 ran (2+ vmstat snapshots) */
+	int64_t compact_stalls;
+	struct tb_rzone *zones;		/* buddyinfo, last snapshot */
+	size_t nzones;
+};
+
+/* 1 if at least two snapshots of one kind were taken (there is growth to tell). */
+int tb_rgrowth_has_result(const struct tb_rgrowth *g);
+struct tb_rgrowth *tb_rgrowth_alloc(void);
+/* Growth in bytes of a cache's active objects (delta_obj_bytes). */
+int64_t tb_rcache_obj_bytes(const struct tb_rcache *c);
+/* qsort orders of caches: by tb_rcache_obj_bytes, then size, then name; by size, then name. */
+int tb_rcache_cmp_growth(const void *a, const void *b);
+int tb_rcache_cmp_size(const void *a, const void *b);
+void tb_rgrowth_free(struct tb_rgrowth *g);
+
 struct tb_report {
 	char *origin;			/* JSON file it was read from, or NULL */
 	char *tool, *version;
@@ -112,8 +181,7 @@ struct tb_report {
 	size_t nverdicts;
 	struct tb_rbal *bals;
 	size_t nbals;
-	char *slabs_json;		/* growth result as JSON text, or NULL */
-	char *slabs_text;		/* growth section as text, or NULL */
+	struct tb_rgrowth *growth;	/* /proc snapshot growth, or NULL */
 };
 
 /* Groups kept per pair analysis in the report (JSON); the text shows --top of them. */

@@ -1,24 +1,20 @@
 /*
  * symbols.c - raw kernel addresses to "sym+0xoff/0xlen [module]" (the kernel's %pS
- * shape) from /proc/kallsyms or a copy of it.  Loaded lazily on the first raw address,
- * once; lookups are a binary search plus a per-address cache.  Strings already printed
+ * shape) from /proc/kallsyms or a copy of it, read by kernel/ksyms.c (the parser the
+ * planner uses too).  Loaded lazily on the first raw address, once; lookups are the
+ * table's binary search plus a per-address cache of the formatted strings.  Strings already printed
  * by the kernel are never re-symbolized (tb_sym_base only strips them to a name).
  */
-#include <ctype.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "util/alloc.h"
 #include "analyze/analysis-local.h"
-#include "util/fileio.h"
+#include "kernel/ksyms.h"
 #include "util/intern.h"
 #include "util/strbuf.h"
-
-struct ksym {
-	uint64_t addr, size;
-	const char *name, *mod;		/* point into text */
-};
 
 struct addr_cache {
 	uint64_t addr;
@@ -29,9 +25,7 @@ struct tb_symbols {
 	char *path;
 	int loaded;
 	char *problem;
-	struct strbuf text;
-	struct ksym *v;
-	size_t n;
+	struct tb_ksyms table;		/* kernel/ksyms.h */
 	struct tb_otab cache;		/* struct addr_cache */
 	uint64_t unresolved;		/* distinct addresses left as 0x... */
 };
@@ -42,7 +36,6 @@ struct tb_symbols *tb_symbols_new(const char *path)
 
 	if (!s)
 		return NULL;
-	strbuf_init(&s->text);
 	tb_otab_init(&s->cache, sizeof(struct addr_cache));
 	if (path) {
 		s->path = strdup(path);
@@ -60,19 +53,9 @@ void tb_symbols_free(struct tb_symbols *s)
 		return;
 	free(s->path);
 	free(s->problem);
-	free(s->v);
-	strbuf_release(&s->text);
+	tb_ksyms_release(&s->table);
 	tb_otab_release(&s->cache);
 	free(s);
-}
-
-static int cmp_ksym(const void *a, const void *b)
-{
-	const struct ksym *x = a, *y = b;
-
-	if (x->addr != y->addr)
-		return x->addr < y->addr ? -1 : 1;
-	return x < y ? -1 : x > y;	/* keep file order among aliases */
 }
 
 static void set_problem(struct tb_symbols *s, const char *why)
@@ -84,11 +67,8 @@ static void set_problem(struct tb_symbols *s, const char *why)
 	s->problem = strbuf_detach(&sb, NULL);
 }
 
-/* Parse "ffffffff81000000 T _stext\t[mod]" lines in place. */
 static void load(struct tb_symbols *s)
 {
-	size_t alloc = 0, zero = 0, i, out;
-	char *p, *line;
 	int r;
 
 	s->loaded = 1;
@@ -97,96 +77,29 @@ static void load(struct tb_symbols *s)
 				    "(offline: copy the box's /proc/kallsyms and pass it)");
 		return;
 	}
-	r = tb_read_file(s->path, &s->text);
-	if (r < 0) {
+	r = tb_ksyms_load(&s->table, s->path);
+	if (r == -ENOMEM) {
+		set_problem(s, "is too big for memory");
+		tb_ksyms_release(&s->table);
+	} else if (r < 0) {
 		set_problem(s, "cannot be read");
-		return;
-	}
-	for (line = s->text.buf; line && *line; line = p) {
-		char *end, *name, *mod = NULL;
-		uint64_t addr;
-		char type;
-
-		p = strchr(line, '\n');
-		if (p)
-			*p++ = '\0';
-		addr = strtoull(line, &end, 16);
-		if (end == line || *end != ' ' || !end[1] || end[2] != ' ')
-			continue;
-		type = end[1];
-		name = end + 3;
-		end = strpbrk(name, " \t");
-		if (end) {
-			*end++ = '\0';
-			while (*end == ' ' || *end == '\t')
-				end++;
-			if (*end == '[') {
-				char *close = strchr(end, ']');
-
-				mod = end + 1;
-				if (close)
-					*close = '\0';
-			}
-		}
-		if (!addr) {
-			zero++;
-			continue;
-		}
-		if (type == 'a' || type == 'A' || type == 'U' || type == 'u')
-			continue;
-		if (ALLOC_GROW(s->v, s->n + 1, alloc)) {
-			set_problem(s, "is too big for memory");
-			s->n = 0;
-			return;
-		}
-		s->v[s->n].addr = addr;
-		s->v[s->n].size = 0;
-		s->v[s->n].name = name;
-		s->v[s->n].mod = mod;
-		s->n++;
-	}
-	if (!s->n) {
-		set_problem(s, zero ? "shows only zero addresses (kptr_restrict; run as root)"
+	} else if (!s->table.n) {
+		set_problem(s, s->table.zero ? "shows only zero addresses (kptr_restrict; run as root)"
 			    : "holds no symbols");
-		return;
 	}
-	qsort(s->v, s->n, sizeof(*s->v), cmp_ksym);
-	/* Drop later aliases at the same address; size = distance to the next symbol. */
-	for (i = 1, out = 1; i < s->n; i++)
-		if (s->v[i].addr != s->v[out - 1].addr)
-			s->v[out++] = s->v[i];
-	s->n = out;
-	for (i = 0; i + 1 < s->n; i++)
-		s->v[i].size = s->v[i + 1].addr - s->v[i].addr;
 }
 
-static const struct ksym *lookup(struct tb_symbols *s, uint64_t addr)
+static const struct tb_ksym *lookup(struct tb_symbols *s, uint64_t addr)
 {
-	size_t lo = 0, hi;
-
 	if (!s->loaded)
 		load(s);
-	hi = s->n;
-	if (!hi || addr < s->v[0].addr)
-		return NULL;
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (s->v[mid].addr <= addr)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	/* The last symbol has no known end: accept only small offsets into it. */
-	if (!s->v[lo].size && addr - s->v[lo].addr > 0x100000)
-		return NULL;
-	return &s->v[lo];
+	return tb_ksyms_lookup(&s->table, addr);
 }
 
 static struct addr_cache *resolve(struct tb_symbols *s, uint64_t addr)
 {
 	struct addr_cache *c = tb_otab_find(&s->cache, addr);
-	const struct ksym *k;
+	const struct tb_ksym *k;
 	char buf[512];
 
 	if (c || !addr)

@@ -9,13 +9,13 @@
 #include "capture/capture-local.h"
 #include "util/err.h"
 #include "util/fileio.h"
+#include "util/procfs.h"
 #include "util/strbuf.h"
 #include "util/strlist.h"
 
 static int known(const char *what)
 {
-	return !strcmp(what, "slabinfo") || !strcmp(what, "meminfo") ||
-	       !strcmp(what, "vmstat") || !strcmp(what, "buddyinfo");
+	return tb_proc_kind(what) != TB_PROC_NONE;
 }
 
 /**

@@ -12,11 +12,13 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <json-c/json.h>
 #include "analyze/growth.h"
-#include "analyze/slabinfo.h"
+#include "util/procfs.h"
 #include "cmd/cmds.h"
 #include "kernel/slab.h"
 #include "util/clock.h"
+#include "report/report.h"
 #include "util/err.h"
 #include "util/fileio.h"
 #include "util/parse-options.h"
@@ -117,13 +119,12 @@ static int read_proc(const char *name, struct strbuf *sb, char *path, size_t siz
 
 static int live_snapshot(struct tb_growth *g, const struct slabs_opts *o)
 {
-	static const char *const extra[] = { "meminfo", "vmstat", "buddyinfo" };
 	struct strbuf sb = STRBUF_INIT;
 	char path[4096];
 	uint64_t wall = tb_wall_ns();
 	int r, i;
 
-	r = read_proc("slabinfo", &sb, path, sizeof(path));
+	r = read_proc(tb_proc_kinds[TB_PROC_SLABINFO].name, &sb, path, sizeof(path));
 	if (r == -EACCES || r == -EPERM) {
 		strbuf_release(&sb);
 		return tb_error_code(TB_EXIT_NOTROOT, "%s is readable by root only (mode 0400 on "
@@ -141,39 +142,23 @@ static int live_snapshot(struct tb_growth *g, const struct slabs_opts *o)
 		strbuf_release(&sb);
 		return tb_error("cannot read %s: %s", path, strerror(-r));
 	}
-	r = tb_growth_add(g, "slabinfo", wall, strbuf_str(&sb), path);
-	for (i = 0; !r && i < (o->vm ? 3 : 1); i++) {
-		int e = read_proc(extra[i], &sb, path, sizeof(path));
+	r = tb_growth_add(g, tb_proc_kinds[TB_PROC_SLABINFO].name, wall, strbuf_str(&sb), path);
+	/* the other kinds: meminfo always, the rest with --vm */
+	for (i = TB_PROC_SLABINFO + 1; !r && i < TB_PROC_KINDS; i++) {
+		int e;
+
+		if (!o->vm && i != TB_PROC_MEMINFO)
+			continue;
+		e = read_proc(tb_proc_kinds[i].name, &sb, path, sizeof(path));
 
 		if (e) {
 			tb_warn("cannot read %s: %s (left out)", path, strerror(-e));
 			continue;
 		}
-		r = tb_growth_add(g, extra[i], wall, strbuf_str(&sb), path);
+		r = tb_growth_add(g, tb_proc_kinds[i].name, wall, strbuf_str(&sb), path);
 	}
 	strbuf_release(&sb);
 	return r;
-}
-
-enum section { SEC_NONE = -1, SEC_SLAB, SEC_MEM, SEC_VM, SEC_BUDDY, SEC_MAX };
-static const char *const section_kind[SEC_MAX] = { "slabinfo", "meminfo", "vmstat", "buddyinfo" };
-
-static int section_start(const char *l, enum section cur)
-{
-	const char *s = l;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	if (!strncmp(s, "slabinfo - version:", 19) || !strncmp(s, "Active / Total Objects", 22) ||
-	    (!strncmp(s, "CACHE ", 6) && strstr(s, "OBJSIZE")))
-		return SEC_SLAB;
-	if (!strncmp(l, "MemTotal:", 9))
-		return SEC_MEM;
-	if (!strncmp(l, "nr_free_pages ", 14))
-		return SEC_VM;
-	if (!strncmp(l, "Node ", 5) && strstr(l, ", zone") && cur != SEC_BUDDY)
-		return SEC_BUDDY;
-	return cur;
 }
 
 /*
@@ -183,9 +168,10 @@ static int section_start(const char *l, enum section cur)
  */
 static int add_file(struct tb_growth *g, const char *file)
 {
-	struct strbuf sb = STRBUF_INIT, sec[SEC_MAX];
+	struct strbuf sb = STRBUF_INIT, sec[TB_PROC_KINDS];
 	const char *p;
-	int cur = SEC_NONE, has[SEC_MAX] = { 0 }, r, k;
+	enum tb_proc_kind cur = TB_PROC_NONE;
+	int has[TB_PROC_KINDS] = { 0 }, r, k;
 	uint64_t wall = 0;
 
 	r = tb_read_file(file, &sb);
@@ -193,7 +179,7 @@ static int add_file(struct tb_growth *g, const char *file)
 		strbuf_release(&sb);
 		return tb_error_code(TB_EXIT_BADINPUT, "cannot read %s: %s", file, strerror(-r));
 	}
-	for (k = 0; k < SEC_MAX; k++)
+	for (k = 0; k < TB_PROC_KINDS; k++)
 		strbuf_init(&sec[k]);
 	for (p = strbuf_str(&sb); *p;) {
 		const char *e = strchr(p, '\n');
@@ -205,30 +191,30 @@ static int add_file(struct tb_growth *g, const char *file)
 			r = tb_error("out of memory");
 			break;
 		}
-		cur = section_start(l, (enum section)cur);
-		if (cur == SEC_NONE && !wall && !tb_parse_wall_time(l, &ns))
+		cur = tb_proc_section_start(l, cur);
+		if (cur == TB_PROC_NONE && !wall && !tb_parse_wall_time(l, &ns))
 			wall = ns;
-		for (k = 0; k < SEC_MAX; k++) {
+		for (k = 0; k < TB_PROC_KINDS; k++) {
 			/* lines before any section go to the slab parser (it reports junk) */
-			if (k == cur || (cur == SEC_NONE && k == SEC_SLAB))
+			if (k == (int)cur || (cur == TB_PROC_NONE && k == TB_PROC_SLABINFO))
 				strbuf_add(&sec[k], p, len);
 			strbuf_addch(&sec[k], '\n');
 		}
-		if (cur != SEC_NONE)
+		if (cur != TB_PROC_NONE)
 			has[cur] = 1;
 		free(l);
 		p += len + (e ? 1 : 0);
 	}
-	for (k = 0; !r && k < SEC_MAX; k++) {
-		if (k != SEC_SLAB && !has[k])
+	for (k = 0; !r && k < TB_PROC_KINDS; k++) {
+		if (k != TB_PROC_SLABINFO && !has[k])
 			continue;
 		if (strbuf_failed(&sec[k])) {
 			r = tb_error("out of memory");
 			break;
 		}
-		r = tb_growth_add(g, section_kind[k], wall, strbuf_str(&sec[k]), file);
+		r = tb_growth_add(g, tb_proc_kinds[k].name, wall, strbuf_str(&sec[k]), file);
 	}
-	for (k = 0; k < SEC_MAX; k++)
+	for (k = 0; k < TB_PROC_KINDS; k++)
 		strbuf_release(&sec[k]);
 	strbuf_release(&sb);
 	return r;
@@ -320,23 +306,31 @@ static void explain_cache(FILE *out, const char *name, const struct tb_slab_tree
 	strbuf_release(&al);
 }
 
-static void json_cache(struct strbuf *js, const char *name, const struct tb_slab_tree *t,
-		       int have_tree)
+/* The growth tables so far (analyze builds the result, report renders it). */
+static int print_growth(const struct tb_growth *g, unsigned top)
+{
+	struct tb_rgrowth *res = tb_growth_result(g);
+
+	if (!res)
+		return tb_error("out of memory");
+	tb_report_print_growth(res, stdout, top);
+	tb_rgrowth_free(res);
+	return 0;
+}
+
+/* The "cache" answer of --json --cache NAME: which cache holds it. */
+static json_object *json_cache(const char *name, const struct tb_slab_tree *t, int have_tree)
 {
 	const struct tb_slab_cache *c = have_tree ? tb_slab_resolve(t, name) : NULL;
+	json_object *o = json_object_new_object();
 
-	strbuf_addstr(js, ",\"cache\":{\"name\":");
-	strbuf_add_json_str(js, name);
+	json_object_object_add(o, "name", json_object_new_string(name));
+	json_object_object_add(o, "held_by", c ? json_object_new_string(tb_slab_name(c)) : NULL);
 	if (c) {
-		strbuf_addstr(js, ",\"held_by\":");
-		strbuf_add_json_str(js, tb_slab_name(c));
-		strbuf_addstr(js, ",\"sysfs_dir\":");
-		strbuf_add_json_str(js, c->dir);
-		strbuf_addf(js, ",\"alias\":%s", tb_slab_is_alias(c, name) ? "true" : "false");
-	} else {
-		strbuf_addstr(js, ",\"held_by\":null");
+		json_object_object_add(o, "sysfs_dir", json_object_new_string(c->dir));
+		json_object_object_add(o, "alias", json_object_new_boolean(tb_slab_is_alias(c, name)));
 	}
-	strbuf_addstr(js, "}");
+	return o;
 }
 
 /* The closing hint: the top grower and the recipe to run next. */
@@ -472,7 +466,9 @@ int cmd_slabs(int argc, char **argv)
 				goto out;
 			if (!o.json && (o.count == 0 || done + 1 < o.count)) {
 				printf("--- after interval %ld ---\n", done + 1);
-				tb_growth_print_text(g, stdout, o.top);
+				r = print_growth(g, o.top);
+				if (r)
+					goto out;
 				printf("\n");
 				fflush(stdout);
 			}
@@ -488,25 +484,29 @@ int cmd_slabs(int argc, char **argv)
 		strlist_clear(&names);
 	}
 	if (o.json) {
-		struct strbuf js = STRBUF_INIT;
+		struct tb_rgrowth *res = tb_growth_result(g);
+		json_object *doc = json_object_new_object();
+		const char *js;
 
-		strbuf_addstr(&js, "{\"growth\":");
-		tb_growth_json(g, &js);
+		json_object_object_add(doc, "growth", res ? tb_growth_to_json(res) : NULL);
 		if (o.cache)
-			json_cache(&js, o.cache, &tree, have_tree);
-		strbuf_addstr(&js, "}\n");
-		if (strbuf_failed(&js))
+			json_object_object_add(doc, "cache", json_cache(o.cache, &tree, have_tree));
+		js = res && doc ? json_object_to_json_string_ext(doc, TB_JSON_FLAGS) : NULL;
+		if (!js)
 			r = tb_error("out of memory");
 		else
-			fputs(strbuf_str(&js), stdout);
-		strbuf_release(&js);
+			printf("%s\n", js);
+		json_object_put(doc);
+		tb_rgrowth_free(res);
 		goto out;
 	}
 	if (o.cache) {
 		explain_cache(stdout, o.cache, &tree, have_tree, o.files.n > 0);
 		printf("\n");
 	}
-	tb_growth_print_text(g, stdout, o.top);
+	r = print_growth(g, o.top);
+	if (r)
+		goto out;
 	print_hint(stdout, g, &tree, have_tree, o.files.n == 0, !tb_growth_has_result(g));
 out:
 	tb_growth_free(g);

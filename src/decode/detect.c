@@ -10,6 +10,7 @@
  * /dev/kmsg records count for a kernel log.  The higher score wins; none: unknown.
  */
 #include <string.h>
+#include "util/procfs.h"
 #include "decode/decode-local.h"
 
 static int is_digit(int c)
@@ -89,6 +90,20 @@ static int memmem_n(const char *l, size_t n, const char *needle)
 	return memmem(l, n, needle, strlen(needle)) != NULL;
 }
 
+/* The first line is /proc/slabinfo's header (util/procfs.c recognizes it). */
+static int first_line_is_slabinfo(const char *head, size_t len)
+{
+	char line[128];
+	const char *nl = memchr(head, '\n', len);
+	size_t n = nl ? (size_t)(nl - head) : len;
+
+	if (n >= sizeof(line))
+		n = sizeof(line) - 1;
+	memcpy(line, head, n);
+	line[n] = '\0';
+	return line[0] != ' ' && line[0] != '\t' && tb_slab_header(line, NULL) == TB_SLABFMT_PROC;
+}
+
 enum tb_format tb_detect_format(const char *head, size_t len)
 {
 	const char *p = head, *e = head + len;
@@ -96,7 +111,7 @@ enum tb_format tb_detect_format(const char *head, size_t len)
 
 	if (len >= 10 && !memcmp(head, "\x17\x08\x44tracing", 10))
 		return TB_FMT_TRACECMD_DAT;
-	if (len >= 19 && !memcmp(head, "slabinfo - version:", 19))
+	if (first_line_is_slabinfo(head, len))
 		return TB_FMT_SLABINFO;
 	if ((len >= 10 && !memcmp(head, "version = ", 10)) || (len >= 5 && !memcmp(head, "cpus=", 5)))
 		return TB_FMT_TRACECMD_REPORT;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include "decode/decode-local.h"
 #include "util/err.h"
+#include "util/procfs.h"
 #include "util/strbuf.h"
 
 #define IN_BUF (1u << 20)		/* read buffer */
@@ -428,7 +429,7 @@ static int run_slabinfo(struct tb_decode_set *s, struct input *in)
 		return tb_error("out of memory reading %s", in->path);
 	if (in->fd > 0 && !fstat(in->fd, &st))
 		wall = (uint64_t)st.st_mtim.tv_sec * 1000000000ULL + (uint64_t)st.st_mtim.tv_nsec;
-	r = s->snapshot ? s->snapshot(s->snapshot_ctx, "slabinfo", wall, sb.buf) : 0;
+	r = s->snapshot ? s->snapshot(s->snapshot_ctx, tb_proc_kinds[TB_PROC_SLABINFO].name, wall, sb.buf) : 0;
 	in->done = 1;
 	strbuf_release(&sb);
 	return r;

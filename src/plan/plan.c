@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "util/alloc.h"
+#include "kernel/meminfo.h"
 #include "kernel/ctl-value.h"
 #include "kernel/tracefs.h"
 #include "plan/plan-local.h"
@@ -1001,20 +1002,6 @@ static int trigger_stack_in_instance(const struct tb_caps *caps, char *why, size
 	return 0;
 }
 
-static unsigned long mem_total_kb(const struct tb_caps *caps)
-{
-	struct strbuf sb = STRBUF_INIT;
-	char path[PATH_MAX + 16];
-	unsigned long kb = 0;
-	const char *p;
-
-	snprintf(path, sizeof(path), "%s/meminfo", caps->proc_dir);
-	if (tb_read_file(path, &sb) == 0 && (p = strstr(sb.buf, "MemTotal:")))
-		kb = strtoul(p + 9, NULL, 10);
-	strbuf_release(&sb);
-	return kb;
-}
-
 static int plan_buffer(struct builder *b)
 {
 	const struct tb_caps *caps = b->caps;
@@ -1033,7 +1020,7 @@ static int plan_buffer(struct builder *b)
 		return 0;
 	want = tb_buffer_kb(caps, rate, cur);
 	cap_kb = TB_PLAN_MAX_BUFFER_KB;
-	mem = mem_total_kb(caps);
+	mem = (unsigned long)tb_mem_total_kb(caps->proc_dir);
 	if (mem && mem / 16 / ncpus < cap_kb)
 		cap_kb = mem / 16 / ncpus;	/* at most 1/16 of memory in all */
 	if (want > cap_kb && !b->o->force) {
@@ -1302,4 +1289,9 @@ out:
 	strlist_clear(&b.toggle_paths);
 	strlist_clear(&b.toggle_reasons);
 	return ret;
+}
+
+char *tb_near_names(const char *name, const char *text, int kallsyms_format)
+{
+	return tb_sym_near(name, text, kallsyms_format ? TB_SYM_KALLSYMS : TB_SYM_LIST);
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "recipe/recipe-local.h"
+#include "util/procfs.h"
 #include "util/strbuf.h"
 
 /* --- the key tables: one per section ------------------------------------------- */
@@ -431,8 +432,7 @@ static void build_slub(struct rcp_ctx *c, struct rcp_section *s)
 
 static int snapshot_file_ok(const char *f)
 {
-	return !strcmp(f, "slabinfo") || !strcmp(f, "meminfo") || !strcmp(f, "vmstat") ||
-	       !strcmp(f, "buddyinfo");
+	return tb_proc_kind(f) != TB_PROC_NONE;
 }
 
 static void build_snapshot(struct rcp_ctx *c, struct rcp_section *s)
@@ -458,7 +458,7 @@ static void build_snapshot(struct rcp_ctx *c, struct rcp_section *s)
 	for (i = 0; i < sn->files.n; i++)
 		if (!snapshot_file_ok(sn->files.v[i]))
 			rcp_err(c, line, "snapshot file", sn->files.v[i],
-				"slabinfo, meminfo, vmstat or buddyinfo");
+				"%s", tb_proc_kinds_text());
 	require(c, s, "files", sn->files.n ? "" : NULL);
 	iv = val(c, s, "interval", &line);
 	if (iv)
@@ -642,10 +642,9 @@ static void build_growth(struct rcp_ctx *c, struct rcp_section *s)
 		rcp_check_cache_name(c, line, "unsafe cache name", g->caches.v[i]);
 	list_key(c, s, "from", &g->from, &line);
 	for (i = 0; i < g->from.n; i++)
-		if (strcmp(g->from.v[i], "slabinfo") && strcmp(g->from.v[i], "meminfo") &&
-		    strcmp(g->from.v[i], "vmstat") && strcmp(g->from.v[i], "buddyinfo"))
-			rcp_err(c, line, "growth source", g->from.v[i],
-				"slabinfo, meminfo, vmstat or buddyinfo");
+		if (tb_proc_kind(g->from.v[i]) == TB_PROC_NONE)
+			rcp_err(c, line, "growth source", g->from.v[i], "%s",
+				tb_proc_kinds_text());
 	require(c, s, "from", g->from.n ? "" : NULL);
 	unknown_keys(c, s);
 }

@@ -13,6 +13,7 @@
 #include "recipe/recipe-local.h"
 #include "recipe/embedded.h"
 #include "util/fileio.h"
+#include "util/procfs.h"
 #include "util/strbuf.h"
 
 void rcp_err(struct rcp_ctx *c, int line, const char *what, const char *text,

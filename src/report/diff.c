@@ -2,7 +2,7 @@
  * diff.c - two reports side by side (`tracebook diff`): the before/after
  * verification of a fix on one screen: outstanding objects per group, calls per
  * function, balance verdicts ("alloc_netdev_mqs 4 vs free_netdev 2 -> after the fix
- * 4 vs 4: balanced"), refcounts held.  Moved from cmd/cmd-diff.c, which keeps the
+ * 4 vs 4: balanced"), refcounts held, slab caches grown.  Moved from cmd/cmd-diff.c, which keeps the
  * command line.
  */
 #include <inttypes.h>
@@ -250,6 +250,96 @@ static void diff_balances(const struct tb_report *r0, const struct tb_report *r1
 	}
 }
 
+/* ---- slab growth -------------------------------------------------------------------- */
+
+struct cgrow {
+	const char *name;
+	const struct tb_rcache *c0, *c1;
+};
+
+static int64_t cache_obj_bytes(const struct tb_rcache *c)
+{
+	return c ? tb_rcache_obj_bytes(c) : 0;
+}
+
+static int64_t cgrow_max(const struct cgrow *g)
+{
+	int64_t a = cache_obj_bytes(g->c0), b = cache_obj_bytes(g->c1);
+
+	return a > b ? a : b;
+}
+
+static int cmp_cgrow(const void *x, const void *y)
+{
+	const struct cgrow *a = x, *b = y;
+	int64_t ma = cgrow_max(a), mb = cgrow_max(b);
+
+	if (ma != mb)
+		return ma > mb ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
+static void growth_span(const struct tb_rgrowth *g, char *buf, size_t size)
+{
+	char d[32];
+
+	if (!g || g->snapshots[TB_PROC_SLABINFO] < 2)
+		snprintf(buf, size, "no slab growth");
+	else if (!g->span_ns)
+		snprintf(buf, size, "%u snapshots", g->snapshots[TB_PROC_SLABINFO]);
+	else
+		snprintf(buf, size, "%u snapshots over %s", g->snapshots[TB_PROC_SLABINFO],
+			 tb_fmt_duration(g->span_ns, d, sizeof(d)));
+}
+
+/* Growth (active objects x object size) per cache in both reports, top growers first. */
+static int diff_growth(const struct tb_rgrowth *g0, const struct tb_rgrowth *g1, FILE *out,
+		       unsigned top)
+{
+	struct cgrow *v;
+	size_t n = 0, i, j, shown = 0;
+	size_t max = (g0 ? g0->ncaches : 0) + (g1 ? g1->ncaches : 0);
+	char s0[64], s1[64], b0[32], b1[32];
+
+	if (!tb_rgrowth_has_result(g0) && !tb_rgrowth_has_result(g1))
+		return 0;
+	v = calloc(max + 1, sizeof(*v));
+	if (!v)
+		return tb_error("out of memory comparing reports");
+	for (i = 0; g0 && i < g0->ncaches; i++) {
+		v[n].name = g0->caches[i].name;
+		v[n++].c0 = &g0->caches[i];
+	}
+	for (i = 0; g1 && i < g1->ncaches; i++) {
+		for (j = 0; j < n; j++)
+			if (!strcmp(v[j].name, g1->caches[i].name))
+				break;
+		if (j == n)
+			v[n++].name = g1->caches[i].name;
+		v[j].c1 = &g1->caches[i];
+	}
+	qsort(v, n, sizeof(*v), cmp_cgrow);
+	growth_span(g0, s0, sizeof(s0));
+	growth_span(g1, s1, sizeof(s1));
+	fprintf(out, "\n== slab growth: BEFORE %s, AFTER %s\n", s0, s1);
+	fprintf(out, "  %-24s %12s %12s %12s %12s\n", "CACHE", "+OBJS BEFORE", "+OBJS AFTER",
+		"BYTES BEFORE", "BYTES AFTER");
+	for (i = 0; i < n && shown < top; i++) {
+		if (cgrow_max(&v[i]) <= 0)
+			continue;
+		shown++;
+		tb_fmt_signed_bytes(cache_obj_bytes(v[i].c0), b0, sizeof(b0));
+		tb_fmt_signed_bytes(cache_obj_bytes(v[i].c1), b1, sizeof(b1));
+		fprintf(out, "  %-24s %+12" PRId64 " %+12" PRId64 " %12s %12s%s\n", v[i].name,
+			v[i].c0 ? v[i].c0->d_active : 0, v[i].c1 ? v[i].c1->d_active : 0, b0, b1,
+			!v[i].c0 ? " (only in AFTER)" : !v[i].c1 ? " (not in AFTER)" : "");
+	}
+	if (!shown)
+		fprintf(out, "  no cache grew\n");
+	free(v);
+	return 0;
+}
+
 int tb_diff_print(const struct tb_report *r0, const struct tb_report *r1, FILE *out,
 		  unsigned top)
 {
@@ -269,5 +359,7 @@ int tb_diff_print(const struct tb_report *r0, const struct tb_report *r1, FILE *
 	diff_counts(r0, r1, out, top);
 	diff_verdicts(r0, r1, out);
 	diff_balances(r0, r1, out);
+	if (diff_growth(r0->growth, r1->growth, out, top))
+		return -1;
 	return ferror(out) ? -1 : 0;
 }

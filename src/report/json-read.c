@@ -29,44 +29,64 @@ static int bad(struct rd *rd, const char *where, const char *key, const char *ex
 	return -1;
 }
 
-static uint64_t get_u64(struct rd *rd, json_object *o, const char *where, const char *key)
+/*
+ * The value at key when it has one of the types in mask (bits 1 << json_type_*);
+ * NULL when absent or null, or after reporting a wrong type.
+ */
+static json_object *get_typed(struct rd *rd, json_object *o, const char *where,
+			      const char *key, unsigned mask, const char *expected)
 {
 	json_object *v;
 
 	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
-		return 0;
-	if (!json_object_is_type(v, json_type_int)) {
-		bad(rd, where, key, "a whole number");
-		return 0;
+		return NULL;
+	if (!(mask & (1u << json_object_get_type(v)))) {
+		bad(rd, where, key, expected);
+		return NULL;
 	}
-	return json_object_get_uint64(v);
+	return v;
 }
 
+#define T_INT (1u << json_type_int)
+
+static uint64_t get_u64(struct rd *rd, json_object *o, const char *where, const char *key)
+{
+	json_object *v = get_typed(rd, o, where, key, T_INT, "a whole number");
+
+	return v ? json_object_get_uint64(v) : 0;
+}
+
+static int64_t get_i64(struct rd *rd, json_object *o, const char *where, const char *key)
+{
+	json_object *v = get_typed(rd, o, where, key, T_INT, "a whole number");
+
+	return v ? json_object_get_int64(v) : 0;
+}
+
+/* -1 when absent or null. */
 static double get_dbl(struct rd *rd, json_object *o, const char *where, const char *key)
 {
-	json_object *v;
+	json_object *v = get_typed(rd, o, where, key, T_INT | 1u << json_type_double, "a number");
 
-	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
-		return -1;
-	if (!json_object_is_type(v, json_type_double) && !json_object_is_type(v, json_type_int)) {
-		bad(rd, where, key, "a number");
-		return -1;
-	}
-	return json_object_get_double(v);
+	return v ? json_object_get_double(v) : -1;
+}
+
+/* 1 if key holds true. */
+static int get_bool(struct rd *rd, json_object *o, const char *where, const char *key)
+{
+	json_object *v = get_typed(rd, o, where, key, 1u << json_type_boolean, "true or false");
+
+	return v ? json_object_get_boolean(v) : 0;
 }
 
 /* A copied string, NULL when absent or null (or on a type error, reported). */
 static char *get_str(struct rd *rd, json_object *o, const char *where, const char *key)
 {
-	json_object *v;
+	json_object *v = get_typed(rd, o, where, key, 1u << json_type_string, "a string");
 	char *s;
 
-	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
+	if (!v)
 		return NULL;
-	if (!json_object_is_type(v, json_type_string)) {
-		bad(rd, where, key, "a string");
-		return NULL;
-	}
 	s = strdup(json_object_get_string(v));
 	if (!s && !rd->failed) {
 		tb_error("out of memory reading %s", rd->path);
@@ -79,16 +99,9 @@ static char *get_str(struct rd *rd, json_object *o, const char *where, const cha
 static json_object *get_array(struct rd *rd, json_object *o, const char *where,
 			      const char *key, size_t *n)
 {
-	json_object *v;
+	json_object *v = get_typed(rd, o, where, key, 1u << json_type_array, "an array");
 
-	*n = 0;
-	if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
-		return NULL;
-	if (!json_object_is_type(v, json_type_array)) {
-		bad(rd, where, key, "an array");
-		return NULL;
-	}
-	*n = json_object_array_length(v);
+	*n = v ? json_object_array_length(v) : 0;
 	return v;
 }
 
@@ -289,6 +302,193 @@ static void read_balance(struct rd *rd, json_object *o, struct tb_rbal *b)
 	}
 }
 
+/* ---- "slabs": the growth result (report/growth.c writes it) ----------------------- */
+
+static void read_rcache(struct rd *rd, json_object *o, struct tb_rcache *c)
+{
+	const char *w = "slabs.caches[]";
+	json_object *al;
+	size_t n, j;
+
+	c->name = get_str(rd, o, w, "name");
+	if (!c->name && !rd->failed)
+		bad(rd, w, "name", "a string");
+	c->objsize = (uint32_t)get_u64(rd, o, w, "objsize");
+	c->active = get_u64(rd, o, w, "active_objs");
+	c->num = get_u64(rd, o, w, "num_objs");
+	c->size = get_u64(rd, o, w, "size_bytes");
+	c->d_active = get_i64(rd, o, w, "delta_active");
+	c->d_num = get_i64(rd, o, w, "delta_num");
+	c->d_size = get_i64(rd, o, w, "delta_size_bytes");
+	c->i_active = get_i64(rd, o, w, "last_interval_active");
+	c->i_size = get_i64(rd, o, w, "last_interval_size_bytes");
+	c->active_h = get_dbl(rd, o, w, "active_per_hour");
+	c->obj_bytes_h = get_dbl(rd, o, w, "obj_bytes_per_hour");
+	c->size_h = get_dbl(rd, o, w, "size_bytes_per_hour");
+	c->is_new = get_bool(rd, o, w, "new");
+	c->gone = get_bool(rd, o, w, "gone");
+	c->focus = get_bool(rd, o, w, "focus");
+	al = get_array(rd, o, w, "aliases", &n);
+	c->aliases = alloc_array(rd, n, sizeof(*c->aliases));
+	for (j = 0; c->aliases && j < n && !rd->failed; j++) {
+		json_object *s = json_object_array_get_idx(al, j);
+
+		if (!json_object_is_type(s, json_type_string)) {
+			bad(rd, w, "aliases[]", "strings");
+			break;
+		}
+		c->aliases[c->naliases] = strdup(json_object_get_string(s));
+		if (!c->aliases[c->naliases++])
+			rd->failed = 1;
+	}
+}
+
+static int read_zone(struct rd *rd, json_object *o, struct tb_rzone *z)
+{
+	const char *w = "slabs.buddyinfo[]";
+	json_object *f, *d;
+	size_t n, nd, k;
+
+	z->node = (int)get_i64(rd, o, w, "node");
+	z->zone = get_str(rd, o, w, "zone");
+	if (!z->zone)
+		return bad(rd, w, "zone", "a string");
+	f = get_array(rd, o, w, "free", &n);
+	d = get_array(rd, o, w, "delta", &nd);
+	z->norders = (unsigned)n;
+	z->free = alloc_array(rd, n, sizeof(*z->free));
+	if (d && nd != n)
+		return bad(rd, w, "delta", "as many orders as free");
+	if (d)
+		z->delta = alloc_array(rd, n, sizeof(*z->delta));
+	for (k = 0; z->free && k < n && !rd->failed; k++) {
+		json_object *a = json_object_array_get_idx(f, k);
+		json_object *b = d ? json_object_array_get_idx(d, k) : NULL;
+
+		if (!json_object_is_type(a, json_type_int) || (b && !json_object_is_type(b, json_type_int)))
+			return bad(rd, w, "free", "whole numbers");
+		z->free[k] = json_object_get_uint64(a);
+		if (z->delta)
+			z->delta[k] = json_object_get_int64(b);
+	}
+	return 0;
+}
+
+static int add_rvm(struct rd *rd, struct tb_rvm **v, size_t *n, const char *key, int64_t delta)
+{
+	struct tb_rvm *nv = realloc(*v, (*n + 1) * sizeof(*nv));
+
+	if (!nv || !(nv[*n].key = strdup(key))) {
+		if (nv)
+			*v = nv;
+		rd->failed = 1;
+		return tb_error("out of memory reading %s", rd->path);
+	}
+	*v = nv;
+	nv[*n].first = nv[*n].last = 0;
+	nv[*n].delta = delta;
+	nv[*n].known = 0;	/* the JSON keeps changes, not values */
+	(*n)++;
+	return 0;
+}
+
+/*
+ * What the JSON keeps of a growth result: everything the text shows except the
+ * vmstat values (their changes only), the last interval's length and whether the span
+ * was given by --between.
+ */
+static void read_growth(struct rd *rd, json_object *o, struct tb_report *rep)
+{
+	struct tb_rgrowth *g = tb_rgrowth_alloc();
+	json_object *v, *arr;
+	size_t n, i;
+	int k;
+
+	if (!g) {
+		rd->failed = 1;
+		tb_error("out of memory reading %s", rd->path);
+		return;
+	}
+	rep->growth = g;
+	if (json_object_object_get_ex(o, "snapshots", &v))
+		for (k = 0; k < TB_PROC_KINDS; k++)
+			g->snapshots[k] = (unsigned)get_u64(rd, v, "slabs.snapshots",
+							    tb_proc_kinds[k].name);
+	g->span_ns = get_u64(rd, o, "slabs", "span_ns");
+	g->format = get_str(rd, o, "slabs", "format");
+	arr = get_array(rd, o, "slabs", "caches", &n);
+	g->caches = alloc_array(rd, n, sizeof(*g->caches));
+	for (i = 0; g->caches && i < n && !rd->failed; i++) {
+		json_object *c = item(rd, arr, i, "slabs.caches");
+
+		if (c)
+			read_rcache(rd, c, &g->caches[g->ncaches++]);
+	}
+	if (json_object_object_get_ex(o, "meminfo_kb", &v) && json_object_is_type(v, json_type_object)) {
+		g->mem = alloc_array(rd, (size_t)json_object_object_length(v), sizeof(*g->mem));
+		json_object_object_foreach(v, key, e) {
+			struct tb_rmem *m;
+
+			if (rd->failed || !g->mem)
+				break;
+			if (!json_object_is_type(e, json_type_object)) {
+				bad(rd, "slabs.meminfo_kb", key, "an object");
+				break;
+			}
+			m = &g->mem[g->nmem++];
+			m->key = strdup(key);
+			if (!m->key)
+				rd->failed = 1;
+			m->first = get_i64(rd, e, "slabs.meminfo_kb", "first");
+			m->last = get_i64(rd, e, "slabs.meminfo_kb", "last");
+			m->per_hour = get_dbl(rd, e, "slabs.meminfo_kb", "per_hour");
+			m->has_rate = json_object_object_get_ex(e, "per_hour", &arr) &&
+				      !json_object_is_type(arr, json_type_null);
+		}
+	}
+	if (json_object_object_get_ex(o, "vmstat_delta", &v) && json_object_is_type(v, json_type_object)) {
+		json_object_object_foreach(v, key, e) {
+			if (rd->failed)
+				break;
+			if (!json_object_is_type(e, json_type_int)) {
+				bad(rd, "slabs.vmstat_delta", key, "a whole number");
+				break;
+			}
+			add_rvm(rd, &g->vmstat, &g->nvmstat, key, json_object_get_int64(e));
+		}
+	}
+	json_object_object_foreach(o, key, e) {
+		size_t len = strlen(key);
+		char name[64];
+
+		if (rd->failed || len <= 6 || strcmp(key + len - 6, "_delta") ||
+		    !strcmp(key, "vmstat_delta") || !strcmp(key, "compact_stall_delta") ||
+		    len - 6 >= sizeof(name))
+			continue;
+		if (!json_object_is_type(e, json_type_int)) {
+			bad(rd, "slabs", key, "a whole number");
+			break;
+		}
+		memcpy(name, key, len - 6);
+		name[len - 6] = '\0';
+		add_rvm(rd, &g->vmrows, &g->nvmrows, name, json_object_get_int64(e));
+	}
+	if (json_object_object_get_ex(o, "compaction", &v)) {
+		const char *c = json_object_get_string(v);
+
+		g->compaction = c && !strcmp(c, "ran") ? 1 : c && !strcmp(c, "skipped") ? 0 : -1;
+	}
+	g->compact_stalls = get_i64(rd, o, "slabs", "compact_stall_delta");
+	arr = get_array(rd, o, "slabs", "buddyinfo", &n);
+	g->zones = alloc_array(rd, n, sizeof(*g->zones));
+	for (i = 0; g->zones && i < n && !rd->failed; i++) {
+		json_object *z = item(rd, arr, i, "slabs.buddyinfo");
+
+		if (z)
+			read_zone(rd, z, &g->zones[g->nzones++]);
+	}
+}
+
 static void read_report(struct rd *rd, json_object *root, struct tb_report *rep)
 {
 	json_object *arr, *k, *v;
@@ -390,10 +590,10 @@ static void read_report(struct rd *rd, json_object *root, struct tb_report *rep)
 			read_balance(rd, o, &rep->bals[rep->nbals++]);
 	}
 	if (json_object_object_get_ex(root, "slabs", &v) && !json_object_is_type(v, json_type_null)) {
-		rep->slabs_json = strdup(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
-									  JSON_C_TO_STRING_NOSLASHESCAPE));
-		if (!rep->slabs_json)
-			rd->failed = 1;
+		if (!json_object_is_type(v, json_type_object))
+			bad(rd, "", "slabs", "an object");
+		else
+			read_growth(rd, v, rep);
 	}
 }
 

@@ -1,258 +1,249 @@
 /*
  * json.c - the report as JSON for tools (schema in README.md, "JSON report"),
- * written with strbuf and replaced atomically (tb_write_file_atomic).
+ * built with json-c (which does all the escaping) and replaced atomically
+ * (tb_write_file_atomic).
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <json-c/json.h>
 #include "report/report-local.h"
 #include "util/err.h"
 #include "util/fileio.h"
 #include "util/strbuf.h"
 
-static void key(struct strbuf *sb, const char *k)
+/* A string, or null. */
+static json_object *jstr(const char *v)
 {
-	strbuf_add_json_str(sb, k);
-	strbuf_addch(sb, ':');
+	return v ? json_object_new_string(v) : NULL;
 }
 
-static void kstr(struct strbuf *sb, const char *k, const char *v)
+/* Seconds with 3 decimals as the schema has them; negative (unknown) is null. */
+static json_object *jdbl(double v)
 {
-	key(sb, k);
-	if (v)
-		strbuf_add_json_str(sb, v);
-	else
-		strbuf_addstr(sb, "null");
-	strbuf_addch(sb, ',');
-}
+	char buf[64];
 
-static void knum(struct strbuf *sb, const char *k, uint64_t v)
-{
-	key(sb, k);
-	strbuf_addf(sb, "%" PRIu64 ",", v);
-}
-
-static void kdbl(struct strbuf *sb, const char *k, double v)
-{
-	key(sb, k);
 	if (v < 0)
-		strbuf_addstr(sb, "null,");
-	else
-		strbuf_addf(sb, "%.3f,", v);
+		return NULL;
+	snprintf(buf, sizeof(buf), "%.3f", v);
+	return json_object_new_double_s(v, buf);
 }
 
-/* Replace the trailing comma of an object or array with its closing bracket. */
-static void close_with(struct strbuf *sb, char c)
+static void kstr(json_object *o, const char *k, const char *v)
 {
-	if (sb->len && sb->buf[sb->len - 1] == ',')
-		strbuf_setlen(sb, sb->len - 1);
-	strbuf_addch(sb, c);
-	strbuf_addch(sb, ',');
+	json_object_object_add(o, k, jstr(v));
 }
 
-static void strarray(struct strbuf *sb, const char *k, char *const *v, size_t n)
+static void knum(json_object *o, const char *k, uint64_t v)
 {
+	json_object_object_add(o, k, json_object_new_uint64(v));
+}
+
+static void kdbl(json_object *o, const char *k, double v)
+{
+	json_object_object_add(o, k, jdbl(v));
+}
+
+static void strarray(json_object *o, const char *k, char *const *v, size_t n)
+{
+	json_object *a = json_object_new_array();
 	size_t i;
 
-	key(sb, k);
-	strbuf_addch(sb, '[');
-	for (i = 0; i < n; i++) {
-		strbuf_add_json_str(sb, v[i]);
-		strbuf_addch(sb, ',');
-	}
-	close_with(sb, ']');
+	for (i = 0; i < n; i++)
+		json_object_array_add(a, json_object_new_string(v[i]));
+	json_object_object_add(o, k, a);
 }
 
-static void pair_json(struct strbuf *sb, const struct tb_rpair *p)
+static json_object *pair_json(const struct tb_rpair *p)
 {
+	json_object *o = json_object_new_object(), *a = json_object_new_array();
 	size_t i;
 
-	strbuf_addch(sb, '{');
-	kstr(sb, "label", p->label);
-	kstr(sb, "alloc", p->alloc);
-	kstr(sb, "free", p->free);
-	knum(sb, "allocs", p->allocs);
-	knum(sb, "frees", p->frees);
-	knum(sb, "unmatched_frees", p->unmatched_frees);
-	knum(sb, "null_frees", p->null_frees);
-	knum(sb, "failed_allocs", p->failed_allocs);
-	knum(sb, "implicit_frees", p->implicit_frees);
-	knum(sb, "cross_cpu_frees", p->cross_cpu_frees);
-	knum(sb, "inversions", p->inversions);
-	knum(sb, "hidden", p->hidden);
-	knum(sb, "hashed", p->hashed);
-	knum(sb, "no_key", p->nokey);
-	knum(sb, "outstanding_count", p->count);
-	knum(sb, "outstanding_bytes", p->bytes);
-	knum(sb, "outstanding_requested", p->req);
-	knum(sb, "groups", p->groups);
-	kdbl(sb, "bytes_per_object", p->bytes_per_object);
-	key(sb, "outstanding");
-	strbuf_addch(sb, '[');
+	kstr(o, "label", p->label);
+	kstr(o, "alloc", p->alloc);
+	kstr(o, "free", p->free);
+	knum(o, "allocs", p->allocs);
+	knum(o, "frees", p->frees);
+	knum(o, "unmatched_frees", p->unmatched_frees);
+	knum(o, "null_frees", p->null_frees);
+	knum(o, "failed_allocs", p->failed_allocs);
+	knum(o, "implicit_frees", p->implicit_frees);
+	knum(o, "cross_cpu_frees", p->cross_cpu_frees);
+	knum(o, "inversions", p->inversions);
+	knum(o, "hidden", p->hidden);
+	knum(o, "hashed", p->hashed);
+	knum(o, "no_key", p->nokey);
+	knum(o, "outstanding_count", p->count);
+	knum(o, "outstanding_bytes", p->bytes);
+	knum(o, "outstanding_requested", p->req);
+	knum(o, "groups", p->groups);
+	kdbl(o, "bytes_per_object", p->bytes_per_object);
 	for (i = 0; i < p->nsites; i++) {
 		const struct tb_rsite *s = &p->sites[i];
+		json_object *g = json_object_new_object();
 
-		strbuf_addch(sb, '{');
-		kstr(sb, "site", s->site);
-		kstr(sb, "by", s->by);
-		strarray(sb, "stack", s->stack, s->nstack);
-		knum(sb, "count", s->count);
-		knum(sb, "bytes", s->bytes);
-		knum(sb, "requested", s->req);
-		knum(sb, "allocs", s->allocs);
-		knum(sb, "frees", s->frees);
-		knum(sb, "implicit_frees", s->implicit);
-		kdbl(sb, "oldest_s", s->oldest_s);
-		key(sb, "certain");
-		if (s->certain < 0)
-			strbuf_addstr(sb, "null,");
-		else
-			strbuf_addf(sb, "%" PRId64 ",", s->certain);
-		close_with(sb, '}');
+		kstr(g, "site", s->site);
+		kstr(g, "by", s->by);
+		strarray(g, "stack", s->stack, s->nstack);
+		knum(g, "count", s->count);
+		knum(g, "bytes", s->bytes);
+		knum(g, "requested", s->req);
+		knum(g, "allocs", s->allocs);
+		knum(g, "frees", s->frees);
+		knum(g, "implicit_frees", s->implicit);
+		kdbl(g, "oldest_s", s->oldest_s);
+		json_object_object_add(g, "certain", s->certain < 0 ? NULL :
+				       json_object_new_int64(s->certain));
+		json_object_array_add(a, g);
 	}
-	close_with(sb, ']');
-	close_with(sb, '}');
+	json_object_object_add(o, "outstanding", a);
+	return o;
 }
 
-/* The whole report as one JSON document (no trailing newline handling needed). */
-static void report_json(const struct tb_report *rep, struct strbuf *sb)
+static json_object *verdict_json(const struct tb_rverdict *v)
 {
-	char *loss = tb_report_loss_text(rep);
-	size_t i, j;
+	json_object *o = json_object_new_object(), *a = json_object_new_array();
+	char buf[96];
+	size_t j;
 
-	strbuf_addch(sb, '{');
-	kstr(sb, "tool", rep->tool ? rep->tool : "tracebook");
-	kstr(sb, "version", rep->version);
-	key(sb, "kernel");
-	strbuf_addch(sb, '{');
-	kstr(sb, "release", rep->kernel_release);
-	kstr(sb, "arch", rep->arch);
-	close_with(sb, '}');
-	kstr(sb, "recipe", rep->recipe);
-	kstr(sb, "source", rep->source);
-	strarray(sb, "plan", rep->plan.v, rep->plan.n);
-	strarray(sb, "notes", rep->notes.v, rep->notes.n);
-	kdbl(sb, "duration_s", rep->duration_s);
-	knum(sb, "events", rep->events);
-	knum(sb, "lost_events", rep->lost);
-	key(sb, "lost_unknown");
-	strbuf_addstr(sb, rep->lost_unknown ? "true," : "false,");
-	key(sb, "lost_per_cpu");
-	strbuf_addch(sb, '[');
+	kstr(o, "label", v->label);
+	kstr(o, "a", v->a);
+	kstr(o, "b", v->b);
+	knum(o, "a_calls", v->a_calls);
+	knum(o, "b_calls", v->b_calls);
+	knum(o, "unbalanced", v->a_calls > v->b_calls ? v->a_calls - v->b_calls : 0);
+	kstr(o, "verdict", tb_verdict_text(v->a_calls, v->b_calls, buf, sizeof(buf)));
+	for (j = 0; j < v->ncallers; j++) {
+		json_object *c = json_object_new_object();
+
+		kstr(c, "caller", v->callers[j].caller);
+		knum(c, "a_calls", v->callers[j].a_calls);
+		knum(c, "b_calls", v->callers[j].b_calls);
+		json_object_array_add(a, c);
+	}
+	json_object_object_add(o, "callers", a);
+	return o;
+}
+
+static json_object *balance_json(const struct tb_rbal *b)
+{
+	json_object *o = json_object_new_object(), *a = json_object_new_array();
+	size_t j;
+
+	kstr(o, "label", b->label);
+	kstr(o, "get", b->get);
+	kstr(o, "put", b->put);
+	knum(o, "gets", b->gets);
+	knum(o, "puts", b->puts);
+	knum(o, "held_objects", b->held_objects);
+	knum(o, "held_refs", b->held_refs);
+	knum(o, "unmatched_puts", b->unmatched_puts);
+	knum(o, "hidden", b->hidden);
+	knum(o, "no_key", b->nokey);
+	for (j = 0; j < b->nsites; j++) {
+		json_object *s = json_object_new_object();
+
+		kstr(s, "site", b->sites[j].site);
+		strarray(s, "stack", b->sites[j].stack, b->sites[j].nstack);
+		knum(s, "objects", b->sites[j].objects);
+		knum(s, "refs", b->sites[j].refs);
+		knum(s, "gets", b->sites[j].gets);
+		knum(s, "puts", b->sites[j].puts);
+		json_object_array_add(a, s);
+	}
+	json_object_object_add(o, "sites", a);
+	return o;
+}
+
+/* The whole report as one JSON object (to put). */
+static json_object *report_json(const struct tb_report *rep)
+{
+	json_object *o = json_object_new_object(), *k = json_object_new_object(), *a;
+	char *loss = tb_report_loss_text(rep);
+	size_t i;
+
+	kstr(o, "tool", rep->tool ? rep->tool : "tracebook");
+	kstr(o, "version", rep->version);
+	kstr(k, "release", rep->kernel_release);
+	kstr(k, "arch", rep->arch);
+	json_object_object_add(o, "kernel", k);
+	kstr(o, "recipe", rep->recipe);
+	kstr(o, "source", rep->source);
+	strarray(o, "plan", rep->plan.v, rep->plan.n);
+	strarray(o, "notes", rep->notes.v, rep->notes.n);
+	kdbl(o, "duration_s", rep->duration_s);
+	knum(o, "events", rep->events);
+	knum(o, "lost_events", rep->lost);
+	json_object_object_add(o, "lost_unknown", json_object_new_boolean(rep->lost_unknown));
+	a = json_object_new_array();
 	for (i = 0; i < rep->ncpus && rep->lost_per_cpu; i++)
-		strbuf_addf(sb, "%" PRIu64 ",", rep->lost_per_cpu[i]);
-	close_with(sb, ']');
-	key(sb, "lost_window_s");
-	if (rep->lost_from_s >= 0)
-		strbuf_addf(sb, "[%.3f,%.3f],", rep->lost_from_s, rep->lost_to_s);
-	else
-		strbuf_addstr(sb, "null,");
-	kstr(sb, "confidence", loss ? loss : "no events lost");
+		json_object_array_add(a, json_object_new_uint64(rep->lost_per_cpu[i]));
+	json_object_object_add(o, "lost_per_cpu", a);
+	a = NULL;
+	if (rep->lost_from_s >= 0) {
+		a = json_object_new_array();
+		json_object_array_add(a, jdbl(rep->lost_from_s));
+		json_object_array_add(a, jdbl(rep->lost_to_s));
+	}
+	json_object_object_add(o, "lost_window_s", a);
+	kstr(o, "confidence", loss ? loss : "no events lost");
 	free(loss);
 
-	key(sb, "pairs");
-	strbuf_addch(sb, '[');
+	a = json_object_new_array();
 	for (i = 0; i < rep->npairs; i++)
-		pair_json(sb, &rep->pairs[i]);
-	close_with(sb, ']');
+		json_object_array_add(a, pair_json(&rep->pairs[i]));
+	json_object_object_add(o, "pairs", a);
 
-	key(sb, "counts");
-	strbuf_addch(sb, '[');
+	a = json_object_new_array();
 	for (i = 0; i < rep->ncounts; i++) {
-		strbuf_addch(sb, '{');
-		kstr(sb, "label", rep->counts[i].label);
-		kstr(sb, "function", rep->counts[i].function);
-		kstr(sb, "caller", rep->counts[i].caller);
-		knum(sb, "calls", rep->counts[i].calls);
-		close_with(sb, '}');
-	}
-	close_with(sb, ']');
+		json_object *c = json_object_new_object();
 
-	key(sb, "events_counted");
-	strbuf_addch(sb, '[');
+		kstr(c, "label", rep->counts[i].label);
+		kstr(c, "function", rep->counts[i].function);
+		kstr(c, "caller", rep->counts[i].caller);
+		knum(c, "calls", rep->counts[i].calls);
+		json_object_array_add(a, c);
+	}
+	json_object_object_add(o, "counts", a);
+
+	a = json_object_new_array();
 	for (i = 0; i < rep->nevcounts; i++) {
-		strbuf_addch(sb, '{');
-		kstr(sb, "label", rep->evcounts[i].label);
-		kstr(sb, "event", rep->evcounts[i].event);
-		knum(sb, "count", rep->evcounts[i].count);
-		close_with(sb, '}');
+		json_object *c = json_object_new_object();
+
+		kstr(c, "label", rep->evcounts[i].label);
+		kstr(c, "event", rep->evcounts[i].event);
+		knum(c, "count", rep->evcounts[i].count);
+		json_object_array_add(a, c);
 	}
-	close_with(sb, ']');
+	json_object_object_add(o, "events_counted", a);
 
-	key(sb, "verdicts");
-	strbuf_addch(sb, '[');
-	for (i = 0; i < rep->nverdicts; i++) {
-		const struct tb_rverdict *v = &rep->verdicts[i];
-		char buf[96];
+	a = json_object_new_array();
+	for (i = 0; i < rep->nverdicts; i++)
+		json_object_array_add(a, verdict_json(&rep->verdicts[i]));
+	json_object_object_add(o, "verdicts", a);
 
-		strbuf_addch(sb, '{');
-		kstr(sb, "label", v->label);
-		kstr(sb, "a", v->a);
-		kstr(sb, "b", v->b);
-		knum(sb, "a_calls", v->a_calls);
-		knum(sb, "b_calls", v->b_calls);
-		knum(sb, "unbalanced", v->a_calls > v->b_calls ? v->a_calls - v->b_calls : 0);
-		kstr(sb, "verdict", tb_verdict_text(v->a_calls, v->b_calls, buf, sizeof(buf)));
-		key(sb, "callers");
-		strbuf_addch(sb, '[');
-		for (j = 0; j < v->ncallers; j++) {
-			strbuf_addch(sb, '{');
-			kstr(sb, "caller", v->callers[j].caller);
-			knum(sb, "a_calls", v->callers[j].a_calls);
-			knum(sb, "b_calls", v->callers[j].b_calls);
-			close_with(sb, '}');
-		}
-		close_with(sb, ']');
-		close_with(sb, '}');
-	}
-	close_with(sb, ']');
+	a = json_object_new_array();
+	for (i = 0; i < rep->nbals; i++)
+		json_object_array_add(a, balance_json(&rep->bals[i]));
+	json_object_object_add(o, "balances", a);
 
-	key(sb, "balances");
-	strbuf_addch(sb, '[');
-	for (i = 0; i < rep->nbals; i++) {
-		const struct tb_rbal *b = &rep->bals[i];
-
-		strbuf_addch(sb, '{');
-		kstr(sb, "label", b->label);
-		kstr(sb, "get", b->get);
-		kstr(sb, "put", b->put);
-		knum(sb, "gets", b->gets);
-		knum(sb, "puts", b->puts);
-		knum(sb, "held_objects", b->held_objects);
-		knum(sb, "held_refs", b->held_refs);
-		knum(sb, "unmatched_puts", b->unmatched_puts);
-		knum(sb, "hidden", b->hidden);
-		knum(sb, "no_key", b->nokey);
-		key(sb, "sites");
-		strbuf_addch(sb, '[');
-		for (j = 0; j < b->nsites; j++) {
-			strbuf_addch(sb, '{');
-			kstr(sb, "site", b->sites[j].site);
-			strarray(sb, "stack", b->sites[j].stack, b->sites[j].nstack);
-			knum(sb, "objects", b->sites[j].objects);
-			knum(sb, "refs", b->sites[j].refs);
-			knum(sb, "gets", b->sites[j].gets);
-			knum(sb, "puts", b->sites[j].puts);
-			close_with(sb, '}');
-		}
-		close_with(sb, ']');
-		close_with(sb, '}');
-	}
-	close_with(sb, ']');
-
-	key(sb, "slabs");
-	strbuf_addstr(sb, rep->slabs_json ? rep->slabs_json : "null");
-	strbuf_addch(sb, ',');
-	close_with(sb, '}');
-	strbuf_setlen(sb, sb->len - 1);	/* the document's own trailing comma */
-	strbuf_addch(sb, '\n');
+	json_object_object_add(o, "slabs", rep->growth ? tb_growth_to_json(rep->growth) : NULL);
+	return o;
 }
 
 int tb_report_json_string(const struct tb_report *rep, struct strbuf *out)
 {
-	report_json(rep, out);
-	return strbuf_failed(out) ? -1 : 0;
+	json_object *o = report_json(rep);
+	const char *s = o ? json_object_to_json_string_ext(o, TB_JSON_FLAGS) : NULL;
+
+	if (s) {
+		strbuf_addstr(out, s);
+		strbuf_addch(out, '\n');
+	}
+	json_object_put(o);
+	return !s || strbuf_failed(out) ? -1 : 0;
 }
 
 int tb_report_write_json(const struct tb_report *rep, const char *path)

@@ -21,6 +21,13 @@ int tb_report_write_folded(const struct tb_report *rep, const char *path);
 struct tb_report *tb_report_read_json(const char *path);
 /* The --interval lines of an interval result (analyze's tb_analysis_interval). */
 void tb_report_print_interval(const struct tb_interval *iv, FILE *out);
+/* The growth section (analyze's struct tb_rgrowth); top caches per table (0 = 10). */
+void tb_report_print_growth(const struct tb_rgrowth *g, FILE *out, unsigned top);
+struct json_object;
+/* How tracebook writes JSON with json-c: one compact line, '/' left as it is. */
+#define TB_JSON_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+/* The growth result as a JSON value (json-c object to put); NULL on ENOMEM. */
+struct json_object *tb_growth_to_json(const struct tb_rgrowth *g);
 /* Two reports side by side (`tracebook diff`), top rows per section. */
 int tb_diff_print(const struct tb_report *before, const struct tb_report *after, FILE *out,
 		  unsigned top);

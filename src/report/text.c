@@ -301,12 +301,12 @@ int tb_report_print_text(const struct tb_report *rep, FILE *out, unsigned top)
 	print_verdicts(rep, out, top);
 	for (i = 0; i < rep->nbals; i++)
 		print_balance(rep, &rep->bals[i], out, top);
-	if (rep->slabs_text)
-		fprintf(out, "\n== slab growth\n%s", rep->slabs_text);
-	else if (rep->slabs_json)
-		fprintf(out, "\n== slab growth: in the JSON report (\"slabs\")\n");
+	if (rep->growth) {
+		fprintf(out, "\n== slab growth\n");
+		tb_report_print_growth(rep->growth, out, top);
+	}
 	if (!rep->npairs && !rep->ncounts && !rep->nevcounts && !rep->nverdicts && !rep->nbals &&
-	    !rep->slabs_json)
+	    !rep->growth)
 		fprintf(out, "\nno analysis had any event to work on\n");
 	return ferror(out) ? -1 : 0;
 }

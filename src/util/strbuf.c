@@ -109,28 +109,6 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	va_end(ap);
 }
 
-void strbuf_add_json_str(struct strbuf *sb, const char *s)
-{
-	const unsigned char *p;
-
-	strbuf_addch(sb, '"');
-	for (p = (const unsigned char *)s; p && *p; p++) {
-		switch (*p) {
-		case '"': strbuf_addstr(sb, "\\\""); break;
-		case '\\': strbuf_addstr(sb, "\\\\"); break;
-		case '\n': strbuf_addstr(sb, "\\n"); break;
-		case '\r': strbuf_addstr(sb, "\\r"); break;
-		case '\t': strbuf_addstr(sb, "\\t"); break;
-		default:
-			if (*p < 0x20)
-				strbuf_addf(sb, "\\u%04x", *p);
-			else
-				strbuf_addch(sb, *p);
-		}
-	}
-	strbuf_addch(sb, '"');
-}
-
 void strbuf_add_strlist(struct strbuf *sb, const struct strlist *l, const char *sep)
 {
 	size_t i;

@@ -33,8 +33,6 @@ void strbuf_addstr(struct strbuf *sb, const char *s);
 void strbuf_addch(struct strbuf *sb, int c);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) TB_PRINTF(2, 3);
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
-/* Append s as a JSON string literal, quotes included. */
-void strbuf_add_json_str(struct strbuf *sb, const char *s);
 /* Append the strings of a struct strlist separated by sep. */
 struct strlist;
 void strbuf_add_strlist(struct strbuf *sb, const struct strlist *l, const char *sep);

@@ -139,6 +139,33 @@ for era in 3.10 6.x; do
 	expect_match "$era fake root: nothing grew" 'no cache grew' "$out"
 done
 
+# --- growth in run/analyze reports: a structured result, --top, JSON read back by diff ------
+for x in before after; do	# the bare /proc/slabinfo of the bundles (no date, no meminfo)
+	awk 'NR > 1 && /^MemTotal:/ { exit } NR > 1 { print }' "$F/live-6.18-$x.txt" > "$TMP/si-$x.txt"
+done
+rows() { # number of rows in the "Top caches by growth" table of $1
+	printf '%s\n' "$1" | awk '/^Top caches by growth/ { f = 1; getline; next } f && /^  [^ (]/ { n++; next } f { exit } END { print n + 0 }'
+}
+out=$("$TB" analyze "$TMP/si-before.txt" "$TMP/si-after.txt" -o "$TMP/g1.json" 2>&1); rc=$?
+expect_eq "analyze of two slabinfo files exits 0" 0 "$rc"
+expect_match "its report has the growth section" '== slab growth' "$out"
+expect_eq "analyze: default --top shows 10 growing caches" 10 "$(rows "$out")"
+out=$("$TB" analyze "$TMP/si-before.txt" "$TMP/si-after.txt" --top 3 2>&1)
+expect_eq "analyze --top 3: 3 rows in the growth table" 3 "$(rows "$out")"
+size_rows=$(printf '%s\n' "$out" | awk '/^Top caches by size/ { f = 1; getline; next } f && /^  [^ ]/ { n++; next } f { exit } END { print n + 0 }')
+expect_eq "analyze --top 3: 3 rows in the size table" 3 "$size_rows"
+out=$("$TB" slabs "$F/live-6.18-before.txt" "$F/live-6.18-after.txt" --top 2 2>&1)
+expect_eq "slabs --top 2: 2 rows in the growth table" 2 "$(rows "$out")"
+# AFTER: the same caches, signal_cache grown by half as much (the fix under test)
+awk '$1 == "signal_cache" { $2 = $2 - 9000; $3 = $3 - 9000 } { print }' "$TMP/si-after.txt" > "$TMP/si-fixed.txt"
+"$TB" analyze "$TMP/si-before.txt" "$TMP/si-fixed.txt" -o "$TMP/g2.json" >/dev/null 2>&1
+out=$("$TB" diff "$TMP/g1.json" "$TMP/g2.json" --top 3 2>&1); rc=$?
+expect_eq "diff of two reports with growth exits 0" 0 "$rc"
+expect_match "diff compares slab growth" '^== slab growth: BEFORE 2 snapshots.*AFTER 2 snapshots' "$out"
+expect_match "diff: signal_cache grew less after" '^  signal_cache +\+17934 +\+8934 ' "$out"
+n=$(printf '%s\n' "$out" | awk '/^== slab growth/ { f = 1; getline; next } f && /^  / { n++ } END { print n + 0 }')
+expect_eq "diff --top 3 limits the growth rows" 3 "$n"
+
 # probe's fake trees, when present (tests/fake/mktree.sh)
 if [ -x "$TOP/tests/fake/mktree.sh" ]; then
 	for era in 3.10 4.19 6.x; do

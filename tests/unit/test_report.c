@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <math.h>
 #include <json-c/json.h>
 #include "analyze/analysis-local.h"
 #include "analyze-testlib.h"
@@ -355,6 +356,76 @@ static void test_diff_verdict(void **state)
 	tb_report_free(after);
 }
 
+/* Strings are escaped by json-c: quotes, backslashes, newlines, control characters. */
+static void test_json_escaping(void **state)
+{
+	struct tb_report *rep = tb_report_alloc(), *back;
+	struct strbuf sb = STRBUF_INIT;
+	const char *odd = "a\"b\\c\n\x01";
+
+	assert_non_null(rep);
+	rep->recipe = strdup(odd);
+	rep->source = strdup("files: /tmp/a/b.txt");
+	assert_int_equal(tb_report_write_json(rep, tmp("odd.json")), 0);
+	assert_true(tb_read_file(tmp("odd.json"), &sb) >= 0);
+	assert_non_null(strstr(strbuf_str(&sb), "\"recipe\":\"a\\\"b\\\\c\\n\\u0001\""));
+	assert_non_null(strstr(strbuf_str(&sb), "\"files: /tmp/a/b.txt\""));	/* '/' as it is */
+	back = tb_report_read_json(tmp("odd.json"));
+	assert_non_null(back);
+	assert_string_equal(back->recipe, odd);
+	strbuf_release(&sb);
+	tb_report_free(back);
+	tb_report_free(rep);
+}
+
+/* Every field of a growth result (rates to the 0.1 the JSON keeps). */
+static void assert_growth_equal(const struct tb_rgrowth *a, const struct tb_rgrowth *b)
+{
+	size_t i, j;
+	int k;
+
+	for (k = 0; k < TB_PROC_KINDS; k++)
+		assert_int_equal(a->snapshots[k], b->snapshots[k]);
+	assert_int_equal(a->span_ns, b->span_ns);
+	assert_string_equal(a->format, b->format);
+	assert_int_equal(a->ncaches, b->ncaches);
+	for (i = 0; i < a->ncaches; i++) {
+		const struct tb_rcache *x = &a->caches[i], *y = &b->caches[i];
+
+		assert_string_equal(x->name, y->name);
+		assert_int_equal(x->objsize, y->objsize);
+		assert_int_equal(x->active, y->active);
+		assert_int_equal(x->num, y->num);
+		assert_int_equal(x->size, y->size);
+		assert_int_equal(x->d_active, y->d_active);
+		assert_int_equal(x->d_num, y->d_num);
+		assert_int_equal(x->d_size, y->d_size);
+		assert_int_equal(x->i_active, y->i_active);
+		assert_int_equal(x->i_size, y->i_size);
+		assert_true(fabs(x->active_h - y->active_h) <= 0.05);
+		assert_true(fabs(x->obj_bytes_h - y->obj_bytes_h) <= 0.05);
+		assert_int_equal(x->is_new, y->is_new);
+		assert_int_equal(x->gone, y->gone);
+		assert_int_equal(x->naliases, y->naliases);
+		for (j = 0; j < x->naliases; j++)
+			assert_string_equal(x->aliases[j], y->aliases[j]);
+	}
+	assert_int_equal(a->nmem, b->nmem);
+	assert_int_equal(a->nzones, b->nzones);
+	assert_int_equal(a->compaction, b->compaction);
+}
+
+static void assert_json_files_equal(const char *a, const char *b)
+{
+	struct strbuf x = STRBUF_INIT, y = STRBUF_INIT;
+
+	assert_true(tb_read_file(a, &x) >= 0);
+	assert_true(tb_read_file(b, &y) >= 0);
+	assert_string_equal(strbuf_str(&x), strbuf_str(&y));
+	strbuf_release(&x);
+	strbuf_release(&y);
+}
+
 /* /proc/slabinfo snapshots reach the growth analyzer and its result the report. */
 static void test_growth_in_report(void **state)
 {
@@ -362,7 +433,7 @@ static void test_growth_in_report(void **state)
 	struct tb_report *rep, *back;
 	char *a = slurp("tests/fixtures/slabinfo/live-6.18-before.txt");
 	char *b = slurp("tests/fixtures/slabinfo/live-6.18-after.txt");
-	char *txt;
+	char *txt, *txt2;
 
 	assert_non_null(an);
 	/* the fixtures: a `date` line, /proc/slabinfo, then /proc/meminfo */
@@ -376,14 +447,23 @@ static void test_growth_in_report(void **state)
 					      strchr(b, '\n') + 1), 0);
 	rep = tb_report_build(an, NULL);
 	assert_non_null(rep);
-	assert_non_null(rep->slabs_json);
-	assert_non_null(rep->slabs_text);
+	assert_non_null(rep->growth);
+	assert_true(rep->growth->ncaches > 0);
 	txt = text_of(rep, 0);
 	assert_non_null(strstr(txt, "== slab growth"));
 	assert_int_equal(tb_report_write_json(rep, tmp("slabs.json")), 0);
 	back = tb_report_read_json(tmp("slabs.json"));
 	assert_non_null(back);
-	assert_string_equal(back->slabs_json, rep->slabs_json);
+	assert_non_null(back->growth);
+	assert_growth_equal(back->growth, rep->growth);
+	/* read back, it renders as it did before being written */
+	txt2 = text_of(back, 0);
+	assert_non_null(strstr(txt2, "Top caches by growth"));
+	assert_string_equal(strstr(txt2, "== slab growth"), strstr(txt, "== slab growth"));
+	/* and written again, the same JSON */
+	assert_int_equal(tb_report_write_json(back, tmp("slabs2.json")), 0);
+	assert_json_files_equal(tmp("slabs.json"), tmp("slabs2.json"));
+	free(txt2);
 	free(txt);
 	free(a);
 	free(b);
@@ -403,6 +483,7 @@ int main(void)
 		cmocka_unit_test(test_folded),
 		cmocka_unit_test(test_diff_verdict),
 		cmocka_unit_test(test_growth_in_report),
+		cmocka_unit_test(test_json_escaping),
 	};
 	int r = cmocka_run_group_tests(tests, setup, teardown);
 

@@ -16,8 +16,9 @@
 #include <unistd.h>
 #include <json-c/json.h>
 #include "analyze/growth.h"
-#include "analyze/slabinfo.h"
+#include "util/procfs.h"
 #include "kernel/slab.h"
+#include "report/report.h"
 #include "util/err.h"
 #include "util/strbuf.h"
 #include "util/strlist.h"
@@ -318,17 +319,23 @@ static void test_meminfo_vmstat_buddy(void **state)
 
 /* ---- growth --------------------------------------------------------------------------- */
 
+/* The growth result as report/ writes it, parsed back from its text. */
 static json_object *growth_json(const struct tb_growth *g)
 {
-	struct strbuf sb = STRBUF_INIT;
-	json_object *o;
+	struct tb_rgrowth *res = tb_growth_result(g);
+	json_object *w, *o;
+	const char *s;
 
-	tb_growth_json(g, &sb);
-	o = json_tokener_parse(sb.buf);
+	assert_non_null(res);
+	w = tb_growth_to_json(res);
+	assert_non_null(w);
+	s = json_object_to_json_string_ext(w, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	o = json_tokener_parse(s);
 	if (!o)
-		fprintf(stderr, "bad JSON: %s\n", sb.buf);
+		fprintf(stderr, "bad JSON: %s\n", s);
 	assert_non_null(o);
-	strbuf_release(&sb);
+	json_object_put(w);
+	tb_rgrowth_free(res);
 	return o;
 }
 
@@ -359,10 +366,13 @@ static const char *text_of(const struct tb_growth *g)
 {
 	static char buf[65536];
 	FILE *f = fmemopen(buf, sizeof(buf), "w");
+	struct tb_rgrowth *res = tb_growth_result(g);
 
 	assert_non_null(f);
-	tb_growth_print_text(g, f, 10);
+	assert_non_null(res);
+	tb_report_print_growth(res, f, 10);
 	fclose(f);
+	tb_rgrowth_free(res);
 	return buf;
 }
 

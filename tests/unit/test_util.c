@@ -32,9 +32,6 @@ static void test_strbuf(void **state)
 	assert_int_equal(strncmp(sb.buf, "0,1,2,", 6), 0);
 	assert_int_equal(sb.len, strlen(sb.buf));
 	strbuf_reset(&sb);
-	strbuf_add_json_str(&sb, "a\"b\\c\n\x01");
-	assert_string_equal(sb.buf, "\"a\\\"b\\\\c\\n\\u0001\"");
-	strbuf_reset(&sb);
 	strbuf_addstr(&sb, "x \t\r\n");
 	strbuf_rtrim(&sb);
 	assert_string_equal(sb.buf, "x");

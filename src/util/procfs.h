@@ -1,14 +1,45 @@
 /*
- * slabinfo.h - parsers for the memory snapshots an engineer takes or brings back:
- * /proc/slabinfo (version 2.x, SLAB and SLUB), `slabtop -o`, crash's `kmem -s`,
- * /proc/meminfo, /proc/vmstat and /proc/buddyinfo.  Pure text in, rows out; errors
- * name file:line, the offending text and what was expected.
+ * procfs.h - the one place /proc memory snapshots are known: the table of snapshot
+ * kinds (slabinfo, meminfo, vmstat, buddyinfo: recipes, capture, growth and
+ * `tracebook slabs` all take their list from it) and the parsers for what an engineer
+ * takes or brings back: /proc/slabinfo (version 2.x, SLAB and SLUB), `slabtop -o`,
+ * crash's `kmem -s`, /proc/meminfo, /proc/vmstat and /proc/buddyinfo.  Pure text in,
+ * rows out (kernel/meminfo.c reads the live files with them); errors name file:line,
+ * the offending text and what was expected.
  */
-#ifndef TB_ANALYZE_SLABINFO_H
-#define TB_ANALYZE_SLABINFO_H
+#ifndef TB_UTIL_PROCFS_H
+#define TB_UTIL_PROCFS_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+/* The snapshot kinds, in the order reports list them.  Adding one starts here. */
+enum tb_proc_kind {
+	TB_PROC_NONE = -1,
+	TB_PROC_SLABINFO,
+	TB_PROC_MEMINFO,
+	TB_PROC_VMSTAT,
+	TB_PROC_BUDDYINFO,
+	TB_PROC_KINDS
+};
+
+struct tb_proc_kind_info {
+	const char *name;		/* the file under /proc, and the recipe's word */
+	/* 1 if line starts a section of this kind in a bundle (`cat /proc/slabinfo /proc/meminfo`) */
+	int (*starts)(const char *line);
+};
+
+extern const struct tb_proc_kind_info tb_proc_kinds[TB_PROC_KINDS];
+
+/* The kind called name ("meminfo"), or TB_PROC_NONE. */
+enum tb_proc_kind tb_proc_kind(const char *name);
+/* "slabinfo, meminfo, vmstat or buddyinfo", for messages. */
+const char *tb_proc_kinds_text(void);
+/*
+ * The kind whose section line starts in a bundle, else cur (the section goes on).
+ * A buddyinfo section starts once: its "Node 0, zone" lines all belong to it.
+ */
+enum tb_proc_kind tb_proc_section_start(const char *line, enum tb_proc_kind cur);
 
 enum tb_slab_format {
 	TB_SLABFMT_UNKNOWN,
@@ -114,5 +145,13 @@ struct tb_buddyinfo {
 /** tb_buddyinfo_parse() - /proc/buddyinfo ("Node 0, zone   Normal  12 5 ..."). */
 int tb_buddyinfo_parse(const char *text, const char *origin, struct tb_buddyinfo *out);
 void tb_buddyinfo_release(struct tb_buddyinfo *b);
+
+/*
+ * tb_slab_header() - the slab listing a header line starts: "slabinfo - version:"
+ * (/proc/slabinfo), slabtop's "OBJS ACTIVE USE OBJ SIZE ..." or its "Active / Total
+ * Objects" summary, crash's "CACHE ... OBJSIZE ALLOCATED ..." (*name_last, may be NULL:
+ * the NAME column is the last).  TB_SLABFMT_UNKNOWN for any other line.
+ */
+enum tb_slab_format tb_slab_header(const char *line, int *name_last);
 
 #endif

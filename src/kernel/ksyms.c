@@ -1,14 +1,61 @@
 /*
- * plan-symbols.c - the planner's symbol checks: is a function in
- * available_filter_functions (globs as this kernel's set_ftrace_filter reads them),
- * in /proc/kallsyms, on the kprobe blacklist; and which names are near a missing one
- * (do_sys_open -> do_sys_openat2) for the error message.
+ * ksyms.c - kernel symbol lists (see ksyms.h): the one parser of /proc/kallsyms lines,
+ * the name walks the planner checks functions with (available_filter_functions,
+ * kallsyms, the kprobe blacklist; names near a missing one: do_sys_open ->
+ * do_sys_openat2), and the sorted address table the analysis symbolizes with.
  */
+#include <errno.h>
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
-#include "plan/plan-local.h"
+#include "kernel/ksyms.h"
+#include "util/fileio.h"
 #include "util/strbuf.h"
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int tb_kallsyms_parse_line(const char *line, size_t len, struct tb_ksym_line *out)
+{
+	const char *p = line, *end = line + len, *e;
+	uint64_t addr = 0;
+	int h;
+
+	memset(out, 0, sizeof(*out));
+	while (p < end && (h = hexval(*p)) >= 0) {
+		addr = addr << 4 | (uint64_t)h;
+		p++;
+	}
+	/* ADDR SP TYPE SP NAME */
+	if (p == line || end - p < 4 || p[0] != ' ' || p[1] == ' ' || p[2] != ' ')
+		return -EINVAL;
+	out->addr = addr;
+	out->type = p[1];
+	p += 3;
+	for (e = p; e < end && *e != ' ' && *e != '\t'; e++)
+		;
+	if (e == p)
+		return -EINVAL;
+	out->name = p;
+	out->name_len = (size_t)(e - p);
+	while (e < end && (*e == ' ' || *e == '\t'))
+		e++;
+	if (e < end && *e == '[') {
+		const char *close = memchr(e, ']', (size_t)(end - e));
+
+		out->mod = e + 1;
+		out->mod_len = (size_t)((close ? close : end) - out->mod);
+	}
+	return 0;
+}
 
 /*
  * Walk the symbol names of a list: kallsyms ("addr type name [mod]", text symbols
@@ -27,16 +74,13 @@ void tb_sym_walk(const char *text, enum tb_symfmt fmt,
 		int skip = 0;
 
 		if (fmt == TB_SYM_KALLSYMS) {
-			/* addr SP type SP name */
-			const char *sp = memchr(s, ' ', linelen);
+			struct tb_ksym_line kl;
 
-			if (!sp || (size_t)(sp - p) + 3 >= linelen || sp[2] != ' ')
+			if (tb_kallsyms_parse_line(p, linelen, &kl) ||
+			    (kl.type != 't' && kl.type != 'T'))
 				skip = 1;
-			else {
-				if (sp[1] != 't' && sp[1] != 'T')
-					skip = 1;
-				s = sp + 3;
-			}
+			else
+				s = kl.name;
 		} else if (fmt == TB_SYM_BLACKLIST) {
 			const char *tab = memchr(s, '\t', linelen);
 
@@ -198,7 +242,119 @@ char *tb_sym_near(const char *name, const char *text, enum tb_symfmt fmt)
 	return strbuf_detach(&sb, NULL);
 }
 
-char *tb_near_names(const char *name, const char *text, int kallsyms_format)
+/* ---- the address table ---------------------------------------------------------- */
+
+static int cmp_ksym(const void *a, const void *b)
 {
-	return tb_sym_near(name, text, kallsyms_format ? TB_SYM_KALLSYMS : TB_SYM_LIST);
+	const struct tb_ksym *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return x < y ? -1 : x > y;	/* keep file order among aliases */
+}
+
+/* Split t->text in place into the table. */
+static int build_table(struct tb_ksyms *t)
+{
+	size_t alloc = 0, i, out;
+	char *p, *line;
+
+	for (line = t->text; line && *line; line = p) {
+		struct tb_ksym_line kl;
+
+		p = strchr(line, '\n');
+		if (p)
+			*p++ = '\0';
+		if (tb_kallsyms_parse_line(line, strlen(line), &kl))
+			continue;
+		if (!kl.addr) {
+			t->zero++;
+			continue;
+		}
+		if (kl.type == 'a' || kl.type == 'A' || kl.type == 'U' || kl.type == 'u')
+			continue;
+		if (t->n == alloc) {
+			size_t na = alloc ? alloc * 2 : 4096;
+			struct tb_ksym *nv = realloc(t->v, na * sizeof(*nv));
+
+			if (!nv)
+				return -ENOMEM;
+			t->v = nv;
+			alloc = na;
+		}
+		((char *)kl.name)[kl.name_len] = '\0';
+		if (kl.mod)
+			((char *)kl.mod)[kl.mod_len] = '\0';
+		t->v[t->n].addr = kl.addr;
+		t->v[t->n].size = 0;
+		t->v[t->n].name = kl.name;
+		t->v[t->n].mod = kl.mod;
+		t->n++;
+	}
+	if (!t->n)
+		return 0;
+	qsort(t->v, t->n, sizeof(*t->v), cmp_ksym);
+	/* Drop later aliases at the same address; size = distance to the next symbol. */
+	for (i = 1, out = 1; i < t->n; i++)
+		if (t->v[i].addr != t->v[out - 1].addr)
+			t->v[out++] = t->v[i];
+	t->n = out;
+	for (i = 0; i + 1 < t->n; i++)
+		t->v[i].size = t->v[i + 1].addr - t->v[i].addr;
+	return 0;
+}
+
+int tb_ksyms_parse(struct tb_ksyms *t, const char *text)
+{
+	memset(t, 0, sizeof(*t));
+	t->text = strdup(text);
+	if (!t->text)
+		return -ENOMEM;
+	return build_table(t);
+}
+
+int tb_ksyms_load(struct tb_ksyms *t, const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int r;
+
+	memset(t, 0, sizeof(*t));
+	r = tb_read_file(path, &sb);
+	if (r < 0) {
+		strbuf_release(&sb);
+		return r;
+	}
+	if (strbuf_failed(&sb)) {
+		strbuf_release(&sb);
+		return -ENOMEM;
+	}
+	t->text = sb.buf ? strbuf_detach(&sb, NULL) : strdup("");
+	return t->text ? build_table(t) : -ENOMEM;
+}
+
+const struct tb_ksym *tb_ksyms_lookup(const struct tb_ksyms *t, uint64_t addr)
+{
+	size_t lo = 0, hi = t->n;
+
+	if (!hi || addr < t->v[0].addr)
+		return NULL;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->v[mid].addr <= addr)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	/* The last symbol has no known end: accept only small offsets into it. */
+	if (!t->v[lo].size && addr - t->v[lo].addr > 0x100000)
+		return NULL;
+	return &t->v[lo];
+}
+
+void tb_ksyms_release(struct tb_ksyms *t)
+{
+	free(t->v);
+	free(t->text);
+	memset(t, 0, sizeof(*t));
 }

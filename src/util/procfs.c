@@ -1,7 +1,7 @@
 /*
- * slabinfo.c - parsers for /proc/slabinfo, slabtop -o, crash kmem -s, /proc/meminfo,
- * /proc/vmstat and /proc/buddyinfo (and the time line a file may start with); see
- * slabinfo.h.
+ * procfs.c - the table of /proc snapshot kinds and the parsers for /proc/slabinfo,
+ * slabtop -o, crash kmem -s, /proc/meminfo, /proc/vmstat and /proc/buddyinfo (and the
+ * time line a file may start with); see procfs.h.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 #include "util/alloc.h"
-#include "analyze/slabinfo.h"
+#include "util/procfs.h"
 #include "util/err.h"
 #include "util/strlist.h"
 
@@ -416,21 +416,98 @@ static uint64_t guess_page_size(const struct tb_slabinfo *si)
 	return page;
 }
 
-static enum tb_slab_format detect_header(const char *l, struct strlist *w, int *name_last)
+enum tb_slab_format tb_slab_header(const char *line, int *name_last)
 {
-	const char *s = skip_ws(l);
+	struct strlist w = STRLIST_INIT;
+	const char *s = skip_ws(line);
+	enum tb_slab_format f = TB_SLABFMT_UNKNOWN;
 
 	if (!strncmp(s, "slabinfo - version:", 19))
 		return TB_SLABFMT_PROC;
-	if (words(w, s) == 0 && w->n >= 7 && !strcmp(w->v[0], "OBJS") &&
-	    !strcmp(w->v[1], "ACTIVE"))
+	if (!strncmp(s, "Active / Total Objects", 22))
 		return TB_SLABFMT_SLABTOP;
-	if (w->n >= 7 && !strcmp(w->v[0], "CACHE") && strlist_has(w, "OBJSIZE") &&
-	    strlist_has(w, "ALLOCATED")) {
-		*name_last = strcmp(w->v[1], "NAME") != 0;
-		return TB_SLABFMT_KMEM;
+	if (words(&w, s) == 0 && w.n >= 7 && !strcmp(w.v[0], "OBJS") && !strcmp(w.v[1], "ACTIVE"))
+		f = TB_SLABFMT_SLABTOP;
+	else if (w.n >= 7 && !strcmp(w.v[0], "CACHE") && strlist_has(&w, "OBJSIZE") &&
+		 strlist_has(&w, "ALLOCATED")) {
+		if (name_last)
+			*name_last = strcmp(w.v[1], "NAME") != 0;
+		f = TB_SLABFMT_KMEM;
 	}
-	return TB_SLABFMT_UNKNOWN;
+	strlist_clear(&w);
+	return f;
+}
+
+/* The header of a listing (not slabtop's summary line, which comes before its header). */
+static enum tb_slab_format detect_header(const char *l, int *name_last)
+{
+	if (!strncmp(skip_ws(l), "Active / Total Objects", 22))
+		return TB_SLABFMT_UNKNOWN;
+	return tb_slab_header(l, name_last);
+}
+
+/* ---- the kinds -------------------------------------------------------------------- */
+
+static int starts_slabinfo(const char *l)
+{
+	return tb_slab_header(l, NULL) != TB_SLABFMT_UNKNOWN;
+}
+
+static int starts_meminfo(const char *l)
+{
+	return !strncmp(l, "MemTotal:", 9);
+}
+
+static int starts_vmstat(const char *l)
+{
+	return !strncmp(l, "nr_free_pages ", 14);
+}
+
+static int starts_buddyinfo(const char *l)
+{
+	return !strncmp(l, "Node ", 5) && strstr(l, ", zone") != NULL;
+}
+
+const struct tb_proc_kind_info tb_proc_kinds[TB_PROC_KINDS] = {
+	[TB_PROC_SLABINFO]  = { "slabinfo", starts_slabinfo },
+	[TB_PROC_MEMINFO]   = { "meminfo", starts_meminfo },
+	[TB_PROC_VMSTAT]    = { "vmstat", starts_vmstat },
+	[TB_PROC_BUDDYINFO] = { "buddyinfo", starts_buddyinfo },
+};
+
+enum tb_proc_kind tb_proc_kind(const char *name)
+{
+	int k;
+
+	for (k = 0; k < TB_PROC_KINDS; k++)
+		if (!strcmp(name, tb_proc_kinds[k].name))
+			return (enum tb_proc_kind)k;
+	return TB_PROC_NONE;
+}
+
+const char *tb_proc_kinds_text(void)
+{
+	static char buf[256];
+	size_t len = 0;
+	int k;
+
+	if (buf[0])
+		return buf;
+	for (k = 0; k < TB_PROC_KINDS; k++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s",
+					!k ? "" : k == TB_PROC_KINDS - 1 ? " or " : ", ",
+					tb_proc_kinds[k].name);
+	return buf;
+}
+
+enum tb_proc_kind tb_proc_section_start(const char *line, enum tb_proc_kind cur)
+{
+	int k;
+
+	for (k = 0; k < TB_PROC_KINDS; k++)
+		if (tb_proc_kinds[k].starts(line) && !(k == (int)cur && k == TB_PROC_BUDDYINFO))
+			return (enum tb_proc_kind)k;
+	return cur;
 }
 
 static int preamble_line(const char *l)
@@ -456,7 +533,7 @@ int tb_slabinfo_parse(const char *text, const char *origin, struct tb_slabinfo *
 	while ((l = next_line(&it))) {
 		uint64_t ns;
 
-		out->format = detect_header(l, &w, &name_last);
+		out->format = detect_header(l, &name_last);
 		if (out->format != TB_SLABFMT_UNKNOWN)
 			break;
 		if (!tb_parse_wall_time(l, &ns)) {
