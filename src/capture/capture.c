@@ -339,7 +339,9 @@ stop:
 		res->bytes_read = tb_text_bytes(r.text);
 	}
 	account(&r, res);
-	tb_kmsg_trace_counts(r.kmsg, &res->slub_allocs, &res->slub_frees);
+	tb_kmsg_trace_counts(r.kmsg, &res->slub_allocs, &res->slub_frees, &res->kmsg_overwritten);
+	if (res->kmsg_overwritten)
+		res->lost_unknown = 1;	/* kernel log records: how many is not known */
 	if (getenv("TRACEBOOK_CAPTURE_DEBUG"))
 		fprintf(stderr, "capture: %llu events, %llu bytes read, queue peak %llu, merge peak "
 			"%llu, longest pump %.1f ms, lost: pages %llu stats %llu\n",

@@ -69,6 +69,8 @@ struct tb_capture_result {
 	uint64_t queue_peak_bytes;	/* most bytes read but not yet decoded (reader lead) */
 	uint64_t merge_peak_bytes;	/* most bytes held for cross-CPU ordering */
 	uint64_t slub_allocs, slub_frees;	/* SLUB TRACE records read from the kernel log */
+	uint64_t kmsg_overwritten;	/* times the kernel log ring overwrote records before
+					 * we read them (EPIPE): records lost, count unknown */
 };
 
 /*

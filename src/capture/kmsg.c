@@ -145,8 +145,10 @@ int tb_kmsg_pump(struct tb_kmsg *k)
 	}
 }
 
-void tb_kmsg_trace_counts(const struct tb_kmsg *k, uint64_t *allocs, uint64_t *frees)
+void tb_kmsg_trace_counts(const struct tb_kmsg *k, uint64_t *allocs, uint64_t *frees,
+			  uint64_t *overwritten)
 {
+	*overwritten = k ? k->overwritten : 0;
 	*allocs = k ? k->slub_allocs : 0;
 	*frees = k ? k->slub_frees : 0;
 }

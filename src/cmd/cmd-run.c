@@ -177,6 +177,11 @@ static int report(struct tb_analysis *an, const struct tb_recipe *r, const struc
 	if (stop_signal)
 		strlist_add(&info.notes, stop_signal == SIGINT ? "stopped early by SIGINT" :
 			    stop_signal == SIGTERM ? "stopped early by SIGTERM" : "stopped early by SIGHUP");
+	if (cres->kmsg_overwritten)
+		strlist_add(&info.notes, "the kernel log overwrote records before tracebook read them "
+			    "(its ring buffer is too small for this rate: boot with a larger log_buf_len, "
+			    "or trace a quieter cache): SLUB TRACE records were lost, so objects may be "
+			    "missing or look outstanding");
 	info.duration_ns = cres->elapsed_ns;
 	info.events = cres->events;
 	info.lost = cres->lost;

@@ -42,11 +42,15 @@ mkdir -p "$VM_CACHE" "$VM_LOGS" "$VM_BUILD"
 # (tbvm.hist: whether Debian built that kernel with hist triggers - 5.10 without, 6.x with)
 # Old kernels: release "shared", the "meta package" is the kernel file in VM_SHARED_KERNELS
 # (qemu flags per kernel in qemu_flags below, as ../shared/kernels/README.md says).
+# log_buf_len=8M: SLUB TRACE writes ~1.5 KB of kernel log per object; with the default
+# ring (128-256 KB) a loaded guest overwrote records before tracebook read them (seen on
+# arm64 4.19).  tracebook now reports such loss (lost events, a note); the tier boots
+# with the larger ring a field engineer is told to use, so the planted truth is provable.
 KERNELS=(
-	"x86_64-3.10-el7|amd64|shared|vmlinuz-3.10.0-1160.el7-x86_64|tbvm.hist=false"
-	"x86_64-4.19|amd64|shared|vmlinuz-4.19.222-x86_64|tbvm.hist=true"
-	"arm64-4.19|arm64|shared|Image-4.19.222-arm64|tbvm.hist=true"
-	"x86_64-4.19-norng|amd64|shared|vmlinuz-4.19.222-x86_64|tbvm.hist=true"
+	"x86_64-3.10-el7|amd64|shared|vmlinuz-3.10.0-1160.el7-x86_64|tbvm.hist=false log_buf_len=8M"
+	"x86_64-4.19|amd64|shared|vmlinuz-4.19.222-x86_64|tbvm.hist=true log_buf_len=8M"
+	"arm64-4.19|arm64|shared|Image-4.19.222-arm64|tbvm.hist=true log_buf_len=8M"
+	"x86_64-4.19-norng|amd64|shared|vmlinuz-4.19.222-x86_64|tbvm.hist=true log_buf_len=8M"
 	"x86_64-5.10|amd64|bullseye|linux-image-amd64|tbvm.hist=false"
 	"x86_64-6.1-cloud|amd64|bookworm|linux-image-cloud-amd64|tbvm.hist=true"
 	"x86_64-6.12|amd64|bookworm|linux-image-6.12-amd64|tbvm.hist=true"
