@@ -222,6 +222,9 @@ boot_kernel() { # name debarch release meta extra
 	summary=$(grep -E '^TBVM [0-9]+ passed, [0-9]+ failed$' "$log.tbvm" | tail -1)
 	if [ -z "$summary" ] || [ $rc = 124 ] || [ $rc = 137 ]; then
 		not_ok "$name: guest finished its checks and powered off (qemu exit $rc after ${secs}s, limit ${VM_TIMEOUT}s)"
+		echo "    running at the end: $(sed -n 's/^TBVM # start: //p' "$log.tbvm" | tail -1)"
+		tail -6 "$log.tbvm" | sed 's/^/    | /'
+		echo "    last kernel/console lines:"
 		grep -v '^TBVM ' "$log.txt" | tail -15 | sed 's/^/    | /'
 		VERIFIED+=("| $name | $arch | $release | fail (did not finish) |")
 		return
