@@ -288,15 +288,8 @@ static int join_entry(struct tb_stack_join *j, const struct tb_event *ev)
 	unsigned k;
 
 	if (!o) {
-		if (j->nopen == j->aopen) {
-			size_t na = j->aopen ? j->aopen * 2 : 16;
-			struct tb_join_open *v = realloc(j->open, na * sizeof(*v));
-
-			if (!v)
-				return -1;
-			j->open = v;
-			j->aopen = na;
-		}
+		if (ALLOC_GROW(j->open, j->nopen + 1, j->aopen))
+			return -1;
 		o = &j->open[j->nopen++];
 		memset(o, 0, sizeof(*o));
 	}

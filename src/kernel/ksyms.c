@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kernel/ksyms.h"
+#include "util/alloc.h"
 #include "util/fileio.h"
 #include "util/strbuf.h"
 
@@ -273,15 +274,8 @@ static int build_table(struct tb_ksyms *t)
 		}
 		if (kl.type == 'a' || kl.type == 'A' || kl.type == 'U' || kl.type == 'u')
 			continue;
-		if (t->n == alloc) {
-			size_t na = alloc ? alloc * 2 : 4096;
-			struct tb_ksym *nv = realloc(t->v, na * sizeof(*nv));
-
-			if (!nv)
-				return -ENOMEM;
-			t->v = nv;
-			alloc = na;
-		}
+		if (ALLOC_GROW(t->v, t->n + 1, alloc))
+			return -ENOMEM;
 		((char *)kl.name)[kl.name_len] = '\0';
 		if (kl.mod)
 			((char *)kl.mod)[kl.mod_len] = '\0';
