@@ -21,6 +21,9 @@
 #                                           a missing folder or kernel is "not ok" (CI has it)
 #   VM_CHECKS="version probe ..."          guest checks of the normal boots (default below)
 #   VM_SLUB_CHECKS="..."                    guest checks of the slub_debug boot
+#   VM_APPEND="..."                         more kernel command line words (e.g.
+#                                           tbvm.watchdog=20: the guest's hang watchdog
+#                                           describes a check running over 20 s, not 240)
 # Serial logs: $VM_LOGS/<kernel>.serial (raw), .serial.txt (no CR), .serial.tbvm; the
 # results table: $VM_LOGS/VERIFIED.md.
 #
@@ -188,13 +191,13 @@ boot_kernel() { # name debarch release meta extra
 		# shellcheck disable=SC2086
 		timeout -k 5 "$VM_TIMEOUT" qemu-system-x86_64 $qflags -m 512M \
 			-nographic -no-reboot -kernel "$vmlinuz" -initrd "${INITRD[$arch]}" \
-			-append "console=ttyS0 panic=-1 loglevel=4 $extra tbvm.checks=$checks" \
+			-append "console=ttyS0 panic=-1 loglevel=4 $extra ${VM_APPEND:-} tbvm.checks=$checks" \
 			< /dev/null > "$log" 2>&1 ;;
 	arm64)
 		# shellcheck disable=SC2086
 		timeout -k 5 "$VM_TIMEOUT" qemu-system-aarch64 $qflags -m 512M \
 			-nographic -no-reboot -kernel "$vmlinuz" -initrd "${INITRD[$arch]}" \
-			-append "console=ttyAMA0 panic=-1 loglevel=4 $extra tbvm.checks=$checks" \
+			-append "console=ttyAMA0 panic=-1 loglevel=4 $extra ${VM_APPEND:-} tbvm.checks=$checks" \
 			< /dev/null > "$log" 2>&1 ;;
 	esac
 	rc=$?
@@ -222,8 +225,13 @@ boot_kernel() { # name debarch release meta extra
 	summary=$(grep -E '^TBVM [0-9]+ passed, [0-9]+ failed$' "$log.tbvm" | tail -1)
 	if [ -z "$summary" ] || [ $rc = 124 ] || [ $rc = 137 ]; then
 		not_ok "$name: guest finished its checks and powered off (qemu exit $rc after ${secs}s, limit ${VM_TIMEOUT}s)"
-		echo "    running at the end: $(sed -n 's/^TBVM # start: //p' "$log.tbvm" | tail -1)"
-		tail -6 "$log.tbvm" | sed 's/^/    | /'
+		if [ -n "$summary" ]; then
+			echo "    the checks finished ($summary); the guest did not power off"
+		else
+			echo "    running at the end: $(sed -n 's/^TBVM # start: //p' "$log.tbvm" | tail -1)"
+		fi
+		grep '^TBVM # watchdog' "$log.tbvm" | head -60 | sed 's/^/    | /'
+		grep -v '^TBVM # watchdog' "$log.tbvm" | tail -6 | sed 's/^/    | /'
 		echo "    last kernel/console lines:"
 		grep -v '^TBVM ' "$log.txt" | tail -15 | sed 's/^/    | /'
 		VERIFIED+=("| $name | $arch | $release | fail (did not finish) |")
