@@ -145,9 +145,13 @@ uint64_t tb_text_bytes(const struct tb_text *t);
 struct tb_kmsg;		/* /dev/kmsg from the start of the run (kmsg.c) */
 struct tb_kmsg *tb_kmsg_open(const char *path, const struct tb_sink *sink);
 int tb_kmsg_pump(struct tb_kmsg *k);
-/* SLUB TRACE records read so far: "TRACE <cache> alloc ..." and "... free ...". */
-void tb_kmsg_trace_counts(const struct tb_kmsg *k, uint64_t *allocs, uint64_t *frees,
-			  uint64_t *overwritten);
+/*
+ * SLUB TRACE records read: "TRACE <cache> alloc ..." and "... free ..."; kernel-log
+ * overwrites; records matched to an interleaved call trace.  Call it at the end: it
+ * first hands on the records the decoder still holds.
+ */
+void tb_kmsg_trace_counts(struct tb_kmsg *k, uint64_t *allocs, uint64_t *frees,
+			  uint64_t *overwritten, uint64_t *interleaved);
 /* A /dev/kmsg record as a dmesg line "[sec.usec] text" (kmsg.c); length or -1. */
 int tb_kmsg_line(const char *rec, size_t n, char *out, size_t size);
 void tb_kmsg_close(struct tb_kmsg *k);

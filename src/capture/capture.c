@@ -339,7 +339,8 @@ stop:
 		res->bytes_read = tb_text_bytes(r.text);
 	}
 	account(&r, res);
-	tb_kmsg_trace_counts(r.kmsg, &res->slub_allocs, &res->slub_frees, &res->kmsg_overwritten);
+	tb_kmsg_trace_counts(r.kmsg, &res->slub_allocs, &res->slub_frees, &res->kmsg_overwritten,
+			     &res->kmsg_interleaved);
 	if (res->kmsg_overwritten)
 		res->lost_unknown = 1;	/* kernel log records: how many is not known */
 	if (getenv("TRACEBOOK_CAPTURE_DEBUG"))

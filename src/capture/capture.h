@@ -71,6 +71,8 @@ struct tb_capture_result {
 	uint64_t slub_allocs, slub_frees;	/* SLUB TRACE records read from the kernel log */
 	uint64_t kmsg_overwritten;	/* times the kernel log ring overwrote records before
 					 * we read them (EPIPE): records lost, count unknown */
+	uint64_t kmsg_interleaved;	/* SLUB TRACE records whose call trace came after a
+					 * later record's line (decode_stats.interleaved) */
 };
 
 /*

@@ -24,6 +24,7 @@ struct tb_kmsg {
 	char line[RECORD_MAX + 64];
 	uint64_t records, overwritten;
 	uint64_t slub_allocs, slub_frees;	/* SLUB "TRACE <cache> alloc|free" records */
+	int finished;			/* the decoder handed on what it held back */
 };
 
 /**
@@ -145,12 +146,23 @@ int tb_kmsg_pump(struct tb_kmsg *k)
 	}
 }
 
-void tb_kmsg_trace_counts(const struct tb_kmsg *k, uint64_t *allocs, uint64_t *frees,
-			  uint64_t *overwritten)
+/* Hand on the records the decoder still holds (waiting for their call traces). */
+static void kmsg_finish(struct tb_kmsg *k)
 {
+	if (k->dec && !k->finished)
+		tb_decoder_finish(k->dec);
+	k->finished = 1;
+}
+
+void tb_kmsg_trace_counts(struct tb_kmsg *k, uint64_t *allocs, uint64_t *frees,
+			  uint64_t *overwritten, uint64_t *interleaved)
+{
+	if (k)
+		kmsg_finish(k);
 	*overwritten = k ? k->overwritten : 0;
 	*allocs = k ? k->slub_allocs : 0;
 	*frees = k ? k->slub_frees : 0;
+	*interleaved = k && k->dec ? tb_decoder_stats(k->dec)->interleaved : 0;
 }
 
 void tb_kmsg_close(struct tb_kmsg *k)
@@ -158,7 +170,7 @@ void tb_kmsg_close(struct tb_kmsg *k)
 	if (!k)
 		return;
 	if (k->dec) {
-		tb_decoder_finish(k->dec);
+		kmsg_finish(k);
 		tb_decoder_free(k->dec);
 	}
 	if (k->fd >= 0)

@@ -271,12 +271,19 @@ static int snapshot_cb(void *ctx, const char *what, uint64_t wall_ns, const char
  */
 static void add_notes(struct tb_run_info *info, const struct tb_decode_set *set)
 {
-	uint64_t malformed = 0;
+	uint64_t malformed = 0, interleaved = 0;
 	struct strbuf sb = STRBUF_INIT;
 	unsigned i, k, quoted = 0;
 
-	for (i = 0; i < tb_decode_set_count(set); i++)
+	for (i = 0; i < tb_decode_set_count(set); i++) {
 		malformed += tb_decode_set_stats(set, i)->malformed;
+		interleaved += tb_decode_set_stats(set, i)->interleaved;
+	}
+	if (interleaved) {
+		tb_decode_interleaved_note(&sb, interleaved);
+		strlist_add(&info->notes, sb.buf);
+		strbuf_reset(&sb);
+	}
 	if (malformed) {
 		strbuf_addf(&sb, "%llu malformed lines skipped", (unsigned long long)malformed);
 		for (i = 0; i < tb_decode_set_count(set) && quoted < 3; i++) {

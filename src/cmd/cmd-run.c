@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include "analyze/analysis.h"
 #include "capture/capture.h"
+#include "decode/decode.h"
 #include "cmd/cmds.h"
 #include "apply/apply.h"
 #include "kernel/caps.h"
@@ -27,6 +28,7 @@
 #include "util/err.h"
 #include "util/fileio.h"
 #include "util/parse-options.h"
+#include "util/strbuf.h"
 #include "util/strlist.h"
 #include "util/units.h"
 
@@ -182,6 +184,13 @@ static int report(struct tb_analysis *an, const struct tb_recipe *r, const struc
 			    "(its ring buffer is too small for this rate: boot with a larger log_buf_len, "
 			    "or trace a quieter cache): SLUB TRACE records were lost, so objects may be "
 			    "missing or look outstanding");
+	if (cres->kmsg_interleaved) {
+		struct strbuf sb = STRBUF_INIT;
+
+		tb_decode_interleaved_note(&sb, cres->kmsg_interleaved);
+		strlist_add(&info.notes, sb.buf);
+		strbuf_release(&sb);
+	}
 	info.duration_ns = cres->elapsed_ns;
 	info.events = cres->events;
 	info.lost = cres->lost;

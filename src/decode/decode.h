@@ -47,6 +47,9 @@ struct tb_decode_stats {
 					 * analyzer counts them as NULL frees */
 	uint64_t lost_markers;		/* CPU:N [LOST ...] lines seen */
 	uint64_t stacks;		/* stacks attached to events */
+	uint64_t interleaved;		/* kernel log: call traces matched to a record
+					 * printed before a later record's line (two CPUs'
+					 * output interleaved): the site may be the other's */
 	char first_malformed[3][256];	/* "file:line: text" */
 };
 
@@ -69,6 +72,12 @@ struct tb_decoder *tb_decoder_new(enum tb_format fmt, const char *origin,
 int tb_decoder_line(struct tb_decoder *d, const char *line, size_t len);
 /* tb_decoder_finish - emit what is held back (events waiting for a stack). */
 int tb_decoder_finish(struct tb_decoder *d);
+/*
+ * tb_decode_interleaved_note - the report's note for n kernel-log records whose call
+ * traces were interleaved with another record's (stats.interleaved), into sb.
+ */
+struct strbuf;
+void tb_decode_interleaved_note(struct strbuf *sb, uint64_t n);
 /* tb_decoder_stats - the counters so far (valid until tb_decoder_free). */
 const struct tb_decode_stats *tb_decoder_stats(const struct tb_decoder *d);
 void tb_decoder_free(struct tb_decoder *d);

@@ -13,32 +13,61 @@
  * Unreliable "? sym" frames are dropped; raw stack-word lines and human elisions
  * ("...", "[...]") are skipped; unrelated lines are ignored (an unrelated oops/WARN
  * header makes the next call trace foreign, so it is not attached to the record).
- * The record is emitted when the next record starts or at the end.
+ *
+ * Records and call traces are matched, not just taken in turn: a record's TRACE line
+ * and its stack dump are separate printks, so with two CPUs tracing at once the log can
+ * read "TRACE A, TRACE B, stack of A, stack of B" (3.10 does not even serialise stack
+ * dumps; seen under qemu on 3.10 with two CPUs).  Records wait in a small queue; a call
+ * trace (its "CPU:" line, "Call Trace:" and frames) goes, when it ends, to the oldest
+ * waiting record of its kind (alloc_debug_processing -> alloc, free_debug_processing ->
+ * free; either when the frames do not say), and records leave the queue in log order
+ * once they have their trace (or when the queue is full, or at the end).  A trace given
+ * to a record that is not the last one printed is counted as interleaved
+ * (tb_decode_stats.interleaved): matched by kind and order, which the kernel does not
+ * guarantee, so the report says its site may belong to the other record.
  */
 #include <stdlib.h>
 #include <string.h>
 #include "decode/decode-local.h"
 #include "util/intern.h"
 
-enum kl_state {
-	KL_NONE = 0,	/* no record pending */
-	KL_RECORD,	/* record pending, no call trace yet */
-	KL_TRACE,	/* collecting the record's call trace */
-	KL_DONE,	/* record has its trace (or a foreign one started): ignore frames */
-};
+#define KL_QUEUE 8	/* records waiting for their call trace, at most */
 
-struct kl {
-	enum kl_state state;
+/* A SLUB TRACE record waiting for its call trace. */
+struct kl_rec {
 	struct strbuf rec;	/* the record's line (fields point into it) */
 	struct strbuf comm;
 	struct tb_event ev;
 	struct tb_dec_frames frames;
 	uint64_t lineno;
-	int foreign;		/* an unrelated oops/WARN header came after the record */
+	int has_trace;		/* a call trace was given to it */
 	char origin[512];
+};
+
+/* The call trace being read (not yet given to a record). */
+enum kl_block {
+	KL_NONE = 0,	/* none */
+	KL_HEAD,	/* its "CPU: N PID: N" line came, no "Call Trace:" yet */
+	KL_FRAMES,	/* collecting frames */
+};
+
+struct kl {
+	struct kl_rec q[KL_QUEUE];	/* ring: q[(head + i) % KL_QUEUE], i < n */
+	unsigned head, n;
+	enum kl_block blk;
+	int foreign;		/* an unrelated oops/WARN header came: its trace is not ours */
+	struct tb_dec_frames frames;	/* the trace being read */
+	struct strbuf comm;
+	int32_t cpu, pid;
+	int has_cpu;
 	const char *i_slub, *i_alloc, *i_free, *i_cache, *i_ptr, *i_inuse, *i_fp,
 		*i_call_site;
 };
+
+static struct kl_rec *kl_at(struct kl *kl, unsigned i)
+{
+	return &kl->q[(kl->head + i) % KL_QUEUE];
+}
 
 static int is_digit(int c)
 {
@@ -164,35 +193,116 @@ static int allocator_frame(const char *s)
 	return 0;
 }
 
-static int emit_record(struct tb_decoder *d, struct kl *kl)
+/* Hand the oldest queued record on (with its trace, if it got one). */
+static int emit_head(struct tb_decoder *d, struct kl *kl)
 {
+	struct kl_rec *r = kl_at(kl, 0);
 	unsigned skip = 0, i;
+
+	tb_dec_frames_stack(&r->frames, &r->ev);
+	/* drop IRQ/TASK markers from the frames handed on, and the allocator's own */
+	if (r->ev.stack.n) {
+		while (skip < r->ev.stack.n && allocator_frame(r->ev.stack.syms[skip]))
+			skip++;
+		if (skip == r->ev.stack.n)
+			skip = 0;	/* nothing but allocator frames: keep them all */
+		r->ev.stack.syms += skip;
+		r->ev.stack.n -= skip;
+		for (i = 0; i < r->ev.stack.n; i++)
+			if (r->ev.stack.syms[i][0] != '<')
+				break;
+		if (i < r->ev.stack.n)
+			tb_event_add_str(&r->ev, kl->i_call_site, r->ev.stack.syms[i]);
+	}
+	r->ev.comm = r->comm.len ? r->comm.buf : NULL;
+	tb_dec_origin(d, r->lineno, r->origin, sizeof(r->origin));
+	r->ev.origin = r->origin;
+	kl->head = (kl->head + 1) % KL_QUEUE;
+	kl->n--;
+	return tb_dec_emit(d, &r->ev);
+}
+
+/* Hand on the records at the front that have their trace (all of them with all). */
+static int emit_ready(struct tb_decoder *d, struct kl *kl, int all)
+{
 	int r;
 
-	if (kl->state == KL_NONE)
-		return 0;
-	tb_dec_frames_stack(&kl->frames, &kl->ev);
-	/* drop IRQ/TASK markers from the frames handed on, and the allocator's own */
-	if (kl->ev.stack.n) {
-		while (skip < kl->ev.stack.n && allocator_frame(kl->ev.stack.syms[skip]))
-			skip++;
-		if (skip == kl->ev.stack.n)
-			skip = 0;	/* nothing but allocator frames: keep them all */
-		kl->ev.stack.syms += skip;
-		kl->ev.stack.n -= skip;
-		for (i = 0; i < kl->ev.stack.n; i++)
-			if (kl->ev.stack.syms[i][0] != '<')
-				break;
-		if (i < kl->ev.stack.n)
-			tb_event_add_str(&kl->ev, kl->i_call_site, kl->ev.stack.syms[i]);
+	while (kl->n && (all || kl_at(kl, 0)->has_trace))
+		if ((r = emit_head(d, kl)) < 0)
+			return r;
+	return 0;
+}
+
+/* Which record a call trace is of, from its frames: 'a'lloc, 'f'ree or 0 (unknown). */
+static int trace_kind(const struct tb_dec_frames *f)
+{
+	unsigned i;
+
+	for (i = 0; i < f->n; i++) {
+		const char *s = f->buf.buf + f->off[i];
+
+		if (!strncmp(s, "alloc_debug_processing", 22))
+			return 'a';
+		if (!strncmp(s, "free_debug_processing", 21))
+			return 'f';
 	}
-	if (kl->comm.len)
-		kl->ev.comm = kl->comm.buf;
-	tb_dec_origin(d, kl->lineno, kl->origin, sizeof(kl->origin));
-	kl->ev.origin = kl->origin;
-	kl->state = KL_NONE;
-	r = tb_dec_emit(d, &kl->ev);
-	return r;
+	return 0;
+}
+
+/*
+ * The trace being read ended: give it to the oldest waiting record of its kind.  A
+ * trace that fits no record (an oops, a WARN, a trace of another kind) is dropped.
+ */
+static void end_block(struct tb_decoder *d, struct kl *kl)
+{
+	struct tb_dec_frames tmp;
+	struct kl_rec *r = NULL;
+	unsigned i;
+	int kind;
+
+	if (kl->blk == KL_NONE)
+		return;
+	kl->blk = KL_NONE;
+	if (kl->foreign || !kl->frames.n)
+		return;	/* not ours, or no frames: nothing to give */
+	kind = trace_kind(&kl->frames);
+	for (i = 0; i < kl->n; i++) {
+		struct kl_rec *c = kl_at(kl, i);
+
+		if (c->has_trace)
+			continue;
+		if (kind && (kind == 'a') != (c->ev.name == kl->i_alloc))
+			continue;
+		r = c;
+		break;
+	}
+	if (!r)
+		return;
+	if (i + 1 < kl->n)
+		d->st.interleaved++;	/* a later record was printed before this trace */
+	r->has_trace = 1;
+	if (kl->has_cpu) {
+		r->ev.cpu = kl->cpu;
+		r->ev.pid = kl->pid;
+		strbuf_reset(&r->comm);
+		strbuf_add(&r->comm, kl->comm.buf ? kl->comm.buf : "", kl->comm.len);
+	}
+	tmp = r->frames;
+	r->frames = kl->frames;
+	kl->frames = tmp;
+	tb_dec_frames_reset(&kl->frames);
+}
+
+/* A call trace starts: its "CPU:" line (head 1) or its "Call Trace:" line. */
+static void start_block(struct tb_decoder *d, struct kl *kl, int head)
+{
+	if (kl->blk == KL_FRAMES || (head && kl->blk == KL_HEAD))
+		end_block(d, kl);	/* the previous trace had no end line of its own */
+	if (kl->blk == KL_NONE) {
+		tb_dec_frames_reset(&kl->frames);
+		kl->has_cpu = 0;
+	}
+	kl->blk = head ? KL_HEAD : KL_FRAMES;
 }
 
 /* Parse "TRACE cache alloc|free 0x<ptr> inuse=N fp=0x<ptr>" at body. */
@@ -201,14 +311,25 @@ static int start_record(struct tb_decoder *d, struct kl *kl, char *body, size_t 
 {
 	char *p, *cache, *op, *ptr, *ptr_end, *rest;
 	struct strbuf tmp;
+	struct kl_rec *r;
 	uint64_t v;
 	enum tb_dec_ptr cls;
+	int ret;
+
+	/* the trace being read ends here; records that have theirs go on */
+	end_block(d, kl);
+	kl->foreign = 0;
+	if ((ret = emit_ready(d, kl, 0)) < 0)
+		return ret;
+	if (kl->n == KL_QUEUE && (ret = emit_head(d, kl)) < 0)
+		return ret;	/* full: the oldest goes on without a trace */
+	r = kl_at(kl, kl->n);
 
 	/* take the line: fields point into it */
-	tmp = kl->rec;
-	kl->rec = d->linebuf;
+	tmp = r->rec;
+	r->rec = d->linebuf;
 	d->linebuf = tmp;
-	body = kl->rec.buf + off;
+	body = r->rec.buf + off;
 
 	p = body + 6;
 	while (*p == ' ')
@@ -254,26 +375,27 @@ static int start_record(struct tb_decoder *d, struct kl *kl, char *body, size_t 
 	if (!strstr(rest, "inuse="))
 		goto bad;
 
-	tb_event_clear(&kl->ev);
-	tb_dec_frames_reset(&kl->frames);
-	strbuf_reset(&kl->comm);
-	kl->ev.system = kl->i_slub;
-	kl->ev.name = op[0] == 'a' ? kl->i_alloc : kl->i_free;
-	kl->ev.ts_ns = has_ts ? ts : 0;
-	tb_event_add_str(&kl->ev, kl->i_cache, cache);
-	tb_event_add_str(&kl->ev, kl->i_ptr, ptr);
+	tb_event_clear(&r->ev);
+	tb_dec_frames_reset(&r->frames);
+	strbuf_reset(&r->comm);
+	r->has_trace = 0;
+	r->ev.system = kl->i_slub;
+	r->ev.name = op[0] == 'a' ? kl->i_alloc : kl->i_free;
+	r->ev.ts_ns = has_ts ? ts : 0;
+	tb_event_add_str(&r->ev, kl->i_cache, cache);
+	tb_event_add_str(&r->ev, kl->i_ptr, ptr);
 	cls = tb_dec_ptr_class(ptr);
 	if (cls == TB_DEC_PTR_REAL || cls == TB_DEC_PTR_HASHED) {
-		kl->ev.fields[kl->ev.nfields - 1].type |= TB_FV_NUM;
-		kl->ev.fields[kl->ev.nfields - 1].num = strtoull(ptr + 2, NULL, 16);
+		r->ev.fields[r->ev.nfields - 1].type |= TB_FV_NUM;
+		r->ev.fields[r->ev.nfields - 1].num = strtoull(ptr + 2, NULL, 16);
 	}
-	tb_dec_fields(d, &kl->ev, rest);
-	if (!tb_event_u64(&kl->ev, kl->i_inuse, 10, &v)) {
+	tb_dec_fields(d, &r->ev, rest);
+	if (!tb_event_u64(&r->ev, kl->i_inuse, 10, &v)) {
 		struct tb_field *f;
 		unsigned i;
 
-		for (i = 0; i < kl->ev.nfields; i++) {
-			f = &kl->ev.fields[i];
+		for (i = 0; i < r->ev.nfields; i++) {
+			f = &r->ev.fields[i];
 			if (f->name == kl->i_inuse) {
 				f->type |= TB_FV_NUM;
 				f->num = v;
@@ -282,28 +404,27 @@ static int start_record(struct tb_decoder *d, struct kl *kl, char *body, size_t 
 	}
 	switch (cls) {
 	case TB_DEC_PTR_HASHED:
-		kl->ev.ptr_quality = TB_PTR_HASHED;
+		r->ev.ptr_quality = TB_PTR_HASHED;
 		d->st.ptr_hashed++;
 		break;
 	case TB_DEC_PTR_HIDDEN:
-		kl->ev.ptr_quality = TB_PTR_HIDDEN;
+		r->ev.ptr_quality = TB_PTR_HIDDEN;
 		d->st.ptr_hidden++;
 		break;
 	case TB_DEC_PTR_NULL:	/* never printed for an object; counted, left to the analyzer */
-		kl->ev.ptr_quality = TB_PTR_REAL;
+		r->ev.ptr_quality = TB_PTR_REAL;
 		d->st.ptr_null++;
 		break;
 	default:
-		kl->ev.ptr_quality = TB_PTR_REAL;
+		r->ev.ptr_quality = TB_PTR_REAL;
 		break;
 	}
-	kl->lineno = d->lineno;
-	kl->state = KL_RECORD;
-	kl->foreign = 0;
+	r->lineno = d->lineno;
+	kl->n++;
 	return 0;
 bad:
 	/* undo the NULs written above, to quote the line as it was */
-	for (p = body; p < kl->rec.buf + kl->rec.len; p++)
+	for (p = body; p < r->rec.buf + r->rec.len; p++)
 		if (!*p)
 			*p = ' ';
 	tb_dec_malformed(d, body, strlen(body), "SLUB TRACE record, expected "
@@ -317,9 +438,10 @@ static void cpu_line(struct kl *kl, const char *body)
 	const char *p = strstr(body, "PID:"), *c;
 	size_t n;
 
-	kl->ev.cpu = (int32_t)strtol(body + 4, NULL, 10);
-	if (p)
-		kl->ev.pid = (int32_t)strtol(p + 4, NULL, 10);
+	kl->has_cpu = 1;
+	kl->cpu = (int32_t)strtol(body + 4, NULL, 10);
+	kl->pid = p ? (int32_t)strtol(p + 4, NULL, 10) : -1;
+	strbuf_reset(&kl->comm);
 	c = strstr(body, "Comm:");
 	if (c) {
 		c += 5;
@@ -442,18 +564,16 @@ static int kl_line(struct tb_decoder *d, char *line, size_t len)
 {
 	struct kl *kl = d->priv;
 	uint64_t ts = 0;
-	int has_ts, r;
+	int has_ts;
 	char *body = strip_prefix(line, &ts, &has_ts), *p, *fs, *fe;
 
+	(void)len;
 	p = body;
 	while (*p == ' ' || *p == '\t')
 		p++;
-	if (!strncmp(p, "TRACE ", 6)) {
-		if ((r = emit_record(d, kl)) < 0)
-			return r;
+	if (!strncmp(p, "TRACE ", 6))
 		return start_record(d, kl, p, (size_t)(p - line), ts, has_ts);
-	}
-	if (kl->state == KL_NONE) {
+	if (!kl->n) {
 		d->st.ignored++;
 		return 0;
 	}
@@ -465,17 +585,17 @@ static int kl_line(struct tb_decoder *d, char *line, size_t len)
 		return 0;
 	}
 	if (!strncmp(p, "CPU: ", 5) && strstr(p, "PID:")) {
-		if (kl->state == KL_RECORD && !kl->foreign)
-			cpu_line(kl, p);
+		start_block(d, kl, 1);
+		cpu_line(kl, p);
 		return 0;
 	}
 	if (!strncmp(p, "Call Trace:", 11) || !strncmp(p, "Call trace:", 11)) {
-		kl->state = (kl->state == KL_RECORD && !kl->foreign) ? KL_TRACE : KL_DONE;
+		start_block(d, kl, 0);
 		return 0;
 	}
 	switch (frame_shape(p, &fs, &fe)) {
 	case 1:
-		if (kl->state == KL_TRACE) {
+		if (kl->blk == KL_FRAMES) {
 			tb_dec_frames_add(&kl->frames, fs, (size_t)(fe - fs));
 			return 0;
 		}
@@ -491,9 +611,8 @@ static int kl_line(struct tb_decoder *d, char *line, size_t len)
 	/* an unrelated line; an oops/WARN header makes later call traces foreign */
 	if (strstr(p, "cut here") || !strncmp(p, "WARNING:", 8) || !strncmp(p, "BUG:", 4) ||
 	    strstr(p, "Oops") || strstr(p, "INFO: task") || strstr(p, "---[ end trace")) {
+		end_block(d, kl);
 		kl->foreign = 1;
-		if (kl->state == KL_TRACE)
-			kl->state = KL_DONE;
 	}
 	d->st.ignored++;
 	return 0;
@@ -501,20 +620,37 @@ static int kl_line(struct tb_decoder *d, char *line, size_t len)
 
 static int kl_finish(struct tb_decoder *d)
 {
-	return emit_record(d, d->priv);
+	struct kl *kl = d->priv;
+
+	end_block(d, kl);
+	return emit_ready(d, kl, 1);
 }
 
 static void kl_free(struct tb_decoder *d)
 {
 	struct kl *kl = d->priv;
+	unsigned i;
 
 	if (!kl)
 		return;
-	strbuf_release(&kl->rec);
+	for (i = 0; i < KL_QUEUE; i++) {
+		strbuf_release(&kl->q[i].rec);
+		strbuf_release(&kl->q[i].comm);
+		tb_dec_frames_release(&kl->q[i].frames);
+	}
 	strbuf_release(&kl->comm);
 	tb_dec_frames_release(&kl->frames);
 	free(kl);
 	d->priv = NULL;
+}
+
+void tb_decode_interleaved_note(struct strbuf *sb, uint64_t n)
+{
+	strbuf_addf(sb, "%llu SLUB TRACE record(s) had their call trace printed after a later "
+		    "record's line (two CPUs logging at once; 3.10 does not serialise stack "
+		    "dumps): each was matched to its trace by kind and order, which the kernel "
+		    "does not guarantee, so their sites may be swapped with each other's",
+		    (unsigned long long)n);
 }
 
 static const struct tb_decoder_ops kl_ops = {
@@ -526,11 +662,17 @@ static const struct tb_decoder_ops kl_ops = {
 int tb_kernel_log_init(struct tb_decoder *d)
 {
 	struct kl *kl = calloc(1, sizeof(*kl));
+	unsigned i;
 
 	if (!kl)
 		return -1;
-	strbuf_init(&kl->rec);
+	for (i = 0; i < KL_QUEUE; i++) {
+		strbuf_init(&kl->q[i].rec);
+		strbuf_init(&kl->q[i].comm);
+		strbuf_init(&kl->q[i].frames.buf);
+	}
 	strbuf_init(&kl->comm);
+	strbuf_init(&kl->frames.buf);
 	kl->i_slub = tb_intern("slub");
 	kl->i_alloc = tb_intern("alloc");
 	kl->i_free = tb_intern("free");

@@ -300,6 +300,71 @@ static void test_kernel_log(void **state)
 	free(out);
 }
 
+/*
+ * Two CPUs logging at once (seen on 3.10 under qemu): "TRACE A, TRACE B, trace of A,
+ * trace of B", and a free whose trace comes after a later alloc's.  Each trace goes to
+ * the oldest waiting record of its kind (alloc_debug_processing / free_debug_processing),
+ * and the ones matched across a later record's line are counted as interleaved.
+ */
+static void test_kernel_log_interleaved(void **state)
+{
+	struct collect c = { 0 };
+	struct tb_decode_stats st;
+	char *out;
+	(void)state;
+
+	out = decode(TB_FMT_KERNEL_LOG,
+		"[   52.000001] TRACE kmalloc-64 alloc 0xffff88001e691340 inuse=5 fp=0x0\n"
+		"[   52.000002] TRACE kmalloc-64 alloc 0xffff88001e691380 inuse=6 fp=0x0\n"
+		"[   52.000003] CPU: 1 PID: 10 Comm: forker Not tainted 3.10.0-1160.el7.x86_64 #1\n"
+		"[   52.000004] Hardware name: QEMU Standard PC (i440FX + PIIX, 1996)\n"
+		"[   52.000005] Call Trace:\n"
+		"[   52.000006]  [<ffffffff81781fba>] dump_stack+0x19/0x1b\n"
+		"[   52.000007]  [<ffffffff811e6f6e>] alloc_debug_processing+0x10e/0x170\n"
+		"[   52.000008]  [<ffffffff811e8d3a>] ___slab_alloc+0x4aa/0x4f0\n"
+		"[   52.000009]  [<ffffffff81089a10>] copy_process+0x1a0/0x1c00\n"
+		"[   52.000010]  [<ffffffff8108b6a6>] SyS_clone+0x16/0x20\n"
+		"[   52.000011] CPU: 0 PID: 20 Comm: planter Not tainted 3.10.0-1160.el7.x86_64 #1\n"
+		"[   52.000012] Call Trace:\n"
+		"[   52.000013]  [<ffffffff81781fba>] dump_stack+0x19/0x1b\n"
+		"[   52.000014]  [<ffffffff811e6f6e>] alloc_debug_processing+0x10e/0x170\n"
+		"[   52.000015]  [<ffffffff81219ac2>] eventfd_file_create.part.0+0x2e/0xc0\n"
+		"[   52.000016]  [<ffffffff81219b43>] SyS_eventfd2+0x63/0x90\n"
+		"[   53.000001] TRACE kmalloc-64 free 0xffff88001e6913c0 inuse=4 fp=0x0\n"
+		"[   53.000002] Object ffff88001e6913c0: 6b 6b 6b 6b  kkkk\n"
+		"[   53.000003] TRACE kmalloc-64 alloc 0xffff88001e691400 inuse=5 fp=0x0\n"
+		"[   53.000004] CPU: 0 PID: 30 Comm: opener Not tainted 3.10.0-1160.el7.x86_64 #1\n"
+		"[   53.000005] Call Trace:\n"
+		"[   53.000006]  [<ffffffff81781fba>] dump_stack+0x19/0x1b\n"
+		"[   53.000007]  [<ffffffff811e6f6e>] alloc_debug_processing+0x10e/0x170\n"
+		"[   53.000008]  [<ffffffff81200000>] path_openat+0x10/0x500\n"
+		"[   53.000009] CPU: 1 PID: 40 Comm: closer Not tainted 3.10.0-1160.el7.x86_64 #1\n"
+		"[   53.000010] Call Trace:\n"
+		"[   53.000011]  [<ffffffff81781fba>] dump_stack+0x19/0x1b\n"
+		"[   53.000012]  [<ffffffff811e6a11>] free_debug_processing+0x1d1/0x270\n"
+		"[   53.000013]  [<ffffffff81123456>] eventfd_release+0x22/0x30\n",
+		&c, &st);
+	assert_string_equal(out,
+		"52000001000 1 10 \"forker\" slub:alloc q=real cache=\"kmalloc-64\" ptr=\"0xffff88001e691340\"#18446612132824421184 "
+		"inuse=\"5\"#5 fp=\"0x0\" call_site=\"copy_process+0x1a0/0x1c00\"\n"
+		"  => copy_process+0x1a0/0x1c00\n"
+		"  => SyS_clone+0x16/0x20\n"
+		"52000002000 0 20 \"planter\" slub:alloc q=real cache=\"kmalloc-64\" ptr=\"0xffff88001e691380\"#18446612132824421248 "
+		"inuse=\"6\"#6 fp=\"0x0\" call_site=\"eventfd_file_create.part.0+0x2e/0xc0\"\n"
+		"  => eventfd_file_create.part.0+0x2e/0xc0\n"
+		"  => SyS_eventfd2+0x63/0x90\n"
+		"53000001000 1 40 \"closer\" slub:free q=real cache=\"kmalloc-64\" ptr=\"0xffff88001e6913c0\"#18446612132824421312 "
+		"inuse=\"4\"#4 fp=\"0x0\" call_site=\"eventfd_release+0x22/0x30\"\n"
+		"  => eventfd_release+0x22/0x30\n"
+		"53000003000 0 30 \"opener\" slub:alloc q=real cache=\"kmalloc-64\" ptr=\"0xffff88001e691400\"#18446612132824421376 "
+		"inuse=\"5\"#5 fp=\"0x0\" call_site=\"path_openat+0x10/0x500\"\n"
+		"  => path_openat+0x10/0x500\n");
+	assert_int_equal(st.events, 4);
+	assert_int_equal(st.malformed, 0);
+	assert_int_equal(st.interleaved, 2);
+	free(out);
+}
+
 static void test_kernel_log_kmsg_and_bad(void **state)
 {
 	struct collect c = { 0 };
@@ -394,6 +459,7 @@ int main(void)
 		cmocka_unit_test(test_ftrace_stacks_interleaved),
 		cmocka_unit_test(test_malformed_and_stop),
 		cmocka_unit_test(test_kernel_log),
+		cmocka_unit_test(test_kernel_log_interleaved),
 		cmocka_unit_test(test_kernel_log_kmsg_and_bad),
 		cmocka_unit_test(test_tracecmd_report),
 		cmocka_unit_test(test_long_and_odd_lines),
