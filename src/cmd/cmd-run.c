@@ -261,9 +261,13 @@ static struct tb_capture_sink capture_sink(struct tb_analysis *an)
 	return s;
 }
 
-/* The part between lock and unlock: journal, apply, capture, restore, report. */
-static int run_locked(struct tb_recipe *r, const struct tb_caps *caps, const struct tb_plan *plan,
-		      const struct run_opts *o)
+/*
+ * The part between lock and unlock: journal, apply, capture, restore, report.  The
+ * analyses come from the plan's spec (SLUB references resolved for this kernel), not
+ * from the recipe.
+ */
+static int run_locked(const struct tb_recipe *r, const struct tb_caps *caps,
+		      const struct tb_plan *plan, const struct run_opts *o)
 {
 	struct tb_journal j;
 	struct tb_capture_opts co;
@@ -279,7 +283,7 @@ static int run_locked(struct tb_recipe *r, const struct tb_caps *caps, const str
 	memset(&ao, 0, sizeof(ao));
 	ao.live = 1;
 	/* the analysis first: a recipe it cannot honour fails before the kernel is touched */
-	an = tb_analysis_new(r, &ao);
+	an = tb_analysis_new(&plan->spec, &ao);
 	if (!an)
 		return -TB_EXIT_BADINPUT;
 

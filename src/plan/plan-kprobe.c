@@ -4,13 +4,19 @@
  * register where the kernel lacks $argN, x-types become u-types (hex) on kernels
  * without them, $retval only on return probes, and every event gets an explicit name
  * in group "tracebook".  What the kernel cannot do is an error naming the recipe line.
+ * Then the plan's kprobe steps: each probe point checked against /proc/kallsyms and
+ * the kprobe blacklist, appended to kprobe_events (other users' probes stay), with an
+ * entry probe for the stacks of a return probe.
  */
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "plan/plan.h"
+#include "kernel/tracefs.h"
+#include "plan/plan-local.h"
 #include "util/err.h"
+#include "util/fileio.h"
 #include "util/strbuf.h"
 
 /* Argument registers by machine, docs/kernel-compat.md §3 "Register names". */
@@ -221,4 +227,126 @@ int tb_kprobe_translate(const struct tb_recipe_kprobe *kp, const struct tb_caps 
 	if (out->len > 4000)
 		return kp_error(kp, "definition", kp->name, "a kprobe line under 4096 bytes");
 	return strbuf_failed(out) ? tb_error("out of memory") : 0;
+}
+/* Check kprobe points against kallsyms and the blacklist; write the definitions. */
+int plan_kprobes(struct plan_builder *b)
+{
+	const struct tb_caps *caps = b->caps;
+	struct strbuf ksyms = STRBUF_INIT, black = STRBUF_INIT, cur = STRBUF_INIT;
+	char path[PATH_MAX + 64];
+	unsigned i, nent;
+	int r = 0, have_ksyms, have_black;
+
+	if (!b->r->nkps)
+		return 0;
+	if (caps->kprobes == TB_ABSENT)
+		return tb_error_code(TB_EXIT_BADINPUT,
+				     "%s:%d: kprobe %s: this kernel has no kprobe_events (CONFIG_KPROBE_EVENTS is off)",
+				     b->r->path, b->r->kps[0].line, b->r->kps[0].name);
+	if (caps->kprobes == TB_REFUSED)
+		return tb_error_code(TB_EXIT_REFUSED,
+				     "kprobes are refused on this system (EPERM: lockdown or policy)");
+	snprintf(path, sizeof(path), "%s/kallsyms", caps->proc_dir);
+	have_ksyms = tb_read_file(path, &ksyms) == 0 && ksyms.len;
+	have_black = tb_root_path(path, sizeof(path), "/sys/kernel/debug/kprobes/blacklist") == 0 &&
+		     tb_read_file(path, &black) == 0;
+	if (!have_black && caps->kver >= TB_KVER(4, 19, 0))
+		plan_note(b->p, "kprobe blacklist %s not readable (debugfs not mounted there?): probe points were checked against kallsyms only",
+			  path);
+	snprintf(path, sizeof(path), "%s/kprobe_events", caps->tracefs);
+	tb_read_file(path, &cur);
+
+	for (i = 0; i < b->r->nkps && !r; i++) {
+		const struct tb_recipe_kprobe *kp = &b->r->kps[i];
+		struct strbuf line = STRBUF_INIT, undo = STRBUF_INIT, why = STRBUF_INIT, mine = STRBUF_INIT;
+		char sym[256];
+		size_t sl = strcspn(kp->probe ? kp->probe : "", "+");
+
+		r = tb_kprobe_translate(kp, caps, &line);
+		if (r) {
+			strbuf_release(&line);
+			break;
+		}
+		snprintf(sym, sizeof(sym), "%.*s", (int)(sl < 255 ? sl : 255), kp->probe);
+		if (strchr(sym, ':'))		/* MOD:SYM */
+			memmove(sym, strchr(sym, ':') + 1, strlen(strchr(sym, ':') + 1) + 1);
+		if (have_ksyms && !tb_sym_count(ksyms.buf, TB_SYM_KALLSYMS, sym)) {
+			char *near = tb_sym_near(sym, ksyms.buf, TB_SYM_KALLSYMS);
+
+			r = tb_error_code(TB_EXIT_BADINPUT, "%s:%d: kprobe %s: function '%s' is not in /proc/kallsyms of this kernel (%s)%s%s",
+					  b->r->path, kp->line, kp->name, sym, caps->release,
+					  *near ? "; did you mean: " : "", near);
+			free(near);
+		} else if (have_black && tb_sym_count(black.buf, TB_SYM_BLACKLIST, sym)) {
+			r = tb_error_code(TB_EXIT_BADINPUT, "%s:%d: kprobe %s: '%s' is on the kernel's kprobe blacklist (it cannot be probed)",
+					  b->r->path, kp->line, kp->name, sym);
+		}
+		strbuf_addf(&mine, "%s/%s ", TB_KPROBE_GROUP, kp->name);
+		if (!r && strstr(strbuf_str(&cur), mine.buf))
+			r = tb_error_code(TB_EXIT_BUSY, "kprobe %s/%s already exists (a run that died?): run `tracebook restore` first",
+					  TB_KPROBE_GROUP, kp->name);
+		if (!r) {
+			strbuf_addf(&undo, "-:%s/%s", TB_KPROBE_GROUP, kp->name);
+			strbuf_addf(&why, "define %s probe %s/%s on %s (appended: other users' probes stay)%s",
+				    kp->is_return ? "return" : "entry", TB_KPROBE_GROUP, kp->name, sym,
+				    (!caps->kprobe_argn && strstr(line.buf, "%")) ?
+				    "; $argN written as registers: this kernel has no $argN" : "");
+			r = plan_append(b->p, path, line.buf, undo.buf, why.buf);
+		}
+		if (!r && kp->is_return && kp->stack) {
+			/*
+			 * A kretprobe's stack is taken in the return trampoline: on x86_64 (4.19,
+			 * 5.10) it reads kretprobe_trace_func <- kretprobe_dispatcher <-
+			 * __kretprobe_trampoline_handler <- ..., the caller is lost (arm64 gives
+			 * the real one).  The stack is taken where it means something on every
+			 * kernel: an entry probe of the same function, joined to its return by
+			 * task in the analysis.
+			 */
+			char ename[128];
+
+			snprintf(ename, sizeof(ename), "%s" TB_KPROBE_ENTRY_SUFFIX, kp->name);
+			strbuf_reset(&line);
+			strbuf_reset(&undo);
+			strbuf_reset(&why);
+			strbuf_addf(&line, "p:%s/%s %s", TB_KPROBE_GROUP, ename, sym);
+			strbuf_addf(&undo, "-:%s/%s", TB_KPROBE_GROUP, ename);
+			strbuf_addf(&why, "entry probe %s/%s on %s for the stacks of %s: a return probe's own stack is the return trampoline's on x86_64 (kretprobe_trampoline <- ...), so the stack is taken at entry and joined to the return by task",
+				    TB_KPROBE_GROUP, ename, sym, kp->name);
+			if (strlen(ename) > 63)
+				r = tb_error_code(TB_EXIT_BADINPUT, "%s:%d: kprobe %s: name too long for its entry probe %s (under 58 characters)",
+						  b->r->path, kp->line, kp->name, ename);
+			if (!r)
+				r = plan_append(b->p, path, line.buf, undo.buf, why.buf);
+			if (!r)
+				r = plan_ev_add(&b->evs, TB_KPROBE_GROUP, ename, NULL, 1, kp->line, "kprobe entry (stacks)");
+			if (!r) {
+				char *f = kp->filter ? strdup(kp->filter) : NULL;
+
+				r = plan_ev_add(&b->evs, TB_KPROBE_GROUP, kp->name, f, 0, kp->line, "kprobe");
+				free(f);
+			}
+			if (!r)
+				plan_summary(b->p, "stacks of return probe %s taken on the entry probe %s (joined by task)",
+					     kp->name, ename);
+		} else if (!r) {
+			char *f = kp->filter ? strdup(kp->filter) : NULL;
+
+			r = plan_ev_add(&b->evs, TB_KPROBE_GROUP, kp->name, f, kp->stack, kp->line, "kprobe");
+			free(f);
+		}
+		strbuf_release(&line);
+		strbuf_release(&undo);
+		strbuf_release(&why);
+		strbuf_release(&mine);
+	}
+	if (!r && !have_ksyms)
+		plan_note(b->p, "kprobe functions not checked: /proc/kallsyms unreadable");
+	for (i = 0, nent = 0; i < b->r->nkps; i++)
+		nent += b->r->kps[i].is_return && b->r->kps[i].stack;
+	plan_summary(b->p, "%u kprobe(s) in group %s%s", b->r->nkps + nent, TB_KPROBE_GROUP,
+		     caps->kprobe_argn ? "" : "; $argN translated to argument registers");
+	strbuf_release(&ksyms);
+	strbuf_release(&black);
+	strbuf_release(&cur);
+	return r;
 }

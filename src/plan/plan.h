@@ -2,8 +2,13 @@
  * plan.h - a recipe compiled for one kernel: the ordered list of concrete writes to
  * tracefs and /sys/kernel/slab/<cache>/trace (each with how to undo it and why it was
  * chosen), the sources to read and the analyses to run.  Built by plan/plan.c from a
- * recipe and probed capabilities; printed by plan/plan-explain.c (--dry-run); applied
- * and undone by apply/apply.c through the journal (apply/journal.h).
+ * recipe and probed capabilities (the pieces are listed in plan/plan-local.h);
+ * printed by plan/plan-explain.c (--dry-run); applied and undone by apply/apply.c
+ * through the journal (apply/journal.h).
+ *
+ * The plan carries its own analysis spec (tb_plan.spec): the recipe is only read, so
+ * the analyses are built from the plan, where the events standing in for SLUB trace
+ * records are already resolved.
  *
  * The planner reads (never writes) the kernel: current values of the files it will
  * write (shown by --dry-run as "replaces"), available_filter_functions, kallsyms,
@@ -62,7 +67,7 @@ struct tb_plan {
 	enum tb_source_kind source;
 	char *source_reason;
 	int kmsg;			/* read /dev/kmsg (SLUB TRACE records) */
-	const struct tb_recipe_snapshot *snapshot;	/* from the recipe, or NULL */
+	const struct tb_recipe_snapshot *snapshot;	/* spec.snapshot: what to snapshot, or NULL */
 	uint64_t duration_ns;
 	unsigned long buffer_kb;	/* per-CPU buffer size asked for (0 = unchanged) */
 	int uses_function_tracer;
@@ -70,6 +75,15 @@ struct tb_plan {
 	struct strlist summary;		/* one line per choice worth telling (report head) */
 	struct strlist notes;		/* warnings the reader must see (fallbacks, hashing) */
 	struct strlist analyses;	/* "pair LABEL: ..." one line each, for explain */
+
+	/*
+	 * The analyses to run, for tb_analysis_new(): a copy of the recipe's name, path,
+	 * [pair]/[count]/[balance]/[growth] sections, kprobes (stack joins) and snapshot,
+	 * with "slub:alloc"/"slub:free" replaced by the kmem tracepoints that stand in
+	 * for them where the SLUB toggle cannot be written.  Owned by the plan; the
+	 * other sections (tracepoints, function, slub, params) are left empty.
+	 */
+	struct tb_recipe spec;
 };
 
 /* Upper bounds applied unless --force. */
@@ -77,24 +91,43 @@ struct tb_plan {
 #define TB_PLAN_DEFAULT_DURATION_NS (60ULL * 1000000000ULL)	/* recipe gave none */
 #define TB_PLAN_MAX_BUFFER_KB (64UL * 1024)			/* per CPU */
 
-/*
+/**
  * tb_plan_build - compile recipe r for the kernel described by caps.
- * May rewrite r's analyses where the plan substitutes events (SLUB trace records
- * replaced by kmem tracepoints when the toggle cannot be written).
+ * @plan: filled (zeroed first); release with tb_plan_free() whatever the result
+ * @r: the recipe; only read.  Where the plan substitutes events (SLUB trace records
+ *     replaced by kmem tracepoints when the toggle cannot be written) the change is
+ *     made in plan->spec, which the analyses are built from.
+ * @caps: the probed capabilities (kernel/caps.h)
+ * @o: command-line options
+ *
  * Returns 0, or a negative exit code after printing why (TB_EXIT_BADINPUT for what
- * this kernel cannot do, TB_EXIT_REFUSED for refused features).
+ * this kernel cannot do, TB_EXIT_REFUSED for refused features, TB_EXIT_USAGE for a
+ * duration over the limit, TB_EXIT_BUSY for settings of someone else in the way).
  */
-int tb_plan_build(struct tb_plan *plan, struct tb_recipe *r, const struct tb_caps *caps,
+int tb_plan_build(struct tb_plan *plan, const struct tb_recipe *r, const struct tb_caps *caps,
 		  const struct tb_plan_opts *o);
+
+/**
+ * tb_plan_free - release everything the plan owns (steps, strings, spec).
+ * @plan: may be NULL; zeroed afterwards
+ */
 void tb_plan_free(struct tb_plan *plan);
 
-/* Print the plan (--dry-run): every write in order, what it replaces, and why. */
+/**
+ * tb_plan_explain - print the plan (--dry-run): every write in order, what it
+ * replaces, and why; then the sources, the analyses and the notes.
+ * @plan: a built plan
+ * @r: the recipe it was built from (its name)
+ * @caps: the capabilities it was built for (release, tracefs)
+ * @out: where to print
+ */
 void tb_plan_explain(const struct tb_plan *plan, const struct tb_recipe *r,
 		     const struct tb_caps *caps, FILE *out);
 
-/*
+/**
  * tb_kprobe_translate - one portable kprobe into this kernel's kprobe_events line.
  * @kp: the recipe's kprobe (args "name=fetch[:type]" with $argN/$retval)
+ * @caps: the kernel's kprobe syntax (machine registers, $argN, types)
  * @out: receives e.g. "p:tracebook/kernfs_new kernfs_new_node name=+0(%si):string"
  * Returns 0, or -TB_EXIT_BADINPUT after printing what this kernel cannot do.
  */
@@ -105,7 +138,14 @@ int tb_kprobe_translate(const struct tb_recipe_kprobe *kp, const struct tb_caps 
 /* The kprobe group tracebook puts its events in. */
 #define TB_KPROBE_GROUP "tracebook"
 
-/* Symbol names near name (prefix / edit distance) from a list text, "a, b, c" or "". */
+/**
+ * tb_near_names - symbol names near name (prefix / edit distance), for "did you mean".
+ * @name: the name not found
+ * @text: a symbol list, one name a line (or /proc/kallsyms text)
+ * @kallsyms_format: 1 if text is in /proc/kallsyms format
+ *
+ * Returns a malloc'd "a, b, c" or "", NULL on ENOMEM.
+ */
 char *tb_near_names(const char *name, const char *text, int kallsyms_format);
 
 #endif

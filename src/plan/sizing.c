@@ -8,12 +8,21 @@
  * buffer only has to ride out the reader's stalls (scheduling, page faults): we ask
  * for 250 ms of the whole expected rate on every CPU (all of it may land on one),
  * at least 8 MiB, and never more than 1/8 of MemAvailable in total.
+ *
+ * plan_buffer turns that into the plan's buffer_size_kb step: capped at 1/16 of
+ * memory (and 64 MiB per CPU) unless --force, and, when our instance's buffer is
+ * resized on a kernel whose top-level buffer was never expanded, a KEEP step so
+ * restore puts the top level at the size its first use would give.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "kernel/meminfo.h"
 #include "plan/plan-local.h"
+#include "util/err.h"
+#include "util/fileio.h"
+#include "util/strbuf.h"
 
 #define DEFAULT_RATE 2000000ULL	/* events/s assumed when nothing is known */
 #define EVENT_BYTES 64ULL	/* a kmem event (56) + header, rounded up */
@@ -59,4 +68,65 @@ unsigned long tb_buffer_kb(const struct tb_caps *caps, uint64_t expected_rate,
 
 	return tb_buffer_kb_for(expected_rate, ncpus,
 				tb_mem_available_kb(caps ? caps->proc_dir : NULL), current_kb);
+}
+
+/* The buffer_size_kb step (and the KEEP of an unexpanded top level). */
+int plan_buffer(struct plan_builder *b)
+{
+	const struct tb_caps *caps = b->caps;
+	unsigned long cur = caps->buffer_kb, want, cap_kb, mem;
+	unsigned ncpus = caps->ncpus ? (unsigned)caps->ncpus : 1;
+	char path[PATH_MAX + 64], val[32], why[512];
+	uint64_t rate = 100000;		/* filtered or rare events */
+	unsigned i;
+
+	/* unknown (the capture assumes its worst measured rate) when any hot event is unfiltered */
+	for (i = 0; i < b->evs.n; i++)
+		if (!b->evs.v[i].filter && tb_event_is_hot(b->evs.v[i].system, b->evs.v[i].event))
+			rate = 0;
+
+	if (!cur)
+		return 0;
+	want = tb_buffer_kb(caps, rate, cur);
+	cap_kb = TB_PLAN_MAX_BUFFER_KB;
+	mem = (unsigned long)tb_mem_total_kb(caps->proc_dir);
+	if (mem && mem / 16 / ncpus < cap_kb)
+		cap_kb = mem / 16 / ncpus;	/* at most 1/16 of memory in all */
+	if (want > cap_kb && !b->o->force) {
+		plan_summary(b->p, "buffer capped at %lu KiB per CPU (asked %lu; --force lifts the cap)", cap_kb, want);
+		want = cap_kb;
+	}
+	if (want < cur)
+		want = cur;
+	b->p->buffer_kb = want;
+	if (want == cur && !b->p->instance)
+		return 0;
+	if (b->p->instance && !caps->buffer_expanded && caps->buffer_kb_expanded) {
+		struct strbuf raw = STRBUF_INIT;
+		struct tb_step *s;
+
+		/*
+		 * Resizing the instance's buffer sets the kernel's ring_buffer_expanded for
+		 * everybody: the top level would stay at its boot-time minimum ("7 (expanded:
+		 * 1408)" reads "7" afterwards).  Journal it; restore writes the expanded size,
+		 * what any first use of tracing leaves.
+		 */
+		snprintf(path, sizeof(path), "%s/buffer_size_kb", b->caps->tracefs);
+		snprintf(val, sizeof(val), "%lu", caps->buffer_kb_expanded);
+		snprintf(why, sizeof(why),
+			 "the top-level buffer is not expanded yet (%lu KiB per CPU until first use); resizing our instance's buffer expands it for everybody without growing it, so restore writes %lu, the size its first use would give",
+			 cur, caps->buffer_kb_expanded);
+		s = plan_add_step(b->p, TB_STEP_KEEP, path, val, NULL, why);
+		if (!s)
+			return tb_error("out of memory");
+		if (tb_read_file(path, &raw) == 0) {
+			strbuf_rtrim(&raw);
+			s->old = strbuf_detach(&raw, NULL);
+		}
+		strbuf_release(&raw);
+	}
+	snprintf(path, sizeof(path), "%s/buffer_size_kb", b->base);
+	snprintf(val, sizeof(val), "%lu", want);
+	snprintf(why, sizeof(why), "per-CPU ring buffer of %lu KiB x %u CPUs, so bursts are not lost", want, ncpus);
+	return plan_write(b->p, path, val, why);
 }

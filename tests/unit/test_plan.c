@@ -2,7 +2,8 @@
  * test_plan.c - the planner's pure parts: kprobe syntax per kernel era, the value
  * that restores a control file, near-name suggestions, hot-event classes, buffer
  * sizing; and tb_plan_build on capabilities built in C for 3.10, 4.19 and 6.x-like
- * kernels.
+ * kernels, including that it leaves the recipe as it was and carries the analyses
+ * (SLUB references resolved) in its own spec.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include <limits.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "analyze/analysis.h"
 #include "plan/plan.h"
 #include "plan/plan-local.h"
 #include "util/err.h"
@@ -610,6 +612,154 @@ static void test_build_slub_toggle_or_fallback(void **state)
 	tb_plan_free(&p);
 }
 
+/* ---- the recipe is only read; the plan carries the analyses ------------------------ */
+
+static void add_list(struct strbuf *sb, const char *what, const struct strlist *l)
+{
+	size_t i;
+
+	strbuf_addf(sb, " %s[", what);
+	for (i = 0; i < l->n; i++)
+		strbuf_addf(sb, "%s%s", i ? "," : "", l->v[i]);
+	strbuf_addch(sb, ']');
+}
+
+#define S(x) ((x) ? (x) : "(null)")
+
+/* Every field of r the planner reads or the analyses use, as one string. */
+static char *recipe_text(const struct tb_recipe *r)
+{
+	struct strbuf sb = STRBUF_INIT;
+	unsigned i;
+
+	strbuf_addf(&sb, "%s %s %llu\n", S(r->path), S(r->name), (unsigned long long)r->duration_ns);
+	for (i = 0; i < r->ntps; i++)
+		strbuf_addf(&sb, "tp %s:%s %s %s %d %d\n", r->tps[i].system, r->tps[i].event,
+			    S(r->tps[i].filter), S(r->tps[i].cache), r->tps[i].stack, r->tps[i].optional);
+	for (i = 0; i < r->nkps; i++) {
+		strbuf_addf(&sb, "kp %s %s %d %d %s", S(r->kps[i].name), S(r->kps[i].probe),
+			    r->kps[i].is_return, r->kps[i].stack, S(r->kps[i].filter));
+		add_list(&sb, "args", &r->kps[i].args);
+		strbuf_addch(&sb, '\n');
+	}
+	if (r->slub) {
+		add_list(&sb, "slub", &r->slub->caches);
+		strbuf_addch(&sb, '\n');
+	}
+	if (r->snapshot) {
+		add_list(&sb, "snapshot", &r->snapshot->files);
+		strbuf_addf(&sb, " %llu\n", (unsigned long long)r->snapshot->interval_ns);
+	}
+	for (i = 0; i < r->npairs; i++) {
+		const struct tb_recipe_pair *a = &r->pairs[i];
+
+		strbuf_addf(&sb, "pair %s", S(a->label));
+		add_list(&sb, "alloc", &a->alloc);
+		add_list(&sb, "free", &a->free);
+		strbuf_addf(&sb, " %s %s %s %s %u %s\n", S(a->alloc_key), S(a->free_key), S(a->size),
+			    S(a->requested), a->group, S(a->by));
+	}
+	for (i = 0; i < r->ncounts; i++) {
+		strbuf_addf(&sb, "count %s %d", S(r->counts[i].label), r->counts[i].by_caller);
+		add_list(&sb, "funcs", &r->counts[i].funcs);
+		add_list(&sb, "events", &r->counts[i].events);
+		add_list(&sb, "balance", &r->counts[i].balance);
+		strbuf_addch(&sb, '\n');
+	}
+	for (i = 0; i < r->nbalances; i++) {
+		const struct tb_recipe_balance *bl = &r->balances[i];
+
+		strbuf_addf(&sb, "balance %s %s %s %u", S(bl->label), S(bl->get_key), S(bl->put_key),
+			    bl->group);
+		add_list(&sb, "get", &bl->get);
+		add_list(&sb, "put", &bl->put);
+		strbuf_addch(&sb, '\n');
+	}
+	if (r->growth) {
+		strbuf_addf(&sb, "growth %d", r->growth->enabled);
+		add_list(&sb, "caches", &r->growth->caches);
+		add_list(&sb, "from", &r->growth->from);
+		strbuf_addch(&sb, '\n');
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+/*
+ * Plan the shipped slub-trace recipe (cache=CACHE) on era; the recipe is compared
+ * before and after, and freed before the plan is looked at (the spec is the plan's).
+ */
+static void build_slub_trace(struct tb_plan *p, const char *era, const char *assign)
+{
+	struct strlist a = STRLIST_INIT;
+	struct tb_plan_opts o;
+	struct tb_recipe r;
+	struct tb_caps c;
+	char *before, *after;
+
+	caps_kernel(&c, era);
+	memset(&o, 0, sizeof(o));
+	o.pid = 42;
+	strlist_add(&a, assign);
+	assert_non_null(tb_recipe_builtin_text("slub-trace"));
+	assert_int_equal(tb_recipe_load_string("slub-trace.recipe", tb_recipe_builtin_text("slub-trace"),
+					       &a, &r), 0);
+	strlist_clear(&a);
+	before = recipe_text(&r);
+	assert_true(strstr(before, "alloc[slub:alloc]") != NULL);
+	assert_int_equal(tb_plan_build(p, &r, &c, &o), 0);
+	after = recipe_text(&r);
+	assert_string_equal(after, before);	/* the planner changed nothing in the recipe */
+	free(before);
+	free(after);
+	tb_recipe_free(&r);
+}
+
+static void test_build_leaves_recipe_spec_resolved(void **state)
+{
+	struct tb_analysis *an;
+	struct tb_plan p;
+
+	(void)state;
+	/* 4.19, merged cache: the toggle is refused; kmem tracepoints stand in */
+	build_slub_trace(&p, "4.19", "cache=eventpoll_pwq");
+	assert_int_equal(p.kmsg, 0);
+	assert_string_equal(p.spec.name, "slub-trace");
+	assert_int_equal(p.spec.npairs, 1);
+	assert_string_equal(p.spec.pairs[0].label, "objects");
+	assert_string_equal(p.spec.pairs[0].alloc_key, "ptr");
+	assert_false(strlist_has(&p.spec.pairs[0].alloc, "slub:alloc"));
+	assert_true(strlist_has(&p.spec.pairs[0].alloc, "kmem:kmem_cache_alloc"));
+	assert_false(strlist_has(&p.spec.pairs[0].alloc, "kmem:kmalloc"));	/* not a kmalloc-N cache */
+	assert_false(strlist_has(&p.spec.pairs[0].free, "slub:free"));
+	assert_true(strlist_has(&p.spec.pairs[0].free, "kmem:kmem_cache_free"));
+	assert_non_null(p.spec.growth);
+	assert_true(strlist_has(&p.spec.growth->caches, "eventpoll_pwq"));
+	assert_non_null(p.snapshot);
+	assert_ptr_equal(p.snapshot, p.spec.snapshot);
+	assert_true(strlist_has(&p.snapshot->files, "slabinfo"));
+	assert_true(said(&p.analyses, "alloc kmem:kmem_cache_alloc <-> free"));
+	/* the analyses are built from the plan alone (the recipe is gone) */
+	an = tb_analysis_new(&p.spec, NULL);
+	assert_non_null(an);
+	tb_analysis_free(an);
+	tb_plan_free(&p);
+
+	/* 6.x: the toggle is read-only; kmalloc narrowed to kmalloc-64 stands in */
+	build_slub_trace(&p, "6.x", "cache=kmalloc-64");
+	assert_true(strlist_has(&p.spec.pairs[0].alloc, "kmem:kmalloc"));
+	assert_false(strlist_has(&p.spec.pairs[0].alloc, "slub:alloc"));
+	assert_true(strlist_has(&p.spec.pairs[0].free, "kmem:kfree"));
+	tb_plan_free(&p);
+
+	/* 3.10: the toggle is written; the analyses read the real SLUB records */
+	build_slub_trace(&p, "3.10", "cache=kmalloc-64");
+	assert_int_equal(p.kmsg, 1);
+	assert_int_equal(p.spec.pairs[0].alloc.n, 1);
+	assert_string_equal(p.spec.pairs[0].alloc.v[0], "slub:alloc");
+	assert_string_equal(p.spec.pairs[0].free.v[0], "slub:free");
+	tb_plan_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -624,6 +774,7 @@ int main(void)
 		cmocka_unit_test(test_build_global_stack_option),
 		cmocka_unit_test(test_build_instance_or_top),
 		cmocka_unit_test(test_build_slub_toggle_or_fallback),
+		cmocka_unit_test(test_build_leaves_recipe_spec_resolved),
 	};
 
 	return cmocka_run_group_tests(tests, fake_tree_setup, fake_tree_teardown);
