@@ -16,8 +16,7 @@
  *
  * Records and call traces are matched, not just taken in turn: a record's TRACE line
  * and its stack dump are separate printks, so with two CPUs tracing at once the log can
- * read "TRACE A, TRACE B, stack of A, stack of B" (3.10 does not even serialise stack
- * dumps; seen under qemu on 3.10 with two CPUs).  Records wait in a small queue; a call
+ * read "TRACE A, TRACE B, stack of A, stack of B" (seen under qemu on 3.10 with two CPUs).  Records wait in a small queue; a call
  * trace (its "CPU:" line, "Call Trace:" and frames) goes, when it ends, to the oldest
  * waiting record of its kind (alloc_debug_processing -> alloc, free_debug_processing ->
  * free; either when the frames do not say), and records leave the queue in log order
@@ -647,8 +646,8 @@ static void kl_free(struct tb_decoder *d)
 void tb_decode_interleaved_note(struct strbuf *sb, uint64_t n)
 {
 	strbuf_addf(sb, "%llu SLUB TRACE record(s) had their call trace printed after a later "
-		    "record's line (two CPUs logging at once; 3.10 does not serialise stack "
-		    "dumps): each was matched to its trace by kind and order, which the kernel "
+		    "record's line (two CPUs logging at once: a record's line and its stack "
+		    "dump are separate printks): each was matched to its trace by kind and order, which the kernel "
 		    "does not guarantee, so their sites may be swapped with each other's",
 		    (unsigned long long)n);
 }
