@@ -21,6 +21,9 @@
 #                                           a missing folder or kernel is "not ok" (CI has it)
 #   VM_CHECKS="version probe ..."          guest checks of the normal boots (default below)
 #   VM_SLUB_CHECKS="..."                    guest checks of the slub_debug boot
+#   VM_QEMU_EXTRA="..."                     more qemu arguments (e.g. -monitor
+#                                           unix:/tmp/m.sock,server,nowait to look at a hung
+#                                           guest's CPUs: info registers -a)
 #   VM_APPEND="..."                         more kernel command line words (e.g.
 #                                           tbvm.watchdog=20: the guest's hang watchdog
 #                                           describes a check running over 20 s, not 240)
@@ -132,9 +135,14 @@ build_payload() { # arch(x86_64|arm64) debarch
 # qemu_flags NAME: machine, cpu, cores and devices of a kernel.  3.10 fails every exec with
 # -cpu max ("Failed to execute /init"); 4.19 arm64 hangs with -cpu max; the virtio RNG gives
 # 4.19 the entropy a real box has (without it %p prints (____ptrval____) long after boot).
+# 3.10 runs its two vCPUs on one TCG thread (thread=single): with one thread per vCPU
+# (qemu 7.2's default), 3.10 sometimes never got an IPI: CPU 0 waited for ever in
+# smp_call_function_many while patching ftrace code to enable a kprobe event (an RCU
+# stall on CPU 0, CPU 1 idle; seen about once in 50 kill -9 cycles of the kprobe recipes,
+# and twice in the full tier).  With one thread, 3 x 60-80 cycles and full boots ran clean.
 qemu_flags() {
 	case $1 in
-	x86_64-3.10-el7*) echo "-M pc -cpu qemu64 -smp 2" ;;
+	x86_64-3.10-el7*) echo "-M pc -cpu qemu64 -smp 2 -accel tcg,thread=single" ;;
 	x86_64-4.19-norng) echo "-M pc -cpu max -smp 2" ;;
 	x86_64-4.19*) echo "-M pc -cpu max -smp 2 -device virtio-rng-pci" ;;
 	arm64-4.19*) echo "-M virt -cpu cortex-a57 -smp 2 -device virtio-rng-device" ;;
@@ -189,13 +197,13 @@ boot_kernel() { # name debarch release meta extra
 	case $arch in
 	x86_64)
 		# shellcheck disable=SC2086
-		timeout -k 5 "$VM_TIMEOUT" qemu-system-x86_64 $qflags -m 512M \
+		timeout -k 5 "$VM_TIMEOUT" qemu-system-x86_64 $qflags ${VM_QEMU_EXTRA:-} -m 512M \
 			-nographic -no-reboot -kernel "$vmlinuz" -initrd "${INITRD[$arch]}" \
 			-append "console=ttyS0 panic=-1 loglevel=4 $extra ${VM_APPEND:-} tbvm.checks=$checks" \
 			< /dev/null > "$log" 2>&1 ;;
 	arm64)
 		# shellcheck disable=SC2086
-		timeout -k 5 "$VM_TIMEOUT" qemu-system-aarch64 $qflags -m 512M \
+		timeout -k 5 "$VM_TIMEOUT" qemu-system-aarch64 $qflags ${VM_QEMU_EXTRA:-} -m 512M \
 			-nographic -no-reboot -kernel "$vmlinuz" -initrd "${INITRD[$arch]}" \
 			-append "console=ttyAMA0 panic=-1 loglevel=4 $extra ${VM_APPEND:-} tbvm.checks=$checks" \
 			< /dev/null > "$log" 2>&1 ;;
