@@ -30,9 +30,12 @@
  * The decoder+analysis thread's nice while capturing (restored after).  It does the
  * same work whatever its priority (every event must be analysed); priority only
  * decides whether pages wait in memory while the traced workload runs: measured at
- * load 10 on 2 CPUs, normal priority let 50-100 MB of pages queue behind 2-3 s stalls.
+ * load 10 on 2 CPUs, normal priority let 50-100 MB of pages queue behind 2-3 s stalls;
+ * at load 4-5 and ~1.3-1.9 M events/s, a boost of 5 still let 25-41 MB queue behind
+ * 100-370 ms pumps (peak RSS 51-84 MiB), a boost of 10 (the reader's) 3 MB (21 MiB RSS,
+ * longest pump 37 ms) with nothing lost (bench/README.md).
  */
-#define CONSUMER_NICE_BOOST 5
+#define CONSUMER_NICE_BOOST 10
 
 /* The caller's event sink, wrapped to count events and what the sources said was lost. */
 struct counting_sink {
