@@ -1,24 +1,32 @@
 #!/usr/bin/env bash
-# bench/capture.sh - live capture at the workload's full rate, two ways:
+# bench/capture.sh - live capture at the workload's full rate, three ways, in one run:
 #   (a) `cat trace_pipe` of the four kmem events (what field engineers do today), with
 #       the default per-CPU buffer, then pairing the text by (hashed) pointer in awk;
+#   (t) `trace-cmd record` of the same four events, 32 MiB per-CPU buffers, to a file
+#       (record only: no report); its records counted from the file (build/bench/tc-count)
 #   (b) `tracebook run slab-leak`.
 # The workload (build/tb-workload) churns pipes+sockets flat out on every CPU and
 # PLANTS N signalfds (N kmalloc-8 objects at do_signalfd4; PLANT_KIND=eventfd for
 # do_eventfd, which other programs' event loops also use) that stay open past the end.
-# Reports, per way: events/s, events lost, CPU of the capturing process, its peak RSS,
-# and whether exactly N objects were found outstanding at the planted site.
+# Reports, per way: events/s, events lost, CPU of the capturing process (and of its
+# children: trace-cmd's per-CPU recorders), CPU ns per event, its peak RSS, and whether
+# exactly N objects were found outstanding at the planted site.  After each trace-cmd /
+# tracebook pair: tracebook's CPU per event as a fraction of trace-cmd's.
 #
-# Root; takes the live-test lock; works in its own trace instance (a) or tracebook's
-# (b); puts back every tracing setting it touches (also on Ctrl-C).
+# Root; takes the live-test lock; works in its own trace instance (a), the top-level
+# buffer (t: trace-cmd has no choice) or tracebook's instance (b); puts back every
+# tracing setting it touches (also on Ctrl-C) and checks the whole tracefs state is as
+# found after trace-cmd (tests/lib.sh tracefs_snapshot), else says what differs and
+# exits 1.
 #
-# usage: bench/capture.sh [-d SECONDS] [-n PLANT] [-r RUNS]   (defaults 10, 1000, 1)
+# usage: bench/capture.sh [-d SECONDS] [-n PLANT] [-r RUNS] [-w "cat tracecmd tracebook"]
+#        (defaults 10, 1000, 1, all three ways)
 # Prints a markdown table on stdout; details on stderr.
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-D=10 N=1000 RUNS=1
-while getopts d:n:r: o; do
-	case $o in d) D=$OPTARG ;; n) N=$OPTARG ;; r) RUNS=$OPTARG ;; *) exit 2 ;; esac
+D=10 N=1000 RUNS=1 WAYS="cat tracecmd tracebook"
+while getopts d:n:r:w: o; do
+	case $o in d) D=$OPTARG ;; n) N=$OPTARG ;; r) RUNS=$OPTARG ;; w) WAYS=$OPTARG ;; *) exit 2 ;; esac
 done
 TB=${TB:-$TOP/tracebook}
 PLANT_KIND=${PLANT_KIND:-signalfd}
@@ -32,13 +40,33 @@ T=$(awk '{ for (i = 1; i <= NF; i++) if ($i == "-") { if ($(i+1) == "tracefs") {
 [ -e "$T/trace" ] || { echo "bench/capture.sh: no tracefs" >&2; exit 1; }
 [ -x "$TB" ] || { echo "bench/capture.sh: $TB not built (make tracebook)" >&2; exit 1; }
 [ -x "$WL" ] || make -s -C "$TOP" workload >&2 || exit 1
+TC=$(command -v trace-cmd)
+TCCOUNT=$TOP/build/bench/tc-count
+case " $WAYS " in *" tracecmd "*)
+	[ -n "$TC" ] || { echo "bench/capture.sh: trace-cmd not installed (or -w without tracecmd)" >&2; exit 1; }
+	mkdir -p "$TOP/build/bench"
+	# shellcheck disable=SC2046
+	${CC:-cc} -std=gnu99 -Wall -Wextra -Werror -O2 -o "$TCCOUNT" "$TOP/bench/tc-count.c" \
+		$(pkg-config --cflags --libs libtracecmd) || exit 1 ;;
+esac
+# tracefs_snapshot: every control file a run could touch, for a byte-identical compare
+TB_SAVED=$TB
+# shellcheck source=tests/lib.sh
+. "$TOP/tests/lib.sh"
+TB=$TB_SAVED
 
 WORK=$(mktemp -d /tmp/tb-bench.XXXXXX)
 INST=$T/instances/tb-bench-$$
-WLPID= CATPID=
+WLPID= CATPID= TCPID= TOPSAVED= STATE_BAD=0
 cleanup() {
 	[ -n "$WLPID" ] && kill "$WLPID" 2>/dev/null && wait "$WLPID" 2>/dev/null
 	[ -n "$CATPID" ] && kill "$CATPID" 2>/dev/null && wait "$CATPID" 2>/dev/null
+	if [ -n "$TCPID" ]; then
+		# trace-cmd and its recorders (they hold the lock's fd too)
+		pkill -INT -x trace-cmd -P "$TCPID" 2>/dev/null
+		wait "$TCPID" 2>/dev/null
+	fi
+	[ -n "$TOPSAVED" ] && restore_top
 	if [ -d "$INST" ]; then
 		echo 0 > "$INST/tracing_on"
 		for e in kmalloc kfree kmem_cache_alloc kmem_cache_free; do
@@ -123,14 +151,102 @@ bench_cat() {
 			print n + 0, f + 0
 		}' "$WORK/cat.txt")
 	read -r found falsel <<< "$found"
-	printf '| cat trace_pipe (default %s KiB/CPU) | %s | %s | %s | %s cores | %s MiB | %s of %s at %s | %s |\n' \
+	printf '| cat trace_pipe (default %s KiB/CPU) | %s | %s | %s | %s cores | %s | %s MiB | %s of %s at %s | %s |\n' \
 		"$(sed 's/ .*//' "$T/buffer_size_kb")" "$lines" "$rate" "$lost" "$cpu" \
+		"$(awk -v c="$cpu" -v d="$D" -v l="$lines" 'BEGIN { printf "%.0f", l ? c * d * 1e9 / l : 0 }')" \
 		"$(awk -v k="${rss:-0}" 'BEGIN { printf "%.1f", k / 1024 }')" "$found" "$N" "$SITE" "$falsel"
+}
+
+
+# ---- trace-cmd works in the top-level buffer: save and put back what it may touch ----
+# Values of the top-level files trace-cmd record writes (strace of 3.1.6: tracing_on,
+# buffer_size_kb, set_event, events/*/enable, options/*, trace_clock, set_event_pid,
+# set_ftrace_pid, current_tracer), one "file<TAB>value" a line.
+top_values() {
+	local f
+	for f in tracing_on current_tracer trace_clock buffer_size_kb per_cpu/cpu*/buffer_size_kb \
+		set_event_pid tracing_cpumask buffer_percent options/*; do
+		[ -f "$T/$f" ] && printf '%s\t%s\n' "$f" "$(sed -n 's/.*\[\(.*\)\].*/\1/p; t; p' "$T/$f" 2>/dev/null | head -1 | sed 's/ (expanded.*//')"
+	done
+}
+save_top() {
+	top_values > "$WORK/top.values"
+	cp "$T/set_event" "$WORK/top.set_event"
+	tracefs_snapshot "$T" > "$WORK/state.before"
+	TOPSAVED=1
+}
+# Put back every value that differs (buffer sizes first, tracing_on last), then compare
+# the whole snapshot; says what trace-cmd had left changed.
+restore_top() {
+	local f v now fixed=""
+	if ! cmp -s "$T/set_event" "$WORK/top.set_event"; then
+		: > "$T/set_event"
+		while read -r v; do [ -n "$v" ] && echo "$v" >> "$T/set_event"; done < "$WORK/top.set_event"
+		fixed="$fixed set_event"
+	fi
+	while IFS=$'\t' read -r f v; do
+		[ "$f" = tracing_on ] && continue
+		now=$(sed -n 's/.*\[\(.*\)\].*/\1/p; t; p' "$T/$f" 2>/dev/null | head -1)
+		if [ "$now" != "$v" ]; then
+			echo "$v" > "$T/$f" 2>/dev/null && fixed="$fixed $f"
+		fi
+	done < "$WORK/top.values"
+	v=$(awk -F'\t' '$1 == "tracing_on" { print $2 }' "$WORK/top.values")
+	[ "$(cat "$T/tracing_on")" != "$v" ] && echo "$v" > "$T/tracing_on" && fixed="$fixed tracing_on"
+	[ -n "$fixed" ] && echo "trace-cmd left changed (put back by the bench):$fixed" >&2
+	tracefs_snapshot "$T" > "$WORK/state.after"
+	if ! cmp -s "$WORK/state.before" "$WORK/state.after"; then
+		echo "bench/capture.sh: tracing state NOT as found after trace-cmd:" >&2
+		diff "$WORK/state.before" "$WORK/state.after" | sed 's/^/    /' >&2
+		STATE_BAD=1
+	fi
+	TOPSAVED=
+}
+
+# (t) trace-cmd record, 32 MiB per CPU, record only
+bench_tracecmd() {
+	local ev lost unknown statlost u s peak wall cpu rate nspe live_cpu
+	save_top
+	# -d: this host refuses writes to /proc/sys/kernel/ftrace_enabled, which trace-cmd
+	#     makes unless told not to touch the function tracer (then it dies at once);
+	# --no-filter: else it reads set_ftrace_pid (EPERM here) and segfaults; it also
+	#     makes trace-cmd see its own processes' events, as tracebook does.
+	/usr/bin/time -f '%M %U %S %e' -o "$WORK/tc.time" "$TC" record -d --no-filter \
+		-e kmem:kmalloc -e kmem:kfree -e kmem:kmem_cache_alloc -e kmem:kmem_cache_free \
+		-b 32768 -o "$WORK/tc.dat" > "$WORK/tc.out" 2> "$WORK/tc.err" &
+	TCPID=$!
+	for _ in $(seq 200); do grep -qs kmem "$T/set_event" && break; sleep 0.05; done
+	sleep 0.3	# its recorders start after the events are enabled
+	start_workload "$N" "$((D - 1))"
+	sleep "$D"
+	# CPU of trace-cmd and its recorders so far, to check the rusage below includes them
+	live_cpu=$(for p in $(pgrep -x trace-cmd); do awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$p/stat"; done 2>/dev/null |
+		awk -v hz="$(getconf CLK_TCK)" '{ s += $1 } END { printf "%.2f", s / hz }')
+	# SIGINT to the main process only: it stops its recorders, which drain the
+	# buffers, then writes the file (compressing it: its CPU counts too)
+	kill -INT "$(pgrep -x trace-cmd -P "$TCPID" | head -1)" 2>/dev/null
+	wait "$TCPID"; TCPID=
+	stop_workload
+	# trace-cmd's own per-CPU stats at the end of recording (overrun = lost)
+	statlost=$("$TC" report --stat -i "$WORK/tc.dat" 2>/dev/null |
+		awk '/^overrun:/ { s += $2 } /^dropped events:/ { s += $3 } END { print s + 0 }')
+	restore_top
+	read -r _ ev _ lost _ unknown < <("$TCCOUNT" "$WORK/tc.dat") || { echo "tc-count failed" >&2; return 1; }
+	[ "$statlost" -gt "$lost" ] && lost=$statlost
+	read -r peak u s wall < <(tail -1 "$WORK/tc.time")
+	echo "trace-cmd: $(grep -h 'bytes in size' "$WORK/tc.out" | tr -s ' ' | paste -sd';'), exit: $(grep -v '^$' "$WORK/tc.err" | tail -2 | paste -sd' '); CPU by rusage $(awk -v u="$u" -v s="$s" 'BEGIN { print u + s }') s (user $u, sys $s, wall $wall), by /proc before stopping $live_cpu s; pages' missed counts $lost (some unknown: $unknown), stats overrun+dropped $statlost" >&2
+	cpu=$(awk -v u="$u" -v s="$s" -v d="$D" 'BEGIN { printf "%.2f", (u + s) / d }')
+	rate=$(awk -v e="$ev" -v d="$D" 'BEGIN { printf "%.2f", e / d / 1e6 }')
+	nspe=$(awk -v u="$u" -v s="$s" -v e="$ev" 'BEGIN { printf "%.0f", e ? (u + s) * 1e9 / e : 0 }')
+	TC_NSPE=$nspe
+	printf '| trace-cmd record -b 32768 | %s | %s | %s | %s cores | %s | %s MiB | not analysed | - |\n' \
+		"$ev" "$rate" "$lost" "$cpu" "$nspe" "$(awk -v k="$peak" 'BEGIN { printf "%.1f", k / 1024 }')"
+	rm -f "$WORK"/tc.dat*
 }
 
 # (b) tracebook run slab-leak
 bench_tracebook() {
-	local peak u s cpu ev lost rate found bpo out outst dur falsel
+	local peak u s cpu ev lost rate found bpo out outst dur falsel nspe
 	TRACEBOOK_CAPTURE_DEBUG=1 /usr/bin/time -f '%M %U %S' -o "$WORK/tb.time" \
 		"$TB" run slab-leak -d "${D}s" -o "$WORK/r.json" > "$WORK/tb.out" 2> "$WORK/tb.err" &
 	local tpid=$!
@@ -160,17 +276,31 @@ EOF
 	read -r peak u s < "$WORK/tb.time"
 	cpu=$(awk -v u="$u" -v s="$s" -v d="$dur" 'BEGIN { printf "%.2f", (u + s) / d }')
 	rate=$(awk -v e="$ev" -v d="$dur" 'BEGIN { printf "%.2f", e / d / 1e6 }')
-	printf '| tracebook run slab-leak | %s | %s | %s | %s cores | %s MiB | %s of %s at %s | %s |\n' \
-		"$ev" "$rate" "$lost" "$cpu" "$(awk -v k="$peak" 'BEGIN { printf "%.1f", k / 1024 }')" "$found" "$N" "$SITE" "$falsel"
+	nspe=$(awk -v u="$u" -v s="$s" -v e="$ev" 'BEGIN { printf "%.0f", e ? (u + s) * 1e9 / e : 0 }')
+	printf '| tracebook run slab-leak | %s | %s | %s | %s cores | %s | %s MiB | %s of %s at %s | %s |\n' \
+		"$ev" "$rate" "$lost" "$cpu" "$nspe" "$(awk -v k="$peak" 'BEGIN { printf "%.1f", k / 1024 }')" "$found" "$N" "$SITE" "$falsel"
+	[ -n "$TC_NSPE" ] && [ "$TC_NSPE" != 0 ] &&
+		printf '| tracebook / trace-cmd CPU per event | | | | | **%s** | | | |\n' \
+			"$(awk -v a="$nspe" -v b="$TC_NSPE" 'BEGIN { printf "%.2fx", a / b }')"
+	TC_NSPE=
 	echo "tracebook: $outst outstanding objects tracked at the end, $bpo bytes of analysis memory per outstanding object (analysis' own count)" >&2
 	grep '^capture:' "$WORK/tb.err" | sed 's/^/tracebook /' >&2
 }
 
-echo "| capture | events | M events/s | lost | CPU | peak RSS | planted found | churned objects reported outstanding |"
-echo "|---|---|---|---|---|---|---|---|"
-for _ in $(seq "$RUNS"); do
-	bench_cat
-	bench_tracebook
+TC_NSPE=
+echo "| capture | events | M events/s | lost | CPU | CPU ns/event | peak RSS | planted found | churned objects reported outstanding |"
+echo "|---|---|---|---|---|---|---|---|---|"
+for run in $(seq "$RUNS"); do
+	echo "run $run: load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+	for way in $WAYS; do
+		case $way in
+		cat) bench_cat ;;
+		tracecmd) bench_tracecmd ;;
+		tracebook) bench_tracebook ;;
+		*) echo "bench/capture.sh: unknown way $way (cat, tracecmd, tracebook)" >&2; exit 2 ;;
+		esac
+		echo "  after $way: workload $(grep '^churned' "$WORK/wl.out" 2>/dev/null | sed 's/ errors=.*//'), load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+	done
 done
-echo "workload: $(grep '^churned' "$WORK/wl.out" 2>/dev/null)" >&2
-echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), kernel $(uname -r)" >&2
+echo "machine: $(nproc) CPUs, kernel $(uname -r)" >&2
+[ "$STATE_BAD" = 0 ] || exit 1

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # bench/run-all.sh - every benchmark (`make bench`): live capture against cat
-# trace_pipe (bench/capture.sh, root), the pair analyzer's memory per outstanding
+# trace_pipe and trace-cmd record in the same run (bench/capture.sh, root), the pair
+# analyzer's memory per outstanding
 # object (bench/pair-mem.sh), and offline text parsing speed (bench/parse.sh).
 # Speed and memory goals live here, never in timed tests.  Results: bench/README.md.
 set -u
@@ -8,7 +9,7 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP" || exit 1
 make -s workload tracebook || exit 1
 rc=0
-echo "== capture: tb-workload at full rate with planted eventfds (bench/capture.sh)"
+echo "== capture: tb-workload at full rate with planted signalfds: cat trace_pipe, trace-cmd record, tracebook (bench/capture.sh)"
 if [ "$(id -u)" = 0 ]; then
 	bash bench/capture.sh -d "${BENCH_SECONDS:-10}" -n "${BENCH_PLANT:-1000}" || rc=1
 else

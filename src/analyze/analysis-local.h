@@ -119,6 +119,8 @@ struct tb_pair_an {
 	const char *label;
 	char *alloc_desc, *free_desc;	/* "kmem:kmalloc kmem:kmalloc_node" */
 	const char *alloc_key, *free_key, *size, *req_field, *by;	/* interned field names */
+	int alloc_base, free_base;	/* number base of text keys: 10 for a pfn, else 16 */
+	int alloc_is_pfn, free_is_pfn;	/* the key field is "pfn" (3.10 raw: use "page") */
 	unsigned group_flags;		/* TB_GROUP_*; 0 = none: groups by `by` only */
 	const char *all_sites;		/* the site of every group when not by site */
 	int size_is_order;		/* size field is a page order (mm_page_alloc) */
@@ -215,6 +217,8 @@ void tb_balance_finish(struct tb_balance_an *b);
 struct tb_growth;
 struct tb_handlers;
 
+#define TB_AN_EVMEMO 16		/* slots of the per-event handler-list memo (power of 2) */
+
 struct tb_analysis {
 	struct tb_analysis_opts opts;
 	char *recipe_name;
@@ -232,6 +236,11 @@ struct tb_analysis {
 
 	struct tb_handlers *rules;	/* event references -> analyzers */
 	struct tb_otab evcache;		/* (system, name) -> handler list */
+	/* in front of evcache: the last lists found, by name pointer (no hashing) */
+	struct tb_evmemo {
+		const char *system, *name;
+		size_t list;		/* index into the handler lists */
+	} evmemo[TB_AN_EVMEMO];
 	struct tb_otab funccache;	/* function:FUNC references by interned FUNC */
 
 	uint64_t events, matched;

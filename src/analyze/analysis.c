@@ -117,9 +117,17 @@ static int64_t build_list(struct tb_handlers *hs, const char *system, const char
 static const struct hlist *lookup(struct tb_analysis *an, struct tb_otab *cache,
 				  const char *system, const char *name, int func)
 {
-	struct tb_pmap_rec *r = tb_pmap_get(cache, system, name, 0, 1);
+	struct tb_evmemo *m = NULL;
+	struct tb_pmap_rec *r;
 	int64_t li;
 
+	if (cache == &an->evcache) {
+		/* every event comes here: a pointer compare instead of a hash lookup */
+		m = &an->evmemo[((uintptr_t)name >> 4) & (TB_AN_EVMEMO - 1)];
+		if (m->name == name && m->system == system && name)
+			return &an->rules->lists[m->list];
+	}
+	r = tb_pmap_get(cache, system, name, 0, 1);
 	if (!r)
 		return NULL;
 	if (!r->val) {
@@ -128,6 +136,11 @@ static const struct hlist *lookup(struct tb_analysis *an, struct tb_otab *cache,
 			return NULL;
 		r = tb_pmap_get(cache, system, name, 0, 0);
 		r->val = (uint64_t)li + 1;
+	}
+	if (m) {
+		m->system = system;
+		m->name = name;
+		m->list = (size_t)(r->val - 1);
 	}
 	return &an->rules->lists[r->val - 1];
 }

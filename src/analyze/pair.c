@@ -68,6 +68,11 @@ int tb_pair_init(struct tb_pair_an *p, const struct tb_recipe_pair *spec)
 	p->group_flags = spec->group;	/* 0: "none" (only by `by`) */
 	p->all_sites = tb_intern("(all sites)");
 	p->size_is_order = p->size && !strcmp(p->size, "order");
+	/* decided once here, not per event (key_of runs for every allocation and free) */
+	p->alloc_base = p->alloc_key && strstr(p->alloc_key, "pfn") ? 10 : 16;
+	p->free_base = p->free_key && strstr(p->free_key, "pfn") ? 10 : 16;
+	p->alloc_is_pfn = p->alloc_key && !strcmp(p->alloc_key, "pfn");
+	p->free_is_pfn = p->free_key && !strcmp(p->free_key, "pfn");
 	tb_otab_init(&p->live, sizeof(struct tb_pobj));
 	tb_otab_init(&p->early, sizeof(struct early_rec));
 	tb_otab_init(&p->gidx, sizeof(struct tb_pmap_rec));
@@ -146,12 +151,13 @@ void tb_pair_flush(struct tb_pair_an *p)
 	expire(p, 0, 1);
 }
 
-/* The object key of ev from field name; 0 = ok, 1 = no usable key (counted). */
+/*
+ * The object key of ev from field name (parsed in base when text; is_pfn: the field
+ * is "pfn"); 0 = ok, 1 = no usable key (counted).
+ */
 static int key_of(struct tb_pair_an *p, const struct tb_event *ev, const char *name,
-		  uint64_t *key)
+		  int base, int is_pfn, uint64_t *key)
 {
-	int base = strstr(name, "pfn") ? 10 : 16;
-
 	if (ev->ptr_quality == TB_PTR_HIDDEN) {
 		p->hidden++;
 		return 1;
@@ -161,7 +167,7 @@ static int key_of(struct tb_pair_an *p, const struct tb_event *ev, const char *n
 	 * their print format): in raw buffers the page pointer, one per pfn, is the key.
 	 */
 	if (tb_event_u64(ev, name, base, key) &&
-	    (strcmp(name, "pfn") || tb_event_u64(ev, "page", 16, key))) {
+	    (!is_pfn || tb_event_u64(ev, "page", 16, key))) {
 		p->nokey++;
 		return 1;
 	}
@@ -217,7 +223,7 @@ int tb_pair_alloc(struct tb_analysis *an, struct tb_pair_an *p, const struct tb_
 	int64_t gi, sid;
 	int existed;
 
-	if (key_of(p, ev, p->alloc_key, &key))
+	if (key_of(p, ev, p->alloc_key, p->alloc_base, p->alloc_is_pfn, &key))
 		return 0;
 	if (!key) {
 		p->failed_allocs++;
@@ -302,7 +308,7 @@ int tb_pair_free(struct tb_analysis *an, struct tb_pair_an *p, const struct tb_e
 	int existed;
 
 	(void)an;
-	if (key_of(p, ev, p->free_key, &key))
+	if (key_of(p, ev, p->free_key, p->free_base, p->free_is_pfn, &key))
 		return 0;
 	if (!key) {
 		p->null_frees++;

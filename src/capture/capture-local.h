@@ -29,8 +29,10 @@ struct tb_rpage {
 	int cpu;
 	int64_t missed;		/* events lost before this page: 0, count, or -1 unknown */
 	unsigned nrec, pos;	/* records, next one to emit */
+	unsigned arec;		/* records recs[] has room for (kept when recycled) */
 	struct tb_rrec *recs;
 	size_t size;		/* bytes of data[] */
+	size_t cap;		/* bytes data[] has room for */
 	unsigned char data[];
 };
 
@@ -61,7 +63,16 @@ struct tb_merge {
 	uint64_t last_emitted_ts;
 	size_t queued_bytes, queued_peak;
 	struct tb_merge_out out;
+	/*
+	 * Used-up pages kept for reuse instead of freed (their recs[] too): the reader
+	 * takes them back (tb_raw_pump), so a steady capture stops calling malloc for
+	 * pages and touching fresh memory.  At most TB_MERGE_SPARE_MAX.
+	 */
+	struct tb_rpage *spare;
+	unsigned nspare;
 };
+
+#define TB_MERGE_SPARE_MAX 256
 
 int tb_merge_init(struct tb_merge *m, unsigned ncpus, const struct tb_merge_out *out);
 void tb_merge_release(struct tb_merge *m);
@@ -70,11 +81,16 @@ void tb_merge_release(struct tb_merge *m);
 struct tb_rpage *tb_rpage_alloc(size_t size);
 /*
  * Split p->data into records (p->recs) with kb, a struct kbuffer * set up for this
- * kernel (long size, endianness).  Returns 0 or -ENOMEM; a page kbuffer cannot
- * load gives zero records.  p->missed is taken from the sub-buffer header.
+ * kernel (long size, endianness), in one pass.  Returns 0 or -ENOMEM; a page kbuffer
+ * cannot load gives zero records.  p->missed is taken from the sub-buffer header.
  */
 int tb_rpage_parse(void *kb, struct tb_rpage *p);
 void tb_rpage_free(struct tb_rpage *p);
+
+/* A used-up page back to the merge's spares (freed when there are enough). */
+void tb_merge_recycle(struct tb_merge *m, struct tb_rpage *p);
+/* Take the spare pages (a list through ->next), leaving none. */
+struct tb_rpage *tb_merge_take_spares(struct tb_merge *m);
 
 /* Queue a parsed page at the end of its CPU (ownership passes to the merge). */
 void tb_merge_add(struct tb_merge *m, struct tb_rpage *p);

@@ -24,13 +24,18 @@
 #include "util/units.h"
 
 #define LOOP_MS 20
+/* A pump longer than this is a stall (TRACEBOOK_CAPTURE_DEBUG=1 prints each one). */
+#define PUMP_STALL_NS 20000000ULL
 /*
  * The decoder+analysis thread's nice while capturing (restored after).  It does the
  * same work whatever its priority (every event must be analysed); priority only
  * decides whether pages wait in memory while the traced workload runs: measured at
- * load 10 on 2 CPUs, normal priority let 50-100 MB of pages queue behind 2-3 s stalls.
+ * load 10 on 2 CPUs, normal priority let 50-100 MB of pages queue behind 2-3 s stalls;
+ * at load 4-5 and ~1.3-1.9 M events/s, a boost of 5 still let 25-41 MB queue behind
+ * 100-370 ms pumps (peak RSS 51-84 MiB), a boost of 10 (the reader's) 3 MB (21 MiB RSS,
+ * longest pump 37 ms) with nothing lost (bench/README.md).
  */
-#define CONSUMER_NICE_BOOST 5
+#define CONSUMER_NICE_BOOST 10
 
 /* The caller's event sink, wrapped to count events and what the sources said was lost. */
 struct counting_sink {
@@ -112,6 +117,7 @@ struct run {
 	const char *proc_dir;
 	uint64_t start, next_snap, next_interval;
 	uint64_t longest_pump;	/* ns: the longest the decoder+sink took at once */
+	uint64_t stalls;	/* pumps longer than PUMP_STALL_NS */
 };
 
 static int pump(struct run *r, int drain)
@@ -296,7 +302,9 @@ int tb_capture_run(const struct tb_capture_opts *o, const struct tb_capture_sink
 			dt = tb_now_ns() - t0;
 			if (dt > r.longest_pump)
 				r.longest_pump = dt;
-			if (dt > 200000000ULL && getenv("TRACEBOOK_CAPTURE_DEBUG"))
+			if (dt > PUMP_STALL_NS)
+				r.stalls++;
+			if (dt > PUMP_STALL_NS && getenv("TRACEBOOK_CAPTURE_DEBUG"))
 				fprintf(stderr, "capture: pump took %.1f ms at %.2f s, %llu events so far\n",
 					(double)dt / 1e6, (double)(t0 - r.start) / 1e9,
 					(unsigned long long)(r.raw ? tb_raw_events(r.raw) : 0));
@@ -345,11 +353,12 @@ stop:
 		res->lost_unknown = 1;	/* kernel log records: how many is not known */
 	if (getenv("TRACEBOOK_CAPTURE_DEBUG"))
 		fprintf(stderr, "capture: %llu events, %llu bytes read, queue peak %llu, merge peak "
-			"%llu, longest pump %.1f ms, lost: pages %llu stats %llu\n",
+			"%llu, longest pump %.1f ms, %llu pumps over %llu ms, lost: pages %llu stats %llu\n",
 			(unsigned long long)res->events,
 			(unsigned long long)res->bytes_read,
 			(unsigned long long)res->queue_peak_bytes,
 			(unsigned long long)res->merge_peak_bytes, (double)r.longest_pump / 1e6,
+			(unsigned long long)r.stalls, PUMP_STALL_NS / 1000000ULL,
 			(unsigned long long)res->lost_pages, (unsigned long long)res->lost_stats);
 	if (res->lost || res->lost_unknown)
 		tb_warn("%s%llu events were LOST (per-CPU ring buffers overflowed): frees may be "

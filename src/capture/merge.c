@@ -70,7 +70,7 @@ struct tb_rpage *tb_rpage_alloc(size_t size)
 	if (!p)
 		return NULL;
 	memset(p, 0, sizeof(*p));
-	p->size = size;
+	p->size = p->cap = size;
 	return p;
 }
 
@@ -92,7 +92,6 @@ int tb_rpage_parse(void *kbv, struct tb_rpage *p)
 {
 	struct kbuffer *kb = kbv;
 	unsigned long long ts;
-	unsigned n = 0, cap;
 	void *d;
 	int lsize = kbuffer_start_of_data(kb) - 8;
 
@@ -102,21 +101,23 @@ int tb_rpage_parse(void *kbv, struct tb_rpage *p)
 	p->missed = page_missed(p->data, p->size, lsize);
 	if (kbuffer_load_subbuffer(kb, p->data) < 0)
 		return 0;
-	for (d = kbuffer_read_event(kb, &ts); d; d = kbuffer_next_event(kb, &ts))
-		n++;
-	if (!n)
-		return 0;
-	cap = n;
-	p->recs = malloc(cap * sizeof(*p->recs));
-	if (!p->recs)
-		return -ENOMEM;
-	kbuffer_load_subbuffer(kb, p->data);
-	for (d = kbuffer_read_event(kb, &ts); d && p->nrec < cap;
-	     d = kbuffer_next_event(kb, &ts)) {
-		struct tb_rrec *r = &p->recs[p->nrec++];
+	for (d = kbuffer_read_event(kb, &ts); d; d = kbuffer_next_event(kb, &ts)) {
+		struct tb_rrec *r;
 		uint16_t type = 0;
-		int sz = kbuffer_event_size(kb);
+		int sz;
 
+		if (p->nrec == p->arec) {
+			/* a recycled page keeps its array: this grows only at the start */
+			unsigned na = p->arec ? p->arec * 2 : 64;
+			struct tb_rrec *v = realloc(p->recs, na * sizeof(*v));
+
+			if (!v)
+				return -ENOMEM;
+			p->recs = v;
+			p->arec = na;
+		}
+		r = &p->recs[p->nrec++];
+		sz = kbuffer_event_size(kb);
 		r->ts = ts;
 		r->data = d;
 		r->size = sz > 0 ? (unsigned)sz : 0;
@@ -143,10 +144,47 @@ int tb_merge_init(struct tb_merge *m, unsigned ncpus, const struct tb_merge_out 
 	return 0;
 }
 
+/**
+ * tb_merge_recycle - keep a used-up page for the reader to fill again (its recs[]
+ * array too), or free it when TB_MERGE_SPARE_MAX are kept already.
+ */
+void tb_merge_recycle(struct tb_merge *m, struct tb_rpage *p)
+{
+	if (m->nspare >= TB_MERGE_SPARE_MAX) {
+		tb_rpage_free(p);
+		return;
+	}
+	p->nrec = p->pos = 0;
+	p->missed = 0;
+	p->size = p->cap;
+	p->next = m->spare;
+	m->spare = p;
+	m->nspare++;
+}
+
+/**
+ * tb_merge_take_spares - the kept pages as a list through ->next; the merge keeps none.
+ */
+struct tb_rpage *tb_merge_take_spares(struct tb_merge *m)
+{
+	struct tb_rpage *l = m->spare;
+
+	m->spare = NULL;
+	m->nspare = 0;
+	return l;
+}
+
 void tb_merge_release(struct tb_merge *m)
 {
 	unsigned c;
+	struct tb_rpage *sp, *sn;
 
+	for (sp = m->spare; sp; sp = sn) {
+		sn = sp->next;
+		tb_rpage_free(sp);
+	}
+	m->spare = NULL;
+	m->nspare = 0;
 	if (!m->cpu)
 		return;
 	for (c = 0; c < m->ncpus; c++) {
@@ -227,7 +265,7 @@ static struct tb_rrec *cpu_head(struct tb_merge *m, unsigned c)
 		if (!mc->head)
 			mc->tail = NULL;
 		m->queued_bytes -= p->size;
-		tb_rpage_free(p);
+		tb_merge_recycle(m, p);
 	}
 	return NULL;
 }

@@ -67,6 +67,7 @@ struct tb_raw {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	struct tb_rpage *q_head, *q_tail;	/* read, not yet parsed (under lock) */
+	struct tb_rpage *spare;			/* used-up pages to read into again (under lock) */
 	size_t q_bytes;				/* under lock */
 	size_t q_peak;				/* under lock: most bytes ever waiting */
 	size_t q_cap;
@@ -332,7 +333,7 @@ static size_t page_used(const struct tb_raw *r, const unsigned char *p, size_t n
 static void *reader_main(void *arg)
 {
 	struct tb_raw *r = arg;
-	struct tb_rpage *page = NULL;
+	struct tb_rpage *page = NULL, *mine = NULL;	/* mine: spares taken, to fill */
 	size_t full_mark = r->subbuf - 8 - r->lsize - r->subbuf / 8;
 	int empty_passes = 0, err = 0;
 	uint64_t newest_hdr = 0;	/* newest page-header timestamp read so far */
@@ -368,6 +369,16 @@ static void *reader_main(void *arg)
 			for (k = 0; k < READS_PER_PASS; k++) {
 				ssize_t n;
 
+				if (!page && !mine) {
+					pthread_mutex_lock(&r->lock);
+					mine = r->spare;
+					r->spare = NULL;
+					pthread_mutex_unlock(&r->lock);
+				}
+				if (!page && mine) {
+					page = mine;
+					mine = mine->next;
+				}
 				if (!page && !(page = tb_rpage_alloc(r->subbuf))) {
 					err = ENOMEM;
 					break;
@@ -445,6 +456,11 @@ static void *reader_main(void *arg)
 		}
 	}
 	tb_rpage_free(page);
+	while (mine) {
+		page = mine->next;
+		tb_rpage_free(mine);
+		mine = page;
+	}
 	free(bound);
 	pthread_mutex_lock(&r->lock);
 	r->finished = 1;
@@ -488,11 +504,18 @@ void tb_raw_wait(struct tb_raw *r, unsigned ms)
  */
 int tb_raw_pump(struct tb_raw *r, int drain)
 {
-	struct tb_rpage *p, *n;
+	struct tb_rpage *p, *n, *spare = tb_merge_take_spares(&r->merge);
 	int err, ret = 0;
 	unsigned c;
 
 	pthread_mutex_lock(&r->lock);
+	/* pages the merge has used up go back to the reader (it takes them all at once) */
+	while (spare) {
+		n = spare->next;
+		spare->next = r->spare;
+		r->spare = spare;
+		spare = n;
+	}
 	/* records reserved before a visit but committed after it (an interrupted or
 	 * preempted writer) arrive late: keep a margin below each proven watermark */
 	for (c = 0; c < r->ncpus; c++)
@@ -563,6 +586,10 @@ void tb_raw_close(struct tb_raw *r)
 		pthread_join(r->thread, NULL);
 	}
 	for (p = r->q_head; p; p = n) {
+		n = p->next;
+		tb_rpage_free(p);
+	}
+	for (p = r->spare; p; p = n) {
 		n = p->next;
 		tb_rpage_free(p);
 	}

@@ -667,6 +667,77 @@ static void test_kmsg_to_decoder(void **state)
 	tb_intern_reset();
 }
 
+
+/*
+ * Pages the merge has used up are kept (recs[] too) and handed back for reuse: a
+ * reused page parses to exactly its new content (none of the old records), its
+ * records array grows past the first 64 when needed, and at most
+ * TB_MERGE_SPARE_MAX pages are kept (the rest freed, so memory stays bounded).
+ */
+static void test_merge_recycle(void **state)
+{
+	struct kbuffer *kb = new_kb();
+	struct rec_out *o = calloc(1, sizeof(*o));
+	struct tb_merge_out out = { out_emit, out_lost, o };
+	struct tb_merge m;
+	struct pagebuild pb;
+	struct tb_rpage *p, *spares, *q;
+	unsigned i, n;
+
+	assert_non_null(o);
+	assert_int_equal(tb_merge_init(&m, 1, &out), 0);
+	pb_init(&pb, 100);
+	for (i = 0; i < 3; i++)
+		pb_event(&pb, 100 + i, TYPE_EV, 1, 7 + i);
+	tb_merge_add(&m, pb_page(&pb, kb, 0, 0));
+	assert_int_equal(tb_merge_run(&m, 1), 0);
+	assert_int_equal(o->n, 3);
+	assert_int_equal(m.nspare, 1);
+	spares = tb_merge_take_spares(&m);
+	assert_non_null(spares);
+	assert_null(spares->next);
+	assert_int_equal(m.nspare, 0);
+	assert_null(tb_merge_take_spares(&m));
+
+	/* fill the same page with 100 other records: parsed in one pass, array grown */
+	p = spares;
+	assert_int_equal(p->size, PAGE);
+	pb_init(&pb, 9000);
+	for (i = 0; i < 100; i++)
+		pb_event(&pb, 9000 + i * 3, TYPE_EV, 2, 500 + i);
+	{
+		uint64_t commit = pb.used;	/* as pb_page() writes it, no missed events */
+
+		memcpy(pb.buf + 8, &commit, 8);
+	}
+	memcpy(p->data, pb.buf, PAGE);
+	p->cpu = 0;
+	assert_int_equal(tb_rpage_parse(kb, p), 0);
+	assert_int_equal(p->nrec, 100);
+	assert_true(p->arec >= 100);
+	tb_merge_add(&m, p);
+	o->n = 0;
+	assert_int_equal(tb_merge_run(&m, 1), 0);
+	assert_int_equal(o->n, 100);
+	for (i = 0; i < 100; i++) {
+		assert_int_equal(o->ts[i], 9000 + i * 3);
+		assert_int_equal(o->val[i], 500 + i);
+	}
+
+	/* the spare list is capped */
+	n = TB_MERGE_SPARE_MAX + 5;
+	for (i = 0; i < n; i++) {
+		q = tb_rpage_alloc(PAGE);
+		assert_non_null(q);
+		tb_merge_recycle(&m, q);
+	}
+	assert_int_equal(m.nspare, TB_MERGE_SPARE_MAX);
+	tb_merge_release(&m);
+	assert_int_equal(m.nspare, 0);
+	kbuffer_free(kb);
+	free(o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -675,6 +746,7 @@ int main(void)
 		cmocka_unit_test(test_merge_random),
 		cmocka_unit_test(test_merge_stack),
 		cmocka_unit_test(test_merge_lost),
+		cmocka_unit_test(test_merge_recycle),
 		cmocka_unit_test(test_rawdecode),
 		cmocka_unit_test(test_stats),
 		cmocka_unit_test(test_kmsg_line),

@@ -429,6 +429,89 @@ static void test_refcount_balance_skew(void **state)
 }
 
 /* Without a recipe: the analyses come from what the data holds. */
+/* The memo slot sink_event uses for an event name (analysis.c lookup()). */
+static unsigned memo_slot(const char *iname)
+{
+	return (unsigned)(((uintptr_t)iname >> 4) & (TB_AN_EVMEMO - 1));
+}
+
+/* An interned "kprobes" event name that shares name's memo slot (several tried). */
+static const char *collider(const char *name, int *seq)
+{
+	char buf[32];
+
+	for (; *seq < 10000; (*seq)++) {
+		const char *n;
+
+		snprintf(buf, sizeof(buf), "tb_memo_%d", *seq);
+		n = tb_intern(buf);
+		if (n && memo_slot(n) == memo_slot(name)) {
+			(*seq)++;
+			return n;
+		}
+	}
+	return NULL;
+}
+
+static uint64_t evcount(const struct tb_report *rep, const char *ev)
+{
+	size_t i;
+
+	for (i = 0; i < rep->nevcounts; i++)
+		if (!strcmp(rep->evcounts[i].event, ev))
+			return rep->evcounts[i].count;
+	return 0;
+}
+
+/*
+ * The handler lists are memoized per event name pointer (a 16-slot memo in front of
+ * the hash): events whose names share a slot, interleaved, must each still reach
+ * their own analyzers - kmem:kmalloc/kfree the pair analysis, the others the count.
+ */
+static void test_handler_memo_collisions(void **state)
+{
+	struct tb_analysis *an = tb_analysis_new(NULL, NULL);
+	const char *ka = tb_intern("kmalloc"), *kf = tb_intern("kfree");
+	const char *ca, *cf;
+	struct tb_report *rep;
+	struct tb_sink s;
+	struct tev t;
+	char ca_ev[64], cf_ev[64];
+	int seq = 0, i;
+
+	assert_non_null(an);
+	ca = collider(ka, &seq);
+	cf = collider(kf, &seq);
+	assert_non_null(ca);
+	assert_non_null(cf);
+	s = tb_analysis_sink(an);
+	for (i = 0; i < 5; i++) {
+		feed_alloc(&s, (uint64_t)(10 * i + 1) * MS, 0, 0x1000 + (uint64_t)i * 64, 64, 60,
+			   "memo_site+0x1/0x2");
+		tev(&t, "kprobes", ca, (uint64_t)(10 * i + 2) * MS, 0);
+		assert_int_equal(s.event(s.ctx, &t.ev), 0);
+		if (i < 4)	/* the last allocation stays outstanding */
+			feed_free(&s, (uint64_t)(10 * i + 3) * MS, 0, 0x1000 + (uint64_t)i * 64);
+		tev(&t, "kprobes", cf, (uint64_t)(10 * i + 4) * MS, 0);
+		assert_int_equal(s.event(s.ctx, &t.ev), 0);
+		tev(&t, "kprobes", cf, (uint64_t)(10 * i + 5) * MS, 0);
+		assert_int_equal(s.event(s.ctx, &t.ev), 0);
+	}
+	rep = tb_report_build(an, NULL);
+	assert_non_null(rep);
+	assert_int_equal(rep->npairs, 1);
+	assert_int_equal(rep->pairs[0].allocs, 5);
+	assert_int_equal(rep->pairs[0].frees, 4);
+	assert_int_equal(rep->pairs[0].count, 1);
+	snprintf(ca_ev, sizeof(ca_ev), "kprobes:%s", ca);
+	snprintf(cf_ev, sizeof(cf_ev), "kprobes:%s", cf);
+	assert_int_equal(evcount(rep, ca_ev), 5);
+	assert_int_equal(evcount(rep, cf_ev), 10);
+	assert_int_equal(rep->nevcounts, 2);
+	tb_report_free(rep);
+	tb_analysis_free(an);
+}
+
 static void test_automatic_analyses(void **state)
 {
 	struct tb_analysis *an = tb_analysis_new(NULL, NULL);
@@ -494,6 +577,7 @@ int main(void)
 		cmocka_unit_test(test_refcount_balance_reused_key),
 		cmocka_unit_test(test_refcount_balance_skew),
 		cmocka_unit_test(test_automatic_analyses),
+		cmocka_unit_test(test_handler_memo_collisions),
 		cmocka_unit_test(test_symbols_lookup),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
