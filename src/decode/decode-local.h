@@ -97,8 +97,17 @@ enum tb_dec_ptr tb_dec_ptr_class(const char *v);
 void tb_dec_ptr_quality(struct tb_decoder *d, struct tb_event *ev);
 
 /*
+ * tb_dec_parse_dec - the decimal number at s (at most len bytes; stops at the first
+ * non-digit), refused above max: no digit ever wraps into a plausible value.
+ * Returns the count of digits taken (> 0) with *out set, 0 if s[0] is not a digit,
+ * -1 (errno ERANGE) if the number is greater than max.
+ */
+int tb_dec_parse_dec(const char *s, size_t len, uint64_t max, uint64_t *out);
+
+/*
  * Parse "SECONDS.FRACTION" or a raw integer (counter clocks) at s[0..len) into ns
- * (raw counts are returned as they are).  Returns 0, or -1 if not a number.
+ * (raw counts are returned as they are).  Returns 0, or -1 if not a number or out of
+ * range (more seconds than 64-bit nanoseconds hold).
  */
 int tb_dec_parse_ts(const char *s, size_t len, uint64_t *out);
 

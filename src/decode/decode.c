@@ -4,6 +4,7 @@
  * malformed-line bookkeeping).  Formats live in ftrace-text.c, kernel-log.c,
  * tracecmd.c; detection in detect.c.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -408,6 +409,8 @@ enum tb_dec_ptr tb_dec_ptr_class(const char *v)
 		;
 	if (i == n)
 		return TB_DEC_PTR_NULL;
+	if (n - i > 16)
+		return TB_DEC_PTR_NONE;	/* more than 64 bits: not an address */
 	if (n == 16 && i >= 8)
 		return TB_DEC_PTR_HASHED;
 	return TB_DEC_PTR_REAL;
@@ -466,23 +469,47 @@ void tb_dec_ptr_quality(struct tb_decoder *d, struct tb_event *ev)
 		d->st.ptr_null++;
 }
 
+int tb_dec_parse_dec(const char *s, size_t len, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	for (i = 0; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
+		unsigned dig = (unsigned)(s[i] - '0');
+
+		if (v > (max - dig) / 10) {
+			errno = ERANGE;
+			return -1;
+		}
+		v = v * 10 + dig;
+	}
+	if (i)
+		*out = v;
+	return (int)(i > INT32_MAX ? INT32_MAX : i);
+}
+
 int tb_dec_parse_ts(const char *s, size_t len, uint64_t *out)
 {
 	uint64_t sec = 0, frac = 0;
 	size_t i = 0, nd = 0;
+	int n;
 
 	while (i < len && s[i] == ' ')
 		i++;
 	if (i == len || s[i] < '0' || s[i] > '9')
 		return -1;
-	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
-		sec = sec * 10 + (uint64_t)(s[i] - '0');
+	n = tb_dec_parse_dec(s + i, len - i, UINT64_MAX, &sec);
+	if (n < 0)
+		return -1;
+	i += (size_t)n;
 	if (i == len) {
 		*out = sec;	/* counter clock: raw count */
 		return 0;
 	}
 	if (s[i] != '.')
 		return -1;
+	if (sec > UINT64_MAX / 1000000000ULL - 1)
+		return -1;	/* seconds that no 64-bit nanosecond clock reaches */
 	for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
 		if (nd < 9) {
 			frac = frac * 10 + (uint64_t)(s[i] - '0');

@@ -52,7 +52,8 @@ static int is_hex(int c)
 
 /*
  * Find the message body after any prefix; *ts is set when the line has a kernel
- * timestamp ("[  123.456789]" or a /dev/kmsg record's microseconds).
+ * timestamp ("[  123.456789]" or a /dev/kmsg record's microseconds); *has_ts is 1
+ * then, 0 without one, -1 when the timestamp is there but past 64-bit nanoseconds.
  */
 static char *strip_prefix(char *line, uint64_t *ts, int *has_ts)
 {
@@ -76,8 +77,11 @@ static char *strip_prefix(char *line, uint64_t *ts, int *has_ts)
 
 			for (i = 0; i < 2; i++)
 				f = strchr(f, ',') + 1;
-			while (is_digit((unsigned char)*f))
-				us = us * 10 + (uint64_t)(*f++ - '0');
+			/* microseconds past what 64-bit nanoseconds hold: no timestamp */
+			if (tb_dec_parse_dec(f, strlen(f), UINT64_MAX / 1000, &us) < 0) {
+				*has_ts = -1;
+				return line;
+			}
 			k = strchr(q, ';');
 			if (k) {
 				*ts = us * 1000;
@@ -243,8 +247,8 @@ static int start_record(struct tb_decoder *d, struct kl *kl, char *body, size_t 
 
 		while (is_hex((unsigned char)*p))
 			p++;
-		if (p - h < 8)
-			goto bad;
+		if (p - h < 8 || p - h > 16)
+			goto bad;	/* 32- or 64-bit pointers only */
 	}
 	ptr_end = p;
 	if (*p && *p != ' ')
@@ -312,14 +316,33 @@ bad:
 }
 
 /* "CPU: 1 PID: 42 Comm: insmod Not tainted 3.10.0 #1" */
-static void cpu_line(struct kl *kl, const char *body)
+static void cpu_line(struct tb_decoder *d, struct kl *kl, const char *body)
 {
 	const char *p = strstr(body, "PID:"), *c;
+	uint64_t v;
 	size_t n;
 
-	kl->ev.cpu = (int32_t)strtol(body + 4, NULL, 10);
-	if (p)
-		kl->ev.pid = (int32_t)strtol(p + 4, NULL, 10);
+	/* numbers out of range are left unknown (-1), never wrapped; one line, one count */
+	const char *why = NULL;
+
+	c = body + 4;
+	while (*c == ' ')
+		c++;
+	if (tb_dec_parse_dec(c, strlen(c), 0x7fffffff, &v) > 0)
+		kl->ev.cpu = (int32_t)v;
+	else
+		why = "CPU number out of range";
+	if (p) {
+		p += 4;
+		while (*p == ' ')
+			p++;
+		if (tb_dec_parse_dec(p, strlen(p), 0x7fffffff, &v) > 0)
+			kl->ev.pid = (int32_t)v;
+		else
+			why = why ? "CPU and PID numbers out of range" : "PID out of range";
+	}
+	if (why)
+		tb_dec_malformed(d, body, strlen(body), why);
 	c = strstr(body, "Comm:");
 	if (c) {
 		c += 5;
@@ -445,6 +468,11 @@ static int kl_line(struct tb_decoder *d, char *line, size_t len)
 	int has_ts, r;
 	char *body = strip_prefix(line, &ts, &has_ts), *p, *fs, *fe;
 
+	if (has_ts < 0) {
+		tb_dec_malformed(d, line, len, "kernel log timestamp out of range");
+		return 0;
+	}
+
 	p = body;
 	while (*p == ' ' || *p == '\t')
 		p++;
@@ -466,7 +494,7 @@ static int kl_line(struct tb_decoder *d, char *line, size_t len)
 	}
 	if (!strncmp(p, "CPU: ", 5) && strstr(p, "PID:")) {
 		if (kl->state == KL_RECORD && !kl->foreign)
-			cpu_line(kl, p);
+			cpu_line(d, kl, p);
 		return 0;
 	}
 	if (!strncmp(p, "Call Trace:", 11) || !strncmp(p, "Call trace:", 11)) {

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# tests/cli/messy.sh - issue 14 "honest answers from messy input": numbers that do not
+# fit are malformed lines, never wrapped values; damaged kernel-log lines are read by
+# their content or counted; ages in 64-bit nanoseconds; the same input twice is refused.
+. "$(dirname "$0")/../lib.sh"
+cd "$TOP" || exit 1
+TMP=$(mktemp -d /tmp/tb-cli-messy.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+
+if [ ! -x "$TB" ]; then
+	not_ok "tracebook binary $TB missing (make asan)"
+	finish
+fi
+
+# --- A: numbers past their range (the sanitizer build aborts on a wrap) ---------------
+cat > "$TMP/big.txt" <<'T'
+# tracer: nop
+          insmod-5000    [000] .....   931.000001: kmalloc: call_site=leaky_init+0x1d/0x40 ptr=00000000aa11bb22 bytes_req=100 bytes_alloc=128 gfp_flags=GFP_KERNEL
+          insmod-5000    [99999999999] .....   931.000002: kfree: call_site=leaky_exit+0x1d/0x40 ptr=00000000aa11bb22
+           bash-99999999999999999999 [001] .....   931.000003: kfree: call_site=leaky_exit+0x1d/0x40 ptr=00000000aa11bb22
+T
+out=$("$TB" analyze --dump-events "$TMP/big.txt" 2>&1); rc=$?
+expect_eq "CPU/PID past 32 bits: exit 0 (lines counted, not fatal)" 0 "$rc"
+expect_match "CPU [99999999999] is a malformed line naming file:line" "big.txt:3: CPU number out of range: '.*\\[99999999999\\]" "$out"
+expect_match "PID 99999999999999999999 is a malformed line naming file:line" "big.txt:4: PID out of range: '.*bash-99999999999999999999" "$out"
+expect_match "both counted as malformed, one event left" "events=1 malformed=2" "$out"
+expect_nomatch "no wrapped CPU number" "1215752191" "$out"
+out=$("$TB" analyze "$TMP/big.txt" 2>&1)
+expect_match "the report says 2 malformed lines" "2 malformed lines skipped \\(first: $TMP/big.txt:3: CPU number out of range" "$out"
+expect_match "the alloc whose free was unreadable stays outstanding" "outstanding 1 objects" "$out"
+
+# /dev/kmsg microseconds, "CPU: N PID: N" lines and pointers past 64 bits
+cat > "$TMP/bigk.txt" <<'T'
+4,10,100000000,-;TRACE kmalloc-64 alloc 0xffff88001e691340 inuse=3 fp=0x          (null)
+4,11,100000001,-;CPU: 99999999999 PID: 99999999999999999999 Comm: insmod Not tainted 3.10.0 #1
+4,12,100000002,-;TRACE kmalloc-64 free 0xffff88001e691340ffff88001e691340 inuse=2 fp=0x          (null)
+4,13,99999999999999999999,-;TRACE kmalloc-64 free 0xffff88001e691340 inuse=2 fp=0x          (null)
+T
+out=$("$TB" analyze --dump-events "$TMP/bigk.txt" 2>&1); rc=$?
+expect_eq "kernel log with numbers past range: exit 0" 0 "$rc"
+expect_match "CPU: and PID: past 32 bits: one malformed line" "bigk.txt:2: CPU and PID numbers out of range" "$out"
+expect_match "an 'address' of 128 bits is a malformed record" "bigk.txt:3: SLUB TRACE record" "$out"
+expect_match "the alloc keeps cpu/pid unknown, not wrapped" '^100000000000 -1 -1 "insmod" slub:alloc' "$out"
+expect_match "kmsg usec past 64-bit ns: a malformed line, not a wrapped time" "bigk.txt:4: kernel log timestamp out of range" "$out"
+
+# slabinfo rows whose numbers cannot be true are refused, naming file:line
+cat > "$TMP/slab-bad.txt" <<'T'
+slabinfo - version: 2.1
+# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>
+kmalloc-64         18446744073709551615    112   64    64    1 : tunables    0    0    0 : slabdata     2     2      0
+kmalloc-128        100    112   99999999999    4    8 : tunables    0    0    0 : slabdata     28     28      0
+T
+out=$("$TB" slabs "$TMP/slab-bad.txt" "$TMP/slab-bad.txt" 2>&1); rc=$?
+expect_eq "slabinfo with impossible numbers: exit 3" 3 "$rc"
+expect_match "active_objs=18446744073709551615 (a -1) refused with file:line" "slab-bad.txt:3: slab row counts more allocated objects than the cache holds" "$out"
+expect_match "an objsize past 32 bits refused with file:line" "slab-bad.txt:4: slab row with a number out of range" "$out"
+
+finish
