@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "cmd/cmds.h"
 #include "decode/decode.h"
 #include "util/err.h"
@@ -137,6 +138,58 @@ static int is_assignment(const char *a)
 	return *p == '=' && access(a, F_OK) != 0;
 }
 
+/*
+ * The same input given twice would be read twice and count every event twice (and
+ * standard input, read twice, splices the halves of one stream): refuse it, naming
+ * both arguments.  "Same" is the same path, or the same file under another name
+ * (device and inode, also when standard input is redirected from a listed file).
+ */
+static int check_inputs(const struct strlist *files)
+{
+	struct stat *st;
+	char *have;
+	size_t i, j;
+	int ret = 0;
+
+	st = calloc(files->n, sizeof(*st));
+	have = calloc(files->n, 1);
+	if (!st || !have) {
+		free(st);
+		free(have);
+		return tb_error("out of memory");
+	}
+	for (i = 0; i < files->n && !ret; i++) {
+		const char *f = files->v[i];
+
+		if (!strcmp(f, "-"))
+			have[i] = !fstat(0, &st[i]) && !S_ISFIFO(st[i].st_mode) &&
+				  !S_ISCHR(st[i].st_mode) && !S_ISSOCK(st[i].st_mode);
+		else
+			have[i] = !stat(f, &st[i]);	/* a missing file is said when opened */
+		for (j = 0; j < i && !ret; j++) {
+			const char *g = files->v[j];
+
+			if (!strcmp(f, "-") && !strcmp(g, "-"))
+				ret = tb_usage_error(&analyze_usage, "input %zu '-' repeats input "
+					"%zu: standard input can be read only once (give the "
+					"file's name instead)", i + 1, j + 1);
+			else if (!strcmp(f, g))
+				ret = tb_usage_error(&analyze_usage, "input %zu '%s' repeats input "
+					"%zu: each capture is read once (its events would count "
+					"twice)", i + 1, f, j + 1);
+			else if (have[i] && have[j] && st[i].st_dev == st[j].st_dev &&
+				 st[i].st_ino == st[j].st_ino)
+				ret = tb_usage_error(&analyze_usage, "input %zu '%s' is the same file "
+					"as input %zu '%s' (same device and inode): each capture is "
+					"read once (its events would count twice)", i + 1, f, j + 1,
+					g);
+		}
+	}
+	free(st);
+	free(have);
+	return ret;
+}
+
 static int parse_args(int argc, char **argv, struct opts *o)
 {
 	struct tb_option opts[] = {
@@ -178,6 +231,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	if (!o->files.n)
 		return tb_usage_error(&analyze_usage, "no input file (give FILE... or '-' for "
 				      "standard input)");
+	if ((ret = check_inputs(&o->files)))
+		return ret;
 	if (o->assign.n && !o->recipe)
 		return tb_usage_error(&analyze_usage, "'%s' sets a recipe parameter, but no "
 				      "--recipe was given", o->assign.v[0]);
@@ -277,6 +332,8 @@ static void add_notes(struct tb_run_info *info, const struct tb_decode_set *set)
 
 	for (i = 0; i < tb_decode_set_count(set); i++)
 		malformed += tb_decode_set_stats(set, i)->malformed;
+	for (i = 0; i < tb_decode_set_warnings(set)->n; i++)
+		strlist_add(&info->notes, tb_decode_set_warnings(set)->v[i]);
 	if (malformed) {
 		strbuf_addf(&sb, "%llu malformed lines skipped", (unsigned long long)malformed);
 		for (i = 0; i < tb_decode_set_count(set) && quoted < 3; i++) {

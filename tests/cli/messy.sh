@@ -55,4 +55,33 @@ expect_eq "slabinfo with impossible numbers: exit 3" 3 "$rc"
 expect_match "active_objs=18446744073709551615 (a -1) refused with file:line" "slab-bad.txt:3: slab row counts more allocated objects than the cache holds" "$out"
 expect_match "an objsize past 32 bits refused with file:line" "slab-bad.txt:4: slab row with a number out of range" "$out"
 
+# --- D: the same input twice --------------------------------------------------------
+K=tests/fixtures/live-6x/kmem-6x.txt
+out=$("$TB" analyze - - < $K 2>&1); rc=$?
+expect_eq "analyze - -: usage error, exit 2" 2 "$rc"
+expect_match "analyze - -: names the argument" "analyze: input 2 '-' repeats input 1: standard input can be read only once" "$out"
+out=$("$TB" analyze $K $K 2>&1); rc=$?
+expect_eq "same path twice: exit 2" 2 "$rc"
+expect_match "same path twice: names both arguments" "input 2 '$K' repeats input 1" "$out"
+ln -s "$TOP/$K" "$TMP/alias.txt"
+out=$("$TB" analyze $K "$TMP/alias.txt" 2>&1); rc=$?
+expect_eq "same file under another name: exit 2" 2 "$rc"
+expect_match "same file under another name: same device and inode" "input 2 '$TMP/alias.txt' is the same file as input 1 '$K' \(same device and inode\)" "$out"
+out=$("$TB" analyze $K - < $K 2>&1); rc=$?
+expect_eq "stdin redirected from a listed file: exit 2" 2 "$rc"
+expect_match "stdin redirected from a listed file: named" "input 2 '-' is the same file as input 1" "$out"
+# a copy (another inode): two captures overlapping on the same CPUs, merged with a warning
+cp $K "$TMP/copy.txt"
+"$TB" analyze $K "$TMP/copy.txt" > "$TMP/ov.out" 2> "$TMP/ov.err"; rc=$?
+expect_eq "overlapping captures: merged, exit 0" 0 "$rc"
+expect_match "overlapping captures: warning on stderr names both files" "warning: $K and $TMP/copy.txt overlap in time on the same CPU \(cpu 0, " "$(cat "$TMP/ov.err")"
+expect_match "overlapping captures: a note in the report" "note: $K and $TMP/copy.txt overlap in time on the same CPU" "$(cat "$TMP/ov.out")"
+"$TB" analyze $K "$TMP/copy.txt" -o "$TMP/ov.json" > /dev/null 2>&1
+expect_match "overlapping captures: the note in the JSON" "overlap in time on the same CPU" "$(jq -r '.. | strings' "$TMP/ov.json" | grep overlap)"
+# per-CPU pieces overlap in time on different CPUs, halves follow each other: no warning
+grep -F '[000]' $K > "$TMP/cpu0.txt"; grep -vF '[000]' $K > "$TMP/cpu1.txt"
+head -n 400 $K > "$TMP/first.txt"; tail -n +401 $K > "$TMP/second.txt"
+out=$("$TB" analyze "$TMP/cpu0.txt" "$TMP/cpu1.txt" 2>&1 >/dev/null; "$TB" analyze "$TMP/first.txt" "$TMP/second.txt" 2>&1 >/dev/null)
+expect_nomatch "per-CPU pieces and consecutive halves: no overlap warning" "overlap" "$out"
+
 finish
