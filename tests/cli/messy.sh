@@ -55,6 +55,31 @@ expect_eq "slabinfo with impossible numbers: exit 3" 3 "$rc"
 expect_match "active_objs=18446744073709551615 (a -1) refused with file:line" "slab-bad.txt:3: slab row counts more allocated objects than the cache holds" "$out"
 expect_match "an objsize past 32 bits refused with file:line" "slab-bad.txt:4: slab row with a number out of range" "$out"
 
+# --- C: ages and durations in 64-bit nanoseconds --------------------------------------
+rec() { printf '[%s] TRACE kmalloc-64 alloc 0xffff88001e69%04x inuse=3 fp=0x          (null)\n' "$1" "$2"; }
+age_of() { # FILE -> the "oldest ..." of the report's first group
+	"$TB" analyze "$1" -o "${1%.txt}.json" 2>&1 | sed -n 's/.*oldest \([^)]*\)).*/\1/p' | head -1
+}
+{ rec "    1.000000" 1; rec "4320181.000000" 2; } > "$TMP/50days.txt"
+expect_eq "a log spanning 50 days: oldest 1200h03m (not 1193h02m)" "1200h03m" "$(age_of "$TMP/50days.txt")"
+expect_eq "50 days: JSON oldest_ns exact" "4320180000000000" "$(jq '.pairs[0].outstanding[0].oldest_ns' "$TMP/50days.json")"
+expect_eq "50 days: JSON duration_ns" "4320180000000000" "$(jq '.duration_ns' "$TMP/50days.json")"
+{ rec " 5001.000000" 1; rec " 5101.000000" 2; } > "$TMP/100s.txt"
+expect_eq "a log spanning 1m40s: oldest 1m40s" "1m40s" "$(age_of "$TMP/100s.txt")"
+{ rec " 5001.000000" 1; rec " 5001.000200" 2; } > "$TMP/200us.txt"
+expect_eq "a 200 us trace: oldest 200us (not 0us)" "200us" "$(age_of "$TMP/200us.txt")"
+expect_match "200 us: the header's duration" "duration   200us" "$("$TB" analyze "$TMP/200us.txt" 2>&1)"
+expect_eq "200 us: JSON oldest_ns" "200000" "$(jq '.pairs[0].outstanding[0].oldest_ns' "$TMP/200us.json")"
+expect_eq "200 us: JSON oldest_s keeps its meaning (seconds, 3 decimals)" "0" "$(jq '.pairs[0].outstanding[0].oldest_s' "$TMP/200us.json")"
+# diff still reads reports written before oldest_ns/duration_ns
+jq 'del(.duration_ns) | .pairs[].outstanding[] |= del(.oldest_ns)' "$TMP/50days.json" > "$TMP/old.json"
+expect_eq "an old report (no *_ns fields) still has none" "null" "$(jq '.duration_ns' "$TMP/old.json")"
+new=$("$TB" diff "$TMP/100s.json" "$TMP/50days.json" 2>&1); rc=$?
+old=$("$TB" diff "$TMP/100s.json" "$TMP/old.json" 2>&1); rc2=$?; old=${old//old.json/50days.json}
+expect_eq "diff of an old report: exit as for the new one" "$rc" "$rc2"
+expect_eq "diff of an old report: same text (durations from duration_s)" "$new" "$old"
+expect_match "diff names the 50-day duration" "1200h03m" "$new"
+
 # --- D: the same input twice --------------------------------------------------------
 K=tests/fixtures/live-6x/kmem-6x.txt
 out=$("$TB" analyze - - < $K 2>&1); rc=$?
