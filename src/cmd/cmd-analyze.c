@@ -259,6 +259,13 @@ static void print_stats(FILE *out, const struct tb_decode_set *set)
 			(unsigned long long)st->stacks);
 		for (k = 0; k < 3 && k < st->malformed; k++)
 			fprintf(out, "#   malformed: %s\n", st->first_malformed[k]);
+		for (k = 0; k < st->nmaybe; k++)
+			fprintf(out, "#   malformed lines that could have been %s: %llu\n",
+				st->maybe[k].event, (unsigned long long)st->maybe[k].n);
+		if (st->damaged)
+			fprintf(out, "#   damaged: %llu events or frames read from damaged lines "
+				"(first: %s)\n",
+				(unsigned long long)st->damaged, st->first_damaged);
 	}
 }
 
@@ -326,15 +333,18 @@ static int snapshot_cb(void *ctx, const char *what, uint64_t wall_ns, const char
  */
 static void add_notes(struct tb_run_info *info, const struct tb_decode_set *set)
 {
-	uint64_t malformed = 0;
+	uint64_t malformed = 0, damaged = 0;
 	struct strbuf sb = STRBUF_INIT;
 	unsigned i, k, quoted = 0;
+	const char *first_damaged = NULL;
 
 	for (i = 0; i < tb_decode_set_count(set); i++)
 		malformed += tb_decode_set_stats(set, i)->malformed;
 	for (i = 0; i < tb_decode_set_warnings(set)->n; i++)
 		strlist_add(&info->notes, tb_decode_set_warnings(set)->v[i]);
 	if (malformed) {
+		const char *sep = "; of them, ";
+
 		strbuf_addf(&sb, "%llu malformed lines skipped", (unsigned long long)malformed);
 		for (i = 0; i < tb_decode_set_count(set) && quoted < 3; i++) {
 			const struct tb_decode_stats *st = tb_decode_set_stats(set, i);
@@ -345,6 +355,29 @@ static void add_notes(struct tb_run_info *info, const struct tb_decode_set *set)
 		}
 		if (quoted)
 			strbuf_addch(&sb, ')');
+		/* which events the unreadable lines may hide, summed over the files */
+		for (i = 0; i < tb_decode_set_count(set); i++) {
+			const struct tb_decode_stats *st = tb_decode_set_stats(set, i);
+
+			for (k = 0; k < st->nmaybe; k++) {
+				strbuf_addf(&sb, "%s%llu could have been %s events", sep,
+					    (unsigned long long)st->maybe[k].n, st->maybe[k].event);
+				sep = ", ";
+			}
+		}
+		strlist_add(&info->notes, sb.buf);
+	}
+	for (i = 0; i < tb_decode_set_count(set); i++) {
+		const struct tb_decode_stats *st = tb_decode_set_stats(set, i);
+
+		if (st->damaged && !first_damaged)
+			first_damaged = st->first_damaged;
+		damaged += st->damaged;
+	}
+	if (damaged) {
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "%llu events or frames read from damaged lines (copy and paste?): "
+			    "check them (first: %s)", (unsigned long long)damaged, first_damaged);
 		strlist_add(&info->notes, sb.buf);
 	}
 	strbuf_release(&sb);

@@ -71,6 +71,17 @@ const char *tb_dec_system_for(struct tb_decoder *d, const char *name, int looks_
 void tb_dec_malformed(struct tb_decoder *d, const char *line, size_t len, const char *why);
 
 /*
+ * tb_dec_malformed as above, for a line that could have been event (a string with
+ * static storage: "slub:alloc", "slub:alloc|free"): counted against it too, so the
+ * report can say which events the unreadable lines may hide.
+ */
+void tb_dec_malformed_as(struct tb_decoder *d, const char *line, size_t len,
+			 const char *why, const char *event);
+
+/* Count an event read from a damaged line (the first one quoted with why). */
+void tb_dec_damaged(struct tb_decoder *d, const char *why);
+
+/*
  * Split "k=v k=v ..." (in place: NULs are written) into ev's fields as strings.
  * A value runs to the next whitespace that is followed by "word=", so values
  * with spaces ("ptr=          (null)", "comm=kworker/0:1 H") survive; leading and
@@ -121,6 +132,8 @@ struct tb_dec_frames {
 };
 void tb_dec_frames_reset(struct tb_dec_frames *f);
 void tb_dec_frames_add(struct tb_dec_frames *f, const char *s, size_t len);
+/* Drop the last frame added (it is replaced by a longer one). */
+void tb_dec_frames_pop(struct tb_dec_frames *f);
 /* Point ev->stack at f's frames (valid until f changes). */
 void tb_dec_frames_stack(struct tb_dec_frames *f, struct tb_event *ev);
 void tb_dec_frames_release(struct tb_dec_frames *f);

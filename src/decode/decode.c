@@ -245,6 +245,32 @@ const char *tb_dec_system_for(struct tb_decoder *d, const char *name, int looks_
 	return sys;
 }
 
+void tb_dec_malformed_as(struct tb_decoder *d, const char *line, size_t len,
+			 const char *why, const char *event)
+{
+	unsigned i;
+
+	tb_dec_malformed(d, line, len, why);
+	for (i = 0; i < d->st.nmaybe; i++)
+		if (!strcmp(d->st.maybe[i].event, event))
+			break;
+	if (i == d->st.nmaybe) {
+		if (i == sizeof(d->st.maybe) / sizeof(d->st.maybe[0]))
+			i--;	/* full: the last slot takes the rest */
+		else
+			d->st.nmaybe++;
+		d->st.maybe[i].event = event;
+	}
+	d->st.maybe[i].n++;
+}
+
+void tb_dec_damaged(struct tb_decoder *d, const char *why)
+{
+	if (!d->st.damaged++)
+		snprintf(d->st.first_damaged, sizeof(d->st.first_damaged), "%s:%llu: %s",
+			 d->origin, (unsigned long long)d->lineno, why);
+}
+
 void tb_dec_malformed(struct tb_decoder *d, const char *line, size_t len, const char *why)
 {
 	uint64_t k = d->st.malformed++;
@@ -542,6 +568,16 @@ void tb_dec_frames_add(struct tb_dec_frames *f, const char *s, size_t len)
 	f->off[f->n++] = f->buf.len;
 	strbuf_add(&f->buf, s, len);
 	strbuf_addch(&f->buf, '\0');
+}
+
+void tb_dec_frames_pop(struct tb_dec_frames *f)
+{
+	if (!f->n)
+		return;
+	f->n--;
+	f->buf.len = f->off[f->n];
+	if (f->buf.alloc)
+		f->buf.buf[f->buf.len] = '\0';
 }
 
 void tb_dec_frames_stack(struct tb_dec_frames *f, struct tb_event *ev)

@@ -48,6 +48,14 @@ struct tb_decode_stats {
 	uint64_t lost_markers;		/* CPU:N [LOST ...] lines seen */
 	uint64_t stacks;		/* stacks attached to events */
 	char first_malformed[3][256];	/* "file:line: text" */
+	/* malformed lines that could have been these events ("slub:alloc", or
+	 * "slub:alloc|free" when the line does not say which) */
+	struct { const char *event; uint64_t n; } maybe[4];
+	unsigned nmaybe;
+	uint64_t damaged;		/* events read from damaged lines (a record found
+					 * inside a line, a timestamp without its '[', a
+					 * frame joined from a wrapped line) */
+	char first_damaged[256];	/* "file:line: what" */
 };
 
 struct tb_decoder;

@@ -35,6 +35,11 @@ struct kl {
 	struct tb_dec_frames frames;
 	uint64_t lineno;
 	int foreign;		/* an unrelated oops/WARN header came after the record */
+	uint64_t last_ts;	/* the latest timestamp of a line so far */
+	struct strbuf frag;	/* a call-trace line that is not a whole frame (wrapped?) */
+	int frag_ts;		/* ... it had a timestamp prefix */
+	struct strbuf lastframe; /* the last frame line taken, as written */
+	int lastframe_ts;	/* ... it had a timestamp prefix */
 	char origin[512];
 	const char *i_slub, *i_alloc, *i_free, *i_cache, *i_ptr, *i_inuse, *i_fp,
 		*i_call_site;
@@ -204,6 +209,7 @@ static int start_record(struct tb_decoder *d, struct kl *kl, char *body, size_t 
 			uint64_t ts, int has_ts)
 {
 	char *p, *cache, *op, *ptr, *ptr_end, *rest;
+	const char *maybe = "slub:alloc|free";	/* what the line could have been */
 	struct strbuf tmp;
 	uint64_t v;
 	enum tb_dec_ptr cls;
@@ -231,6 +237,7 @@ static int start_record(struct tb_decoder *d, struct kl *kl, char *body, size_t 
 	*p++ = '\0';
 	if (strcmp(op, "alloc") && strcmp(op, "free"))
 		goto bad;
+	maybe = op[0] == 'a' ? "slub:alloc" : "slub:free";
 	while (*p == ' ')
 		p++;
 	if (p[0] != '0' || p[1] != 'x')
@@ -310,8 +317,8 @@ bad:
 	for (p = body; p < kl->rec.buf + kl->rec.len; p++)
 		if (!*p)
 			*p = ' ';
-	tb_dec_malformed(d, body, strlen(body), "SLUB TRACE record, expected "
-			 "'TRACE <cache> alloc|free 0x<ptr> inuse=N fp=0x<ptr>'");
+	tb_dec_malformed_as(d, body, strlen(body), "SLUB TRACE record, expected "
+			    "'TRACE <cache> alloc|free 0x<ptr> inuse=N fp=0x<ptr>'", maybe);
 	return 0;
 }
 
@@ -365,7 +372,8 @@ static void cpu_line(struct tb_decoder *d, struct kl *kl, const char *body)
 
 /*
  * A call-trace frame?  Returns 1 with [*s, *e) the frame text, 2 for an unreliable
- * "? " frame, 3 for a marker (<IRQ> ...) or raw stack words, 0 if not a frame.
+ * "? " frame, 3 for a marker (<IRQ> ...) or raw stack words, 4 for a frame cut in
+ * its module name ("leaky_init+0x45/0x100 [lea"), 0 if not a frame.
  */
 static int frame_shape(char *body, char **s, char **e)
 {
@@ -429,6 +437,8 @@ static int frame_shape(char *body, char **s, char **e)
 	if (q[0] == ' ' && q[1] == '[') {
 		char *m = q + 2, *end = strchr(m, ']');
 
+		if (!end)
+			return 4;
 		if (end) {
 			char *sp = memchr(m, ' ', (size_t)(end - m));
 
@@ -461,26 +471,239 @@ static int is_elision(const char *body)
 	return 0;
 }
 
+/*
+ * A SLUB TRACE record inside line ("TRACE <cache> alloc|free 0x"), starting at the
+ * line's start or after a space, ']', ';', ':' or tab: a record whose prefix was
+ * damaged, or pasted onto the end of another line.  NULL if none.
+ */
+static char *find_record(char *line)
+{
+	char *t = line;
+
+	while ((t = strstr(t, "TRACE "))) {
+		if (t == line || t[-1] == ' ' || t[-1] == ']' || t[-1] == ';' || t[-1] == ':' ||
+		    t[-1] == '\t') {
+			char *c = t + 6, *e;
+
+			while (*c == ' ')
+				c++;
+			e = c;
+			while (*e && *e != ' ')
+				e++;
+			if (e > c && (!strncmp(e, " alloc 0x", 9) || !strncmp(e, " free 0x", 8)))
+				return t;
+		}
+		t += 6;
+	}
+	return NULL;
+}
+
+/* Does line name a SLUB TRACE record it cannot be read as ("... TRACE kmalloc-64 allo")? */
+static int names_record(const char *line)
+{
+	const char *t = line;
+
+	while ((t = strstr(t, "TRACE "))) {
+		if ((t == line || t[-1] == ' ' || t[-1] == ']' || t[-1] == ';' || t[-1] == ':') &&
+		    ((t[6] >= 'a' && t[6] <= 'z') || (t[6] >= 'A' && t[6] <= 'Z')))
+			return 1;
+		t += 6;
+	}
+	return 0;
+}
+
+/* "SECONDS.MICROS]" right before rec (a timestamp that lost its '['): 0 and *ts. */
+static int ts_before(const char *line, const char *rec, uint64_t *ts)
+{
+	const char *e = rec, *b, *dot;
+
+	while (e > line && e[-1] == ' ')
+		e--;
+	if (e == line || e[-1] != ']')
+		return -1;
+	e--;
+	b = e;
+	while (b > line && (is_digit((unsigned char)b[-1]) || b[-1] == '.'))
+		b--;
+	dot = memchr(b, '.', (size_t)(e - b));
+	if (!dot || dot == b || e - dot - 1 != 6)
+		return -1;	/* printk prints %5lu.%06lu */
+	return tb_dec_parse_ts(b, (size_t)(e - b), ts);
+}
+
+/*
+ * A call-trace line that could be the first part of a frame wrapped in two: an
+ * optional " [<address>]" and "? ", then one word of symbol characters (or nothing
+ * after an address) - never a whole "sym+0xOFF/0xSIZE" frame.
+ */
+static int is_fragment(const char *p)
+{
+	const char *q;
+
+	if (p[0] == '[' && p[1] == '<') {
+		p += 2;
+		while (is_hex((unsigned char)*p))
+			p++;
+		if (*p == '>')
+			p++;
+		if (*p == ']')
+			p++;
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			return 1;	/* the symbol went to the next line */
+	}
+	if (p[0] == '?' && p[1] == ' ')
+		p += 2;
+	for (q = p; *q; q++)
+		if (!(is_hex((unsigned char)*q) || (*q >= 'g' && *q <= 'z') ||
+		      (*q >= 'G' && *q <= 'Z') || *q == '_' || *q == '.' || *q == '+' ||
+		      *q == '/' || *q == '$'))
+			return 0;
+	return q > p;
+}
+
+/* A pending fragment that no continuation completed: a malformed line. */
+static void drop_fragment(struct tb_decoder *d, struct kl *kl)
+{
+	if (!kl->frag.len)
+		return;
+	tb_dec_malformed(d, kl->frag.buf, kl->frag.len, "call-trace line cut short, not a "
+			 "whole 'sym+0xOFF/0xSIZE' frame (no frame taken from it)");
+	strbuf_reset(&kl->frag);
+}
+
+/*
+ * In a call trace: join this line (without a timestamp of its own, so the rest of a
+ * line wrapped in two) to the fragment or the frame before it.  1 if it was taken
+ * (joined, or refused as a malformed piece), 0 if the line is not a continuation.
+ */
+static int continuation(struct tb_decoder *d, struct kl *kl, const char *body, int has_ts)
+{
+	struct strbuf j = STRBUF_INIT;
+	char *fs, *fe;
+	int shape;
+
+	if (has_ts)
+		return 0;
+	if (kl->frag.len) {
+		strbuf_add(&j, kl->frag.buf, kl->frag.len);
+		strbuf_addstr(&j, body);
+		shape = strbuf_failed(&j) ? 0 : frame_shape(j.buf, &fs, &fe);
+		if (shape == 1) {
+			tb_dec_frames_add(&kl->frames, fs, (size_t)(fe - fs));
+			tb_dec_damaged(d, "call-trace frame joined from a line wrapped in two");
+		} else if (shape != 2) {
+			tb_dec_malformed(d, j.buf, j.len, "call-trace line wrapped in two, and "
+					 "the parts joined are not a 'sym+0xOFF/0xSIZE' frame "
+					 "(no frame taken from them)");
+		}
+		strbuf_release(&j);
+		strbuf_reset(&kl->frag);
+		strbuf_reset(&kl->lastframe);
+		return 1;
+	}
+	if (!kl->lastframe.len || !kl->lastframe_ts || !kl->frames.n)
+		return 0;
+	/* "leaky_init+0x45/0x1" + "00 [leaky]": the frame before was cut */
+	{
+		char *tmp = strdup(body);
+		int alone = tmp ? frame_shape(tmp, &fs, &fe) : 1;
+
+		free(tmp);
+		if (alone)
+			return 0;
+	}
+	strbuf_add(&j, kl->lastframe.buf, kl->lastframe.len);
+	strbuf_addstr(&j, body);
+	/* taken only when the frame runs on into this line ("SUBSYSTEM=" of a
+	 * /dev/kmsg record after a whole frame is not a continuation) */
+	if (!strbuf_failed(&j) && frame_shape(j.buf, &fs, &fe) == 1 &&
+	    (size_t)(fe - j.buf) > kl->lastframe.len) {
+		tb_dec_frames_pop(&kl->frames);
+		tb_dec_frames_add(&kl->frames, fs, (size_t)(fe - fs));
+		tb_dec_damaged(d, "call-trace frame joined from a line wrapped in two");
+		strbuf_reset(&kl->lastframe);
+		strbuf_release(&j);
+		return 1;
+	}
+	strbuf_release(&j);
+	return 0;
+}
+
 static int kl_line(struct tb_decoder *d, char *line, size_t len)
 {
 	struct kl *kl = d->priv;
-	uint64_t ts = 0;
-	int has_ts, r;
-	char *body = strip_prefix(line, &ts, &has_ts), *p, *fs, *fe;
+	uint64_t ts = 0, prev_ts = kl->last_ts;
+	int has_ts, r, prefixed, shape;
+	char *body = strip_prefix(line, &ts, &has_ts), *p, *fs, *fe, *rec;
 
 	if (has_ts < 0) {
-		tb_dec_malformed(d, line, len, "kernel log timestamp out of range");
+		if (find_record(line) || names_record(line))
+			tb_dec_malformed_as(d, line, len, "kernel log timestamp out of range",
+					    "slub:alloc|free");
+		else
+			tb_dec_malformed(d, line, len, "kernel log timestamp out of range");
 		return 0;
 	}
+	if (has_ts && ts > kl->last_ts)
+		kl->last_ts = ts;
+	prefixed = has_ts || body != line;
 
 	p = body;
 	while (*p == ' ' || *p == '\t')
 		p++;
 	if (!strncmp(p, "TRACE ", 6)) {
+		drop_fragment(d, kl);
 		if ((r = emit_record(d, kl)) < 0)
 			return r;
 		return start_record(d, kl, p, (size_t)(p - line), ts, has_ts);
 	}
+	/* a record that does not start where the prefix ends: a damaged line */
+	if ((rec = find_record(line))) {
+		const char *why = "SLUB TRACE record found inside a damaged line";
+		uint64_t t2;
+
+		drop_fragment(d, kl);
+		if ((r = emit_record(d, kl)) < 0)
+			return r;
+		if (!ts_before(line, rec, &t2)) {
+			if (t2 >= prev_ts) {
+				ts = t2;
+				why = "SLUB TRACE record whose timestamp lost its '['";
+			} else {
+				ts = prev_ts;
+				why = "SLUB TRACE record in a damaged line: its timestamp reads "
+				      "earlier than the line before's, which is taken instead";
+			}
+			has_ts = 1;
+		} else if (!has_ts && prev_ts) {
+			ts = prev_ts;
+			has_ts = 1;
+			why = "SLUB TRACE record in a damaged line without a timestamp: the "
+			      "line before's is taken";
+		}
+		if (has_ts && ts > kl->last_ts)
+			kl->last_ts = ts;
+		if ((r = start_record(d, kl, rec, (size_t)(rec - line), ts, has_ts)) < 0)
+			return r;
+		if (kl->state == KL_RECORD && kl->lineno == d->lineno)
+			tb_dec_damaged(d, why);
+		return 0;
+	}
+	if (names_record(line)) {
+		/* "TRACE kmalloc-64 allo": a record that cannot be read */
+		drop_fragment(d, kl);
+		tb_dec_malformed_as(d, line, len, "SLUB TRACE record cut or damaged, expected "
+				    "'TRACE <cache> alloc|free 0x<ptr> inuse=N fp=0x<ptr>'",
+				    "slub:alloc|free");
+		return 0;
+	}
+	if (kl->state == KL_TRACE &&
+	    !prefixed && (kl->frag.len ? kl->frag_ts || (line[0] != ' ' && line[0] != '\t') : 1) &&
+	    continuation(d, kl, body, 0))
+		return 0;
+	drop_fragment(d, kl);
 	if (kl->state == KL_NONE) {
 		d->st.ignored++;
 		return 0;
@@ -501,7 +724,20 @@ static int kl_line(struct tb_decoder *d, char *line, size_t len)
 		kl->state = (kl->state == KL_RECORD && !kl->foreign) ? KL_TRACE : KL_DONE;
 		return 0;
 	}
-	switch (frame_shape(p, &fs, &fe)) {
+	if (kl->state == KL_TRACE) {
+		strbuf_reset(&kl->lastframe);
+		strbuf_addstr(&kl->lastframe, p);
+		kl->lastframe_ts = prefixed;
+	}
+	shape = frame_shape(p, &fs, &fe);
+	if (kl->state == KL_TRACE && (shape == 4 || (!shape && is_fragment(p)))) {
+		/* maybe the first part of a frame wrapped in two: wait for the rest */
+		strbuf_reset(&kl->lastframe);
+		strbuf_addstr(&kl->frag, p);
+		kl->frag_ts = prefixed;
+		return 0;
+	}
+	switch (shape) {
 	case 1:
 		if (kl->state == KL_TRACE) {
 			tb_dec_frames_add(&kl->frames, fs, (size_t)(fe - fs));
@@ -511,11 +747,13 @@ static int kl_line(struct tb_decoder *d, char *line, size_t len)
 		return 0;
 	case 2:
 	case 3:
+	case 4:
 		d->st.ignored++;	/* unreliable frame, marker or stack words: dropped */
 		return 0;
 	default:
 		break;
 	}
+	strbuf_reset(&kl->lastframe);
 	/* an unrelated line; an oops/WARN header makes later call traces foreign */
 	if (strstr(p, "cut here") || !strncmp(p, "WARNING:", 8) || !strncmp(p, "BUG:", 4) ||
 	    strstr(p, "Oops") || strstr(p, "INFO: task") || strstr(p, "---[ end trace")) {
@@ -529,6 +767,7 @@ static int kl_line(struct tb_decoder *d, char *line, size_t len)
 
 static int kl_finish(struct tb_decoder *d)
 {
+	drop_fragment(d, d->priv);
 	return emit_record(d, d->priv);
 }
 
@@ -540,6 +779,8 @@ static void kl_free(struct tb_decoder *d)
 		return;
 	strbuf_release(&kl->rec);
 	strbuf_release(&kl->comm);
+	strbuf_release(&kl->frag);
+	strbuf_release(&kl->lastframe);
 	tb_dec_frames_release(&kl->frames);
 	free(kl);
 	d->priv = NULL;
@@ -559,6 +800,8 @@ int tb_kernel_log_init(struct tb_decoder *d)
 		return -1;
 	strbuf_init(&kl->rec);
 	strbuf_init(&kl->comm);
+	strbuf_init(&kl->frag);
+	strbuf_init(&kl->lastframe);
 	kl->i_slub = tb_intern("slub");
 	kl->i_alloc = tb_intern("alloc");
 	kl->i_free = tb_intern("free");

@@ -55,6 +55,39 @@ expect_eq "slabinfo with impossible numbers: exit 3" 3 "$rc"
 expect_match "active_objs=18446744073709551615 (a -1) refused with file:line" "slab-bad.txt:3: slab row counts more allocated objects than the cache holds" "$out"
 expect_match "an objsize past 32 bits refused with file:line" "slab-bad.txt:4: slab row with a number out of range" "$out"
 
+# --- B: kernel-log lines damaged by copy and paste -----------------------------------
+D=tests/fixtures/samples/klog-pasted-damaged.txt
+out=$("$TB" analyze --dump-events $D 2>&1); rc=$?
+expect_eq "damaged kernel log: exit 0" 0 "$rc"
+expect_match "a timestamp that lost its '[': the free is read, with its time" '^5001000000000 0 33 "kworker/0:1" slub:free .*ptr="0xffff88001e691340"' "$out"
+expect_match "a frame wrapped in two is joined: leaky_ + init+0x45/0x100" '^  => leaky_init\+0x45/0x100 \[leaky\]$' "$out"
+expect_nomatch "no invented frame 'init+0x45/0x100 [leaky]'" '=> init\+0x45' "$out"
+expect_nomatch "no invented frame '_kmalloc+...' (joined to __kmalloc, an allocator frame)" '=> _kmalloc' "$out"
+expect_match "a cut frame whose rest never came is malformed, with file:line" "klog-pasted-damaged.txt:21: call-trace line cut short, not a whole 'sym\+0xOFF/0xSIZE' frame \(no frame taken from it\): '\[<ffffffffa0345678>\] kvm_de'" "$out"
+expect_nomatch "no frame made of the cut piece" 'kvm_de[^v]' "$(printf '%s\n' "$out" | grep '=>')"
+expect_match "a cut record is counted against the events it could have been" "malformed lines that could have been slub:alloc\|free: 1" "$out"
+expect_match "records read from damaged lines are counted" "damaged: 3 events or frames read from damaged lines \(first: $D:8: call-trace frame joined" "$out"
+out=$("$TB" analyze $D 2>&1); rc=$?
+expect_eq "damaged kernel log report: exit 0" 0 "$rc"
+expect_match "report: the alloc freed in the damaged line is not outstanding" "2 allocations, 1 frees; outstanding 1 objects" "$out"
+expect_match "report: no free 'allocated before the run'" "frees of objects allocated before the run: 0" "$out"
+expect_match "report: malformed lines and what they could have been" "2 malformed lines skipped \(first: $D:21: .*; of them, 1 could have been slub:alloc\|free events" "$out"
+expect_match "report: says events were read from damaged lines" "note: 3 events or frames read from damaged lines \(copy and paste\?\): check them" "$out"
+# a record pasted onto the end of another line, and one whose time is gone entirely
+printf '%s\n' '[ 7000.000000] TRACE kmalloc-64 alloc 0xffff88001e6913c0 inuse=3 fp=0x          (null)' \
+	'[ 7000.500000] e1000: eth0 NIC Link is Up[ 7001.000000] TRACE kmalloc-64 free 0xffff88001e6913c0 inuse=2 fp=0x          (null)' \
+	'0.000000] TRACE kmalloc-64 alloc 0xffff88001e691400 inuse=3 fp=0x          (null)' > "$TMP/spliced.txt"
+out=$("$TB" analyze --dump-events "$TMP/spliced.txt" 2>&1)
+expect_match "a record after another message on one line: read, its own time" '^7001000000000 -1 -1 "" slub:free .*0xffff88001e6913c0' "$out"
+expect_match "a time cut to '0.000000]' reads earlier than the line before: that line's time, said" '^7001000000000 -1 -1 "" slub:alloc .*0xffff88001e691400' "$out"
+expect_match "the guess is said with file:line" "damaged: 2 events or frames read from damaged lines \(first: $TMP/spliced.txt:2: SLUB TRACE record" "$out"
+# a wrapped frame in a log without timestamps (dmesg -t): joined when the rest starts at column 0
+printf '%s\n' 'TRACE kmalloc-64 alloc 0xffff88001e691440 inuse=3 fp=0x          (null)' 'Call Trace:' \
+	' dump_stack+0x19/0x1b' ' leaky_in' 'it+0x45/0x100 [leaky]' ' do_one_initcall+0xba/0x240' > "$TMP/notime.txt"
+out=$("$TB" analyze --dump-events "$TMP/notime.txt" 2>&1)
+expect_match "no timestamps: wrapped frame joined" '^  => leaky_init\+0x45/0x100 \[leaky\]$' "$out"
+expect_nomatch "no timestamps: no invented 'it+0x45' frame" '=> it\+0x45' "$out"
+
 # --- C: ages and durations in 64-bit nanoseconds --------------------------------------
 rec() { printf '[%s] TRACE kmalloc-64 alloc 0xffff88001e69%04x inuse=3 fp=0x          (null)\n' "$1" "$2"; }
 age_of() { # FILE -> the "oldest ..." of the report's first group
