@@ -220,7 +220,7 @@ static void read_pair(struct rd *rd, json_object *o, struct tb_rpair *p)
 		s->allocs = get_u64(rd, so, ws, "allocs");
 		s->frees = get_u64(rd, so, ws, "frees");
 		s->implicit = get_u64(rd, so, ws, "implicit_frees");
-		/* oldest_ns since 0.2; older reports carry oldest_s only (ms) */
+		/* reports written before oldest_ns carry oldest_s only (ms) */
 		if (json_object_object_get_ex(so, "oldest_ns", &st) &&
 		    json_object_is_type(st, json_type_int)) {
 			s->oldest_ns = json_object_get_int64(st);
