@@ -362,6 +362,32 @@ static int is_name_char(int c)
 	       c == '.' || c == '-' || c == '/';
 }
 
+/*
+ * The event a line with a context prefix that cannot be read was ("... [99999999999]
+ * ..... 931.000002: kfree: ..." -> "kmem:kfree"), interned; NULL if it does not say.
+ */
+static const char *maybe_event(struct tb_decoder *d, const char *line)
+{
+	const char *p = strchr(line, ']'), *n, *q, *iname, *sys;
+	char buf[256];
+
+	if (!p || !(p = strstr(p, ": ")))
+		return NULL;
+	n = p + 2;
+	while (*n == ' ')
+		n++;
+	for (q = n; is_name_char((unsigned char)*q); q++)
+		;
+	if (q == n || *q != ':' || q - n > 200)
+		return NULL;
+	iname = tb_dec_intern(d, n, (size_t)(q - n));
+	sys = iname ? tb_dec_system_for(d, iname, 0) : NULL;
+	if (!sys)
+		return NULL;
+	snprintf(buf, sizeof(buf), "%s:%s", sys, iname);
+	return tb_intern(buf);
+}
+
 static int ft_line(struct tb_decoder *d, char *line, size_t len)
 {
 	struct ft *ft = d->priv;
@@ -394,7 +420,11 @@ static int ft_line(struct tb_decoder *d, char *line, size_t len)
 			return drain(d, ft, 0);
 	}
 	if (parse_ctx(line, len, &c, &why)) {
-		if (why)
+		const char *ev = why ? maybe_event(d, line) : NULL;
+
+		if (ev)
+			tb_dec_malformed_as(d, line, len, why, ev);
+		else if (why)
 			tb_dec_malformed(d, line, len, why);
 		else if (ft->tracecmd || !strncmp(p, "version = ", 10) || !strncmp(p, "cpus=", 5) ||
 		    (!strncmp(p, "CPU ", 4) && strstr(p, "is empty")))

@@ -25,8 +25,10 @@ expect_match "CPU [99999999999] is a malformed line naming file:line" "big.txt:3
 expect_match "PID 99999999999999999999 is a malformed line naming file:line" "big.txt:4: PID out of range: '.*bash-99999999999999999999" "$out"
 expect_match "both counted as malformed, one event left" "events=1 malformed=2" "$out"
 expect_nomatch "no wrapped CPU number" "1215752191" "$out"
+expect_match "counted against the event they could have been" "malformed lines that could have been kmem:kfree: 2" "$out"
 out=$("$TB" analyze "$TMP/big.txt" 2>&1)
 expect_match "the report says 2 malformed lines" "2 malformed lines skipped \\(first: $TMP/big.txt:3: CPU number out of range" "$out"
+expect_match "the report says which events they could have been" "; of them, 2 could have been kmem:kfree events" "$out"
 expect_match "the alloc whose free was unreadable stays outstanding" "outstanding 1 objects" "$out"
 
 # /dev/kmsg microseconds, "CPU: N PID: N" lines and pointers past 64 bits
