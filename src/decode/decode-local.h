@@ -117,8 +117,9 @@ int tb_dec_parse_dec(const char *s, size_t len, uint64_t max, uint64_t *out);
 
 /*
  * Parse "SECONDS.FRACTION" or a raw integer (counter clocks) at s[0..len) into ns
- * (raw counts are returned as they are).  Returns 0, or -1 if not a number or out of
- * range (more seconds than 64-bit nanoseconds hold).
+ * (raw counts are returned as they are).  A time of zero is returned as 1 (an event's
+ * ts_ns 0 means "no time"; "[    0.000000]" of early boot is a time).  Returns 0, or
+ * -1 if not a number or out of range (more seconds than 64-bit nanoseconds hold).
  */
 int tb_dec_parse_ts(const char *s, size_t len, uint64_t *out);
 

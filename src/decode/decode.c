@@ -529,7 +529,7 @@ int tb_dec_parse_ts(const char *s, size_t len, uint64_t *out)
 		return -1;
 	i += (size_t)n;
 	if (i == len) {
-		*out = sec;	/* counter clock: raw count */
+		*out = sec ? sec : 1;	/* counter clock: raw count (0: see below) */
 		return 0;
 	}
 	if (s[i] != '.')
@@ -549,6 +549,9 @@ int tb_dec_parse_ts(const char *s, size_t len, uint64_t *out)
 		nd++;
 	}
 	*out = sec * 1000000000ULL + frac;
+	/* an event's time 0 means "no time": a printed 0.000000 (early boot) is 1 ns */
+	if (!*out)
+		*out = 1;
 	return 0;
 }
 

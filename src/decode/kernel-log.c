@@ -89,7 +89,7 @@ static char *strip_prefix(char *line, uint64_t *ts, int *has_ts)
 			}
 			k = strchr(q, ';');
 			if (k) {
-				*ts = us * 1000;
+				*ts = us ? us * 1000 : 1;	/* 0 means no time */
 				*has_ts = 1;
 				return k + 1;
 			}

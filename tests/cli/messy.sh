@@ -102,8 +102,12 @@ expect_eq "50 days: JSON duration_ns" "4320180000000000" "$(jq '.duration_ns' "$
 # a run that outgrows 32 bits of its unit after objects are kept: their times follow
 { rec "    1.000000" 1; printf '[    1.500000] TRACE kmalloc-64 free 0xffff88001e690001 inuse=2 fp=0x          (null)\n'
   rec "    2.000000" 3; rec "4320181.000000" 4; } > "$TMP/rescale.txt"
-expect_eq "kept times rescaled when the run outgrows 32 bits: oldest 1200h02m (4320179 s)" "1200h02m" "$(age_of "$TMP/rescale.txt")"
+expect_eq "kept times rescaled when the run outgrows 32 bits: oldest 1200h03m (4320179 s, to the minute)" "1200h03m" "$(age_of "$TMP/rescale.txt")"
 expect_eq "rescaled: JSON oldest_ns within 2 ms of 4320179 s" "true" "$(jq '(.pairs[0].outstanding[0].oldest_ns - 4320179000000000) | fabs < 2000000' "$TMP/rescale.json")"
+# early boot prints [    0.000000]: a time, not "no time"
+{ rec "    0.000000" 1; rec "  100.000000" 2; } > "$TMP/boot0.txt"
+expect_eq "an object allocated at [0.000000], 100 s before the end: oldest 1m40s (not 0us)" "1m40s" "$(age_of "$TMP/boot0.txt")"
+expect_match "[0.000000] to 100 s: the header's duration" "duration   1m40s" "$("$TB" analyze "$TMP/boot0.txt" 2>&1)"
 { rec " 5001.000000" 1; rec " 5101.000000" 2; } > "$TMP/100s.txt"
 expect_eq "a log spanning 1m40s: oldest 1m40s" "1m40s" "$(age_of "$TMP/100s.txt")"
 { rec " 5001.000000" 1; rec " 5001.000200" 2; } > "$TMP/200us.txt"
