@@ -310,20 +310,30 @@ static int check_overlaps(struct tb_decode_set *s, unsigned from, unsigned to)
 					const struct cpu_span *x = &s->in[i].spans[a];
 					const struct cpu_span *y = &s->in[j].spans[b];
 					struct strbuf sb = STRBUF_INIT;
+					uint64_t lo, hi;
+					char cpu[32];
 
-					if (x->cpu != y->cpu || !(x->lo < y->hi && y->lo < x->hi))
+					/* overlapping, or the very same stretch (a copy of a
+					 * file with one event per CPU); touching ends are the
+					 * halves of one capture */
+					if (x->cpu != y->cpu || !((x->lo < y->hi && y->lo < x->hi) ||
+								  (x->lo == y->lo && x->hi == y->hi)))
 						continue;
+					lo = x->lo > y->lo ? x->lo : y->lo;
+					hi = x->hi < y->hi ? x->hi : y->hi;
+					if (x->cpu < 0)
+						snprintf(cpu, sizeof(cpu), "CPU not printed");
+					else
+						snprintf(cpu, sizeof(cpu), "cpu %d", (int)x->cpu);
 					strbuf_addf(&sb, "%s and %s overlap in time on the same CPU "
-						    "(%s%d, %llu.%06llu s to %llu.%06llu s): one capture "
+						    "(%s, %llu.%06llu s to %llu.%06llu s): one capture "
 						    "given twice, or captures of two boots; merged as one "
 						    "stream, so events may be counted twice",
-						    s->in[i].path, s->in[j].path,
-						    x->cpu < 0 ? "cpu unknown " : "cpu ",
-						    x->cpu < 0 ? 0 : (int)x->cpu,
-						    (unsigned long long)((x->lo > y->lo ? x->lo : y->lo) / 1000000000ULL),
-						    (unsigned long long)((x->lo > y->lo ? x->lo : y->lo) % 1000000000ULL / 1000),
-						    (unsigned long long)((x->hi < y->hi ? x->hi : y->hi) / 1000000000ULL),
-						    (unsigned long long)((x->hi < y->hi ? x->hi : y->hi) % 1000000000ULL / 1000));
+						    s->in[i].path, s->in[j].path, cpu,
+						    (unsigned long long)(lo / 1000000000ULL),
+						    (unsigned long long)(lo % 1000000000ULL / 1000),
+						    (unsigned long long)(hi / 1000000000ULL),
+						    (unsigned long long)(hi % 1000000000ULL / 1000));
 					if (strbuf_failed(&sb) || strlist_add(&s->warnings, sb.buf)) {
 						strbuf_release(&sb);
 						return tb_error("out of memory");

@@ -147,6 +147,9 @@ expect_match "overlapping captures: warning on stderr names both files" "warning
 expect_match "overlapping captures: a note in the report" "note: $K and $TMP/copy.txt overlap in time on the same CPU" "$(cat "$TMP/ov.out")"
 "$TB" analyze $K "$TMP/copy.txt" -o "$TMP/ov.json" > /dev/null 2>&1
 expect_match "overlapping captures: the note in the JSON" "overlap in time on the same CPU" "$(jq -r '.. | strings' "$TMP/ov.json" | grep overlap)"
+cp tests/fixtures/samples/klog-kmsg.txt "$TMP/kmsg-copy.txt"
+out=$("$TB" analyze tests/fixtures/samples/klog-kmsg.txt "$TMP/kmsg-copy.txt" 2>&1 >/dev/null)
+expect_match "a copy with one event per CPU (same stretch) is an overlap too" "warning: tests/fixtures/samples/klog-kmsg.txt and $TMP/kmsg-copy.txt overlap in time on the same CPU \\(cpu 0, 123.456789 s to 123.456789 s\\)" "$out"
 # per-CPU pieces overlap in time on different CPUs, halves follow each other: no warning
 grep -F '[000]' $K > "$TMP/cpu0.txt"; grep -vF '[000]' $K > "$TMP/cpu1.txt"
 head -n 400 $K > "$TMP/first.txt"; tail -n +401 $K > "$TMP/second.txt"
