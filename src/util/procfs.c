@@ -163,6 +163,8 @@ static int to_ns(struct tm *tm, double frac, long offset_s, uint64_t *ns)
 	if (t == (time_t)-1 || t < 0)
 		return -1;
 	t -= offset_s;
+	if (t < 0 || (uint64_t)t > UINT64_MAX / 1000000000ULL - 1)
+		return -1;	/* a year no 64-bit nanosecond clock reaches */
 	*ns = (uint64_t)t * 1000000000ULL + (uint64_t)(frac * 1e9);
 	return 0;
 }
@@ -186,7 +188,8 @@ int tb_parse_wall_time(const char *line, uint64_t *ns)
 		char *end;
 		double v = strtod(s, &end);
 
-		if (end > s && blank(end) && v > 1e8 && v < 1e11 && !strchr(s, '-')) {
+		/* (above 1.8e10 s the nanoseconds leave 64 bits: converting is undefined) */
+		if (end > s && blank(end) && v > 1e8 && v < 1.8e10 && !strchr(s, '-')) {
 			*ns = (uint64_t)(v * 1e9);
 			return 0;
 		}
