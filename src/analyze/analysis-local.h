@@ -126,6 +126,8 @@ struct tb_pair_an {
 	int size_is_order;		/* size field is a page order (mm_page_alloc) */
 
 	struct tb_otab live;		/* struct tb_pobj, one per outstanding object */
+	uint64_t ts_base;		/* ns: the time allocation times are counted from */
+	unsigned ts_shift;		/* allocation times are kept as (ts - base) >> shift */
 	struct tb_otab early;		/* frees not (yet) matched, for skew tolerance */
 	struct tb_pair_early *fifo;	/* ring of early frees in arrival order */
 	size_t fifo_head, fifo_n;
@@ -149,11 +151,12 @@ int tb_pair_free(struct tb_analysis *an, struct tb_pair_an *p, const struct tb_e
 /* End of input: every free still waiting for a late alloc is unmatched. */
 void tb_pair_flush(struct tb_pair_an *p);
 /*
- * Per group g: oldest[g] = smallest allocation time (ms since the first event),
- * UINT32_MAX if none; certain[g] = outstanding objects allocated after after_ms (the
- * last lost event: their frees cannot have been lost).  Arrays malloc'd for the caller.
+ * Per group g: oldest[g] = earliest allocation time (ns, the events' clock; for
+ * allocations without a time, the first event's), UINT64_MAX if none; certain[g] =
+ * outstanding objects allocated after after_ns (the last lost event: their frees
+ * cannot have been lost).  Arrays malloc'd for the caller.
  */
-int tb_pair_scan(const struct tb_pair_an *p, uint32_t after_ms, uint32_t **oldest,
+int tb_pair_scan(const struct tb_pair_an *p, uint64_t after_ns, uint64_t **oldest,
 		 uint64_t **certain);
 /* Bytes of memory per outstanding object right now (table memory / objects). */
 double tb_pair_bytes_per_object(const struct tb_pair_an *p);
@@ -278,8 +281,6 @@ struct tb_analysis {
 const char *tb_an_site(struct tb_analysis *an, const struct tb_event *ev, uint32_t stack);
 /* 1 if ev names its call site in a field (call_site, __probe_ret_ip). */
 int tb_an_has_site_field(const struct tb_analysis *an, const struct tb_event *ev);
-/* Milliseconds of ts since the first event (0 when times are unknown). */
-uint32_t tb_an_ms(const struct tb_analysis *an, uint64_t ts);
 /* Field value as an interned string (numbers in decimal), or NULL. */
 const char *tb_an_field_str(const struct tb_event *ev, const char *name);
 

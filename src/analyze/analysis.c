@@ -431,16 +431,6 @@ void tb_analysis_free(struct tb_analysis *an)
 
 /* ---- event helpers --------------------------------------------------------------- */
 
-uint32_t tb_an_ms(const struct tb_analysis *an, uint64_t ts)
-{
-	uint64_t ms;
-
-	if (!ts || !an->first_ts || ts < an->first_ts)
-		return 0;
-	ms = (ts - an->first_ts) / 1000000ULL;
-	return ms > UINT32_MAX - 1 ? UINT32_MAX - 1 : (uint32_t)ms;
-}
-
 const char *tb_an_field_str(const struct tb_event *ev, const char *name)
 {
 	const struct tb_field *f = tb_event_field(ev, name);

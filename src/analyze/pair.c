@@ -24,10 +24,15 @@
 /* Frees waiting for a late allocation, at most. */
 #define TB_PAIR_FIFO 4096
 
-/* One outstanding object: 24 bytes. */
+/*
+ * One outstanding object: 24 bytes.  Its allocation time is nanoseconds since
+ * p->ts_base, shifted right by p->ts_shift: the shift starts at 0 (exact ns) and
+ * grows only when a run outlasts 2^32 of its units (4.3 s at 0; 50 days at 20, then
+ * ~1 ms units), so an age never saturates and keeps 32 bits of the run's span.
+ */
 struct tb_pobj {
 	uint64_t key;
-	uint32_t ts_ms;		/* allocation time, ms since the first event */
+	uint32_t ts;		/* allocation time: (ns - ts_base) >> ts_shift */
 	uint32_t group;
 	uint32_t bytes;		/* size field (saturated) */
 	uint16_t slack;		/* bytes - requested (saturated) */
@@ -93,6 +98,39 @@ void tb_pair_release(struct tb_pair_an *p)
 	tb_otab_release(&p->early);
 	tb_otab_release(&p->gidx);
 	memset(p, 0, sizeof(*p));
+}
+
+/* Halve the resolution of every kept allocation time (the run outgrew 32 bits). */
+static void coarser_times(struct tb_pair_an *p)
+{
+	size_t i;
+
+	p->ts_shift++;
+	for (i = 0; i < p->live.cap; i++) {
+		struct tb_pobj *o = tb_otab_slot(&p->live, i);
+
+		if (o->key)
+			o->ts >>= 1;
+	}
+}
+
+/*
+ * The allocation time to keep for an event at ts (0: no time, counted as the first
+ * event's).  The base is the first event's time when the first object is kept; an
+ * event older than that (a clock that went back) is kept as the base.
+ */
+static uint32_t pair_time(struct tb_pair_an *p, const struct tb_analysis *an, uint64_t ts)
+{
+	uint64_t rel;
+
+	if (!p->ts_base)
+		p->ts_base = an->first_ts ? an->first_ts : ts;
+	if (!ts || ts < p->ts_base)
+		return 0;
+	rel = ts - p->ts_base;
+	while (p->ts_shift < 63 && (rel >> p->ts_shift) > UINT32_MAX)
+		coarser_times(p);
+	return (uint32_t)(rel >> p->ts_shift);
 }
 
 static int64_t group_of(struct tb_pair_an *p, const char *site, const char *by, uint32_t stack)
@@ -280,7 +318,7 @@ int tb_pair_alloc(struct tb_analysis *an, struct tb_pair_an *p, const struct tb_
 		p->implicit_frees++;
 		drop_outstanding(p, o);
 	}
-	o->ts_ms = tb_an_ms(an, ev->ts_ns);
+	o->ts = pair_time(p, an, ev->ts_ns);
 	o->group = (uint32_t)gi;
 	o->bytes = bytes;
 	o->slack = slack;
@@ -344,11 +382,11 @@ int tb_pair_free(struct tb_analysis *an, struct tb_pair_an *p, const struct tb_e
 	return 0;
 }
 
-int tb_pair_scan(const struct tb_pair_an *p, uint32_t after_ms, uint32_t **oldest,
+int tb_pair_scan(const struct tb_pair_an *p, uint64_t after_ns, uint64_t **oldest,
 		 uint64_t **certain)
 {
 	size_t n = p->ngroups ? p->ngroups : 1, i;
-	uint32_t *v = malloc(n * sizeof(*v));
+	uint64_t *v = malloc(n * sizeof(*v));
 	uint64_t *c = calloc(n, sizeof(*c));
 
 	*oldest = v;
@@ -356,15 +394,17 @@ int tb_pair_scan(const struct tb_pair_an *p, uint32_t after_ms, uint32_t **oldes
 	if (!v || !c)
 		return -1;
 	for (i = 0; i < p->ngroups; i++)
-		v[i] = UINT32_MAX;
+		v[i] = UINT64_MAX;
 	for (i = 0; i < p->live.cap; i++) {
 		const struct tb_pobj *o = tb_otab_slot(&p->live, i);
+		uint64_t t;
 
 		if (!o->key)
 			continue;
-		if (o->ts_ms < v[o->group])
-			v[o->group] = o->ts_ms;
-		if (o->ts_ms > after_ms)
+		t = p->ts_base + ((uint64_t)o->ts << p->ts_shift);
+		if (t < v[o->group])
+			v[o->group] = t;
+		if (t > after_ns)
 			c[o->group]++;
 	}
 	return 0;

@@ -156,9 +156,8 @@ static int loss_timed(const struct tb_report *rep, const struct tb_analysis *an)
 static int build_pair(struct tb_report *rep, struct tb_analysis *an, struct tb_pair_an *p,
 		      struct tb_rpair *rp)
 {
-	uint32_t *oldest = NULL, now_ms = tb_an_ms(an, an->last_ts);
-	uint32_t after_ms = rep->lost ? tb_an_ms(an, an->last_lost_ts) : 0;
-	uint64_t *certain = NULL;
+	uint64_t *oldest = NULL, *certain = NULL;
+	uint64_t after_ns = rep->lost ? an->last_lost_ts : 0;
 	int timed = loss_timed(rep, an);
 	size_t *idx = NULL, n = 0, i;
 	int ret = -1;
@@ -183,7 +182,7 @@ static int build_pair(struct tb_report *rep, struct tb_analysis *an, struct tb_p
 	rp->bytes = p->bytes;
 	rp->req = p->req_bytes;
 	rp->bytes_per_object = tb_pair_bytes_per_object(p);
-	if (tb_pair_scan(p, after_ms, &oldest, &certain))
+	if (tb_pair_scan(p, after_ns, &oldest, &certain))
 		goto out;
 	idx = malloc((p->ngroups ? p->ngroups : 1) * sizeof(*idx));
 	if (!idx)
@@ -213,8 +212,10 @@ static int build_pair(struct tb_report *rep, struct tb_analysis *an, struct tb_p
 		s->allocs = g->allocs;
 		s->frees = g->frees;
 		s->implicit = g->implicit;
-		s->oldest_s = an->first_ts && oldest[idx[i]] != UINT32_MAX ?
-			(double)(now_ms - oldest[idx[i]]) / 1000.0 : -1;
+		/* age at the last event, in ns (an allocation stamped after it: age 0) */
+		s->oldest_ns = an->first_ts && oldest[idx[i]] != UINT64_MAX ?
+			(an->last_ts > oldest[idx[i]] ? (int64_t)(an->last_ts - oldest[idx[i]]) : 0) :
+			-1;
 		/* no loss: every object is certain; else those allocated after the loss */
 		s->certain = !rep->lost && !rep->lost_unknown ? (int64_t)g->count :
 			timed ? (int64_t)certain[idx[i]] : -1;
@@ -615,9 +616,9 @@ struct tb_report *tb_report_build(struct tb_analysis *an, const struct tb_run_in
 	    copy_list(&rep->notes, &info->notes))
 		goto nomem;
 	if (info->duration_ns)
-		rep->duration_s = (double)info->duration_ns / 1e9;
+		rep->duration_ns = info->duration_ns;
 	else if (an->last_ts > an->first_ts)
-		rep->duration_s = (double)(an->last_ts - an->first_ts) / 1e9;
+		rep->duration_ns = an->last_ts - an->first_ts;
 	rep->events = info->events > an->events ? info->events : an->events;
 	rep->lost = info->lost > an->lost ? info->lost : an->lost;
 	rep->lost_unknown = info->lost_unknown || an->lost_unknown;

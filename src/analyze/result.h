@@ -37,7 +37,7 @@ struct tb_rsite {
 	unsigned nstack;
 	uint64_t count, bytes, req;	/* outstanding */
 	uint64_t allocs, frees, implicit;
-	double oldest_s;		/* age of the oldest outstanding object at the end; -1 unknown */
+	int64_t oldest_ns;		/* age of the oldest outstanding object at the end; -1 unknown */
 	int64_t certain;		/* of count, allocated after the last lost event; -1 unknown */
 };
 
@@ -165,7 +165,7 @@ struct tb_report {
 	char *tool, *version;
 	char *kernel_release, *arch, *recipe, *source;
 	struct strlist plan, notes;
-	double duration_s;
+	uint64_t duration_ns;		/* first to last event; 0 unknown */
 	uint64_t events, lost;
 	int lost_unknown;
 	uint64_t *lost_per_cpu;

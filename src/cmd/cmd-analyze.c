@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "cmd/cmds.h"
 #include "decode/decode.h"
 #include "util/err.h"
@@ -137,6 +138,58 @@ static int is_assignment(const char *a)
 	return *p == '=' && access(a, F_OK) != 0;
 }
 
+/*
+ * The same input given twice would be read twice and count every event twice (and
+ * standard input, read twice, splices the halves of one stream): refuse it, naming
+ * both arguments.  "Same" is the same path, or the same file under another name
+ * (device and inode, also when standard input is redirected from a listed file).
+ */
+static int check_inputs(const struct strlist *files)
+{
+	struct stat *st;
+	char *have;
+	size_t i, j;
+	int ret = 0;
+
+	st = calloc(files->n, sizeof(*st));
+	have = calloc(files->n, 1);
+	if (!st || !have) {
+		free(st);
+		free(have);
+		return tb_error("out of memory");
+	}
+	for (i = 0; i < files->n && !ret; i++) {
+		const char *f = files->v[i];
+
+		if (!strcmp(f, "-"))
+			have[i] = !fstat(0, &st[i]) && !S_ISFIFO(st[i].st_mode) &&
+				  !S_ISCHR(st[i].st_mode) && !S_ISSOCK(st[i].st_mode);
+		else
+			have[i] = !stat(f, &st[i]);	/* a missing file is said when opened */
+		for (j = 0; j < i && !ret; j++) {
+			const char *g = files->v[j];
+
+			if (!strcmp(f, "-") && !strcmp(g, "-"))
+				ret = tb_usage_error(&analyze_usage, "input %zu '-' repeats input "
+					"%zu: standard input can be read only once (give the "
+					"file's name instead)", i + 1, j + 1);
+			else if (!strcmp(f, g))
+				ret = tb_usage_error(&analyze_usage, "input %zu '%s' repeats input "
+					"%zu: each capture is read once (its events would count "
+					"twice)", i + 1, f, j + 1);
+			else if (have[i] && have[j] && st[i].st_dev == st[j].st_dev &&
+				 st[i].st_ino == st[j].st_ino)
+				ret = tb_usage_error(&analyze_usage, "input %zu '%s' is the same file "
+					"as input %zu '%s' (same device and inode): each capture is "
+					"read once (its events would count twice)", i + 1, f, j + 1,
+					g);
+		}
+	}
+	free(st);
+	free(have);
+	return ret;
+}
+
 static int parse_args(int argc, char **argv, struct opts *o)
 {
 	struct tb_option opts[] = {
@@ -178,6 +231,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	if (!o->files.n)
 		return tb_usage_error(&analyze_usage, "no input file (give FILE... or '-' for "
 				      "standard input)");
+	if ((ret = check_inputs(&o->files)))
+		return ret;
 	if (o->assign.n && !o->recipe)
 		return tb_usage_error(&analyze_usage, "'%s' sets a recipe parameter, but no "
 				      "--recipe was given", o->assign.v[0]);
@@ -204,6 +259,13 @@ static void print_stats(FILE *out, const struct tb_decode_set *set)
 			(unsigned long long)st->stacks);
 		for (k = 0; k < 3 && k < st->malformed; k++)
 			fprintf(out, "#   malformed: %s\n", st->first_malformed[k]);
+		for (k = 0; k < st->nmaybe; k++)
+			fprintf(out, "#   malformed lines that could have been %s: %llu\n",
+				st->maybe[k].event, (unsigned long long)st->maybe[k].n);
+		if (st->damaged)
+			fprintf(out, "#   damaged: %llu events or frames read from damaged lines "
+				"(first: %s)\n",
+				(unsigned long long)st->damaged, st->first_damaged);
 	}
 }
 
@@ -271,20 +333,25 @@ static int snapshot_cb(void *ctx, const char *what, uint64_t wall_ns, const char
  */
 static void add_notes(struct tb_run_info *info, const struct tb_decode_set *set)
 {
-	uint64_t malformed = 0, interleaved = 0;
+	uint64_t malformed = 0, damaged = 0, interleaved = 0;
 	struct strbuf sb = STRBUF_INIT;
 	unsigned i, k, quoted = 0;
+	const char *first_damaged = NULL;
 
 	for (i = 0; i < tb_decode_set_count(set); i++) {
 		malformed += tb_decode_set_stats(set, i)->malformed;
 		interleaved += tb_decode_set_stats(set, i)->interleaved;
 	}
+	for (i = 0; i < tb_decode_set_warnings(set)->n; i++)
+		strlist_add(&info->notes, tb_decode_set_warnings(set)->v[i]);
 	if (interleaved) {
 		tb_decode_interleaved_note(&sb, interleaved);
 		strlist_add(&info->notes, sb.buf);
 		strbuf_reset(&sb);
 	}
 	if (malformed) {
+		const char *sep = "; of them, ";
+
 		strbuf_addf(&sb, "%llu malformed lines skipped", (unsigned long long)malformed);
 		for (i = 0; i < tb_decode_set_count(set) && quoted < 3; i++) {
 			const struct tb_decode_stats *st = tb_decode_set_stats(set, i);
@@ -295,6 +362,29 @@ static void add_notes(struct tb_run_info *info, const struct tb_decode_set *set)
 		}
 		if (quoted)
 			strbuf_addch(&sb, ')');
+		/* which events the unreadable lines may hide, summed over the files */
+		for (i = 0; i < tb_decode_set_count(set); i++) {
+			const struct tb_decode_stats *st = tb_decode_set_stats(set, i);
+
+			for (k = 0; k < st->nmaybe; k++) {
+				strbuf_addf(&sb, "%s%llu could have been %s events", sep,
+					    (unsigned long long)st->maybe[k].n, st->maybe[k].event);
+				sep = ", ";
+			}
+		}
+		strlist_add(&info->notes, sb.buf);
+	}
+	for (i = 0; i < tb_decode_set_count(set); i++) {
+		const struct tb_decode_stats *st = tb_decode_set_stats(set, i);
+
+		if (st->damaged && !first_damaged)
+			first_damaged = st->first_damaged;
+		damaged += st->damaged;
+	}
+	if (damaged) {
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "%llu events or frames read from damaged lines (copy and paste?): "
+			    "check them (first: %s)", (unsigned long long)damaged, first_damaged);
 		strlist_add(&info->notes, sb.buf);
 	}
 	strbuf_release(&sb);

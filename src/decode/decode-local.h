@@ -71,6 +71,17 @@ const char *tb_dec_system_for(struct tb_decoder *d, const char *name, int looks_
 void tb_dec_malformed(struct tb_decoder *d, const char *line, size_t len, const char *why);
 
 /*
+ * tb_dec_malformed as above, for a line that could have been event (a string with
+ * static storage: "slub:alloc", "slub:alloc|free"): counted against it too, so the
+ * report can say which events the unreadable lines may hide.
+ */
+void tb_dec_malformed_as(struct tb_decoder *d, const char *line, size_t len,
+			 const char *why, const char *event);
+
+/* Count an event read from a damaged line (the first one quoted with why). */
+void tb_dec_damaged(struct tb_decoder *d, const char *why);
+
+/*
  * Split "k=v k=v ..." (in place: NULs are written) into ev's fields as strings.
  * A value runs to the next whitespace that is followed by "word=", so values
  * with spaces ("ptr=          (null)", "comm=kworker/0:1 H") survive; leading and
@@ -97,8 +108,18 @@ enum tb_dec_ptr tb_dec_ptr_class(const char *v);
 void tb_dec_ptr_quality(struct tb_decoder *d, struct tb_event *ev);
 
 /*
+ * tb_dec_parse_dec - the decimal number at s (at most len bytes; stops at the first
+ * non-digit), refused above max: no digit ever wraps into a plausible value.
+ * Returns the count of digits taken (> 0) with *out set, 0 if s[0] is not a digit,
+ * -1 (errno ERANGE) if the number is greater than max.
+ */
+int tb_dec_parse_dec(const char *s, size_t len, uint64_t max, uint64_t *out);
+
+/*
  * Parse "SECONDS.FRACTION" or a raw integer (counter clocks) at s[0..len) into ns
- * (raw counts are returned as they are).  Returns 0, or -1 if not a number.
+ * (raw counts are returned as they are).  A time of zero is returned as 1 (an event's
+ * ts_ns 0 means "no time"; "[    0.000000]" of early boot is a time).  Returns 0, or
+ * -1 if not a number or out of range (more seconds than 64-bit nanoseconds hold).
  */
 int tb_dec_parse_ts(const char *s, size_t len, uint64_t *out);
 
@@ -112,6 +133,8 @@ struct tb_dec_frames {
 };
 void tb_dec_frames_reset(struct tb_dec_frames *f);
 void tb_dec_frames_add(struct tb_dec_frames *f, const char *s, size_t len);
+/* Drop the last frame added (it is replaced by a longer one). */
+void tb_dec_frames_pop(struct tb_dec_frames *f);
 /* Point ev->stack at f's frames (valid until f changes). */
 void tb_dec_frames_stack(struct tb_dec_frames *f, struct tb_event *ev);
 void tb_dec_frames_release(struct tb_dec_frames *f);

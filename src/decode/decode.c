@@ -4,6 +4,7 @@
  * malformed-line bookkeeping).  Formats live in ftrace-text.c, kernel-log.c,
  * tracecmd.c; detection in detect.c.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -244,6 +245,32 @@ const char *tb_dec_system_for(struct tb_decoder *d, const char *name, int looks_
 	return sys;
 }
 
+void tb_dec_malformed_as(struct tb_decoder *d, const char *line, size_t len,
+			 const char *why, const char *event)
+{
+	unsigned i;
+
+	tb_dec_malformed(d, line, len, why);
+	for (i = 0; i < d->st.nmaybe; i++)
+		if (!strcmp(d->st.maybe[i].event, event))
+			break;
+	if (i == d->st.nmaybe) {
+		if (i == sizeof(d->st.maybe) / sizeof(d->st.maybe[0]))
+			i--;	/* full: the last slot takes the rest */
+		else
+			d->st.nmaybe++;
+		d->st.maybe[i].event = event;
+	}
+	d->st.maybe[i].n++;
+}
+
+void tb_dec_damaged(struct tb_decoder *d, const char *why)
+{
+	if (!d->st.damaged++)
+		snprintf(d->st.first_damaged, sizeof(d->st.first_damaged), "%s:%llu: %s",
+			 d->origin, (unsigned long long)d->lineno, why);
+}
+
 void tb_dec_malformed(struct tb_decoder *d, const char *line, size_t len, const char *why)
 {
 	uint64_t k = d->st.malformed++;
@@ -408,6 +435,8 @@ enum tb_dec_ptr tb_dec_ptr_class(const char *v)
 		;
 	if (i == n)
 		return TB_DEC_PTR_NULL;
+	if (n - i > 16)
+		return TB_DEC_PTR_NONE;	/* more than 64 bits: not an address */
 	if (n == 16 && i >= 8)
 		return TB_DEC_PTR_HASHED;
 	return TB_DEC_PTR_REAL;
@@ -466,23 +495,47 @@ void tb_dec_ptr_quality(struct tb_decoder *d, struct tb_event *ev)
 		d->st.ptr_null++;
 }
 
+int tb_dec_parse_dec(const char *s, size_t len, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	for (i = 0; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
+		unsigned dig = (unsigned)(s[i] - '0');
+
+		if (v > (max - dig) / 10) {
+			errno = ERANGE;
+			return -1;
+		}
+		v = v * 10 + dig;
+	}
+	if (i)
+		*out = v;
+	return (int)(i > INT32_MAX ? INT32_MAX : i);
+}
+
 int tb_dec_parse_ts(const char *s, size_t len, uint64_t *out)
 {
 	uint64_t sec = 0, frac = 0;
 	size_t i = 0, nd = 0;
+	int n;
 
 	while (i < len && s[i] == ' ')
 		i++;
 	if (i == len || s[i] < '0' || s[i] > '9')
 		return -1;
-	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
-		sec = sec * 10 + (uint64_t)(s[i] - '0');
+	n = tb_dec_parse_dec(s + i, len - i, UINT64_MAX, &sec);
+	if (n < 0)
+		return -1;
+	i += (size_t)n;
 	if (i == len) {
-		*out = sec;	/* counter clock: raw count */
+		*out = sec ? sec : 1;	/* counter clock: raw count (0: see below) */
 		return 0;
 	}
 	if (s[i] != '.')
 		return -1;
+	if (sec > UINT64_MAX / 1000000000ULL - 1)
+		return -1;	/* seconds that no 64-bit nanosecond clock reaches */
 	for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
 		if (nd < 9) {
 			frac = frac * 10 + (uint64_t)(s[i] - '0');
@@ -496,6 +549,9 @@ int tb_dec_parse_ts(const char *s, size_t len, uint64_t *out)
 		nd++;
 	}
 	*out = sec * 1000000000ULL + frac;
+	/* an event's time 0 means "no time": a printed 0.000000 (early boot) is 1 ns */
+	if (!*out)
+		*out = 1;
 	return 0;
 }
 
@@ -515,6 +571,16 @@ void tb_dec_frames_add(struct tb_dec_frames *f, const char *s, size_t len)
 	f->off[f->n++] = f->buf.len;
 	strbuf_add(&f->buf, s, len);
 	strbuf_addch(&f->buf, '\0');
+}
+
+void tb_dec_frames_pop(struct tb_dec_frames *f)
+{
+	if (!f->n)
+		return;
+	f->n--;
+	f->buf.len = f->off[f->n];
+	if (f->buf.alloc)
+		f->buf.buf[f->buf.len] = '\0';
 }
 
 void tb_dec_frames_stack(struct tb_dec_frames *f, struct tb_event *ev)

@@ -51,6 +51,14 @@ struct tb_decode_stats {
 					 * printed before a later record's line (two CPUs'
 					 * output interleaved): the site may be the other's */
 	char first_malformed[3][256];	/* "file:line: text" */
+	/* malformed lines that could have been these events ("slub:alloc", or
+	 * "slub:alloc|free" when the line does not say which) */
+	struct { const char *event; uint64_t n; } maybe[4];
+	unsigned nmaybe;
+	uint64_t damaged;		/* events read from damaged lines (a record found
+					 * inside a line, a timestamp without its '[', a
+					 * frame joined from a wrapped line) */
+	char first_damaged[256];	/* "file:line: what" */
 };
 
 struct tb_decoder;
@@ -125,6 +133,7 @@ int tb_decode_have_tracecmd(void);
  * "-" is standard input.
  */
 struct tb_decode_set;
+struct strlist;
 
 /* snapshot(ctx, what, wall_ns, text): a /proc snapshot file (slabinfo) was read. */
 typedef int (*tb_decode_snapshot_fn)(void *ctx, const char *what, uint64_t wall_ns,
@@ -149,6 +158,11 @@ unsigned tb_decode_set_count(const struct tb_decode_set *s);
 const char *tb_decode_set_path(const struct tb_decode_set *s, unsigned i);
 enum tb_format tb_decode_set_format(const struct tb_decode_set *s, unsigned i);
 const struct tb_decode_stats *tb_decode_set_stats(const struct tb_decode_set *s, unsigned i);
+/*
+ * tb_decode_set_warnings - what the merge found doubtful (inputs overlapping in time
+ * on the same CPU), one sentence each; already said on stderr.  Valid until free.
+ */
+const struct strlist *tb_decode_set_warnings(const struct tb_decode_set *s);
 void tb_decode_set_free(struct tb_decode_set *s);
 
 /*

@@ -82,20 +82,32 @@ static int take_ts_token(char **t, const char *end, uint64_t *ts)
 	return -1;
 }
 
-/* Parse the context prefix of line; 0 and ctx filled, or -1. */
-static int parse_ctx(char *line, size_t len, struct ft_ctx *c)
+/* Largest CPU and PID numbers taken (the kernel's own limits are far below). */
+#define FT_MAX_CPU 0x7fffffff
+#define FT_MAX_PID 0x7fffffff
+
+/*
+ * Parse the context prefix of line; 0 and ctx filled, or -1 with *why saying what
+ * was wrong when a prefix was found but a number in it is out of range.
+ */
+static int parse_ctx(char *line, size_t len, struct ft_ctx *c, const char **why)
 {
 	char *p = line, *end = line + len;
 
+	*why = NULL;
 	while ((p = memchr(p, '[', (size_t)(end - p)))) {
 		char *q = p + 1, *b, *dash, *t;
-		int32_t cpu = 0, pid = 0;
-		uint64_t mul = 1;
+		uint64_t cpu = 0, pid = 0;
+		int n;
 
 		if (!is_digit((unsigned char)*q))
 			goto next;
-		while (q < end && is_digit((unsigned char)*q))
-			cpu = cpu * 10 + (*q++ - '0');
+		n = tb_dec_parse_dec(q, (size_t)(end - q), FT_MAX_CPU, &cpu);
+		if (n < 0) {
+			*why = "CPU number out of range";
+			goto next;
+		}
+		q += n;
 		if (q >= end || *q != ']')
 			goto next;
 		/* backwards: spaces, optional (TGID), spaces, PID, '-' */
@@ -113,13 +125,14 @@ static int parse_ctx(char *line, size_t len, struct ft_ctx *c)
 		}
 		if (b < line || !is_digit((unsigned char)*b))
 			goto next;
-		while (b >= line && is_digit((unsigned char)*b)) {
-			pid += (int32_t)((*b - '0') * mul);
-			mul *= 10;
+		while (b >= line && is_digit((unsigned char)*b))
 			b--;
-		}
 		if (b < line || *b != '-')
 			goto next;
+		if (tb_dec_parse_dec(b + 1, (size_t)(end - b - 1), FT_MAX_PID, &pid) < 0) {
+			*why = "PID out of range";
+			goto next;
+		}
 		dash = b;
 		/* forwards from ']': [FLAGS] TIMESTAMP: (no flag column with irq-info=0) */
 		t = q + 1;
@@ -128,12 +141,13 @@ static int parse_ctx(char *line, size_t len, struct ft_ctx *c)
 		while (t < end && *t == ' ')
 			t++;
 		c->body = t;
-		c->cpu = cpu;
-		c->pid = pid;
+		c->cpu = (int32_t)cpu;
+		c->pid = (int32_t)pid;
 		c->comm = line;
 		while (c->comm < dash && *c->comm == ' ')
 			c->comm++;
 		c->comm_len = (size_t)(dash - c->comm);
+		*why = NULL;
 		return 0;
 next:
 		p++;
@@ -229,39 +243,45 @@ static int stack_line(struct tb_decoder *d, struct ft *ft, char *line, size_t le
 static int lost_line(struct tb_decoder *d, struct ft *ft, const char *line)
 {
 	const char *p = line + 4;
-	int32_t cpu = 0;
-	uint64_t count = TB_LOST_UNKNOWN;
+	uint64_t cpu = 0, count = TB_LOST_UNKNOWN;
+	int n;
 
-	if (!is_digit((unsigned char)*p))
+	n = tb_dec_parse_dec(p, strlen(p), FT_MAX_CPU, &cpu);
+	if (n <= 0)
 		return -1;
-	while (is_digit((unsigned char)*p))
-		cpu = cpu * 10 + (*p++ - '0');
+	p += n;
 	while (*p == ' ')
 		p++;
 	if (!strncmp(p, "[LOST ", 6) && is_digit((unsigned char)p[6])) {
-		count = strtoull(p + 6, NULL, 10);
+		/* a count past 64 bits is no count: unknown */
+		if (tb_dec_parse_dec(p + 6, strlen(p + 6), UINT64_MAX - 1, &count) < 0)
+			count = TB_LOST_UNKNOWN;
 	} else if (strncmp(p, "[LOST EVENTS]", 13)) {
 		return -1;
 	}
 	d->st.lost_markers++;
 	if (d->sink.lost)
-		d->sink.lost(d->sink.ctx, cpu, count, ft->last_ts);
+		d->sink.lost(d->sink.ctx, (int32_t)cpu, count, ft->last_ts);
 	return 0;
 }
 
 static void header_line(struct tb_decoder *d, struct ft *ft, const char *line)
 {
 	const char *p = strstr(line, "entries-in-buffer/entries-written:");
-	unsigned long long in, written;
+	uint64_t in, written;
+	int n;
 
 	(void)ft;
 	if (!p)
 		return;
 	p += strlen("entries-in-buffer/entries-written:");
-	in = strtoull(p, (char **)&p, 10);
-	if (*p != '/')
+	while (*p == ' ')
+		p++;
+	n = tb_dec_parse_dec(p, strlen(p), UINT64_MAX, &in);
+	if (n <= 0 || p[n] != '/')
+		return;	/* not the header, or numbers past 64 bits: no claim made */
+	if (tb_dec_parse_dec(p + n + 1, strlen(p + n + 1), UINT64_MAX, &written) <= 0)
 		return;
-	written = strtoull(p + 1, NULL, 10);
 	if (written > in && d->sink.lost)
 		d->sink.lost(d->sink.ctx, -1, written - in, 0);
 }
@@ -342,6 +362,32 @@ static int is_name_char(int c)
 	       c == '.' || c == '-' || c == '/';
 }
 
+/*
+ * The event a line with a context prefix that cannot be read was ("... [99999999999]
+ * ..... 931.000002: kfree: ..." -> "kmem:kfree"), interned; NULL if it does not say.
+ */
+static const char *maybe_event(struct tb_decoder *d, const char *line)
+{
+	const char *p = strchr(line, ']'), *n, *q, *iname, *sys;
+	char buf[256];
+
+	if (!p || !(p = strstr(p, ": ")))
+		return NULL;
+	n = p + 2;
+	while (*n == ' ')
+		n++;
+	for (q = n; is_name_char((unsigned char)*q); q++)
+		;
+	if (q == n || *q != ':' || q - n > 200)
+		return NULL;
+	iname = tb_dec_intern(d, n, (size_t)(q - n));
+	sys = iname ? tb_dec_system_for(d, iname, 0) : NULL;
+	if (!sys)
+		return NULL;
+	snprintf(buf, sizeof(buf), "%s:%s", sys, iname);
+	return tb_intern(buf);
+}
+
 static int ft_line(struct tb_decoder *d, char *line, size_t len)
 {
 	struct ft *ft = d->priv;
@@ -349,6 +395,7 @@ static int ft_line(struct tb_decoder *d, char *line, size_t len)
 	struct ft_slot *s;
 	struct strbuf tmp;
 	char *body, *p;
+	const char *why;
 	int r, is_stack = 0, user_stack = 0;
 
 	/* frame lines of a stack block */
@@ -372,8 +419,14 @@ static int ft_line(struct tb_decoder *d, char *line, size_t len)
 		if (!lost_line(d, ft, p))
 			return drain(d, ft, 0);
 	}
-	if (parse_ctx(line, len, &c)) {
-		if (ft->tracecmd || !strncmp(p, "version = ", 10) || !strncmp(p, "cpus=", 5) ||
+	if (parse_ctx(line, len, &c, &why)) {
+		const char *ev = why ? maybe_event(d, line) : NULL;
+
+		if (ev)
+			tb_dec_malformed_as(d, line, len, why, ev);
+		else if (why)
+			tb_dec_malformed(d, line, len, why);
+		else if (ft->tracecmd || !strncmp(p, "version = ", 10) || !strncmp(p, "cpus=", 5) ||
 		    (!strncmp(p, "CPU ", 4) && strstr(p, "is empty")))
 			d->st.ignored++;
 		else

@@ -16,8 +16,9 @@
  *
  * Records and call traces are matched, not just taken in turn: a record's TRACE line
  * and its stack dump are separate printks, so with two CPUs tracing at once the log can
- * read "TRACE A, TRACE B, stack of A, stack of B" (seen under qemu on 3.10 with two CPUs).  Records wait in a small queue; a call
- * trace (its "CPU:" line, "Call Trace:" and frames) goes, when it ends, to the oldest
+ * read "TRACE A, TRACE B, stack of A, stack of B" (seen under qemu on 3.10 with two
+ * CPUs).  Records wait in a small queue; a call trace (its "CPU:" line, "Call Trace:"
+ * and frames) goes, when it ends, to the oldest
  * waiting record of its kind (alloc_debug_processing -> alloc, free_debug_processing ->
  * free; either when the frames do not say), and records leave the queue in log order
  * once they have their trace (or when the queue is full, or at the end).  A trace given
@@ -59,6 +60,11 @@ struct kl {
 	struct strbuf comm;
 	int32_t cpu, pid;
 	int has_cpu;
+	uint64_t last_ts;	/* the latest timestamp of a line so far */
+	struct strbuf frag;	/* a call-trace line that is not a whole frame (wrapped?) */
+	int frag_ts;		/* ... it had a timestamp prefix */
+	struct strbuf lastframe; /* the last frame line taken, as written */
+	int lastframe_ts;	/* ... it had a timestamp prefix */
 	const char *i_slub, *i_alloc, *i_free, *i_cache, *i_ptr, *i_inuse, *i_fp,
 		*i_call_site;
 };
@@ -80,7 +86,8 @@ static int is_hex(int c)
 
 /*
  * Find the message body after any prefix; *ts is set when the line has a kernel
- * timestamp ("[  123.456789]" or a /dev/kmsg record's microseconds).
+ * timestamp ("[  123.456789]" or a /dev/kmsg record's microseconds); *has_ts is 1
+ * then, 0 without one, -1 when the timestamp is there but past 64-bit nanoseconds.
  */
 static char *strip_prefix(char *line, uint64_t *ts, int *has_ts)
 {
@@ -104,11 +111,14 @@ static char *strip_prefix(char *line, uint64_t *ts, int *has_ts)
 
 			for (i = 0; i < 2; i++)
 				f = strchr(f, ',') + 1;
-			while (is_digit((unsigned char)*f))
-				us = us * 10 + (uint64_t)(*f++ - '0');
+			/* microseconds past what 64-bit nanoseconds hold: no timestamp */
+			if (tb_dec_parse_dec(f, strlen(f), UINT64_MAX / 1000, &us) < 0) {
+				*has_ts = -1;
+				return line;
+			}
 			k = strchr(q, ';');
 			if (k) {
-				*ts = us * 1000;
+				*ts = us ? us * 1000 : 1;	/* 0 means no time */
 				*has_ts = 1;
 				return k + 1;
 			}
@@ -262,8 +272,8 @@ static void end_block(struct tb_decoder *d, struct kl *kl)
 	if (kl->blk == KL_NONE)
 		return;
 	kl->blk = KL_NONE;
-	if (kl->foreign || !kl->frames.n)
-		return;	/* not ours, or no frames: nothing to give */
+	if (kl->foreign || (!kl->frames.n && !kl->has_cpu))
+		return;	/* not ours, or nothing to give */
 	kind = trace_kind(&kl->frames);
 	for (i = 0; i < kl->n; i++) {
 		struct kl_rec *c = kl_at(kl, i);
@@ -309,6 +319,7 @@ static int start_record(struct tb_decoder *d, struct kl *kl, char *body, size_t 
 			uint64_t ts, int has_ts)
 {
 	char *p, *cache, *op, *ptr, *ptr_end, *rest;
+	const char *maybe = "slub:alloc|free";	/* what the line could have been */
 	struct strbuf tmp;
 	struct kl_rec *r;
 	uint64_t v;
@@ -347,6 +358,7 @@ static int start_record(struct tb_decoder *d, struct kl *kl, char *body, size_t 
 	*p++ = '\0';
 	if (strcmp(op, "alloc") && strcmp(op, "free"))
 		goto bad;
+	maybe = op[0] == 'a' ? "slub:alloc" : "slub:free";
 	while (*p == ' ')
 		p++;
 	if (p[0] != '0' || p[1] != 'x')
@@ -363,8 +375,8 @@ static int start_record(struct tb_decoder *d, struct kl *kl, char *body, size_t 
 
 		while (is_hex((unsigned char)*p))
 			p++;
-		if (p - h < 8)
-			goto bad;
+		if (p - h < 8 || p - h > 16)
+			goto bad;	/* 32- or 64-bit pointers only */
 	}
 	ptr_end = p;
 	if (*p && *p != ' ')
@@ -426,21 +438,42 @@ bad:
 	for (p = body; p < r->rec.buf + r->rec.len; p++)
 		if (!*p)
 			*p = ' ';
-	tb_dec_malformed(d, body, strlen(body), "SLUB TRACE record, expected "
-			 "'TRACE <cache> alloc|free 0x<ptr> inuse=N fp=0x<ptr>'");
+	tb_dec_malformed_as(d, body, strlen(body), "SLUB TRACE record, expected "
+			    "'TRACE <cache> alloc|free 0x<ptr> inuse=N fp=0x<ptr>'", maybe);
 	return 0;
 }
 
 /* "CPU: 1 PID: 42 Comm: insmod Not tainted 3.10.0 #1" */
-static void cpu_line(struct kl *kl, const char *body)
+static void cpu_line(struct tb_decoder *d, struct kl *kl, const char *body)
 {
 	const char *p = strstr(body, "PID:"), *c;
+	uint64_t v;
 	size_t n;
 
+	/* numbers out of range are left unknown (-1), never wrapped; one line, one count */
+	const char *why = NULL;
+
+	c = body + 4;
+	while (*c == ' ')
+		c++;
 	kl->has_cpu = 1;
-	kl->cpu = (int32_t)strtol(body + 4, NULL, 10);
-	kl->pid = p ? (int32_t)strtol(p + 4, NULL, 10) : -1;
+	kl->cpu = kl->pid = -1;
 	strbuf_reset(&kl->comm);
+	if (tb_dec_parse_dec(c, strlen(c), 0x7fffffff, &v) > 0)
+		kl->cpu = (int32_t)v;
+	else
+		why = "CPU number out of range";
+	if (p) {
+		p += 4;
+		while (*p == ' ')
+			p++;
+		if (tb_dec_parse_dec(p, strlen(p), 0x7fffffff, &v) > 0)
+			kl->pid = (int32_t)v;
+		else
+			why = why ? "CPU and PID numbers out of range" : "PID out of range";
+	}
+	if (why)
+		tb_dec_malformed(d, body, strlen(body), why);
 	c = strstr(body, "Comm:");
 	if (c) {
 		c += 5;
@@ -463,7 +496,8 @@ static void cpu_line(struct kl *kl, const char *body)
 
 /*
  * A call-trace frame?  Returns 1 with [*s, *e) the frame text, 2 for an unreliable
- * "? " frame, 3 for a marker (<IRQ> ...) or raw stack words, 0 if not a frame.
+ * "? " frame, 3 for a marker (<IRQ> ...) or raw stack words, 4 for a frame cut in
+ * its module name ("leaky_init+0x45/0x100 [lea"), 0 if not a frame.
  */
 static int frame_shape(char *body, char **s, char **e)
 {
@@ -527,6 +561,8 @@ static int frame_shape(char *body, char **s, char **e)
 	if (q[0] == ' ' && q[1] == '[') {
 		char *m = q + 2, *end = strchr(m, ']');
 
+		if (!end)
+			return 4;
 		if (end) {
 			char *sp = memchr(m, ' ', (size_t)(end - m));
 
@@ -559,19 +595,235 @@ static int is_elision(const char *body)
 	return 0;
 }
 
+/*
+ * A SLUB TRACE record inside line ("TRACE <cache> alloc|free 0x"), starting at the
+ * line's start or after a space, ']', ';', ':' or tab: a record whose prefix was
+ * damaged, or pasted onto the end of another line.  NULL if none.
+ */
+static char *find_record(char *line)
+{
+	char *t = line;
+
+	while ((t = strstr(t, "TRACE "))) {
+		if (t == line || t[-1] == ' ' || t[-1] == ']' || t[-1] == ';' || t[-1] == ':' ||
+		    t[-1] == '\t') {
+			char *c = t + 6, *e;
+
+			while (*c == ' ')
+				c++;
+			e = c;
+			while (*e && *e != ' ')
+				e++;
+			if (e > c && (!strncmp(e, " alloc 0x", 9) || !strncmp(e, " free 0x", 8)))
+				return t;
+		}
+		t += 6;
+	}
+	return NULL;
+}
+
+/* Does line name a SLUB TRACE record it cannot be read as ("... TRACE kmalloc-64 allo")? */
+static int names_record(const char *line)
+{
+	const char *t = line;
+
+	while ((t = strstr(t, "TRACE "))) {
+		if ((t == line || t[-1] == ' ' || t[-1] == ']' || t[-1] == ';' || t[-1] == ':') &&
+		    ((t[6] >= 'a' && t[6] <= 'z') || (t[6] >= 'A' && t[6] <= 'Z')))
+			return 1;
+		t += 6;
+	}
+	return 0;
+}
+
+/* "SECONDS.MICROS]" right before rec (a timestamp that lost its '['): 0 and *ts. */
+static int ts_before(const char *line, const char *rec, uint64_t *ts)
+{
+	const char *e = rec, *b, *dot;
+
+	while (e > line && e[-1] == ' ')
+		e--;
+	if (e == line || e[-1] != ']')
+		return -1;
+	e--;
+	b = e;
+	while (b > line && (is_digit((unsigned char)b[-1]) || b[-1] == '.'))
+		b--;
+	dot = memchr(b, '.', (size_t)(e - b));
+	if (!dot || dot == b || e - dot - 1 != 6)
+		return -1;	/* printk prints %5lu.%06lu */
+	return tb_dec_parse_ts(b, (size_t)(e - b), ts);
+}
+
+/*
+ * A call-trace line that could be the first part of a frame wrapped in two: an
+ * optional " [<address>]" and "? ", then one word of symbol characters (or nothing
+ * after an address) - never a whole "sym+0xOFF/0xSIZE" frame.
+ */
+static int is_fragment(const char *p)
+{
+	const char *q;
+
+	if (p[0] == '[' && p[1] == '<') {
+		p += 2;
+		while (is_hex((unsigned char)*p))
+			p++;
+		if (*p == '>')
+			p++;
+		if (*p == ']')
+			p++;
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			return 1;	/* the symbol went to the next line */
+	}
+	if (p[0] == '?' && p[1] == ' ')
+		p += 2;
+	for (q = p; *q; q++)
+		if (!(is_hex((unsigned char)*q) || (*q >= 'g' && *q <= 'z') ||
+		      (*q >= 'G' && *q <= 'Z') || *q == '_' || *q == '.' || *q == '+' ||
+		      *q == '/' || *q == '$'))
+			return 0;
+	return q > p;
+}
+
+/* A pending fragment that no continuation completed: a malformed line. */
+static void drop_fragment(struct tb_decoder *d, struct kl *kl)
+{
+	if (!kl->frag.len)
+		return;
+	tb_dec_malformed(d, kl->frag.buf, kl->frag.len, "call-trace line cut short, not a "
+			 "whole 'sym+0xOFF/0xSIZE' frame (no frame taken from it)");
+	strbuf_reset(&kl->frag);
+}
+
+/*
+ * In a call trace: join this line (without a timestamp of its own, so the rest of a
+ * line wrapped in two) to the fragment or the frame before it.  1 if it was taken
+ * (joined, or refused as a malformed piece), 0 if the line is not a continuation.
+ */
+static int continuation(struct tb_decoder *d, struct kl *kl, const char *body, int has_ts)
+{
+	struct strbuf j = STRBUF_INIT;
+	char *fs, *fe;
+	int shape;
+
+	if (has_ts)
+		return 0;
+	if (kl->frag.len) {
+		strbuf_add(&j, kl->frag.buf, kl->frag.len);
+		strbuf_addstr(&j, body);
+		shape = strbuf_failed(&j) ? 0 : frame_shape(j.buf, &fs, &fe);
+		if (shape == 1) {
+			tb_dec_frames_add(&kl->frames, fs, (size_t)(fe - fs));
+			tb_dec_damaged(d, "call-trace frame joined from a line wrapped in two");
+		} else if (shape != 2) {
+			tb_dec_malformed(d, j.buf, j.len, "call-trace line wrapped in two, and "
+					 "the parts joined are not a 'sym+0xOFF/0xSIZE' frame "
+					 "(no frame taken from them)");
+		}
+		strbuf_release(&j);
+		strbuf_reset(&kl->frag);
+		strbuf_reset(&kl->lastframe);
+		return 1;
+	}
+	if (!kl->lastframe.len || !kl->lastframe_ts || !kl->frames.n)
+		return 0;
+	/* "leaky_init+0x45/0x1" + "00 [leaky]": the frame before was cut */
+	{
+		char *tmp = strdup(body);
+		int alone = tmp ? frame_shape(tmp, &fs, &fe) : 1;
+
+		free(tmp);
+		if (alone)
+			return 0;
+	}
+	strbuf_add(&j, kl->lastframe.buf, kl->lastframe.len);
+	strbuf_addstr(&j, body);
+	/* taken only when the frame runs on into this line ("SUBSYSTEM=" of a
+	 * /dev/kmsg record after a whole frame is not a continuation) */
+	if (!strbuf_failed(&j) && frame_shape(j.buf, &fs, &fe) == 1 &&
+	    (size_t)(fe - j.buf) > kl->lastframe.len) {
+		tb_dec_frames_pop(&kl->frames);
+		tb_dec_frames_add(&kl->frames, fs, (size_t)(fe - fs));
+		tb_dec_damaged(d, "call-trace frame joined from a line wrapped in two");
+		strbuf_reset(&kl->lastframe);
+		strbuf_release(&j);
+		return 1;
+	}
+	strbuf_release(&j);
+	return 0;
+}
+
 static int kl_line(struct tb_decoder *d, char *line, size_t len)
 {
 	struct kl *kl = d->priv;
-	uint64_t ts = 0;
-	int has_ts;
-	char *body = strip_prefix(line, &ts, &has_ts), *p, *fs, *fe;
+	uint64_t ts = 0, prev_ts = kl->last_ts;
+	int has_ts, r, prefixed, shape;
+	char *body = strip_prefix(line, &ts, &has_ts), *p, *fs, *fe, *rec;
 
-	(void)len;
+	if (has_ts < 0) {
+		if (find_record(line) || names_record(line))
+			tb_dec_malformed_as(d, line, len, "kernel log timestamp out of range",
+					    "slub:alloc|free");
+		else
+			tb_dec_malformed(d, line, len, "kernel log timestamp out of range");
+		return 0;
+	}
+	if (has_ts && ts > kl->last_ts)
+		kl->last_ts = ts;
+	prefixed = has_ts || body != line;
+
 	p = body;
 	while (*p == ' ' || *p == '\t')
 		p++;
-	if (!strncmp(p, "TRACE ", 6))
+	if (!strncmp(p, "TRACE ", 6)) {
+		drop_fragment(d, kl);
 		return start_record(d, kl, p, (size_t)(p - line), ts, has_ts);
+	}
+	/* a record that does not start where the prefix ends: a damaged line */
+	if ((rec = find_record(line))) {
+		const char *why = "SLUB TRACE record found inside a damaged line";
+		uint64_t t2;
+
+		drop_fragment(d, kl);
+		if (!ts_before(line, rec, &t2)) {
+			if (t2 >= prev_ts) {
+				ts = t2;
+				why = "SLUB TRACE record whose timestamp lost its '['";
+			} else {
+				ts = prev_ts;
+				why = "SLUB TRACE record in a damaged line: its timestamp reads "
+				      "earlier than the line before's, which is taken instead";
+			}
+			has_ts = 1;
+		} else if (!has_ts && prev_ts) {
+			ts = prev_ts;
+			has_ts = 1;
+			why = "SLUB TRACE record in a damaged line without a timestamp: the "
+			      "line before's is taken";
+		}
+		if (has_ts && ts > kl->last_ts)
+			kl->last_ts = ts;
+		if ((r = start_record(d, kl, rec, (size_t)(rec - line), ts, has_ts)) < 0)
+			return r;
+		if (kl->n && kl_at(kl, kl->n - 1)->lineno == d->lineno)
+			tb_dec_damaged(d, why);	/* the record was read */
+		return 0;
+	}
+	if (names_record(line)) {
+		/* "TRACE kmalloc-64 allo": a record that cannot be read */
+		drop_fragment(d, kl);
+		tb_dec_malformed_as(d, line, len, "SLUB TRACE record cut or damaged, expected "
+				    "'TRACE <cache> alloc|free 0x<ptr> inuse=N fp=0x<ptr>'",
+				    "slub:alloc|free");
+		return 0;
+	}
+	if (kl->blk == KL_FRAMES &&
+	    !prefixed && (kl->frag.len ? kl->frag_ts || (line[0] != ' ' && line[0] != '\t') : 1) &&
+	    continuation(d, kl, body, 0))
+		return 0;
+	drop_fragment(d, kl);
 	if (!kl->n) {
 		d->st.ignored++;
 		return 0;
@@ -585,14 +837,27 @@ static int kl_line(struct tb_decoder *d, char *line, size_t len)
 	}
 	if (!strncmp(p, "CPU: ", 5) && strstr(p, "PID:")) {
 		start_block(d, kl, 1);
-		cpu_line(kl, p);
+		cpu_line(d, kl, p);
 		return 0;
 	}
 	if (!strncmp(p, "Call Trace:", 11) || !strncmp(p, "Call trace:", 11)) {
 		start_block(d, kl, 0);
 		return 0;
 	}
-	switch (frame_shape(p, &fs, &fe)) {
+	if (kl->blk == KL_FRAMES) {
+		strbuf_reset(&kl->lastframe);
+		strbuf_addstr(&kl->lastframe, p);
+		kl->lastframe_ts = prefixed;
+	}
+	shape = frame_shape(p, &fs, &fe);
+	if (kl->blk == KL_FRAMES && (shape == 4 || (!shape && is_fragment(p)))) {
+		/* maybe the first part of a frame wrapped in two: wait for the rest */
+		strbuf_reset(&kl->lastframe);
+		strbuf_addstr(&kl->frag, p);
+		kl->frag_ts = prefixed;
+		return 0;
+	}
+	switch (shape) {
 	case 1:
 		if (kl->blk == KL_FRAMES) {
 			tb_dec_frames_add(&kl->frames, fs, (size_t)(fe - fs));
@@ -602,11 +867,13 @@ static int kl_line(struct tb_decoder *d, char *line, size_t len)
 		return 0;
 	case 2:
 	case 3:
+	case 4:
 		d->st.ignored++;	/* unreliable frame, marker or stack words: dropped */
 		return 0;
 	default:
 		break;
 	}
+	strbuf_reset(&kl->lastframe);
 	/* an unrelated line; an oops/WARN header makes later call traces foreign */
 	if (strstr(p, "cut here") || !strncmp(p, "WARNING:", 8) || !strncmp(p, "BUG:", 4) ||
 	    strstr(p, "Oops") || strstr(p, "INFO: task") || strstr(p, "---[ end trace")) {
@@ -621,6 +888,7 @@ static int kl_finish(struct tb_decoder *d)
 {
 	struct kl *kl = d->priv;
 
+	drop_fragment(d, kl);
 	end_block(d, kl);
 	return emit_ready(d, kl, 1);
 }
@@ -638,6 +906,8 @@ static void kl_free(struct tb_decoder *d)
 		tb_dec_frames_release(&kl->q[i].frames);
 	}
 	strbuf_release(&kl->comm);
+	strbuf_release(&kl->frag);
+	strbuf_release(&kl->lastframe);
 	tb_dec_frames_release(&kl->frames);
 	free(kl);
 	d->priv = NULL;
@@ -672,6 +942,8 @@ int tb_kernel_log_init(struct tb_decoder *d)
 	}
 	strbuf_init(&kl->comm);
 	strbuf_init(&kl->frames.buf);
+	strbuf_init(&kl->frag);
+	strbuf_init(&kl->lastframe);
 	kl->i_slub = tb_intern("slub");
 	kl->i_alloc = tb_intern("alloc");
 	kl->i_free = tb_intern("free");

@@ -14,6 +14,7 @@
 #include "util/err.h"
 #include "util/procfs.h"
 #include "util/strbuf.h"
+#include "util/strlist.h"
 
 #define IN_BUF (1u << 20)		/* read buffer */
 #define IN_MAX_LINE (16u << 20)		/* longer lines are cut (and counted malformed) */
@@ -38,6 +39,14 @@ struct input {
 	struct qev *qhead, *qtail;
 	uint64_t last_ts;
 	struct tb_decode_set *set;
+	struct cpu_span *spans;		/* time covered per CPU (merged inputs) */
+	unsigned nspans, aspans;
+};
+
+/* The first and last timestamp of one CPU's events in one input. */
+struct cpu_span {
+	int32_t cpu;
+	uint64_t lo, hi;
 };
 
 struct tb_decode_set {
@@ -48,6 +57,7 @@ struct tb_decode_set {
 	unsigned n;
 	struct { char *name, *system; } *maps;
 	unsigned nmaps;
+	struct strlist warnings;	/* inputs that overlap (said on stderr too) */
 };
 
 struct tb_decode_set *tb_decode_set_new(const struct tb_sink *sink,
@@ -252,12 +262,99 @@ static char *put_str(char **mem, const char *p)
 	return r;
 }
 
+/* Widen the span of ev's CPU in `in` to ev's timestamp (untimed events: nothing). */
+static int note_span(struct input *in, const struct tb_event *ev)
+{
+	unsigned i;
+
+	if (!ev->ts_ns)
+		return 0;
+	for (i = 0; i < in->nspans; i++)
+		if (in->spans[i].cpu == ev->cpu)
+			break;
+	if (i == in->nspans) {
+		if (in->nspans == in->aspans) {
+			unsigned na = in->aspans ? 2 * in->aspans : 8;
+			struct cpu_span *nv = realloc(in->spans, na * sizeof(*nv));
+
+			if (!nv)
+				return tb_error("out of memory merging %s", in->path);
+			in->spans = nv;
+			in->aspans = na;
+		}
+		in->spans[i].cpu = ev->cpu;
+		in->spans[i].lo = in->spans[i].hi = ev->ts_ns;
+		in->nspans++;
+	}
+	if (ev->ts_ns < in->spans[i].lo)
+		in->spans[i].lo = ev->ts_ns;
+	if (ev->ts_ns > in->spans[i].hi)
+		in->spans[i].hi = ev->ts_ns;
+	return 0;
+}
+
+/*
+ * Two inputs with events of the same CPU in the same stretch of time are not the
+ * per-CPU pieces or the consecutive parts of one capture: they are one capture
+ * twice (overlapping copies) or captures of two boots.  Merged all the same, but
+ * said on stderr and kept for the report's notes.
+ */
+static int check_overlaps(struct tb_decode_set *s, unsigned from, unsigned to)
+{
+	unsigned i, j, a, b;
+
+	for (i = from; i < to; i++)
+		for (j = i + 1; j < to; j++)
+			for (a = 0; a < s->in[i].nspans; a++)
+				for (b = 0; b < s->in[j].nspans; b++) {
+					const struct cpu_span *x = &s->in[i].spans[a];
+					const struct cpu_span *y = &s->in[j].spans[b];
+					struct strbuf sb = STRBUF_INIT;
+					uint64_t lo, hi;
+					char cpu[32];
+
+					/* overlapping, or the very same stretch (a copy of a
+					 * file with one event per CPU); touching ends are the
+					 * halves of one capture */
+					if (x->cpu != y->cpu || !((x->lo < y->hi && y->lo < x->hi) ||
+								  (x->lo == y->lo && x->hi == y->hi)))
+						continue;
+					lo = x->lo > y->lo ? x->lo : y->lo;
+					hi = x->hi < y->hi ? x->hi : y->hi;
+					if (x->cpu < 0)
+						snprintf(cpu, sizeof(cpu), "CPU not printed");
+					else
+						snprintf(cpu, sizeof(cpu), "cpu %d", (int)x->cpu);
+					strbuf_addf(&sb, "%s and %s overlap in time on the same CPU "
+						    "(%s, %llu.%06llu s to %llu.%06llu s): one capture "
+						    "given twice, or captures of two boots; merged as one "
+						    "stream, so events may be counted twice",
+						    s->in[i].path, s->in[j].path, cpu,
+						    (unsigned long long)(lo / 1000000000ULL),
+						    (unsigned long long)(lo % 1000000000ULL / 1000),
+						    (unsigned long long)(hi / 1000000000ULL),
+						    (unsigned long long)(hi % 1000000000ULL / 1000));
+					if (strbuf_failed(&sb) || strlist_add(&s->warnings, sb.buf)) {
+						strbuf_release(&sb);
+						return tb_error("out of memory");
+					}
+					tb_warn("%s", sb.buf);
+					strbuf_release(&sb);
+					a = s->in[i].nspans;	/* one warning per pair of inputs */
+					break;
+				}
+	return 0;
+}
+
 static int queue_event(void *ctx, const struct tb_event *ev)
 {
 	struct input *in = ctx;
 	size_t sz = sizeof(struct qev), i;
 	struct qev *q;
 	char *mem;
+
+	if (note_span(in, ev))
+		return -1;
 
 	sz += str_size(ev->comm) + str_size(ev->origin);
 	for (i = 0; i < ev->nfields; i++)
@@ -375,7 +472,7 @@ static int run_merged(struct tb_decode_set *s, unsigned from, unsigned to)
 			}
 		}
 		if (!best)
-			return 0;
+			return check_overlaps(s, from, to);
 		q = best->qhead;
 		best->qhead = q->next;
 		if (!best->qhead)
@@ -517,6 +614,7 @@ void tb_decode_set_free(struct tb_decode_set *s)
 			free(q);
 		}
 		tb_decoder_free(in->dec);
+		free(in->spans);
 		if (in->fd > 0)
 			close(in->fd);
 		free(in->buf);
@@ -528,7 +626,13 @@ void tb_decode_set_free(struct tb_decode_set *s)
 	}
 	free(s->maps);
 	free(s->in);
+	strlist_clear(&s->warnings);
 	free(s);
+}
+
+const struct strlist *tb_decode_set_warnings(const struct tb_decode_set *s)
+{
+	return &s->warnings;
 }
 
 /* --- canonical dump ----------------------------------------------------------- */

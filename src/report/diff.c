@@ -28,7 +28,7 @@ static void side(const char *what, const struct tb_report *r, FILE *out)
 	fprintf(out, "%-7s %s: recipe %s, kernel %s%s%s, %s, %" PRIu64 " events\n", what,
 		r->origin, r->recipe ? r->recipe : "-", r->kernel_release ? r->kernel_release : "?",
 		r->arch ? " " : "", r->arch ? r->arch : "",
-		tb_fmt_duration((uint64_t)(r->duration_s * 1e9 + 0.5), buf, sizeof(buf)),
+		tb_fmt_duration(r->duration_ns, buf, sizeof(buf)),
 		r->events);
 	if (loss) {
 		fprintf(out, "!! %s: %s\n", what, loss);

@@ -220,7 +220,15 @@ static void read_pair(struct rd *rd, json_object *o, struct tb_rpair *p)
 		s->allocs = get_u64(rd, so, ws, "allocs");
 		s->frees = get_u64(rd, so, ws, "frees");
 		s->implicit = get_u64(rd, so, ws, "implicit_frees");
-		s->oldest_s = get_dbl(rd, so, ws, "oldest_s");
+		/* reports written before oldest_ns carry oldest_s only (ms) */
+		if (json_object_object_get_ex(so, "oldest_ns", &st) &&
+		    json_object_is_type(st, json_type_int)) {
+			s->oldest_ns = json_object_get_int64(st);
+		} else {
+			double v = get_dbl(rd, so, ws, "oldest_s");
+
+			s->oldest_ns = v >= 0 && v < 9.2e9 ? (int64_t)(v * 1e9 + 0.5) : -1;
+		}
 		s->certain = -1;
 		if (json_object_object_get_ex(so, "certain", &st) &&
 		    json_object_is_type(st, json_type_int))
@@ -491,7 +499,7 @@ static void read_growth(struct rd *rd, json_object *o, struct tb_report *rep)
 
 static void read_report(struct rd *rd, json_object *root, struct tb_report *rep)
 {
-	json_object *arr, *k, *v;
+	json_object *arr, *k, *v, *dn;
 	size_t n, i;
 	char *tool = get_str(rd, root, "", "tool");
 
@@ -511,9 +519,14 @@ static void read_report(struct rd *rd, json_object *root, struct tb_report *rep)
 	rep->source = get_str(rd, root, "", "source");
 	read_strlist(rd, root, "plan", &rep->plan);
 	read_strlist(rd, root, "notes", &rep->notes);
-	rep->duration_s = get_dbl(rd, root, "", "duration_s");
-	if (rep->duration_s < 0)
-		rep->duration_s = 0;
+	if (json_object_object_get_ex(root, "duration_ns", &dn) &&
+	    json_object_is_type(dn, json_type_int)) {
+		rep->duration_ns = json_object_get_uint64(dn);
+	} else {	/* reports before duration_ns */
+		double v = get_dbl(rd, root, "", "duration_s");
+
+		rep->duration_ns = v > 0 && v < 1.8e10 ? (uint64_t)(v * 1e9 + 0.5) : 0;
+	}
 	rep->events = get_u64(rd, root, "", "events");
 	rep->lost = get_u64(rd, root, "", "lost_events");
 	if (json_object_object_get_ex(root, "lost_unknown", &v))

@@ -93,7 +93,12 @@ static json_object *pair_json(const struct tb_rpair *p)
 		knum(g, "allocs", s->allocs);
 		knum(g, "frees", s->frees);
 		knum(g, "implicit_frees", s->implicit);
-		kdbl(g, "oldest_s", s->oldest_s);
+		/* oldest_s: seconds to the ms, as ever; oldest_ns: the exact age (both null
+		 * when unknown) */
+		json_object_object_add(g, "oldest_s", s->oldest_ns < 0 ? NULL :
+				       jdbl((double)s->oldest_ns / 1e9));
+		json_object_object_add(g, "oldest_ns", s->oldest_ns < 0 ? NULL :
+				       json_object_new_int64(s->oldest_ns));
 		json_object_object_add(g, "certain", s->certain < 0 ? NULL :
 				       json_object_new_int64(s->certain));
 		json_object_array_add(a, g);
@@ -173,7 +178,8 @@ static json_object *report_json(const struct tb_report *rep)
 	kstr(o, "source", rep->source);
 	strarray(o, "plan", rep->plan.v, rep->plan.n);
 	strarray(o, "notes", rep->notes.v, rep->notes.n);
-	kdbl(o, "duration_s", rep->duration_s);
+	kdbl(o, "duration_s", (double)rep->duration_ns / 1e9);
+	knum(o, "duration_ns", rep->duration_ns);
 	knum(o, "events", rep->events);
 	knum(o, "lost_events", rep->lost);
 	json_object_object_add(o, "lost_unknown", json_object_new_boolean(rep->lost_unknown));

@@ -71,8 +71,8 @@ static void print_head(const struct tb_report *rep, FILE *out)
 		fprintf(out, "  read from  %s\n", rep->origin);
 	for (i = 0; i < rep->plan.n; i++)
 		fprintf(out, "  %-10s %s\n", i ? "" : "plan", rep->plan.v[i]);
-	if (rep->duration_s > 0)
-		fprintf(out, "  duration   %s\n", dur(rep->duration_s, buf, sizeof(buf)));
+	if (rep->duration_ns)
+		fprintf(out, "  duration   %s\n", tb_fmt_duration(rep->duration_ns, buf, sizeof(buf)));
 	fprintf(out, "  events     %" PRIu64 " seen, %" PRIu64 " lost%s", rep->events, rep->lost,
 		rep->lost_unknown ? " (and an unknown number more)" : "");
 	if (rep->lost && rep->lost_per_cpu) {
@@ -195,14 +195,15 @@ static void print_pair(const struct tb_report *rep, const struct tb_rpair *p, FI
 		else	/* no size field (kprobes, SLUB TRACE records): objects only */
 			fprintf(out, "   %" PRIu64 " objects from %s", s->count,
 				s->nstack ? "stack" : s->site);
-		if (s->by || s->oldest_s >= 0) {
+		if (s->by || s->oldest_ns >= 0) {
 			fprintf(out, "  (");
 			if (s->by)
 				fprintf(out, "%s", s->by);
-			if (s->by && s->oldest_s >= 0)
+			if (s->by && s->oldest_ns >= 0)
 				fprintf(out, ", ");
-			if (s->oldest_s >= 0)
-				fprintf(out, "oldest %s", dur(s->oldest_s, age, sizeof(age)));
+			if (s->oldest_ns >= 0)
+				fprintf(out, "oldest %s", tb_fmt_duration((uint64_t)s->oldest_ns,
+									  age, sizeof(age)));
 			if ((rep->lost || rep->lost_unknown) && s->certain >= 0)
 				fprintf(out, "; %" PRId64 " certain, allocated after the last loss",
 					s->certain);

@@ -5,6 +5,8 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,6 +163,8 @@ static int to_ns(struct tm *tm, double frac, long offset_s, uint64_t *ns)
 	if (t == (time_t)-1 || t < 0)
 		return -1;
 	t -= offset_s;
+	if (t < 0 || (uint64_t)t > UINT64_MAX / 1000000000ULL - 1)
+		return -1;	/* a year no 64-bit nanosecond clock reaches */
 	*ns = (uint64_t)t * 1000000000ULL + (uint64_t)(frac * 1e9);
 	return 0;
 }
@@ -184,7 +188,8 @@ int tb_parse_wall_time(const char *line, uint64_t *ns)
 		char *end;
 		double v = strtod(s, &end);
 
-		if (end > s && blank(end) && v > 1e8 && v < 1e11 && !strchr(s, '-')) {
+		/* (above 1.8e10 s the nanoseconds leave 64 bits: converting is undefined) */
+		if (end > s && blank(end) && v > 1e8 && v < 1.8e10 && !strchr(s, '-')) {
 			*ns = (uint64_t)(v * 1e9);
 			return 0;
 		}
@@ -290,6 +295,8 @@ static int parse_proc_row(const char *l, struct tb_slab_row *r, struct strlist *
 			return -1;
 	if (w->n > 3 && strcmp(w->v[3], ":"))
 		return -1;
+	if (v[2] > UINT32_MAX || v[3] > UINT32_MAX || v[4] > UINT32_MAX)
+		return -2;
 	r->active_objs = v[0];
 	r->num_objs = v[1];
 	r->objsize = (uint32_t)v[2];
@@ -320,6 +327,10 @@ static int parse_slabtop_row(struct tb_slab_row *r, struct strlist *w)
 	csz = strtod(w->v[6], &end);
 	if (end == w->v[6] || (*end != 'K' && *end != 'k') || end[1])
 		return -1;
+	/* (converting a double past the integer's range is undefined: refuse it) */
+	if (!(osz >= 0 && osz * 1024 < (double)UINT32_MAX) ||
+	    !(csz >= 0 && csz * 1024 < 18446744073709549568.0) || per > UINT32_MAX)
+		return -2;
 	r->name = strlist_join_range(w, 7, w->n, " ");
 	if (!r->name)
 		return -ENOMEM;
@@ -337,12 +348,19 @@ static int parse_ssize(const char *s, uint64_t *bytes)
 	char *end;
 	unsigned long long v = strtoull(s, &end, 10);
 
-	if (end == s)
+	if (end == s || !isdigit((unsigned char)*s))
 		return -1;
-	if (*end == 'k' || *end == 'K')
+	if (v == ULLONG_MAX)
+		return -2;	/* strtoull's ERANGE: past 64 bits */
+	if (*end == 'k' || *end == 'K') {
+		if (v > UINT64_MAX / 1024)
+			return -2;
 		v *= 1024, end++;
-	else if (*end == 'm' || *end == 'M')
+	} else if (*end == 'm' || *end == 'M') {
+		if (v > UINT64_MAX / (1024 * 1024))
+			return -2;
 		v *= 1024 * 1024, end++;
+	}
 	if (*end)
 		return -1;
 	*bytes = v;
@@ -369,22 +387,24 @@ static int parse_kmem_row(struct tb_slab_row *r, struct strlist *w, int name_las
 	uint64_t v[4], ssize;
 	size_t n = w->n, first;
 
+	int rs;
+
 	if (n < 7 || !is_hex(w->v[0]))
 		return -1;
-	if (name_last) {
-		first = 1;
-		if (parse_ssize(w->v[5], &ssize))
-			return -1;
-		r->name = strlist_join_range(w, 6, n, " ");
-	} else {
-		first = n - 5;
-		if (parse_ssize(w->v[n - 1], &ssize))
-			return -1;
-		r->name = strlist_join_range(w, 1, n - 5, " ");
-	}
+	first = name_last ? 1 : n - 5;
+	rs = parse_ssize(w->v[name_last ? 5 : n - 1], &ssize);
+	if (rs)
+		return rs;
 	if (parse_u64(w->v[first], &v[0]) || parse_u64(w->v[first + 1], &v[1]) ||
 	    parse_u64(w->v[first + 2], &v[2]) || parse_u64(w->v[first + 3], &v[3]))
 		return -1;
+	if (v[0] > UINT32_MAX || (v[3] && ssize > UINT64_MAX / v[3]) ||
+	    (v[3] && v[2] / v[3] > UINT32_MAX) || ssize / 4096 > UINT32_MAX)
+		return -2;
+	if (name_last)
+		r->name = strlist_join_range(w, 6, n, " ");
+	else
+		r->name = strlist_join_range(w, 1, n - 5, " ");
 	if (!r->name)
 		return -ENOMEM;
 	r->objsize = (uint32_t)v[0];
@@ -394,6 +414,22 @@ static int parse_kmem_row(struct tb_slab_row *r, struct strlist *w, int name_las
 	r->objperslab = v[3] ? (uint32_t)(v[2] / v[3]) : 0;
 	r->pagesperslab = (uint32_t)(ssize / 4096);
 	r->size_bytes = v[3] * ssize;
+	return 0;
+}
+
+/*
+ * A parsed row whose numbers cannot be true: -3 when more objects are allocated
+ * than the cache holds (a -1 printed unsigned reads 18446744073709551615), -2 when
+ * the bytes they make do not fit 64 bits; 0 when the row is plausible.
+ */
+static int row_range(const struct tb_slab_row *r)
+{
+	if (r->active_objs > r->num_objs)
+		return -3;
+	if (r->objsize && r->num_objs > UINT64_MAX / r->objsize)
+		return -2;
+	if (r->pagesperslab && r->slabs > UINT64_MAX / 65536 / r->pagesperslab)
+		return -2;
 	return 0;
 }
 
@@ -601,6 +637,18 @@ int tb_slabinfo_parse(const char *text, const char *origin, struct tb_slabinfo *
 		if (rr == -ENOMEM) {
 			ret = -ENOMEM;
 			goto out;
+		}
+		if (!rr)
+			rr = row_range(r);
+		if (rr == -2 || rr == -3) {
+			free(r->name);
+			out->n--;
+			complain(&bad, origin, it.no, l, rr == -3 ?
+				 "slab row counts more allocated objects than the cache holds "
+				 "(active above total), in" :
+				 "slab row with a number out of range (a size past 32 bits, or a "
+				 "total past 64 bits), in");
+			continue;
 		}
 		if (rr) {
 			free(r->name);

@@ -69,20 +69,22 @@ int tb_parse_size(const char *s, uint64_t *bytes)
 
 char *tb_fmt_duration(uint64_t ns, char *buf, size_t size)
 {
-	uint64_t s = ns / 1000000000ULL;
+	/* whole seconds and minutes are rounded, so 99.999999999 s reads 1m40s */
+	uint64_t s = ns / 1000000000ULL + (ns % 1000000000ULL >= 500000000ULL);
+	uint64_t m = s / 60 + (s % 60 >= 30);
 
 	if (ns < 1000000ULL)
 		snprintf(buf, size, "%lluus", (unsigned long long)(ns / 1000));
 	else if (ns < 1000000000ULL)
 		snprintf(buf, size, "%llums", (unsigned long long)(ns / 1000000));
-	else if (s < 60)
+	else if (ns < 59950000000ULL)
 		snprintf(buf, size, "%.1fs", (double)ns / 1e9);
-	else if (s < 3600)
+	else if (s < 3600 - 30)
 		snprintf(buf, size, "%llum%02llus", (unsigned long long)(s / 60),
 			 (unsigned long long)(s % 60));
 	else
-		snprintf(buf, size, "%lluh%02llum", (unsigned long long)(s / 3600),
-			 (unsigned long long)(s % 3600 / 60));
+		snprintf(buf, size, "%lluh%02llum", (unsigned long long)(m / 60),
+			 (unsigned long long)(m % 60));
 	return buf;
 }
 

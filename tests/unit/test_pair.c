@@ -84,7 +84,7 @@ static void test_outstanding_by_site(void **state)
 	assert_int_equal(p->sites[0].allocs, 2);
 	assert_int_equal(p->sites[0].frees, 1);
 	/* oldest age: allocated at 2 ms, last event at 4 ms */
-	assert_true(p->sites[0].oldest_s > 0.0015 && p->sites[0].oldest_s < 0.0025);
+	assert_int_equal(p->sites[0].oldest_ns, 2000000);
 	assert_string_equal(p->sites[1].site, "bar+0x2/0x20");
 	assert_int_equal(p->sites[1].bytes, 32);
 	fx_close(&f);

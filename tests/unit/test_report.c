@@ -224,6 +224,7 @@ static void test_json_schema(void **state)
 	expect_key(k, "arch", json_type_string);
 	expect_key(root, "recipe", json_type_string);
 	expect_key(root, "duration_s", json_type_double);
+	expect_key(root, "duration_ns", json_type_int);
 	expect_key(root, "events", json_type_int);
 	expect_key(root, "lost_events", json_type_int);
 	expect_key(root, "pairs", json_type_array);
@@ -247,6 +248,7 @@ static void test_json_schema(void **state)
 	expect_key(o, "count", json_type_int);
 	expect_key(o, "bytes", json_type_int);
 	expect_key(o, "oldest_s", json_type_double);
+	expect_key(o, "oldest_ns", json_type_int);
 	json_object_object_get_ex(o, "bytes", &k);
 	assert_int_equal(json_object_get_int64(k), 12288);
 	json_object_object_get_ex(root, "counts", &counts);

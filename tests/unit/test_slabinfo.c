@@ -244,6 +244,9 @@ static void test_time_lines(void **state)
 	assert_int_equal(ns, 1795350706ULL * 1000000000ULL);
 	assert_int_equal(tb_parse_wall_time("2026-11-22T12:31:46Z", &ns), 0);
 	assert_int_equal(ns, 1795350706ULL * 1000000000ULL);
+	/* times past 64-bit nanoseconds are no times (never wrapped) */
+	assert_int_equal(tb_parse_wall_time("99999999999", &ns), -1);
+	assert_int_equal(tb_parse_wall_time("9999-11-22T12:31:46Z", &ns), -1);
 	assert_int_equal(tb_parse_wall_time("2026-11-22 13:31:46+01:00", &ns), 0);
 	assert_int_equal(ns, 1795350706ULL * 1000000000ULL);
 	assert_int_equal(tb_parse_wall_time("# time: 2026-11-22T12:31:46Z", &ns), 0);

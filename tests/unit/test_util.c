@@ -228,6 +228,11 @@ static void test_units(void **state)
 	assert_string_equal(tb_fmt_bytes(1536, buf, sizeof(buf)), "1.5 KiB");
 	assert_string_equal(tb_fmt_duration(3723000000000ULL, buf, sizeof(buf)), "1h02m");
 	assert_string_equal(tb_fmt_duration(10000000000ULL, buf, sizeof(buf)), "10.0s");
+	/* whole seconds and minutes round (a time of 1 ns for [0.000000] stays invisible) */
+	assert_string_equal(tb_fmt_duration(99999999999ULL, buf, sizeof(buf)), "1m40s");
+	assert_string_equal(tb_fmt_duration(4320179000000000ULL, buf, sizeof(buf)), "1200h03m");
+	assert_string_equal(tb_fmt_duration(59960000000ULL, buf, sizeof(buf)), "1m00s");
+	assert_string_equal(tb_fmt_duration(200000ULL, buf, sizeof(buf)), "200us");
 }
 
 static void test_fileio(void **state)
