@@ -247,6 +247,12 @@ struct tb_analysis {
 	struct tb_otab funccache;	/* function:FUNC references by interned FUNC */
 
 	uint64_t events, matched;
+	/* every event name seen in the input and how often (for "none of the recipe's events") */
+	struct tb_seen_ev {
+		const char *system, *name;	/* interned */
+		uint64_t n;
+	} *seen;
+	unsigned nseen, seen_cap, seen_last;
 	uint64_t first_ts, last_ts;	/* 0: none seen */
 	uint64_t lost;
 	int lost_unknown;

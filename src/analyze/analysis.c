@@ -396,6 +396,7 @@ void tb_analysis_free(struct tb_analysis *an)
 
 	if (!an)
 		return;
+	free(an->seen);
 	for (i = 0; i < an->npairs; i++)
 		tb_pair_release(&an->pairs[i]);
 	for (i = 0; i < an->ncounts; i++)
@@ -581,6 +582,39 @@ static int function_event(struct tb_analysis *an, const struct tb_event *ev)
 	return dispatch(an, l, ev);
 }
 
+/* Count ev's name among the events seen (names are interned: compared by pointer). */
+static int note_seen(struct tb_analysis *an, const struct tb_event *ev)
+{
+	unsigned i;
+
+	if (an->seen_last < an->nseen && an->seen[an->seen_last].name == ev->name &&
+	    an->seen[an->seen_last].system == ev->system) {
+		an->seen[an->seen_last].n++;
+		return 0;
+	}
+	for (i = 0; i < an->nseen; i++)
+		if (an->seen[i].name == ev->name && an->seen[i].system == ev->system)
+			break;
+	if (i == an->nseen) {
+		if (an->nseen == an->seen_cap) {
+			unsigned cap = an->seen_cap ? an->seen_cap * 2 : 16;
+			struct tb_seen_ev *n = realloc(an->seen, cap * sizeof(*n));
+
+			if (!n)
+				return -1;
+			an->seen = n;
+			an->seen_cap = cap;
+		}
+		an->seen[i].system = ev->system;
+		an->seen[i].name = ev->name;
+		an->seen[i].n = 0;
+		an->nseen++;
+	}
+	an->seen[i].n++;
+	an->seen_last = i;
+	return 0;
+}
+
 static int sink_event(void *ctx, const struct tb_event *ev)
 {
 	struct tb_analysis *an = ctx;
@@ -589,6 +623,8 @@ static int sink_event(void *ctx, const struct tb_event *ev)
 	int r;
 
 	an->events++;
+	if (ev->name && note_seen(an, ev))
+		return tb_error("out of memory counting events");
 	if (ev->ts_ns) {
 		if (!an->first_ts || ev->ts_ns < an->first_ts)
 			an->first_ts = ev->ts_ns;

@@ -76,6 +76,9 @@ void tb_report_free(struct tb_report *rep)
 		free(rep->evcounts[i].event);
 	}
 	free(rep->evcounts);
+	for (i = 0; i < rep->nseen; i++)
+		free(rep->seen[i].event);
+	free(rep->seen);
 	for (i = 0; i < rep->nverdicts; i++) {
 		struct tb_rverdict *v = &rep->verdicts[i];
 
@@ -539,6 +542,82 @@ void tb_rgrowth_free(struct tb_rgrowth *g)
 	free(g);
 }
 
+static int cmp_seen(const void *a, const void *b)
+{
+	const struct tb_revent *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return strcmp(x->event, y->event);
+}
+
+/* The events of the input by name, most frequent first. */
+static int build_seen(struct tb_report *rep, const struct tb_analysis *an)
+{
+	unsigned i;
+
+	rep->seen_known = 1;
+	if (!an->nseen)
+		return 0;
+	rep->seen = calloc(an->nseen, sizeof(*rep->seen));
+	if (!rep->seen)
+		return -1;
+	for (i = 0; i < an->nseen; i++) {
+		const struct tb_seen_ev *e = &an->seen[i];
+		struct tb_revent *r = &rep->seen[rep->nseen];
+		size_t len = strlen(e->name) + (e->system ? strlen(e->system) + 1 : 0) + 1;
+
+		r->event = malloc(len);
+		if (!r->event)
+			return -1;
+		snprintf(r->event, len, "%s%s%s", e->system ? e->system : "",
+			 e->system ? ":" : "", e->name);
+		r->count = e->n;
+		rep->nseen++;
+	}
+	qsort(rep->seen, rep->nseen, sizeof(*rep->seen), cmp_seen);
+	return 0;
+}
+
+int tb_rpair_saw_events(const struct tb_rpair *p)
+{
+	return p->allocs || p->frees || p->unmatched_frees || p->null_frees ||
+	       p->failed_allocs || p->implicit_frees || p->hidden || p->nokey || p->count;
+}
+
+int tb_rverdict_saw_events(const struct tb_rverdict *v)
+{
+	return v->a_calls || v->b_calls;
+}
+
+int tb_rbal_saw_events(const struct tb_rbal *b)
+{
+	return b->gets || b->puts || b->unmatched_puts || b->hidden || b->nokey ||
+	       b->held_objects;
+}
+
+int tb_report_no_verdict(const struct tb_report *rep)
+{
+	size_t i;
+
+	/* no recipe: the analyses come from the data; snapshots: growth is a result */
+	if (!rep->recipe || rep->growth || rep->nevcounts)
+		return 0;
+	for (i = 0; i < rep->npairs; i++)
+		if (tb_rpair_saw_events(&rep->pairs[i]))
+			return 0;
+	for (i = 0; i < rep->nverdicts; i++)
+		if (tb_rverdict_saw_events(&rep->verdicts[i]))
+			return 0;
+	for (i = 0; i < rep->nbals; i++)
+		if (tb_rbal_saw_events(&rep->bals[i]))
+			return 0;
+	for (i = 0; i < rep->ncounts; i++)
+		if (rep->counts[i].calls)
+			return 0;
+	return 1;
+}
+
 static int build_growth(struct tb_report *rep, struct tb_analysis *an)
 {
 	if (!an->growth || !tb_growth_has_result(an->growth))
@@ -660,7 +739,7 @@ struct tb_report *tb_report_build(struct tb_analysis *an, const struct tb_run_in
 	for (i = 0; i < an->nbals; i++)
 		if (build_balance(an, &an->bals[i], &rep->bals[rep->nbals++]))
 			goto nomem;
-	if (build_growth(rep, an) || add_notes(rep, an))
+	if (build_growth(rep, an) || add_notes(rep, an) || build_seen(rep, an))
 		goto nomem;
 	return rep;
 nomem:

@@ -182,7 +182,23 @@ struct tb_report {
 	struct tb_rbal *bals;
 	size_t nbals;
 	struct tb_rgrowth *growth;	/* /proc snapshot growth, or NULL */
+	struct tb_revent *seen;		/* events in the input by name ("kmem:kfree"), most first */
+	size_t nseen;
+	int seen_known;			/* seen was recorded (reports before it: unknown) */
 };
+
+/*
+ * Did the analysis see any of its events?  An analysis that saw none has no verdict
+ * ("balanced", "nothing outstanding" would be a guess).
+ */
+int tb_rpair_saw_events(const struct tb_rpair *p);
+int tb_rverdict_saw_events(const struct tb_rverdict *v);
+int tb_rbal_saw_events(const struct tb_rbal *b);
+/*
+ * 1 when the report is of a recipe none of whose analyses saw any of its events (and
+ * no /proc snapshot growth either): the data cannot support any verdict.
+ */
+int tb_report_no_verdict(const struct tb_report *rep);
 
 /* Groups kept per pair analysis in the report (JSON); the text shows --top of them. */
 #define TB_REPORT_MAX_SITES 1000

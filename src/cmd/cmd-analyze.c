@@ -453,6 +453,10 @@ static int run_report(struct opts *o, struct tb_decode_set *set, struct counting
 		ret = tb_report_write_json(rep, o->json);
 	if (ret >= 0 && o->folded)
 		ret = tb_report_write_folded(rep, o->folded);
+	if (ret >= 0 && tb_report_no_verdict(rep))
+		ret = tb_error_code(TB_EXIT_BLIND, "analyze: none of the events of recipe %s are "
+				    "in the input: no verdict (exit %d)", rep->recipe,
+				    TB_EXIT_BLIND - TB_EXIT_BASE);
 out:
 	tb_report_free(rep);
 	tb_analysis_free(an);

@@ -586,6 +586,24 @@ static void read_report(struct rd *rd, json_object *root, struct tb_report *rep)
 		if (!e->event)
 			bad(rd, "events_counted[]", "event", "a string");
 	}
+	/* input_events: absent from reports before it (the events seen stay unknown) */
+	arr = get_array(rd, root, "", "input_events", &n);
+	if (arr) {
+		rep->seen_known = 1;
+		rep->seen = alloc_array(rd, n, sizeof(*rep->seen));
+	}
+	for (i = 0; arr && rep->seen && i < n && !rd->failed; i++) {
+		json_object *o = item(rd, arr, i, "input_events");
+		struct tb_revent *e;
+
+		if (!o)
+			break;
+		e = &rep->seen[rep->nseen++];
+		e->event = get_str(rd, o, "input_events[]", "event");
+		e->count = get_u64(rd, o, "input_events[]", "count");
+		if (!e->event)
+			bad(rd, "input_events[]", "event", "a string");
+	}
 	arr = get_array(rd, root, "", "verdicts", &n);
 	rep->verdicts = alloc_array(rd, n, sizeof(*rep->verdicts));
 	for (i = 0; rep->verdicts && i < n && !rd->failed; i++) {

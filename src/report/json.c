@@ -64,6 +64,7 @@ static json_object *pair_json(const struct tb_rpair *p)
 	kstr(o, "label", p->label);
 	kstr(o, "alloc", p->alloc);
 	kstr(o, "free", p->free);
+	json_object_object_add(o, "saw_events", json_object_new_boolean(tb_rpair_saw_events(p)));
 	knum(o, "allocs", p->allocs);
 	knum(o, "frees", p->frees);
 	knum(o, "unmatched_frees", p->unmatched_frees);
@@ -120,6 +121,8 @@ static json_object *verdict_json(const struct tb_rverdict *v)
 	knum(o, "b_calls", v->b_calls);
 	knum(o, "unbalanced", v->a_calls > v->b_calls ? v->a_calls - v->b_calls : 0);
 	kstr(o, "verdict", tb_verdict_text(v->a_calls, v->b_calls, buf, sizeof(buf)));
+	json_object_object_add(o, "saw_events",
+			       json_object_new_boolean(tb_rverdict_saw_events(v)));
 	for (j = 0; j < v->ncallers; j++) {
 		json_object *c = json_object_new_object();
 
@@ -140,6 +143,7 @@ static json_object *balance_json(const struct tb_rbal *b)
 	kstr(o, "label", b->label);
 	kstr(o, "get", b->get);
 	kstr(o, "put", b->put);
+	json_object_object_add(o, "saw_events", json_object_new_boolean(tb_rbal_saw_events(b)));
 	knum(o, "gets", b->gets);
 	knum(o, "puts", b->puts);
 	knum(o, "held_objects", b->held_objects);
@@ -196,6 +200,20 @@ static json_object *report_json(const struct tb_report *rep)
 	json_object_object_add(o, "lost_window_s", a);
 	kstr(o, "confidence", loss ? loss : "no events lost");
 	free(loss);
+	/* none of the recipe's events in the input: no analysis can give a verdict */
+	json_object_object_add(o, "no_verdict", json_object_new_boolean(tb_report_no_verdict(rep)));
+	a = NULL;
+	if (rep->seen_known) {
+		a = json_object_new_array();
+		for (i = 0; i < rep->nseen; i++) {
+			json_object *c = json_object_new_object();
+
+			kstr(c, "event", rep->seen[i].event);
+			knum(c, "count", rep->seen[i].count);
+			json_object_array_add(a, c);
+		}
+	}
+	json_object_object_add(o, "input_events", a);
 
 	a = json_object_new_array();
 	for (i = 0; i < rep->npairs; i++)

@@ -15,7 +15,9 @@
 
 const char *tb_verdict_text(uint64_t a, uint64_t b, char *buf, size_t size)
 {
-	if (a == b)
+	if (!a && !b)	/* none of the calls seen: 0 vs 0 is no evidence of balance */
+		snprintf(buf, size, "no verdict: neither call seen");
+	else if (a == b)
 		snprintf(buf, size, "balanced");
 	else if (a > b)
 		snprintf(buf, size, "%" PRIu64 " unbalanced", a - b);
@@ -43,6 +45,38 @@ char *tb_report_loss_text(const struct tb_report *rep)
 }
 
 #define TB_TEXT_TOP 10
+
+/* An analysis none of whose events were in the input has no verdict to give. */
+#define TB_SAW_NOTHING "saw none of its events: no verdict"
+
+/*
+ * tb_report_seen_text - "kmem:kmalloc 3, kmem:kfree 2" (the events the input has), or
+ * NULL when the report does not know them (read from an older JSON) or on ENOMEM.
+ */
+char *tb_report_seen_text(const struct tb_report *rep)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	if (!rep->seen_known)
+		return NULL;
+	if (!rep->nseen)
+		strbuf_addstr(&sb, "no events at all");
+	for (i = 0; i < rep->nseen; i++)
+		strbuf_addf(&sb, "%s%s %" PRIu64, i ? ", " : "", rep->seen[i].event,
+			    rep->seen[i].count);
+	return strbuf_failed(&sb) ? NULL : strbuf_detach(&sb, NULL);
+}
+
+static void print_no_verdict(const struct tb_report *rep, FILE *out)
+{
+	char *seen = tb_report_seen_text(rep);
+
+	fprintf(out, "\n!! NO VERDICT: none of the recipe's events are in the input\n");
+	if (seen)
+		fprintf(out, "!! the input has: %s\n", seen);
+	free(seen);
+}
 
 /* Seconds as the user reads durations ("39ms", "1m00s"). */
 static const char *dur(double s, char *buf, size_t size)
@@ -152,6 +186,10 @@ static void print_pair(const struct tb_report *rep, const struct tb_rpair *p, FI
 	unsigned k;
 
 	fprintf(out, "\n== pair %s: %s -> %s\n", p->label, p->alloc, p->free);
+	if (!tb_rpair_saw_events(p)) {
+		fprintf(out, "   %s\n", TB_SAW_NOTHING);
+		return;
+	}
 	fprintf(out, "   %" PRIu64 " allocations, %" PRIu64 " frees; outstanding %" PRIu64
 		" objects", p->allocs, p->frees, p->count);
 	if (p->bytes)
@@ -252,6 +290,11 @@ static void print_verdicts(const struct tb_report *rep, FILE *out, unsigned top)
 	for (i = 0; i < rep->nverdicts; i++) {
 		const struct tb_rverdict *v = &rep->verdicts[i];
 
+		if (!tb_rverdict_saw_events(v)) {
+			fprintf(out, "\n== balance of calls (%s): %s vs %s\n   %s\n", v->label,
+				v->a, v->b, TB_SAW_NOTHING);
+			continue;
+		}
 		fprintf(out, "\n== balance of calls (%s): %s %" PRIu64 " vs %s %" PRIu64 ": %s\n",
 			v->label, v->a, v->a_calls, v->b, v->b_calls,
 			tb_verdict_text(v->a_calls, v->b_calls, buf, sizeof(buf)));
@@ -272,6 +315,10 @@ static void print_balance(const struct tb_report *rep, const struct tb_rbal *b, 
 	unsigned k;
 
 	fprintf(out, "\n== refcount balance %s: get %s, put %s\n", b->label, b->get, b->put);
+	if (!tb_rbal_saw_events(b)) {
+		fprintf(out, "   %s\n", TB_SAW_NOTHING);
+		return;
+	}
 	fprintf(out, "   %" PRIu64 " gets, %" PRIu64 " puts; %" PRIu64 " objects still held "
 		"(%" PRIu64 " references); %" PRIu64 " puts of references taken before the run\n",
 		b->gets, b->puts, b->held_objects, b->held_refs, b->unmatched_puts);
@@ -296,6 +343,8 @@ int tb_report_print_text(const struct tb_report *rep, FILE *out, unsigned top)
 	if (!top)
 		top = TB_TEXT_TOP;
 	print_head(rep, out);
+	if (tb_report_no_verdict(rep))
+		print_no_verdict(rep, out);
 	for (i = 0; i < rep->npairs; i++)
 		print_pair(rep, &rep->pairs[i], out, top);
 	print_counts(rep, out, top);
