@@ -542,6 +542,91 @@ void tb_rgrowth_free(struct tb_rgrowth *g)
 	free(g);
 }
 
+/* 1 if event "sys:name" is one of the space-separated list. */
+static int in_list(const char *list, const char *ev, size_t len)
+{
+	const char *p = list;
+
+	while (p && *p) {
+		size_t n;
+
+		p += strspn(p, " ");
+		n = strcspn(p, " ");
+		if (n == len && !strncmp(p, ev, len))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+/*
+ * Malformed lines that could have been events of lists a or b: an unread entry
+ * "sys:x|y" counts once if any of sys:x, sys:y is in a list.
+ */
+static uint64_t unread_of(const struct tb_run_info *info, const char *a, const char *b)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < info->nunread; i++) {
+		const char *ev = info->unread[i].event, *colon = strchr(ev, ':');
+		const char *alt;
+		char one[256];
+
+		if (!colon || (size_t)(colon - ev) >= sizeof(one) - 1)
+			continue;
+		for (alt = colon + 1; *alt; ) {
+			size_t sl = (size_t)(colon - ev) + 1, al = strcspn(alt, "|");
+
+			if (sl + al < sizeof(one)) {
+				memcpy(one, ev, sl);
+				memcpy(one + sl, alt, al);
+				if (in_list(a, one, sl + al) || in_list(b, one, sl + al)) {
+					n += info->unread[i].n;
+					break;
+				}
+			}
+			alt += al;
+			alt += *alt == '|';
+		}
+	}
+	return n;
+}
+
+/*
+ * How many of count outstanding objects may be wrong: each lost event, each
+ * malformed line that could have been one of the analysis' events and each event
+ * without a usable key may be the release of one of them (all of them when the loss
+ * count is unknown).  An upper bound.
+ */
+static uint64_t uncertain_of(const struct tb_report *rep, uint64_t count, uint64_t unread,
+			     uint64_t nokey)
+{
+	uint64_t n = rep->lost + unread + nokey;
+
+	if (rep->lost_unknown || n > count)
+		return count;
+	return n;
+}
+
+static void add_uncertainty(struct tb_report *rep, const struct tb_run_info *info)
+{
+	size_t i;
+
+	for (i = 0; i < rep->npairs; i++) {
+		struct tb_rpair *p = &rep->pairs[i];
+
+		p->unread = unread_of(info, p->alloc, p->free);
+		p->uncertain = uncertain_of(rep, p->count, p->unread, p->nokey);
+	}
+	for (i = 0; i < rep->nbals; i++) {
+		struct tb_rbal *b = &rep->bals[i];
+
+		b->unread = unread_of(info, b->get, b->put);
+		b->uncertain = uncertain_of(rep, b->held_objects, b->unread, b->nokey);
+	}
+}
+
 static int cmp_seen(const void *a, const void *b)
 {
 	const struct tb_revent *x = a, *y = b;
@@ -741,6 +826,7 @@ struct tb_report *tb_report_build(struct tb_analysis *an, const struct tb_run_in
 			goto nomem;
 	if (build_growth(rep, an) || add_notes(rep, an) || build_seen(rep, an))
 		goto nomem;
+	add_uncertainty(rep, info);
 	return rep;
 nomem:
 	tb_report_free(rep);

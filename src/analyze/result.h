@@ -13,6 +13,12 @@
 
 struct tb_analysis;
 
+/* Malformed input lines that could have been events of one name ("slub:alloc|free"). */
+struct tb_unread {
+	const char *event;
+	uint64_t n;
+};
+
 /* Facts about where the events came from, printed at the head of every report. */
 struct tb_run_info {
 	const char *kernel_release;	/* NULL when unknown (offline) */
@@ -27,6 +33,8 @@ struct tb_run_info {
 	int lost_unknown;		/* the kernel said some were lost, count unknown */
 	unsigned ncpus;
 	const uint64_t *lost_per_cpu;	/* ncpus entries, or NULL */
+	const struct tb_unread *unread;	/* malformed lines by the events they could have been */
+	size_t nunread;
 };
 
 
@@ -45,6 +53,8 @@ struct tb_rpair {
 	char *label, *alloc, *free;
 	uint64_t allocs, frees, unmatched_frees, null_frees, failed_allocs;
 	uint64_t implicit_frees, cross_cpu_frees, inversions, hidden, hashed, nokey;
+	uint64_t unread;		/* malformed lines that could have been its events */
+	uint64_t uncertain;		/* of count, how many may be wrong (upper bound) */
 	uint64_t count, bytes, req;	/* outstanding, all groups */
 	uint64_t groups;		/* groups in total (sites holds the top ones) */
 	double bytes_per_object;	/* analyzer memory per outstanding object (0 unknown) */
@@ -88,6 +98,7 @@ struct tb_rbsite {
 struct tb_rbal {
 	char *label, *get, *put;
 	uint64_t gets, puts, held_objects, held_refs, unmatched_puts, hidden, nokey;
+	uint64_t unread, uncertain;	/* as in struct tb_rpair, of held_objects */
 	struct tb_rbsite *sites;	/* sorted by held objects */
 	size_t nsites;
 };

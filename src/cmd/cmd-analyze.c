@@ -390,8 +390,46 @@ static void add_notes(struct tb_run_info *info, const struct tb_decode_set *set)
 	strbuf_release(&sb);
 }
 
+/*
+ * The malformed lines of every file by the events they could have been, merged by
+ * name (the report counts them against the analyses of those events).  NULL with
+ * *n = 0 when there are none; NULL with *n = 1 on ENOMEM.
+ */
+static struct tb_unread *collect_unread(const struct tb_decode_set *set, size_t *n)
+{
+	struct tb_unread *u = NULL;
+	size_t max = 0, i, j;
+	unsigned k;
+
+	*n = 0;
+	for (i = 0; i < tb_decode_set_count(set); i++)
+		max += tb_decode_set_stats(set, i)->nmaybe;
+	if (!max)
+		return NULL;
+	u = calloc(max, sizeof(*u));
+	if (!u) {
+		*n = 1;
+		return NULL;
+	}
+	for (i = 0; i < tb_decode_set_count(set); i++) {
+		const struct tb_decode_stats *st = tb_decode_set_stats(set, i);
+
+		for (k = 0; k < st->nmaybe; k++) {
+			for (j = 0; j < *n && strcmp(u[j].event, st->maybe[k].event); j++)
+				;
+			if (j == *n) {
+				u[j].event = st->maybe[k].event;
+				(*n)++;
+			}
+			u[j].n += st->maybe[k].n;
+		}
+	}
+	return u;
+}
+
 static int run_report(struct opts *o, struct tb_decode_set *set, struct counting *cnt)
 {
+	struct tb_unread *unread = NULL;
 	struct tb_recipe recipe;
 	struct tb_recipe *r = NULL;
 	struct tb_analysis_opts aopts = { o->kallsyms, 0 };
@@ -443,6 +481,12 @@ static int run_report(struct opts *o, struct tb_decode_set *set, struct counting
 	info.lost_per_cpu = cnt->lost_cpu;
 	info.duration_ns = cnt->last_ts > cnt->first_ts ? cnt->last_ts - cnt->first_ts : 0;
 	add_notes(&info, set);
+	unread = collect_unread(set, &info.nunread);
+	if (!unread && info.nunread) {
+		ret = tb_error("out of memory");
+		goto out;
+	}
+	info.unread = unread;
 	rep = tb_report_build(an, &info);
 	if (!rep) {
 		ret = -1;
@@ -463,6 +507,7 @@ out:
 	strlist_clear(&info.notes);
 	strlist_clear(&info.plan_summary);
 	strbuf_release(&src);
+	free(unread);
 	if (r == &recipe)
 		tb_recipe_free(&recipe);
 	free(path);

@@ -194,6 +194,8 @@ static void read_pair(struct rd *rd, json_object *o, struct tb_rpair *p)
 	p->hidden = get_u64(rd, o, w, "hidden");
 	p->hashed = get_u64(rd, o, w, "hashed");
 	p->nokey = get_u64(rd, o, w, "no_key");
+	p->unread = get_u64(rd, o, w, "unread");	/* absent before: 0 */
+	p->uncertain = get_u64(rd, o, w, "uncertain");
 	p->count = get_u64(rd, o, w, "outstanding_count");
 	p->bytes = get_u64(rd, o, w, "outstanding_bytes");
 	p->req = get_u64(rd, o, w, "outstanding_requested");
@@ -289,6 +291,8 @@ static void read_balance(struct rd *rd, json_object *o, struct tb_rbal *b)
 	b->unmatched_puts = get_u64(rd, o, w, "unmatched_puts");
 	b->hidden = get_u64(rd, o, w, "hidden");
 	b->nokey = get_u64(rd, o, w, "no_key");
+	b->unread = get_u64(rd, o, w, "unread");	/* absent before: 0 */
+	b->uncertain = get_u64(rd, o, w, "uncertain");
 	if (!b->label && !rd->failed)
 		bad(rd, w, "label", "a string");
 	arr = get_array(rd, o, w, "sites", &n);

@@ -56,8 +56,9 @@ static void strarray(json_object *o, const char *k, char *const *v, size_t n)
 	json_object_object_add(o, k, a);
 }
 
-static json_object *pair_json(const struct tb_rpair *p)
+static json_object *pair_json(const struct tb_report *rep, const struct tb_rpair *p)
 {
+	char conf[320];
 	json_object *o = json_object_new_object(), *a = json_object_new_array();
 	size_t i;
 
@@ -76,6 +77,11 @@ static json_object *pair_json(const struct tb_rpair *p)
 	knum(o, "hidden", p->hidden);
 	knum(o, "hashed", p->hashed);
 	knum(o, "no_key", p->nokey);
+	knum(o, "unread", p->unread);
+	knum(o, "uncertain", p->uncertain);
+	kstr(o, "confidence", tb_report_confidence_text(rep, "frees", p->unread, p->nokey,
+							p->count, p->uncertain, conf,
+							sizeof(conf)));
 	knum(o, "outstanding_count", p->count);
 	knum(o, "outstanding_bytes", p->bytes);
 	knum(o, "outstanding_requested", p->req);
@@ -135,8 +141,9 @@ static json_object *verdict_json(const struct tb_rverdict *v)
 	return o;
 }
 
-static json_object *balance_json(const struct tb_rbal *b)
+static json_object *balance_json(const struct tb_report *rep, const struct tb_rbal *b)
 {
+	char conf[320];
 	json_object *o = json_object_new_object(), *a = json_object_new_array();
 	size_t j;
 
@@ -151,6 +158,11 @@ static json_object *balance_json(const struct tb_rbal *b)
 	knum(o, "unmatched_puts", b->unmatched_puts);
 	knum(o, "hidden", b->hidden);
 	knum(o, "no_key", b->nokey);
+	knum(o, "unread", b->unread);
+	knum(o, "uncertain", b->uncertain);
+	kstr(o, "confidence", tb_report_confidence_text(rep, "puts", b->unread, b->nokey,
+							b->held_objects, b->uncertain, conf,
+							sizeof(conf)));
 	for (j = 0; j < b->nsites; j++) {
 		json_object *s = json_object_new_object();
 
@@ -217,7 +229,7 @@ static json_object *report_json(const struct tb_report *rep)
 
 	a = json_object_new_array();
 	for (i = 0; i < rep->npairs; i++)
-		json_object_array_add(a, pair_json(&rep->pairs[i]));
+		json_object_array_add(a, pair_json(rep, &rep->pairs[i]));
 	json_object_object_add(o, "pairs", a);
 
 	a = json_object_new_array();
@@ -250,7 +262,7 @@ static json_object *report_json(const struct tb_report *rep)
 
 	a = json_object_new_array();
 	for (i = 0; i < rep->nbals; i++)
-		json_object_array_add(a, balance_json(&rep->bals[i]));
+		json_object_array_add(a, balance_json(rep, &rep->bals[i]));
 	json_object_object_add(o, "balances", a);
 
 	json_object_object_add(o, "slabs", rep->growth ? tb_growth_to_json(rep->growth) : NULL);

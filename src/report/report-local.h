@@ -21,6 +21,10 @@ int tb_report_folded_string(const struct tb_report *rep, struct strbuf *out);
 void tb_fmt_signed_bytes(int64_t v, char *buf, size_t size);
 /* Text of the loss warning ("N events lost: ..."), or NULL when nothing was lost. */
 char *tb_report_loss_text(const struct tb_report *rep);
+/* The confidence sentence of one analysis (text.c; JSON carries it per analysis). */
+const char *tb_report_confidence_text(const struct tb_report *rep, const char *releases,
+				      uint64_t unread, uint64_t nokey, uint64_t count,
+				      uint64_t uncertain, char *buf, size_t size);
 /* The events the input has ("kmem:kmalloc 3, kmem:kfree 2"); NULL unknown/ENOMEM. */
 char *tb_report_seen_text(const struct tb_report *rep);
 /* "balanced", "2 unbalanced (4 alloc_netdev_mqs vs 2 free_netdev)" ... into buf. */

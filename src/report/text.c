@@ -163,25 +163,57 @@ void tb_report_print_interval(const struct tb_interval *iv, FILE *out)
 				p->top[k].by ? "  " : "", p->top[k].by ? p->top[k].by : "");
 	}
 }
-/* @releases: what a lost event may hide ("frees", "puts"). */
-static const char *confidence(const struct tb_report *rep, const char *releases, char *buf,
-			      size_t size)
+/*
+ * tb_report_confidence_text - the confidence of one analysis into buf: the loss
+ * sentence, and when malformed lines could have been its events (@unread) or events
+ * had no usable key (@nokey), those too and how many of its @count outstanding
+ * objects they make uncertain (@uncertain, an upper bound).  @releases: what a lost
+ * event may hide ("frees", "puts").
+ */
+const char *tb_report_confidence_text(const struct tb_report *rep, const char *releases,
+				      uint64_t unread, uint64_t nokey, uint64_t count,
+				      uint64_t uncertain, char *buf, size_t size)
 {
-	if (rep->lost)
-		snprintf(buf, size, "upper bound: %" PRIu64 " events lost, so up to %" PRIu64
-			 " %s may be missing", rep->lost, rep->lost, releases);
-	else if (rep->lost_unknown)
-		snprintf(buf, size, "upper bound: events were lost (count unknown), %s may "
-			 "be missing", releases);
-	else
-		snprintf(buf, size, "no events lost");
+	struct strbuf sb = STRBUF_INIT;
+	const char *sep = "upper bound: ";
+
+	if (!unread && !nokey) {
+		if (rep->lost)
+			snprintf(buf, size, "upper bound: %" PRIu64 " events lost, so up to %"
+				 PRIu64 " %s may be missing", rep->lost, rep->lost, releases);
+		else if (rep->lost_unknown)
+			snprintf(buf, size, "upper bound: events were lost (count unknown), %s "
+				 "may be missing", releases);
+		else
+			snprintf(buf, size, "no events lost");
+		return buf;
+	}
+	if (rep->lost) {
+		strbuf_addf(&sb, "%s%" PRIu64 " events lost", sep, rep->lost);
+		sep = ", ";
+	} else if (rep->lost_unknown) {
+		strbuf_addf(&sb, "%sevents lost (count unknown)", sep);
+		sep = ", ";
+	}
+	if (unread) {
+		strbuf_addf(&sb, "%s%" PRIu64 " malformed lines that could have been its events",
+			    sep, unread);
+		sep = ", ";
+	}
+	if (nokey)
+		strbuf_addf(&sb, "%s%" PRIu64 " events without a usable key", sep, nokey);
+	strbuf_addf(&sb, ", so %s may be missing: up to %" PRIu64 " of the %" PRIu64
+		    " outstanding objects are uncertain, and allocations may be missing too",
+		    releases, uncertain, count);
+	snprintf(buf, size, "%s", strbuf_failed(&sb) ? "upper bound (out of memory)" : sb.buf);
+	strbuf_release(&sb);
 	return buf;
 }
 
 static void print_pair(const struct tb_report *rep, const struct tb_rpair *p, FILE *out,
 		       unsigned top)
 {
-	char b1[32], b2[32], conf[160], age[32];
+	char b1[32], b2[32], conf[320], age[32];
 	size_t i;
 	unsigned k;
 
@@ -211,7 +243,9 @@ static void print_pair(const struct tb_report *rep, const struct tb_rpair *p, FI
 			p->hidden);
 	if (p->nokey)
 		fprintf(out, "   %" PRIu64 " events had no usable key field\n", p->nokey);
-	fprintf(out, "   confidence: %s%s\n", confidence(rep, "frees", conf, sizeof(conf)),
+	fprintf(out, "   confidence: %s%s\n",
+		tb_report_confidence_text(rep, "frees", p->unread, p->nokey, p->count,
+					  p->uncertain, conf, sizeof(conf)),
 		p->hashed ? "; hashed 32-bit pointers may collide" : "");
 	if (!p->nsites) {
 		/* events whose pointer the kernel hid could not be paired: no clean verdict */
@@ -310,7 +344,7 @@ static void print_verdicts(const struct tb_report *rep, FILE *out, unsigned top)
 static void print_balance(const struct tb_report *rep, const struct tb_rbal *b, FILE *out,
 			  unsigned top)
 {
-	char conf[160];
+	char conf[320];
 	size_t i;
 	unsigned k;
 
@@ -325,7 +359,9 @@ static void print_balance(const struct tb_report *rep, const struct tb_rbal *b, 
 	if (b->hidden)
 		fprintf(out, "   %" PRIu64 " events cannot pair: pointers hidden by the kernel\n",
 			b->hidden);
-	fprintf(out, "   confidence: %s\n", confidence(rep, "puts", conf, sizeof(conf)));
+	fprintf(out, "   confidence: %s\n",
+		tb_report_confidence_text(rep, "puts", b->unread, b->nokey, b->held_objects,
+					  b->uncertain, conf, sizeof(conf)));
 	for (i = 0; i < b->nsites && i < top; i++) {
 		if (!b->sites[i].objects)
 			break;

@@ -82,4 +82,55 @@ expect_match "the balance that saw nothing says so" \
 expect_nomatch "no NO VERDICT banner (one analysis had data)" "NO VERDICT" "$out"
 expect_nomatch "and no 'balanced'" "balanced" "$out"
 
+# --- item 4: the confidence line counts what could not be read ----------------------
+# two kfree lines malformed (CPU/PID past range): they could have been the frees of
+# the one outstanding object
+cat > "$TMP/big.txt" <<'T'
+# tracer: nop
+          insmod-5000    [000] .....   931.000001: kmalloc: call_site=leaky_init+0x1d/0x40 ptr=00000000aa11bb22 bytes_req=100 bytes_alloc=128 gfp_flags=GFP_KERNEL
+          insmod-5000    [99999999999] .....   931.000002: kfree: call_site=leaky_exit+0x1d/0x40 ptr=00000000aa11bb22
+           bash-99999999999999999999 [001] .....   931.000003: kfree: call_site=leaky_exit+0x1d/0x40 ptr=00000000aa11bb22
+T
+out=$("$TB" analyze "$TMP/big.txt" -o "$TMP/big.json" 2>&1); rc=$?
+expect_eq "malformed lines of the pair's events: still exit 0" 0 "$rc"
+expect_nomatch "not 'no events lost' when lines of its events were unreadable" \
+	"confidence: no events lost" "$out"
+expect_match "confidence counts the malformed lines that could have been its events" \
+	"confidence: upper bound: 2 malformed lines that could have been its events, so frees may be missing: up to 1 of the 1 outstanding objects are uncertain" "$out"
+json=$(cat "$TMP/big.json" 2>/dev/null)
+expect_match "JSON pair: unread and uncertain" '"unread":2,"uncertain":1,"confidence":"upper bound: 2 malformed lines' "$json"
+out=$("$TB" diff "$TMP/big.json" "$TMP/big.json" 2>&1); rc=$?
+expect_eq "diff reads the report with the new fields: exit 0" 0 "$rc"
+
+# SLUB TRACE kernel log: 'could have been slub:alloc|free' lines count against the pair
+out=$("$TB" analyze $S/klog-3.10-dmesg.txt 2>&1)
+expect_match "kernel log: malformed TRACE records in the slub pair's confidence" \
+	"confidence: upper bound: 2 malformed lines that could have been its events, so frees may be missing: up to 1 of the 1 outstanding objects are uncertain" "$out"
+
+# a malformed line of another event does not touch the pair's confidence
+cat > "$TMP/other.txt" <<'T'
+# tracer: nop
+          insmod-5000    [000] .....   931.000001: kmalloc: call_site=leaky_init+0x1d/0x40 ptr=ffff88800aa11b00 bytes_req=100 bytes_alloc=128 gfp_flags=GFP_KERNEL
+          insmod-5000    [99999999999] .....   931.000002: sched_switch: prev_comm=a prev_pid=1 prev_prio=120 prev_state=S ==> next_comm=b next_pid=2 next_prio=120
+T
+out=$("$TB" analyze --recipe slab-leak "$TMP/other.txt" 2>&1)
+expect_match "another event's malformed line: the pair keeps 'no events lost'" \
+	"confidence: no events lost" "$out"
+
+# events without a usable key field (a kfree with no ptr=)
+cat > "$TMP/nokey.txt" <<'T'
+# tracer: nop
+          insmod-5000    [000] .....   931.000001: kmalloc: call_site=leaky_init+0x1d/0x40 ptr=ffff88800aa11b00 bytes_req=100 bytes_alloc=128 gfp_flags=GFP_KERNEL
+          insmod-5000    [000] .....   931.000002: kmalloc: call_site=leaky_init+0x1d/0x40 ptr=ffff88800aa11c00 bytes_req=100 bytes_alloc=128 gfp_flags=GFP_KERNEL
+          insmod-5000    [000] .....   931.000003: kmalloc: call_site=leaky_init+0x1d/0x40 ptr=ffff88800aa11d00 bytes_req=100 bytes_alloc=128 gfp_flags=GFP_KERNEL
+          insmod-5000    [000] .....   931.000004: kfree: call_site=leaky_exit+0x1d/0x40 ptr=ffff88800aa11b00
+          insmod-5000    [000] .....   931.000005: kfree: call_site=leaky_exit+0x1d/0x40 pointer=ffff88800aa11c00
+T
+out=$("$TB" analyze "$TMP/nokey.txt" -o "$TMP/nokey.json" 2>&1); rc=$?
+expect_eq "keyless events: exit 0" 0 "$rc"
+expect_match "keyless event counted" "1 events had no usable key field" "$out"
+expect_match "confidence counts keyless events and bounds the uncertain objects" \
+	"confidence: upper bound: 1 events without a usable key, so frees may be missing: up to 1 of the 2 outstanding objects are uncertain" "$out"
+expect_match "JSON pair: no_key, uncertain" '"no_key":1,"unread":0,"uncertain":1,' "$(cat "$TMP/nokey.json")"
+
 finish
