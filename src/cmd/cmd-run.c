@@ -383,7 +383,7 @@ int cmd_run(int argc, char **argv)
 	if (ret < 0)
 		goto out;
 	if (o.dry_run) {
-		tb_plan_explain(&plan, &r, &caps, stdout);
+		tb_plan_explain(&plan, &caps, stdout);
 		ret = 0;
 		goto out;
 	}

@@ -30,14 +30,13 @@ static void put_value(FILE *out, const char *v)
 	fputc('\'', out);
 }
 
-void tb_plan_explain(const struct tb_plan *p, const struct tb_recipe *r, const struct tb_caps *caps,
-		     FILE *out)
+void tb_plan_explain(const struct tb_plan *p, const struct tb_caps *caps, FILE *out)
 {
 	char dur[32], kb[32];
 	unsigned i;
 	size_t j;
 
-	fprintf(out, "plan for recipe %s on %s (%s)\n", r->name ? r->name : "?", caps->release,
+	fprintf(out, "plan for recipe %s on %s (%s)\n", p->spec.name ? p->spec.name : "?", caps->release,
 		caps->machine);
 	fprintf(out, "tracing directory: %s\n", caps->tracefs);
 	fprintf(out, "duration: %s\n", tb_fmt_duration(p->duration_ns, dur, sizeof(dur)));

@@ -116,13 +116,11 @@ void tb_plan_free(struct tb_plan *plan);
 /**
  * tb_plan_explain - print the plan (--dry-run): every write in order, what it
  * replaces, and why; then the sources, the analyses and the notes.
- * @plan: a built plan
- * @r: the recipe it was built from (its name)
+ * @plan: a built plan (its spec names the recipe)
  * @caps: the capabilities it was built for (release, tracefs)
  * @out: where to print
  */
-void tb_plan_explain(const struct tb_plan *plan, const struct tb_recipe *r,
-		     const struct tb_caps *caps, FILE *out);
+void tb_plan_explain(const struct tb_plan *plan, const struct tb_caps *caps, FILE *out);
 
 /**
  * tb_kprobe_translate - one portable kprobe into this kernel's kprobe_events line.
