@@ -25,7 +25,11 @@ UNIT_HELPERS := $(sort $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c)))
 STD := -std=gnu99
 WARN := -Wall -Wextra -Wformat=2 -Wno-unused-parameter -Wno-missing-field-initializers \
 	-Wno-format-nonliteral -Werror
-DEFS := -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -DTB_RECIPE_DIR='"$(abspath recipes)"'
+DEFS := -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64
+# no path of this checkout goes into a binary: __FILE__ and the debug info's compile
+# directory are written relative to it (tests/build/paths.sh); recipes are found
+# relative to the executable at run time (src/recipe/recipe-find.c)
+PREFIX_MAP := -ffile-prefix-map=$(CURDIR)/= -ffile-prefix-map=$(CURDIR)=.
 PC_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PC_LIBS := $(shell pkg-config --libs $(PKGS))
 ifeq ($(HAVE_TRACECMD),1)
@@ -36,7 +40,7 @@ endif
 CC ?= cc
 # every object also writes its header dependencies (build/.../*.d, included at the end)
 DEPFLAGS := -MMD -MP
-BASE_CFLAGS := $(STD) $(WARN) $(DEFS) -Isrc $(PC_CFLAGS) $(TC_CFLAGS)
+BASE_CFLAGS := $(STD) $(WARN) $(DEFS) $(PREFIX_MAP) -Isrc $(PC_CFLAGS) $(TC_CFLAGS)
 LIBS := $(TC_LIBS) $(PC_LIBS) -lpthread -lm -ldl
 
 # the first rule is the default goal: `make` builds ./tracebook
@@ -107,7 +111,7 @@ else
 $(error ARCH must be x86_64 or arm64)
 endif
 STATIC := build/static-$(ARCH)
-STATIC_CFLAGS := $(STD) $(WARN) $(DEFS) -DTB_STATIC_BUILD=1 -Isrc -O2 \
+STATIC_CFLAGS := $(STD) $(WARN) $(DEFS) $(PREFIX_MAP) -DTB_STATIC_BUILD=1 -Isrc -O2 \
 	$(shell $(STATIC_PC) --cflags $(PKGS) 2>/dev/null)
 STATIC_OBJ := $(SRC:%.c=$(STATIC)/%.o)
 
@@ -115,7 +119,7 @@ static: $(STATIC)/tracebook
 
 $(STATIC)/tracebook: $(STATIC_OBJ)
 	$(STATIC_CC) -static -o $@ $^ $(shell $(STATIC_PC) --static --libs $(PKGS)) \
-		-lpthread -lm -ldl
+		-lpthread -lm
 
 $(STATIC)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -128,6 +132,62 @@ workload: $(WORKLOAD)
 $(WORKLOAD): bench/workload.c
 	@mkdir -p $(dir $@)
 	$(CC) $(STD) $(WARN) -D_GNU_SOURCE -O2 -g -o $@ $< -lpthread
+
+# --- man pages, install, field kit, packages --------------------------------------
+# One source for the man pages (docs/man/*.scd, scdoc); `make install` puts the binary,
+# recipes, man pages and bash completion where a distribution expects them, and the
+# binary finds its recipes there (../share/tracebook/recipes from its own path).
+VERSION := $(shell sed -n 's/^\#define TB_VERSION "\(.*\)"/\1/p' src/util/version.h)
+PREFIX ?= /usr/local
+DESTDIR ?=
+MAN_PAGES := build/man/tracebook.1 build/man/tracebook-recipe.5
+COMPLETION := contrib/completion/tracebook.bash
+
+build/man/%: docs/man/%.scd
+	@mkdir -p $(dir $@)
+	scdoc < $< > $@.tmp
+	@mv $@.tmp $@
+
+man: $(MAN_PAGES)
+
+install: tracebook man
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/tracebook/recipes \
+		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 0755 tracebook $(DESTDIR)$(PREFIX)/bin/tracebook
+	install -m 0644 $(RECIPES) $(DESTDIR)$(PREFIX)/share/tracebook/recipes/
+	install -m 0644 build/man/tracebook.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 build/man/tracebook-recipe.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 0644 $(COMPLETION) $(DESTDIR)$(PREFIX)/share/bash-completion/completions/tracebook
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/tracebook $(DESTDIR)$(PREFIX)/share/man/man1/tracebook.1 \
+		$(DESTDIR)$(PREFIX)/share/man/man5/tracebook-recipe.5 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/tracebook
+	rm -rf $(DESTDIR)$(PREFIX)/share/tracebook
+
+# make kit: build/kit/tracebook-VERSION.tar.gz, the static binaries of every
+# KIT_ARCHS (ARCH names of `make static`), recipes, man pages, completion,
+# FIELD.md, install.sh and SHA256SUMS (contrib/kit/make-kit.sh says the layout)
+KIT_ARCHS ?= x86_64 arm64 armhf
+KIT_TAR := build/kit/tracebook-$(VERSION).tar.gz
+
+kit: man
+	@for a in $(KIT_ARCHS); do \
+		$(MAKE) -s -n static ARCH=$$a >/dev/null 2>&1 || { \
+			echo "kit: this Makefile cannot build 'make static ARCH=$$a' (the kit needs $(KIT_ARCHS))" >&2; \
+			exit 1; }; \
+		$(MAKE) static ARCH=$$a || exit 1; done
+	./contrib/kit/make-kit.sh $(VERSION) build/kit $(KIT_ARCHS)
+
+# make rpm / make deb: packages of the static x86_64 binary (any el7+ or Debian/Ubuntu)
+rpm: man
+	$(MAKE) static ARCH=x86_64
+	./contrib/kit/make-rpm.sh $(VERSION) build/rpm
+
+deb: man
+	$(MAKE) static ARCH=x86_64
+	./contrib/kit/make-deb.sh $(VERSION) build/deb
 
 # --- workflows ------------------------------------------------------------------
 deps:
@@ -161,4 +221,5 @@ clean:
 -include $(shell find build -name '*.d' 2>/dev/null)
 
 .PHONY: all asan clang static deps builds check check-vm run bench clean workload
+.PHONY: man install uninstall kit rpm deb
 .SECONDARY:

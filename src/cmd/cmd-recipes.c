@@ -34,8 +34,8 @@ static const struct tb_usage recipes_usage = {
 	"       tracebook recipes show NAME    print a recipe\n"
 	"       tracebook recipes path NAME    which file NAME resolves to",
 	"\nRecipes are looked up in $TRACEBOOK_RECIPES (colon-separated; when set it\n"
-	"replaces the default directories <exe dir>/recipes,\n"
-	"<exe dir>/../share/tracebook/recipes and the install directory), then in the\n"
+	"replaces the default directories <exe dir>/recipes (a kit or a checkout) and\n"
+	"<exe dir>/../share/tracebook/recipes (an installed binary)), then in the\n"
 	"library built into the binary.",
 	NULL,
 };

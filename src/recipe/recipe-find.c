@@ -1,8 +1,10 @@
 /*
  * recipe-find.c - where recipes come from: a path, a name looked up in the recipe
- * directories (TRACEBOOK_RECIPES, <exe dir>/recipes, <exe dir>/../share/tracebook/recipes,
- * the compiled-in TB_RECIPE_DIR), and the library embedded in the binary
- * (recipe/embedded.h), used for any shipped name not found on disk.
+ * directories (TRACEBOOK_RECIPES, or else <exe dir>/recipes for a kit or a checkout and
+ * <exe dir>/../share/tracebook/recipes for an installed binary), and the library
+ * embedded in the binary (recipe/embedded.h), used for any shipped name not found on
+ * disk.  No directory is compiled in: a binary carries no path of the tree it was
+ * built in, and finds its recipes wherever it was installed or unpacked.
  */
 #include <errno.h>
 #include <limits.h>
@@ -16,10 +18,6 @@
 #include "util/err.h"
 #include "util/fileio.h"
 #include "util/strbuf.h"
-
-#ifndef TB_RECIPE_DIR
-#define TB_RECIPE_DIR "/usr/share/tracebook/recipes"
-#endif
 
 static int is_dir(const char *p)
 {
@@ -93,7 +91,6 @@ int tb_recipe_dirs(struct strlist *out)
 			add_dir(out, buf, &err);
 		}
 	}
-	add_dir(out, TB_RECIPE_DIR, &err);
 	return err;
 }
 

@@ -186,9 +186,10 @@ struct tb_recipe {
 
 /*
  * tb_recipe_find - resolve NAME or PATH to a recipe file path.
- * A name is looked up in the recipe library directories (TRACEBOOK_RECIPES env,
- * then <exe dir>/recipes, <exe dir>/../share/tracebook/recipes, then the compiled-in
- * TB_RECIPE_DIR).  Returns a malloc'd path, or NULL after printing what was tried.
+ * A name is looked up in the recipe library directories (TRACEBOOK_RECIPES env, or
+ * else <exe dir>/recipes and <exe dir>/../share/tracebook/recipes), then in the
+ * library embedded in the binary.  Returns a malloc'd path, or NULL after printing
+ * what was tried.
  */
 char *tb_recipe_find(const char *name_or_path);
 
