@@ -131,7 +131,6 @@ _tracebook()
 			[[ $cur == */* || $cur == .* ]] && COMPREPLY+=($(compgen -f -- "$cur"))
 			return 0
 		fi
-		[[ -z $recipe && $cmd == run ]] && recipe=slab-leak
 		if [[ -n $recipe ]]; then
 			COMPREPLY=($(compgen -S = -W "$(_tracebook_params "$bin" "$recipe")" -- "$cur"))
 			compopt -o nospace 2>/dev/null
