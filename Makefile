@@ -3,9 +3,9 @@
 #   make            ./tracebook (release build, warnings are errors)
 #   make deps       install every Debian package the build and tests need (root)
 #   make run        deps + build + run the default recipe (slab-leak) for ~10 s
-#   make check      deps + every build (release, ASan/UBSan, clang, static x86_64 and
-#                   arm64) + every test; ends with "N passed, N failed, N skipped"
-#   make static [ARCH=arm64]   fully static binary for field kits
+#   make check      deps + every build (release, ASan/UBSan, clang, static x86_64,
+#                   arm64 and armhf) + every test; ends with "N passed, N failed, N skipped"
+#   make static [ARCH=arm64|armhf]   fully static binary for field kits
 #   make check-vm   only the qemu tier (real Debian kernels; also part of check)
 #   make bench      the benchmarks in bench/ (not part of check)
 #
@@ -104,11 +104,14 @@ $(CLANG)/%.o: %.c
 ifeq ($(ARCH),arm64)
 STATIC_CC := aarch64-linux-gnu-gcc
 STATIC_PC := PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig pkg-config
+else ifeq ($(ARCH),armhf)
+STATIC_CC := arm-linux-gnueabihf-gcc
+STATIC_PC := PKG_CONFIG_LIBDIR=/usr/lib/arm-linux-gnueabihf/pkgconfig pkg-config
 else ifeq ($(ARCH),x86_64)
 STATIC_CC := $(CC)
 STATIC_PC := pkg-config
 else
-$(error ARCH must be x86_64 or arm64)
+$(error ARCH must be x86_64, arm64 or armhf)
 endif
 STATIC := build/static-$(ARCH)
 STATIC_CFLAGS := $(STD) $(WARN) $(DEFS) $(PREFIX_MAP) -DTB_STATIC_BUILD=1 -Isrc -O2 \
@@ -196,6 +199,7 @@ deps:
 builds: tracebook asan clang workload
 	$(MAKE) static ARCH=x86_64
 	$(MAKE) static ARCH=arm64
+	$(MAKE) static ARCH=armhf
 
 check: deps
 	$(MAKE) builds
@@ -205,6 +209,7 @@ check: deps
 check-vm: deps
 	$(MAKE) static ARCH=x86_64
 	$(MAKE) static ARCH=arm64
+	$(MAKE) static ARCH=armhf
 	@TESTS=vm ./tests/run-tests.sh
 
 run: deps

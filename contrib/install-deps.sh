@@ -20,14 +20,25 @@ if [ "$(id -u)" != 0 ]; then
 	echo "deps: run 'make deps' as root to install them" >&2
 	exit 1
 fi
-case "$missing" in
-*:arm64*)
-	if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-		dpkg --add-architecture arm64
-	fi ;;
-esac
+for arch in arm64 armhf; do
+	case "$missing" in
+	*:$arch*)
+		if ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
+			dpkg --add-architecture "$arch"
+		fi ;;
+	esac
+done
 export DEBIAN_FRONTEND=noninteractive
 echo "deps: installing:$missing"
-apt-get update -qq
+# A mirror being synced can fail one index ("File has unexpected size ... Mirror sync in
+# progress"): retry once, then go on with the lists apt already has; the install below
+# says plainly if they are not enough.
+if ! apt-get update -qq; then
+	echo "deps: apt-get update failed; retrying in 10 s" >&2
+	sleep 10
+	if ! apt-get update -qq; then
+		echo "deps: warning: apt-get update failed twice; installing from the package lists already present" >&2
+	fi
+fi
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing

@@ -2,7 +2,7 @@
 # tests/vm/tier.sh - the qemu tier: boots real kernels under software emulation, one after
 # another, and runs tracebook inside each (checks: tests/vm/lib/guest-tests).  Prints
 # "ok - <kernel>: <check>" per guest check.  Kernels: Debian's (x86_64 5.10, 6.1-cloud,
-# 6.12; arm64 5.10, 6.1), downloaded into the cache, and the old kernels our users run
+# 6.12; arm64 5.10, 6.1; armhf 6.1 armmp), downloaded into the cache, and the old kernels our users run
 # (CentOS 7.9 3.10.0-1160.el7 x86_64, 4.19.222 x86_64 and arm64), taken from
 # ../shared/kernels beside the checkout (never downloaded, never copied into the project).
 #
@@ -14,7 +14,7 @@
 #                                           $VM_CACHE/logs; give each concurrent run its own)
 #   VM_TIMEOUT=SECONDS                      hard timeout per boot (default 600: a hang, not
 #                                           a slow guest; each tracebook call has its own)
-#   VM_TRACEBOOK_x86_64=BIN, VM_TRACEBOOK_arm64=BIN
+#   VM_TRACEBOOK_x86_64=BIN, VM_TRACEBOOK_arm64=BIN, VM_TRACEBOOK_armhf=BIN
 #                                           pack these static binaries instead of building
 #                                           build/static-<arch>/tracebook (e.g. another branch)
 #   VM_SHARED_KERNELS=DIR                   the old kernels (default $TOP/../shared/kernels);
@@ -31,7 +31,7 @@
 # results table: $VM_LOGS/VERIFIED.md.
 #
 # Kernels, busybox and the private apt state are cached under $VM_CACHE; the first run
-# downloads them from Debian's mirror.  A Debian kernel that cannot be downloaded is the
+# downloads them from the Debian mirror in the machine's apt sources (lib/fetch.bash).  A Debian kernel that cannot be downloaded is the
 # ONLY thing reported as "skip"; everything else that goes wrong is "not ok" (an old kernel
 # missing from VM_SHARED_KERNELS too: it is part of the checkout's surroundings, not the net).
 . "$(dirname "$0")/../lib.sh"
@@ -62,6 +62,7 @@ KERNELS=(
 	"x86_64-6.12|amd64|bookworm|linux-image-6.12-amd64|tbvm.hist=true"
 	"arm64-5.10|arm64|bullseye|linux-image-arm64|tbvm.hist=false"
 	"arm64-6.1|arm64|bookworm|linux-image-arm64|tbvm.hist=true"
+	"armhf-6.1|armhf|bookworm|linux-image-armmp|tbvm.hist=true"
 	"x86_64-6.1-cloud+slub|amd64|bookworm|linux-image-cloud-amd64|tbvm.hist=true slub_debug=T,inotify_inode_mark tbvm.slub=inotify_inode_mark"
 )
 # Guest checks enabled (functions check_<name> in lib/guest-tests), extended as features
@@ -78,20 +79,23 @@ SLUB_CHECKS=${VM_SLUB_CHECKS:-"version slubboot probe slubtrace offklog"}
 
 # --- host tools -------------------------------------------------------------------------
 need_ok=1
-for t in qemu-system-x86_64 qemu-system-aarch64 cpio gzip gcc aarch64-linux-gnu-gcc; do
+for t in qemu-system-x86_64 qemu-system-aarch64 qemu-system-arm cpio gzip gcc aarch64-linux-gnu-gcc \
+	arm-linux-gnueabihf-gcc; do
 	command -v "$t" > /dev/null || { not_ok "host tool $t present (make deps installs it)"; need_ok=0; }
 done
 [ $need_ok = 1 ] || finish
 
 # --- guest payload per arch: static tracebook, helper, busybox, recipes, scripts --------
 declare -A PAYLOAD_ERR PAYLOAD_SKIP INITRD
-build_payload() { # arch(x86_64|arm64) debarch
+build_payload() { # arch(x86_64|arm64|armhf) debarch
 	local arch=$1 deb=$2 d=$VM_BUILD/$1 cc pc strip log
 	log=$VM_BUILD/$arch-build.log
 	case $arch in
 	x86_64) cc=gcc; pc=pkg-config; strip=strip ;;
 	arm64) cc=aarch64-linux-gnu-gcc; strip=aarch64-linux-gnu-strip
 		pc="env PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig pkg-config" ;;
+	armhf) cc=arm-linux-gnueabihf-gcc; strip=arm-linux-gnueabihf-strip
+		pc="env PKG_CONFIG_LIBDIR=/usr/lib/arm-linux-gnueabihf/pkgconfig pkg-config" ;;
 	esac
 	local tbbin var=VM_TRACEBOOK_$arch
 	tbbin=${!var:-}
@@ -148,6 +152,7 @@ qemu_flags() {
 	arm64-4.19*) echo "-M virt -cpu cortex-a57 -smp 2 -device virtio-rng-device" ;;
 	x86_64*) echo "-M pc -cpu max -smp 1" ;;
 	arm64*) echo "-M virt -cpu cortex-a57 -smp 1" ;;
+	armhf*) echo "-M virt -cpu cortex-a15 -smp 1" ;;
 	esac
 }
 
@@ -156,7 +161,7 @@ declare -a VERIFIED
 boot_kernel() { # name debarch release meta extra
 	local name=$1 deb=$2 rel=$3 meta=$4 extra=$5 arch vmlinuz log checks start secs rc qflags
 	local begin release march summary p f line last_nok=0 err
-	case $deb in amd64) arch=x86_64 ;; arm64) arch=arm64 ;; esac
+	case $deb in amd64) arch=x86_64 ;; arm64) arch=arm64 ;; armhf) arch=armhf ;; esac
 	if [ "$rel" = shared ]; then
 		# an old kernel from ../shared/kernels: never downloaded, so missing is a failure
 		vmlinuz=$VM_SHARED_KERNELS/$meta
@@ -172,6 +177,10 @@ boot_kernel() { # name debarch release meta extra
 			VERIFIED+=("| $name | $arch | (not downloaded) | skipped |")
 			return
 		fi
+	fi
+	# the guest payload of an arch is built for the first kernel that needs it
+	if [ -z "${INITRD[$arch]:-}${PAYLOAD_SKIP[$arch]:-}${PAYLOAD_ERR[$arch]:-}" ]; then
+		build_payload "$arch" "$deb"
 	fi
 	if [ -n "${PAYLOAD_SKIP[$arch]:-}" ]; then
 		skip "$name: boot" "${PAYLOAD_SKIP[$arch]}"
@@ -201,9 +210,10 @@ boot_kernel() { # name debarch release meta extra
 			-nographic -no-reboot -kernel "$vmlinuz" -initrd "${INITRD[$arch]}" \
 			-append "console=ttyS0 panic=-1 loglevel=4 $extra ${VM_APPEND:-} tbvm.checks=$checks" \
 			< /dev/null > "$log" 2>&1 ;;
-	arm64)
+	arm64|armhf)
 		# shellcheck disable=SC2086
-		timeout -k 5 "$VM_TIMEOUT" qemu-system-aarch64 $qflags ${VM_QEMU_EXTRA:-} -m 512M \
+		timeout -k 5 "$VM_TIMEOUT" "qemu-system-$([ $arch = arm64 ] && echo aarch64 || echo arm)" \
+			$qflags ${VM_QEMU_EXTRA:-} -m 512M \
 			-nographic -no-reboot -kernel "$vmlinuz" -initrd "${INITRD[$arch]}" \
 			-append "console=ttyAMA0 panic=-1 loglevel=4 $extra ${VM_APPEND:-} tbvm.checks=$checks" \
 			< /dev/null > "$log" 2>&1 ;;
@@ -259,8 +269,6 @@ boot_kernel() { # name debarch release meta extra
 
 # --- main --------------------------------------------------------------------------------
 tier_start=$(date +%s)
-build_payload x86_64 amd64
-build_payload arm64 arm64
 for k in "${KERNELS[@]}"; do
 	IFS='|' read -r name deb rel meta extra <<< "$k"
 	if [ -n "${VM_KERNELS:-}" ] && ! [[ " $VM_KERNELS " == *" $name "* ]]; then continue; fi

@@ -1,16 +1,48 @@
 # tests/vm/lib/fetch.bash - fetch and cache the Debian kernels and busybox the qemu tier
 # boots (sourced by tests/vm/tier.sh; not a test itself).
 #
-# Kernels come from Debian's mirror through a PRIVATE apt configuration per release under
-# $VM_CACHE/apt-<release>/ (own sources.list, Dir::Etc, Dir::State, Dir::Cache): the
-# machine's apt sources and lists are never touched.  A flavour's meta package
+# Kernels come from the Debian mirror this machine's apt is configured with (the URIs of
+# its Debian archive and security archive, from `apt-get indextargets`; VM_MIRROR=URI
+# overrides, with debian/ and debian-security/ below it), through a PRIVATE apt
+# configuration per release under $VM_CACHE/apt-<release>/ (own sources.list, Dir::Etc,
+# Dir::State, Dir::Cache): the machine's apt sources and lists are never touched.  A flavour's meta package
 # (linux-image-amd64, ...) is resolved to the versioned -unsigned image package, so ABI
 # bumps don't break the tier; when the newest version's .deb is missing on the mirror
 # (bullseye-security arm64 images are), older versions (the main suite's) are tried.
 # Only vmlinuz and config are kept: $VM_CACHE/kernels/<name>/{vmlinuz,config,package}.
 
-VM_MIRROR=${VM_MIRROR:-http://deb.debian.org}
 VM_KEYRING=${VM_KEYRING:-/usr/share/keyrings/debian-archive-keyring.gpg}
+# Debian architectures of the private apt state (the kernels and busybox of the tier)
+VM_DEB_ARCHES="amd64 arm64 armhf"
+
+# vm_mirror_uris: set VM_DEBIAN_URI and VM_SECURITY_URI from VM_MIRROR or, by default,
+# from the machine's apt sources (the repository whose suites are Debian's: the one with
+# a *-security suite is the security archive).  Returns non-zero when there is none.
+vm_mirror_uris() {
+	[ -n "${VM_DEBIAN_URI:-}" ] && return 0
+	if [ -n "${VM_MIRROR:-}" ]; then
+		VM_DEBIAN_URI=${VM_MIRROR%/}/debian VM_SECURITY_URI=${VM_MIRROR%/}/debian-security
+		return 0
+	fi
+	local targets
+	targets=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE)' 2>/dev/null | sort -u)
+	# a Debian suite name; among several such repositories the one whose path ends in
+	# /debian (a third-party repository may use a Debian codename as its suite too)
+	VM_DEBIAN_URI=$(printf '%s\n' "$targets" |
+		awk '$2 ~ /^(buster|bullseye|bookworm|trixie|forky|sid|oldstable|stable|testing|unstable)$/ {
+			if ($1 ~ /\/debian\/?$/) { print $1; found = 1; exit } if (!any) any = $1 }
+			END { if (!found && any) print any }')
+	VM_SECURITY_URI=$(printf '%s\n' "$targets" |
+		awk '$2 ~ /^[a-z]+-security$/ { if ($1 ~ /\/debian-security\/?$/) { print $1; found = 1; exit } if (!any) any = $1 }
+			END { if (!found && any) print any }')
+	VM_DEBIAN_URI=${VM_DEBIAN_URI%/} VM_SECURITY_URI=${VM_SECURITY_URI%/}
+	if [ -z "$VM_DEBIAN_URI" ]; then
+		echo "this machine's apt sources name no Debian archive (apt-get indextargets); set VM_MIRROR" >&2
+		return 1
+	fi
+	# no security archive configured: the main archive's suites only
+	return 0
+}
 
 # vm_apt RELEASE apt-get|apt-cache ARGS... : apt with the private configuration of RELEASE.
 vm_apt() {
@@ -21,26 +53,45 @@ vm_apt() {
 		-o Dir::Etc::preferencesparts="$root/etc/preferences.d" \
 		-o Dir::State="$root/state" -o Dir::State::status="$root/state/status" \
 		-o Dir::Cache="$root/cache" -o APT::Architecture=amd64 \
-		-o APT::Architectures::=amd64 -o APT::Architectures::=arm64 \
+		-o APT::Architectures::=amd64 -o APT::Architectures::=arm64 -o APT::Architectures::=armhf \
 		-o Debug::NoLocking=1 -o APT::Sandbox::User=root "$@"
 }
 
 # vm_apt_setup RELEASE : write the private sources (RELEASE and RELEASE-security) and run
-# apt-get update once a day at most.  Returns non-zero when the mirror cannot be read.
+# apt-get update once a day at most, or at once when the sources changed (a new
+# architecture).  Returns non-zero when the mirror cannot be read.
 vm_apt_setup() {
-	local rel=$1 root=$VM_CACHE/apt-$1 opts
+	local rel=$1 root=$VM_CACHE/apt-$1 opts src
+	vm_mirror_uris || return 1
 	mkdir -p "$root/etc/sources.list.d" "$root/etc/preferences.d" "$root/etc/apt.conf.d" \
 		"$root/state/lists/partial" "$root/cache/archives/partial"
 	[ -e "$root/state/status" ] || : > "$root/state/status"
-	opts="[arch=amd64,arm64 signed-by=$VM_KEYRING]"
-	printf 'deb %s %s/debian %s main\ndeb %s %s/debian-security %s-security main\n' \
-		"$opts" "$VM_MIRROR" "$rel" "$opts" "$VM_MIRROR" "$rel" > "$root/etc/sources.list"
+	opts="[arch=${VM_DEB_ARCHES// /,} signed-by=$VM_KEYRING]"
+	src=$(printf 'deb %s %s %s main\n' "$opts" "$VM_DEBIAN_URI" "$rel"
+		[ -n "$VM_SECURITY_URI" ] && printf 'deb %s %s %s-security main\n' "$opts" "$VM_SECURITY_URI" "$rel")
+	if [ "$src" != "$(cat "$root/etc/sources.list" 2>/dev/null)" ]; then
+		printf '%s\n' "$src" > "$root/etc/sources.list"
+		rm -f "$root/state/updated"
+	fi
 	if [ -n "$(find "$root/state" -maxdepth 1 -name updated -mmin -1440 2>/dev/null)" ]; then
 		return 0
 	fi
-	if vm_apt "$rel" apt-get update > "$root/update.log" 2>&1 &&
-		! grep -q '^[EW]: Failed' "$root/update.log"; then
-		touch "$root/state/updated"
+	local try
+	for try in 1 2; do
+		if vm_apt "$rel" apt-get update > "$root/update.log" 2>&1 &&
+			! grep -q '^[EW]: Failed' "$root/update.log"; then
+			touch "$root/state/updated"
+			return 0
+		fi
+		[ $try = 1 ] && sleep 5
+	done
+	# A mirror being synced fails single indexes ("File has unexpected size ... Mirror
+	# sync in progress?"): when the release's main index was read, go on with what was
+	# read (said on stderr; the next run updates again) - a package missing because of it
+	# fails its download with apt's own message.
+	if ls "$root/state/lists/"*"_dists_${rel}_main_binary-"*_Packages* > /dev/null 2>&1; then
+		echo "warning: apt-get update of $rel partly failed; going on with the indexes read:" \
+			"$(grep -E '^(E|W): Failed' "$root/update.log" | head -2 | tr '\n' ' ')" >&2
 		return 0
 	fi
 	return 1
@@ -52,7 +103,7 @@ vm_fetch_kernel() {
 	local name=$1 arch=$2 rel=$3 meta=$4 dir=$VM_CACHE/kernels/$1 tmp dep pkg deb
 	[ -s "$dir/vmlinuz" ] && return 0
 	if ! vm_apt_setup "$rel"; then
-		echo "apt-get update of $rel from $VM_MIRROR failed: $(grep -E '^(E|W):' "$VM_CACHE/apt-$rel/update.log" | head -2 | tr '\n' ' ')" >&2
+		echo "apt-get update of $rel from ${VM_DEBIAN_URI:-(no mirror)} failed: $(grep -E '^(E|W):' "$VM_CACHE/apt-$rel/update.log" | head -2 | tr '\n' ' ')" >&2
 		return 1
 	fi
 	tmp=$(mktemp -d "$VM_CACHE/tmp.XXXXXX")
@@ -81,7 +132,7 @@ vm_fetch_kernel() {
 		done
 	done
 	rm -rf "$tmp"
-	echo "no downloadable image package for $meta:$arch in $rel on $VM_MIRROR" >&2
+	echo "no downloadable image package for $meta:$arch in $rel on $VM_DEBIAN_URI" >&2
 	return 1
 }
 
