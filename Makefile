@@ -200,6 +200,7 @@ builds: tracebook asan clang workload
 	$(MAKE) static ARCH=x86_64
 	$(MAKE) static ARCH=arm64
 	$(MAKE) static ARCH=armhf
+	$(MAKE) kit rpm deb
 
 check: deps
 	$(MAKE) builds
