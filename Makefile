@@ -8,6 +8,10 @@
 #   make static [ARCH=arm64|armhf]   fully static binary for field kits
 #   make check-vm   only the qemu tier (real Debian kernels; also part of check)
 #   make bench      the benchmarks in bench/ (not part of check)
+#   make install [PREFIX=/usr/local] [DESTDIR=]   binary, recipes, man pages, completion
+#   make kit        build/kit/tracebook-VERSION.tar.gz: the field kit (docs/FIELD.md)
+#   make rpm / deb  packages of the static x86_64 binary (el7+ / Debian, Ubuntu)
+#   make man        build/man/tracebook.1 and tracebook-recipe.5 (scdoc)
 #
 # Sources are found by wildcard: a new file under src/ or tests/unit/ needs no edit here.
 
