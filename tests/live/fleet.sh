@@ -11,7 +11,8 @@
 # Then `tracebook merge results/*` must name the planted leak on fleet-leak only, and
 # fleet-busy's refusal with its exit code and message.  sshd, namespaces, veths and
 # every file made here are removed at the end (trap); the tracing state is compared
-# byte for byte before and after.
+# byte for byte before and after.  fleet-leak's sshd runs in a mount namespace where
+# Python cannot run (its binaries and libraries hidden): the role must not need it.
 . "$(dirname "$0")/../lib.sh"
 
 N=29
@@ -86,7 +87,20 @@ StrictModes no
 PidFile $WORK/sshd$i.pid
 Subsystem sftp internal-sftp
 CONF
-	ip netns exec "$ns" /usr/sbin/sshd -D -e -f "$WORK/sshd$i.conf" 2> "$WORK/sshd$i.log" &
+	if [ $i = 1 ]; then
+		# no Python on this target: in its own mount namespace every python binary is an
+		# empty file that cannot be executed, every python library directory empty
+		mkdir -p "$WORK/empty" && : > "$WORK/nopython" && chmod 644 "$WORK/nopython"
+		hide=""
+		for p in /usr/bin/python* /usr/local/bin/python* /usr/libexec/platform-python*; do
+			[ -f "$p" ] && [ ! -L "$p" ] && hide="$hide mount --bind $WORK/nopython $p &&"
+		done
+		for p in /usr/lib/python3* /usr/local/lib/python3*; do [ -d "$p" ] && hide="$hide mount --bind $WORK/empty $p &&"; done
+		ip netns exec "$ns" unshare -m --propagation private sh -c \
+			"$hide exec /usr/sbin/sshd -D -e -f $WORK/sshd$i.conf" 2> "$WORK/sshd$i.log" &
+	else
+		ip netns exec "$ns" /usr/sbin/sshd -D -e -f "$WORK/sshd$i.conf" 2> "$WORK/sshd$i.log" &
+	fi
 	SSHD_PIDS+=($!)
 	echo "${HOSTS[$i]} ansible_host=$addr tracebook_remote_dir=$WORK/remote-${HOSTS[$i]}" >> "$INV"
 done
@@ -116,6 +130,10 @@ for i in 0 1; do
 done
 check "ssh to both namespace hosts" ssh -o BatchMode=yes -o StrictHostKeyChecking=no \
 	-o UserKnownHostsFile=/dev/null -i "$WORK/id" root@10.251.8.2 true
+out=$(ssh -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -i "$WORK/id" \
+	root@10.251.8.2 'python3 -c "print(41 + 1)" 2>/dev/null; echo "python3 rc=$?"' 2>&1)
+expect_match "fleet-leak has no usable Python (python3 fails there)" '^python3 rc=[1-9]' "$out"
+expect_nomatch "... and printed nothing" '^42$' "$out"
 
 # the play; the leak is planted once fleet-leak's tracebook has its events enabled
 RES="$WORK/results"
@@ -159,6 +177,9 @@ expect_eq "fleet-leak: restored after the run" "rc=0" "$(jq -r .restore "$st_lea
 expect_eq "fleet-leak: probe.json kept" x86_64 "$(jq -r .arch "$RES/fleet-leak/probe.json" 2>&1)"
 check "fleet-leak: report.json is a report" "$TB" diff "$RES/fleet-leak/report.json" "$RES/fleet-leak/report.json"
 expect_match "summary names both hosts" "fleet-busy: failed at run, exit 7: .*another tracebook run" "$(cat "$RES/summary.txt" 2>&1)"
+
+expect_eq "the play's own merge (results/merged.json): the planted group on fleet-leak" "fleet-leak $N" \
+	"$(jq -r '[.groups[] | select(.site | startswith("do_signalfd4")) | .per_host[] | "\(.host) \(.count)"] | join(",")' "$RES/merged.json" 2>&1)"
 
 # the merge
 out=$("$TB" merge --top 1000 -o "$WORK/merged.json" "$RES"/fleet-* 2>&1); mrc=$?
