@@ -27,7 +27,7 @@ static size_t count_state(const struct tb_merge *m, const char *state)
 	return n;
 }
 
-/* The host's largest group (groups are sorted, so: its first cell by bytes). */
+/* The host's largest group: most outstanding bytes, else most references held. */
 static const struct tb_mgroup *top_group(const struct tb_merge *m, size_t host,
 					 const struct tb_mcell **cell)
 {
@@ -41,8 +41,12 @@ static const struct tb_mgroup *top_group(const struct tb_merge *m, size_t host,
 
 			if (c->host != host)
 				continue;
-			if (!*cell || c->bytes > (*cell)->bytes ||
-			    (c->bytes == (*cell)->bytes && c->count > (*cell)->count)) {
+			int pair = !strcmp(m->groups[i].kind, "pair");
+			int bpair = best && !strcmp(best->kind, "pair");
+
+			/* outstanding bytes first; held references only without any */
+			if (!*cell || pair > bpair || (pair == bpair && (c->bytes > (*cell)->bytes ||
+			    (c->bytes == (*cell)->bytes && c->count > (*cell)->count)))) {
 				*cell = c;
 				best = &m->groups[i];
 			}
@@ -56,8 +60,13 @@ static const char *host_confidence(const struct tb_report *r, char **owned)
 	return *owned ? *owned : "no events lost";
 }
 
-static void fmt_bytes(uint64_t v, char *buf, size_t size)
+/* The second amount of a group: bytes (pair) or references held (balance). */
+static void fmt_amount(const struct tb_mgroup *g, uint64_t v, char *buf, size_t size)
 {
+	if (strcmp(g->kind, "pair")) {
+		snprintf(buf, size, "%" PRIu64 " refs", v);
+		return;
+	}
 	tb_fmt_signed_bytes((int64_t)v, buf, size);
 	if (buf[0] == '+')
 		memmove(buf, buf + 1, strlen(buf));
@@ -91,7 +100,7 @@ int tb_merge_print_text(const struct tb_merge *m, FILE *out, unsigned top)
 		free(own);
 		g = top_group(m, i, &c);
 		if (g) {
-			fmt_bytes(c->bytes, b, sizeof(b));
+			fmt_amount(g, c->bytes, b, sizeof(b));
 			fprintf(out, "    top: %s %s: %" PRIu64 " %s (%s)%s%s\n", g->analysis,
 				c->site ? c->site : g->site, c->count,
 				!strcmp(g->kind, "pair") ? "outstanding" : "held", b,
@@ -124,7 +133,7 @@ int tb_merge_print_text(const struct tb_merge *m, FILE *out, unsigned top)
 	for (i = 0; i < m->ngroups && i < top; i++) {
 		const struct tb_mgroup *g = &m->groups[i];
 
-		fmt_bytes(g->bytes, b, sizeof(b));
+		fmt_amount(g, g->bytes, b, sizeof(b));
 		fprintf(out, "  %s %s: on %zu of %zu hosts, %" PRIu64 " %s (%s)\n", g->analysis,
 			g->site, g->ncells, nmerged, g->count,
 			!strcmp(g->kind, "pair") ? "outstanding" : "held", b);
@@ -133,7 +142,7 @@ int tb_merge_print_text(const struct tb_merge *m, FILE *out, unsigned top)
 		for (j = 0; j < g->ncells; j++) {
 			const struct tb_mcell *c = &g->cells[j];
 
-			fmt_bytes(c->bytes, b, sizeof(b));
+			fmt_amount(g, c->bytes, b, sizeof(b));
 			fprintf(out, "    %-16s %8" PRIu64 " %10s", m->hosts[c->host].name, c->count, b);
 			if (c->has_rate)
 				fprintf(out, "  %.1f/h", c->rate_per_hour);
@@ -155,6 +164,12 @@ static void kstr(json_object *o, const char *k, const char *v)
 static void knum(json_object *o, const char *k, uint64_t v)
 {
 	json_object_object_add(o, k, json_object_new_uint64(v));
+}
+
+/* "bytes" outstanding (pair) or "refs" held (balance). */
+static const char *amount_key(const struct tb_mgroup *g)
+{
+	return strcmp(g->kind, "pair") ? "refs" : "bytes";
 }
 
 static json_object *host_json(const struct tb_merge *m, size_t i)
@@ -196,7 +211,7 @@ static json_object *host_json(const struct tb_merge *m, size_t i)
 		kstr(k, "analysis", g->analysis);
 		kstr(k, "site", c->site ? c->site : g->site);
 		knum(k, "count", c->count);
-		knum(k, "bytes", c->bytes);
+		knum(k, amount_key(g), c->bytes);
 		kstr(k, "verdict", c->verdict);
 	}
 	json_object_object_add(o, "top_group", k);
@@ -238,7 +253,7 @@ static json_object *merge_json(const struct tb_merge *m)
 		json_object_object_add(go, "stack", s);
 		knum(go, "hosts", g->ncells);
 		knum(go, "count", g->count);
-		knum(go, "bytes", g->bytes);
+		knum(go, amount_key(g), g->bytes);
 		for (j = 0; j < g->ncells; j++) {
 			const struct tb_mcell *c = &g->cells[j];
 			json_object *co = json_object_new_object();
@@ -246,7 +261,7 @@ static json_object *merge_json(const struct tb_merge *m)
 			kstr(co, "host", m->hosts[c->host].name);
 			kstr(co, "site", c->site);
 			knum(co, "count", c->count);
-			knum(co, "bytes", c->bytes);
+			knum(co, amount_key(g), c->bytes);
 			json_object_object_add(co, "rate_per_hour", c->has_rate ?
 					       json_object_new_double(c->rate_per_hour) : NULL);
 			kstr(co, "verdict", c->verdict);

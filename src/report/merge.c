@@ -134,7 +134,9 @@ static int load_host(struct tb_mhost *h, const char *arg)
 
 		h->name = !strcmp(b, "report") ? base_name(d, NULL) : strdup(b);
 		strbuf_addstr(&rp, arg);
-		strbuf_addf(&sp, "%s/status.json", d);
+		/* a status file belongs to results/HOST/report.json, not to any JSON file */
+		if (!strcmp(b, "report"))
+			strbuf_addf(&sp, "%s/status.json", d);
 		free(d);
 		free(b);
 		if (!tb_exists(arg)) {
@@ -142,7 +144,7 @@ static int load_host(struct tb_mhost *h, const char *arg)
 			goto out;
 		}
 	}
-	has_status = tb_exists(sp.buf);
+	has_status = sp.len && tb_exists(sp.buf);
 	if (has_status && (ret = read_status(h, sp.buf, &failed)))
 		goto out;
 	if (failed) {

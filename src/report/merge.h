@@ -28,7 +28,7 @@ struct tb_mhost {
 /* A group on one host. */
 struct tb_mcell {
 	size_t host;			/* index in tb_merge.hosts */
-	uint64_t count, bytes;		/* outstanding (pair) or held objects, refs (balance) */
+	uint64_t count, bytes;		/* outstanding objects, bytes (pair); held objects, refs (balance) */
 	double rate_per_hour;		/* from the report's "rate_per_hour"; valid when has_rate */
 	int has_rate;
 	char *verdict;			/* the report's per-group "verdict", or NULL */
