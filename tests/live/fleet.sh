@@ -92,7 +92,9 @@ CONF
 		# empty file that cannot be executed, every python library directory empty
 		mkdir -p "$WORK/empty" && : > "$WORK/nopython" && chmod 644 "$WORK/nopython"
 		hide=""
-		for p in /usr/bin/python* /usr/local/bin/python* /usr/libexec/platform-python*; do
+		# (the system's, and any an ssh session's PATH may reach: pyenv, /opt)
+		for p in /usr/bin/python* /usr/local/bin/python* /usr/libexec/platform-python* \
+			$(find /opt /root/.pyenv /root/.local -maxdepth 4 -path '*/bin/python*' -type f 2>/dev/null); do
 			[ -f "$p" ] && [ ! -L "$p" ] && hide="$hide mount --bind $WORK/nopython $p &&"
 		done
 		for p in /usr/lib/python3* /usr/local/lib/python3*; do [ -d "$p" ] && hide="$hide mount --bind $WORK/empty $p &&"; done
