@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	{ "analyze", cmd_analyze, "analyze files brought back from a box" },
 	{ "diff", cmd_diff, "compare two JSON reports (before/after a fix)" },
 	{ "slabs", cmd_slabs, "slab caches by size and growth; merged aliases" },
+	{ "merge", cmd_merge, "one report across hosts of a fleet hunt (contrib/ansible)" },
 };
 
 static void usage(FILE *out)

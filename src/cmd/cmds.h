@@ -17,6 +17,7 @@ int cmd_restore(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_slabs(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 
 /*
  * Each command parses its options from one table (util/parse-options.h) in its own

@@ -19,7 +19,7 @@ trap 'rm -rf "$W"' EXIT
 mkdir -p "$W/root" "$W/run"
 export TRACEBOOK_ROOT=$W/root TRACEBOOK_RUNDIR=$W/run
 export ASAN_OPTIONS=detect_leaks=0	# probes only parse; the other cli tests check leaks
-CMDS="run check restore diff probe recipes analyze slabs"
+CMDS="run check restore diff probe recipes analyze slabs merge"
 SENT="--zz-a --zz-b"
 
 # probe CMD ARGS...: "rc<TAB>one-line output" of the binary ($PTB: see the sweep below)
@@ -98,7 +98,7 @@ cat "$W/short.probes" "$W/long.probes" | while read -r c a; do
 	printf '%s %s\t%s\t%s\n' "$c" "$a" "$rc" "${out//$'\n'/ }"
 done > "$W/answers"
 nprobes=$(wc -l < "$W/answers")
-expect_eq "every probe answered (62 short + 36 long prefixes per command)" $((98 * 8)) "$nprobes"
+expect_eq "every probe answered (62 short + 36 long prefixes per command)" $((98 * 9)) "$nprobes"
 
 for cmd in $CMDS; do
 	accepted=
