@@ -221,7 +221,8 @@ static void consequences(const struct tb_caps *c, struct strlist *out)
 		if (!c->kprobe_argn)
 			SAY("kprobes have no $arg<N> (kernel < 5.4 or no arch support): tracebook "
 			    "fetches arguments from registers (%s)",
-			    !strcmp(c->machine, "aarch64") ? "%x0..%x7" : "%di %si %dx %cx %r8 %r9");
+			    !strcmp(c->machine, "aarch64") ? "%x0..%x7" :
+			    !strncmp(c->machine, "arm", 3) ? "%r0..%r3" : "%di %si %dx %cx %r8 %r9");
 		if (!c->kprobe_x64)
 			SAY("kprobes have no :x8..:x64 types (3.10): values print in the era default "
 			    "(u64 hex, 3.10.105 without 0x); tracebook parses them as base 16");

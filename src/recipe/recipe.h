@@ -5,7 +5,7 @@
  * (recipe-validate.c); found by name or path, or in the embedded library
  * (recipe-find.c).
  *
- * File format (the shipped files in recipes/ are examples; README "Writing a recipe"):
+ * File format (the shipped files in recipes/ are examples; docs/recipes.md "Writing a recipe"):
  *
  *   [recipe]            name, summary (required); symptom, description, duration
  *   [param NAME]        default, help, required (yes/no), type (string number size

@@ -1,7 +1,7 @@
 /*
  * growth.c - renders the growth result (struct tb_rgrowth, analyze/result.h): the text
  * section (slab totals and the top caches by growth and by size, meminfo, vmstat,
- * buddyinfo) and its JSON value (a json-c object, schema in README.md "slabs").
+ * buddyinfo) and its JSON value (a json-c object, schema in docs/field-manual.md "slabs").
  * json-read.c reads that value back into the same model.
  */
 #include <inttypes.h>

@@ -1,5 +1,5 @@
 /*
- * json.c - the report as JSON for tools (schema in README.md, "JSON report"),
+ * json.c - the report as JSON for tools (schema in docs/field-manual.md, "JSON report"),
  * built with json-c (which does all the escaping) and replaced atomically
  * (tb_write_file_atomic).
  */

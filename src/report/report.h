@@ -1,6 +1,6 @@
 /*
  * report.h - the renderings of a result (analyze/result.h): text for a terminal,
- * JSON for tools (schema in README.md), folded stacks for flame graphs, and the
+ * JSON for tools (schema in docs/field-manual.md), folded stacks for flame graphs, and the
  * side-by-side diff of two reports read back from JSON into the same model.  Report
  * only renders: it reads nothing of an analysis but the model.
  */

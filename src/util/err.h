@@ -13,7 +13,7 @@
  * TB_EXIT_BASE (4096, above every errno: the kernel's MAX_ERRNO is 4095), so
  * -TB_EXIT_USAGE is not -ENOENT and -TB_EXIT_NOTROOT is not -EIO.  main() turns a
  * negative return into the process exit status with tb_exit_code(): -TB_EXIT_x
- * gives x's status (TB_EXIT_x - TB_EXIT_BASE, as README lists them), any other
+ * gives x's status (TB_EXIT_x - TB_EXIT_BASE, as docs/field-manual.md lists them), any other
  * negative value (-1, -errno) gives 1.  An errno that matters to the user is
  * mapped to an exit code where it is understood, with a message.
  */
@@ -26,7 +26,7 @@
 #define TB_EXIT_BASE 4096
 
 /*
- * Exit codes of the tracebook command (documented in README.md), as they travel
+ * Exit codes of the tracebook command (documented in docs/field-manual.md, "Exit codes"), as they travel
  * (negated) back to main: the process exit status is the value - TB_EXIT_BASE.
  */
 enum tb_exit {

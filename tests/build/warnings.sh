@@ -9,7 +9,7 @@
 cd "$TOP" || exit 1
 P=build/warntest.$$
 mkdir -p "$P"
-trap 'rm -rf "$P" build/release/$P build/asan/$P build/clang/$P build/static-x86_64/$P build/static-arm64/$P' EXIT
+trap 'rm -rf "$P" build/release/$P build/asan/$P build/clang/$P build/static-x86_64/$P build/static-arm64/$P build/static-armhf/$P' EXIT
 cat > "$P/planted.c" <<'C'
 int planted(void);
 int planted(void)
@@ -26,7 +26,7 @@ int clean(void)
 }
 C
 
-for rule in release asan clang static-x86_64 static-arm64; do
+for rule in release asan clang static-x86_64 static-arm64 static-armhf; do
 	case $rule in static-*) mk="make -s ARCH=${rule#static-}" ;; *) mk="make -s" ;; esac
 	out=$($mk "build/$rule/$P/clean.o" 2>&1); rc=$?
 	if [ "$rc" = 0 ] && [ -f "build/$rule/$P/clean.o" ]; then

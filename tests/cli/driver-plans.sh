@@ -45,6 +45,8 @@ cp -a "$W/4.19" "$W/4.19.239" && echo 4.19.239 > "$W/4.19.239/proc/sys/kernel/os
 bash "$TOP/tests/fake/mktree.sh" 5.10 "$W/deb510" >/dev/null && echo 5.10.0-28-amd64 > "$W/deb510/proc/sys/kernel/osrelease" &&
 	echo "Linux version 5.10.0-28-amd64 (debian-kernel@lists.debian.org) (gcc-10 (Debian 10.2.1-6) 10.2.1 20210110, GNU ld (GNU Binutils for Debian) 2.35.2) #1 SMP Debian 5.10.209-2 (2024-01-31)" > "$W/deb510/proc/version"
 cp -a "$W/deb510" "$W/deb510old" && sed -i 's/Debian 5.10.209-2/Debian 5.10.112-1/' "$W/deb510old/proc/version"
+# a 32-bit ARM box (Debian's armmp 6.1): kprobes without $arg<N>, arguments in %r0..%r3
+FAKE_ARCH=armv7l bash "$TOP/tests/fake/mktree.sh" 6.x "$W/armhf" >/dev/null || { not_ok "mktree 6.x armhf"; finish; }
 # a kernel whose slab caches have no shrink file: the toggle cannot take effect at once
 cp -a "$W/4.19" "$W/4.19-noshrink" && rm -f "$W"/4.19-noshrink/sys/kernel/slab/*/shrink
 before=$(cd "$W" && find . -type f -exec md5sum {} + | sort)
@@ -58,6 +60,7 @@ for era in 3.10 4.19 6.x; do
 	plan slub-trace-$e $era slub-trace cache=kmalloc-64
 done
 plan slub-trace-merged-419 4.19 slub-trace cache=eventpoll_pwq
+plan kernfs-leak-armhf armhf kernfs-leak
 plan slub-trace-named-6x 6.x slub-trace cache=dentry
 plan slab-leak-text-6x 6.x slab-leak --text
 plan slub-trace-booted-6x 6.x-slubboot slub-trace cache=kmalloc-64

@@ -142,6 +142,14 @@ expect_eq "unreadable file: JSON report still complete" read-only "$(jq -r .slub
 treesum() { (cd "$1" && find . -printf '%m %s %p\n' | sort && find . -type f -readable -exec md5sum {} + | sort); }
 bash "$TOP/tests/fake/mktree.sh" 4.19 "$W/ref"
 treesum "$W/ref" >"$W/sum1"
+# a 32-bit ARM box (Debian armmp 6.1): no $arg<N> there; the register fallback is %r0..%r3
+FAKE_ARCH=armv7l bash "$TOP/tests/fake/mktree.sh" 6.x "$W/armhf" || not_ok "mktree.sh 6.x armhf"
+out=$(TRACEBOOK_ROOT=$W/armhf "$TB" probe --json 2>&1)
+expect_eq "armhf: arch armv7l" armv7l "$(printf '%s' "$out" | jq -r .arch)"
+expect_eq "armhf: kprobes without \$argN" false "$(printf '%s' "$out" | jq -r .kprobes.argN)"
+out=$(TRACEBOOK_ROOT=$W/armhf "$TB" probe 2>&1)
+expect_match "armhf: probe names the arm argument registers" 'fetches arguments from registers \(%r0\.\.%r3\)' "$out"
+
 TRACEBOOK_ROOT=$W/ref "$TB" probe >/dev/null 2>&1
 TRACEBOOK_ROOT=$W/ref "$TB" probe --json >/dev/null 2>&1
 treesum "$W/ref" >"$W/sum2"

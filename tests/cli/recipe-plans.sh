@@ -10,12 +10,13 @@ trap 'rm -rf "$W"' EXIT
 for era in 3.10 4.19 6.x; do
 	bash "$TOP/tests/fake/mktree.sh" "$era" "$W/$era" >/dev/null || { not_ok "mktree $era"; finish; }
 done
+FAKE_ARCH=armv7l bash "$TOP/tests/fake/mktree.sh" 6.x "$W/armhf" >/dev/null || { not_ok "mktree 6.x armhf"; finish; }
 before=$(cd "$W" && find . -type f -exec md5sum {} + | sort)
 for f in "$TOP"/recipes/*.recipe; do
 	r=$(basename "$f" .recipe)
 	args=
 	[ "$r" = slub-trace ] && args=cache=kmalloc-64
-	for era in 3.10 4.19 6.x; do
+	for era in 3.10 4.19 6.x armhf; do
 		# shellcheck disable=SC2086
 		out=$(TRACEBOOK_ROOT=$W/$era TRACEBOOK_RUNDIR=$W/run "$TB" run "$r" $args --dry-run 2>&1); rc=$?
 		if [ "$rc" = 0 ] && printf '%s\n' "$out" | grep -q '^analyses:' &&
@@ -27,6 +28,7 @@ for f in "$TOP"/recipes/*.recipe; do
 		case "$r:$era" in
 		kernfs-leak:3.10) expect_match "$r on 3.10: \$arg1 becomes %di (x86_64, no \$argN)" 'kprobe_events.*%di' "$out" ;;
 		kernfs-leak:4.19) expect_match "$r on 4.19: \$arg1 becomes %x0 (arm64, no \$argN)" 'kprobe_events.*%x0' "$out" ;;
+		kernfs-leak:armhf) expect_match "$r on armhf: \$arg1 becomes %r0 (arm, no \$argN)" 'kprobe_events.*%r0' "$out" ;;
 		kernfs-leak:6.x) expect_match "$r on 6.x: \$arg1 kept" 'kprobe_events.*\$arg1' "$out" ;;
 		esac
 		case "$r" in

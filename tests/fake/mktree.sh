@@ -20,6 +20,10 @@
 #   FAKE_CRNG=0|1     the kernel's random pool not ready / ready (what getrandom
 #                      GRND_NONBLOCK tells on a live box), in
 #                      DIR/proc/sys/kernel/random/.fake_crng_ready; unset: unknown
+#   FAKE_ARCH=armv7l   (6.x only) a 32-bit ARM box (Debian's armmp 6.1): uname -m armv7l,
+#                      no $arg<N> in the kprobe README (arm has no
+#                      HAVE_FUNCTION_ARG_ACCESS_API), 32-bit kallsyms addresses.  The
+#                      event formats stay the 64-bit ones: for plans, not for decoding.
 #   FAKE_BUSY=1        someone else is tracing: current_tracer=function (3.10:
 #                      nop kept, set_ftrace_filter set), set_event has kmem:kmalloc,
 #                      one kprobe defined, options/stacktrace=1, an instance "other"
@@ -48,6 +52,12 @@ case "$ERA" in
 5.10) RELEASE=5.10.7 ARCH=x86_64 ;;
 6.x) RELEASE=6.18.2 ARCH=x86_64 ;;
 *) die "unknown era '$ERA' (expected 3.10, 4.19, 5.10 or 6.x)" ;;
+esac
+case "${FAKE_ARCH:-}" in
+'') ;;
+armv7l) [ "$ERA" = 6.x ] || die "FAKE_ARCH=armv7l is for the 6.x era only"
+	RELEASE=6.1.0-50-armmp ARCH=armv7l ;;
+*) die "unknown FAKE_ARCH '$FAKE_ARCH' (expected armv7l)" ;;
 esac
 if [ -e "$ROOT" ] && [ -n "$(ls -A "$ROOT" 2>/dev/null)" ]; then
 	die "$ROOT exists and is not empty"
@@ -134,7 +144,7 @@ kmalloc-64          9984   9984     64   64    1 : tunables    0    0    0 : sla
 EOF
 
 if [ "$ERA" = 3.10 ] || [ "$ERA" = 4.19 ]; then OPEN=do_sys_open; else OPEN=do_sys_openat2; fi
-if [ "$ARCH" = aarch64 ]; then KB=ffff000008; else KB=ffffffff81; fi
+case $ARCH in aarch64) KB=ffff000008 ;; armv7l) KB=c0 ;; *) KB=ffffffff81 ;; esac
 # kallsyms: sorted by address, "ADDR TYPE NAME"
 put "$P/kallsyms" 0444 <<EOF
 ${KB}0a1230 T __alloc_pages_direct_compact
@@ -292,9 +302,13 @@ EOF
    place (uprobe): <path>:<offset>[%return][(ref_ctr_offset)]
 	     args: <name>=fetcharg[:type]
 	 fetcharg: (%<register>|$<efield>), @<address>, @<symbol>[+|-<offset>],
-	           $stack<index>, $stack, $retval, $comm, $arg<N>,
-	           +|-[u]<offset>(<fetcharg>), \imm-value, \"imm-string"
-	     kernel return probes support: $retval, $arg<N>, $comm
+EOF
+		# $arg<N> only where the arch has HAVE_FUNCTION_ARG_ACCESS_API (not arm)
+		if [ "$ARCH" = armv7l ]; then A=; else A=' $arg<N>,'; fi
+		printf '\t           $stack<index>, $stack, $retval, $comm,%s\n' "$A"
+		printf '\t           +|-[u]<offset>(<fetcharg>), \\imm-value, \\"imm-string"\n'
+		printf '\t     kernel return probes support: $retval,%s $comm\n' "$A"
+		cat <<'EOF'
 	     type: s8/16/32/64, u8/16/32/64, x8/16/32/64, char, string, symbol,
 	           b<bit-width>@<bit-offset>/<container-size>, ustring,
 	           symstr, %pd/%pD, <type>\[<array-size>\]

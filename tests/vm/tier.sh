@@ -14,6 +14,9 @@
 #                                           $VM_CACHE/logs; give each concurrent run its own)
 #   VM_TIMEOUT=SECONDS                      hard timeout per boot (default 600: a hang, not
 #                                           a slow guest; each tracebook call has its own)
+#   VM_TIMEOUT_ARMHF=SECONDS                the same for the armhf boot (default 2.5 x
+#                                           VM_TIMEOUT: qemu emulates 32-bit ARM slowest;
+#                                           its checks took 540 s to kernfs on a loaded host)
 #   VM_TRACEBOOK_x86_64=BIN, VM_TRACEBOOK_arm64=BIN, VM_TRACEBOOK_armhf=BIN
 #                                           pack these static binaries instead of building
 #                                           build/static-<arch>/tracebook (e.g. another branch)
@@ -160,7 +163,7 @@ qemu_flags() {
 declare -a VERIFIED
 boot_kernel() { # name debarch release meta extra
 	local name=$1 deb=$2 rel=$3 meta=$4 extra=$5 arch vmlinuz log checks start secs rc qflags
-	local begin release march summary p f line last_nok=0 err
+	local begin release march summary p f line last_nok=0 err tmo
 	case $deb in amd64) arch=x86_64 ;; arm64) arch=arm64 ;; armhf) arch=armhf ;; esac
 	if [ "$rel" = shared ]; then
 		# an old kernel from ../shared/kernels: never downloaded, so missing is a failure
@@ -203,16 +206,18 @@ boot_kernel() { # name debarch release meta extra
 	log=$VM_LOGS/$name.serial
 	start=$(date +%s)
 	qflags=$(qemu_flags "$name")
+	tmo=$VM_TIMEOUT
+	[ "$arch" = armhf ] && tmo=${VM_TIMEOUT_ARMHF:-$((VM_TIMEOUT * 5 / 2))}
 	case $arch in
 	x86_64)
 		# shellcheck disable=SC2086
-		timeout -k 5 "$VM_TIMEOUT" qemu-system-x86_64 $qflags ${VM_QEMU_EXTRA:-} -m 512M \
+		timeout -k 5 "$tmo" qemu-system-x86_64 $qflags ${VM_QEMU_EXTRA:-} -m 512M \
 			-nographic -no-reboot -kernel "$vmlinuz" -initrd "${INITRD[$arch]}" \
 			-append "console=ttyS0 panic=-1 loglevel=4 $extra ${VM_APPEND:-} tbvm.checks=$checks" \
 			< /dev/null > "$log" 2>&1 ;;
 	arm64|armhf)
 		# shellcheck disable=SC2086
-		timeout -k 5 "$VM_TIMEOUT" "qemu-system-$([ $arch = arm64 ] && echo aarch64 || echo arm)" \
+		timeout -k 5 "$tmo" "qemu-system-$([ $arch = arm64 ] && echo aarch64 || echo arm)" \
 			$qflags ${VM_QEMU_EXTRA:-} -m 512M \
 			-nographic -no-reboot -kernel "$vmlinuz" -initrd "${INITRD[$arch]}" \
 			-append "console=ttyAMA0 panic=-1 loglevel=4 $extra ${VM_APPEND:-} tbvm.checks=$checks" \
@@ -242,7 +247,7 @@ boot_kernel() { # name debarch release meta extra
 	done < "$log.tbvm"
 	summary=$(grep -E '^TBVM [0-9]+ passed, [0-9]+ failed$' "$log.tbvm" | tail -1)
 	if [ -z "$summary" ] || [ $rc = 124 ] || [ $rc = 137 ]; then
-		not_ok "$name: guest finished its checks and powered off (qemu exit $rc after ${secs}s, limit ${VM_TIMEOUT}s)"
+		not_ok "$name: guest finished its checks and powered off (qemu exit $rc after ${secs}s, limit ${tmo}s)"
 		if [ -n "$summary" ]; then
 			echo "    the checks finished ($summary); the guest did not power off"
 		else
