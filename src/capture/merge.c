@@ -99,6 +99,13 @@ int tb_rpage_parse(void *kbv, struct tb_rpage *p)
 	if (lsize != 4 && lsize != 8)
 		lsize = 8;
 	p->missed = page_missed(p->data, p->size, lsize);
+	/*
+	 * kbuffer trusts the header's commit (data size): a short read or a damaged
+	 * header would make it read past what was read.  Such a page gives no records.
+	 */
+	if (p->size < (size_t)(8 + lsize) ||
+	    (load_long(p->data + 8, lsize) & RB_COMMIT_MASK) > p->size - 8 - (size_t)lsize)
+		return 0;
 	if (kbuffer_load_subbuffer(kb, p->data) < 0)
 		return 0;
 	for (d = kbuffer_read_event(kb, &ts); d; d = kbuffer_next_event(kb, &ts)) {
