@@ -37,7 +37,9 @@ one() { # target: fuzz it for TIME seconds
 	cp tests/fuzz/corpus/"$name"/* "$DIR/$name/"
 	echo "corpus_before $(corpus_size "$DIR/$name")" > "$DIR/$name.info"
 	echo "start $(date -u +%s)" >> "$DIR/$name.info"
-	args=(-max_total_time="$TIME" -print_final_stats=1 -close_fd_mask=2 -timeout=25
+	# -fork=1: a crash is kept (artifacts) and fuzzing goes on for the whole time
+	args=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1
+	      -max_total_time="$TIME" -print_final_stats=1 -close_fd_mask=2 -timeout=25
 	      -artifact_prefix="$DIR/artifacts/$name/")
 	[ -f tests/fuzz/dict/"$name".dict ] && args+=(-dict=tests/fuzz/dict/"$name".dict)
 	nice -n 19 "$DIR/bin/$t" "${args[@]}" "$DIR/$name" > "$DIR/$name.log" 2>&1
@@ -52,10 +54,11 @@ stats() { # target: one line from its log and info
 	[ -f "$info" ] || { echo "$name: not run"; return; }
 	local s e rc execs eps last arts
 	s=$(sed -n 's/^start //p' "$info"); e=$(sed -n 's/^end //p' "$info"); rc=$(sed -n 's/^rc //p' "$info")
-	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
-	eps=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
-	last=$(grep -E '^#[0-9]+[[:space:]]+(DONE|INITED|NEW|REDUCE|pulse)' "$log" | tail -1 |
-	       grep -oE 'cov: [0-9]+ ft: [0-9]+')
+	# fork mode: "#EXECS: cov: N ft: N corp: N exec/s N oom/timeout/crash: a/b/c time: Ns"
+	last=$(grep -E '^#[0-9]+: cov:' "$log" | tail -1)
+	execs=$(echo "$last" | sed -n 's/^#\([0-9]*\):.*/\1/p')
+	eps=$(echo "$last" | sed -n 's/.*exec\/s \([0-9]*\).*/\1/p')
+	last=$(echo "$last" | grep -oE 'cov: [0-9]+ ft: [0-9]+|oom/timeout/crash: [0-9/]+' | tr '\n' ' ')
 	arts=$(find "$DIR/artifacts/$name" -type f | wc -l)
 	echo "$name: wall $(( ${e:-$(date -u +%s)} - s ))s rc=${rc:-running} execs=${execs:-?} exec/s=${eps:-?}" \
 	     "$last corpus $(sed -n 's/^corpus_before //p' "$info") -> $(sed -n 's/^corpus_after //p' "$info")" \
