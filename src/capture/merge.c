@@ -113,6 +113,12 @@ int tb_rpage_parse(void *kbv, struct tb_rpage *p)
 		uint16_t type = 0;
 		int sz;
 
+		/*
+		 * Every record takes at least 4 bytes of the sub-buffer: more records than
+		 * that means kbuffer is not advancing (a damaged page); keep what was read.
+		 */
+		if (p->nrec >= p->size / 4)
+			break;
 		if (p->nrec == p->arec) {
 			/* a recycled page keeps its array: this grows only at the start */
 			unsigned na = p->arec ? p->arec * 2 : 64;
