@@ -35,7 +35,7 @@ for t in "${targets[@]}"; do
 	if [ $replay = 1 ]; then
 		inputs=(tests/fuzz/regress/"$name"/*)
 		[ -e "${inputs[0]}" ] || { echo "$t: no regression inputs"; continue; }
-		"$exe" -close_fd_mask=2 "${inputs[@]}" > "$log" 2>&1; rc=$?
+		"$exe" -close_fd_mask=2 -timeout=20 "${inputs[@]}" > "$log" 2>&1; rc=$?
 		if [ $rc = 0 ]; then echo "$t: ${#inputs[@]} regression inputs pass"
 		else echo "$t: a regression input fails again (exit $rc):"; grep -E 'ERROR|SUMMARY|runtime error|Running:' "$log" | tail -5 | sed 's/^/    | /'; fail=1; fi
 		continue
