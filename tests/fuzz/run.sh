@@ -7,7 +7,8 @@
 # Fuzzing works on a copy of tests/fuzz/corpus/NAME (FUZZ_WORK/NAME, default
 # build/fuzz/work), with tests/fuzz/dict/NAME.dict when there is one; crash, leak and
 # timeout inputs are kept in FUZZ_WORK/artifacts/NAME/.  FUZZ_RUNS bounds the number of
-# inputs as well (-runs).  Replay runs tests/fuzz/regress/NAME/* as plain inputs.
+# inputs as well (-runs); FUZZ_SEED_MAX=N starts from the N smallest corpus files only.
+# Replay runs tests/fuzz/regress/NAME/* as plain inputs.
 # Prints one line per target; exit 1 if any target crashed, leaked or reported
 # undefined behaviour.
 set -u
@@ -42,7 +43,13 @@ for t in "${targets[@]}"; do
 	fi
 	rm -rf "${WORK:?}/$name" "$WORK/artifacts/$name"
 	mkdir -p "$WORK/$name" "$WORK/artifacts/$name"
-	cp tests/fuzz/corpus/"$name"/* "$WORK/$name/" 2>/dev/null
+	if [ -n "${FUZZ_SEED_MAX:-}" ]; then
+		# the smallest FUZZ_SEED_MAX corpus files (a grown corpus takes long to load)
+		ls -Sr tests/fuzz/corpus/"$name"/ | head -n "$FUZZ_SEED_MAX" |
+			while read -r f; do cp tests/fuzz/corpus/"$name"/"$f" "$WORK/$name/"; done
+	else
+		cp tests/fuzz/corpus/"$name"/* "$WORK/$name/" 2>/dev/null
+	fi
 	args=(-max_total_time="$TIME" -print_final_stats=1 -close_fd_mask=2 -timeout=25
 	      -artifact_prefix="$WORK/artifacts/$name/")
 	[ -f tests/fuzz/dict/"$name".dict ] && args+=(-dict=tests/fuzz/dict/"$name".dict)
