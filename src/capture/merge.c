@@ -134,6 +134,11 @@ int tb_rpage_parse(void *kbv, struct tb_rpage *p)
 		r->ts = ts;
 		r->data = d;
 		r->size = sz > 0 ? (unsigned)sz : 0;
+		/* a damaged length must not take the record past what was read */
+		if ((unsigned char *)d < p->data || (unsigned char *)d >= p->data + p->size)
+			r->size = 0;
+		else if (r->size > (size_t)(p->data + p->size - (unsigned char *)d))
+			r->size = (unsigned)(p->data + p->size - (unsigned char *)d);
 		if (r->size >= 2)
 			memcpy(&type, d, 2);
 		r->type = type;
