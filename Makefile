@@ -196,6 +196,33 @@ deb: man
 	$(MAKE) static ARCH=x86_64
 	./contrib/kit/make-deb.sh $(VERSION) build/deb
 
+# --- libFuzzer targets (tests/fuzz/fuzz_*.c; not part of the other builds) --------
+# The library sources are compiled again with clang's fuzzer instrumentation into
+# build/fuzz/ (like build/asan/); `make fuzz` builds every target and runs each for
+# FUZZ_TIME seconds on a copy of its corpus (tests/fuzz/run.sh; docs/fuzzing.md).
+FUZZ := build/fuzz
+FUZZ_TIME ?= 60
+FUZZ_SAN := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+FUZZ_CFLAGS := $(BASE_CFLAGS) -O1 -g $(FUZZ_SAN) -DFUZZ_FORMATS_DIR='"$(abspath tests/fake/formats)"'
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ)/%)
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ)/%.o)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: fuzz-build
+	@FUZZ_TIME=$(FUZZ_TIME) ./tests/fuzz/run.sh $(notdir $(FUZZ_BIN))
+
+$(FUZZ_BIN): $(FUZZ)/%: $(FUZZ)/tests/fuzz/%.o $(FUZZ_LIB_OBJ)
+	@echo "  LD fuzz $@"
+	@clang -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
+
+$(FUZZ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo '  CC fuzz $<'
+	@clang $(FUZZ_CFLAGS) $(DEPFLAGS) -Itests/fuzz -c -o $@ $<
+
 # --- workflows ------------------------------------------------------------------
 deps:
 	@./contrib/install-deps.sh
@@ -232,4 +259,5 @@ clean:
 
 .PHONY: all asan clang static deps builds check check-vm run bench clean workload
 .PHONY: man install uninstall kit rpm deb
+.PHONY: fuzz fuzz-build
 .SECONDARY:

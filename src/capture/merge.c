@@ -99,6 +99,13 @@ int tb_rpage_parse(void *kbv, struct tb_rpage *p)
 	if (lsize != 4 && lsize != 8)
 		lsize = 8;
 	p->missed = page_missed(p->data, p->size, lsize);
+	/*
+	 * kbuffer trusts the header's commit (data size): a short read or a damaged
+	 * header would make it read past what was read.  Such a page gives no records.
+	 */
+	if (p->size < (size_t)(8 + lsize) ||
+	    (load_long(p->data + 8, lsize) & RB_COMMIT_MASK) > p->size - 8 - (size_t)lsize)
+		return 0;
 	if (kbuffer_load_subbuffer(kb, p->data) < 0)
 		return 0;
 	for (d = kbuffer_read_event(kb, &ts); d; d = kbuffer_next_event(kb, &ts)) {
@@ -106,6 +113,12 @@ int tb_rpage_parse(void *kbv, struct tb_rpage *p)
 		uint16_t type = 0;
 		int sz;
 
+		/*
+		 * Every record takes at least 4 bytes of the sub-buffer: more records than
+		 * that means kbuffer is not advancing (a damaged page); keep what was read.
+		 */
+		if (p->nrec >= p->size / 4)
+			break;
 		if (p->nrec == p->arec) {
 			/* a recycled page keeps its array: this grows only at the start */
 			unsigned na = p->arec ? p->arec * 2 : 64;
@@ -121,6 +134,11 @@ int tb_rpage_parse(void *kbv, struct tb_rpage *p)
 		r->ts = ts;
 		r->data = d;
 		r->size = sz > 0 ? (unsigned)sz : 0;
+		/* a damaged length must not take the record past what was read */
+		if ((unsigned char *)d < p->data || (unsigned char *)d >= p->data + p->size)
+			r->size = 0;
+		else if (r->size > (size_t)(p->data + p->size - (unsigned char *)d))
+			r->size = (unsigned)(p->data + p->size - (unsigned char *)d);
 		if (r->size >= 2)
 			memcpy(&type, d, 2);
 		r->type = type;

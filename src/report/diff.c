@@ -115,7 +115,8 @@ static int diff_pair(const struct tb_rpair *p0, const struct tb_rpair *p1, FILE 
 		return -1;
 	}
 	fprintf(out, "   %-18s %-26s %s\n", "objects", "bytes", "site");
-	qsort(v, n, sizeof(*v), cmp_grow);
+	if (n)	/* v is NULL when neither report has a group */
+		qsort(v, n, sizeof(*v), cmp_grow);
 	for (i = 0; i < n && i < top; i++) {
 		const struct grow *g = &v[i];
 		char counts[48];

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tests/build/warnings.sh - every build compiles with warnings as errors, proven through the
 # Makefile's own rules: a source with a planted warning must fail to compile through the
-# release, asan, clang and static object rules (and a clean one must compile through the
+# release, asan, clang, static and fuzz object rules (and a clean one must compile through the
 # same rules, so the failure is the warning's), and the command each rule runs for a real
 # source carries -Werror.  A Makefile edit that drops -Werror from any build fails here.
 . "$(dirname "$0")/../lib.sh"
@@ -9,7 +9,7 @@
 cd "$TOP" || exit 1
 P=build/warntest.$$
 mkdir -p "$P"
-trap 'rm -rf "$P" build/release/$P build/asan/$P build/clang/$P build/static-x86_64/$P build/static-arm64/$P build/static-armhf/$P' EXIT
+trap 'rm -rf "$P" build/release/$P build/asan/$P build/clang/$P build/static-x86_64/$P build/static-arm64/$P build/static-armhf/$P build/fuzz/$P' EXIT
 cat > "$P/planted.c" <<'C'
 int planted(void);
 int planted(void)
@@ -26,7 +26,7 @@ int clean(void)
 }
 C
 
-for rule in release asan clang static-x86_64 static-arm64 static-armhf; do
+for rule in release asan clang static-x86_64 static-arm64 static-armhf fuzz; do
 	case $rule in static-*) mk="make -s ARCH=${rule#static-}" ;; *) mk="make -s" ;; esac
 	out=$($mk "build/$rule/$P/clean.o" 2>&1); rc=$?
 	if [ "$rc" = 0 ] && [ -f "build/$rule/$P/clean.o" ]; then
