@@ -17,6 +17,7 @@
 #include "util/strlist.h"
 
 #include "analyze/analysis.h"
+#include "analyze/recipe-filter.h"
 #include "recipe/recipe.h"
 #include "report/report.h"
 
@@ -434,6 +435,7 @@ static int run_report(struct opts *o, struct tb_decode_set *set, struct counting
 	struct tb_recipe *r = NULL;
 	struct tb_analysis_opts aopts = { o->kallsyms, 0 };
 	struct tb_analysis *an = NULL;
+	struct tb_recipe_filter *rf = NULL;
 	struct tb_report *rep = NULL;
 	struct tb_run_info info;
 	struct strbuf src = STRBUF_INIT;
@@ -463,6 +465,13 @@ static int run_report(struct opts *o, struct tb_decode_set *set, struct counting
 		goto out;
 	}
 	cnt->inner = tb_analysis_sink(an);
+	if (r) {
+		/* the recipe's kernel-side narrowing, applied as the live run would have */
+		ret = tb_recipe_filter_new(r, cnt->inner, &rf);
+		if (ret < 0)
+			goto out;
+		cnt->inner = tb_recipe_filter_sink(rf);
+	}
 	cnt->an = an;	/* slabinfo snapshots go to it (snapshot_cb) */
 	ret = tb_decode_set_run(set);
 	if (ret < 0)
@@ -481,6 +490,7 @@ static int run_report(struct opts *o, struct tb_decode_set *set, struct counting
 	info.lost_per_cpu = cnt->lost_cpu;
 	info.duration_ns = cnt->last_ts > cnt->first_ts ? cnt->last_ts - cnt->first_ts : 0;
 	add_notes(&info, set);
+	tb_recipe_filter_notes(rf, &info.notes);
 	unread = collect_unread(set, &info.nunread);
 	if (!unread && info.nunread) {
 		ret = tb_error("out of memory");
@@ -504,6 +514,7 @@ static int run_report(struct opts *o, struct tb_decode_set *set, struct counting
 out:
 	tb_report_free(rep);
 	tb_analysis_free(an);
+	tb_recipe_filter_free(rf);
 	strlist_clear(&info.notes);
 	strlist_clear(&info.plan_summary);
 	strbuf_release(&src);
