@@ -320,11 +320,12 @@ static int map_recipe(struct tb_decode_set *set, const struct tb_recipe *r)
 	return 0;
 }
 
-static int snapshot_cb(void *ctx, const char *what, uint64_t wall_ns, const char *text)
+static int snapshot_cb(void *ctx, const char *what, uint64_t wall_ns, const char *text,
+		       const char *origin)
 {
 	struct counting *c = ctx;
 
-	return c->an ? tb_analysis_snapshot(c->an, what, wall_ns, text) : 0;
+	return c->an ? tb_analysis_snapshot_from(c->an, what, wall_ns, text, origin) : 0;
 }
 
 /*

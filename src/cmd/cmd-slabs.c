@@ -16,6 +16,7 @@
 #include "analyze/growth.h"
 #include "util/procfs.h"
 #include "cmd/cmds.h"
+#include "kernel/ksyms.h"
 #include "kernel/slab.h"
 #include "util/clock.h"
 #include "report/report.h"
@@ -269,6 +270,68 @@ static int load_tree(const struct slabs_opts *o, struct tb_slab_tree *t, int *ha
 	return 0;
 }
 
+/* The object size in a kmalloc-N / kmalloc-Nk name (any kmalloc-*-N), or 0. */
+static unsigned long kmalloc_size(const char *name)
+{
+	const char *last = strrchr(name, '-');
+	char *end;
+	unsigned long n;
+
+	if (!strstr(name, "kmalloc-") || !last || last[1] < '0' || last[1] > '9')
+		return 0;
+	n = strtoul(last + 1, &end, 10);
+	if (*end == 'k' && !end[1])
+		return n * 1024;
+	return *end ? 0 : n;
+}
+
+/*
+ * --cache NAME that neither the snapshots nor the sysfs view know: an error with the
+ * names near it (kmalloc-8k <-> kmalloc-8192 by size, else by spelling), exit 3.
+ */
+static int check_cache_name(const char *name, const struct tb_growth *g,
+			    const struct tb_slab_tree *t, int have_tree, int offline)
+{
+	struct strlist names = STRLIST_INIT;
+	struct strbuf list = STRBUF_INIT, same = STRBUF_INIT;
+	unsigned long size = kmalloc_size(name);
+	char *near = NULL;
+	size_t i, j;
+	int r = 0;
+
+	if (have_tree && tb_slab_resolve(t, name))
+		return 0;
+	if (tb_growth_slab_names(g, &names) < 0) {
+		strlist_clear(&names);
+		return tb_error("out of memory");
+	}
+	if (strlist_has(&names, name) || (!names.n && !have_tree)) {
+		strlist_clear(&names);
+		return 0;
+	}
+	for (i = 0; have_tree && i < t->n; i++)
+		for (j = 0; j < t->caches[i].names.n; j++)
+			if (!strlist_has(&names, t->caches[i].names.v[j]))
+				strlist_add(&names, t->caches[i].names.v[j]);
+	for (i = 0; i < names.n; i++) {
+		strbuf_addf(&list, "%s\n", names.v[i]);
+		if (size && kmalloc_size(names.v[i]) == size &&	/* kmalloc-N, not dma-/cg- */
+		    !strncmp(names.v[i], "kmalloc-", 8) && !strchr(names.v[i] + 8, '-'))
+			strbuf_addf(&same, "%s%s", same.len ? ", " : "", names.v[i]);
+	}
+	if (!same.len)
+		near = tb_sym_near(name, list.buf, TB_SYM_LIST);
+	r = tb_error_code(TB_EXIT_BADINPUT, "slabs: --cache '%s': no slab cache of that name %s%s%s",
+			  name, offline ? "in these files" : "on this kernel",
+			  same.len ? "; that size is named " : near && *near ? "; near: " :
+			  " (`tracebook slabs` lists them)", same.len ? same.buf : near ? near : "");
+	free(near);
+	strbuf_release(&list);
+	strbuf_release(&same);
+	strlist_clear(&names);
+	return r;
+}
+
 /* Explain what --cache NAME is: its own cache, or merged into which. */
 static void explain_cache(FILE *out, const char *name, const struct tb_slab_tree *t,
 			  int have_tree, int offline)
@@ -447,12 +510,16 @@ int cmd_slabs(int argc, char **argv)
 			if (r)
 				goto out;
 		}
+		if (o.cache && (r = check_cache_name(o.cache, g, &tree, have_tree, 1)))
+			goto out;
 	} else {
 		struct sigaction sa;
 		long done;
 
 		r = live_snapshot(g, &o);
 		if (r)
+			goto out;
+		if (o.cache && (r = check_cache_name(o.cache, g, &tree, have_tree, 0)))
 			goto out;
 		memset(&sa, 0, sizeof(sa));
 		sa.sa_handler = on_sigint;
