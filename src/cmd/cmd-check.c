@@ -2,7 +2,8 @@
  * cmd-check.c - `tracebook check RECIPE [param=value ...]`: parse and validate a
  * recipe (and the parameters given) without changing the kernel, so it runs as any
  * user on any box, tracefs or not; where this kernel's tracing can be read (root, or
- * TRACEBOOK_ROOT) its filters and caches are checked against it, read-only.  Prints "RECIPE: ok (...)" or every error.
+ * TRACEBOOK_ROOT) its filters and caches are checked against it, read-only.
+ * Prints "RECIPE: ok (...)" or every error.
  */
 #include <stdint.h>
 #include <stdio.h>
