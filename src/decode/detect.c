@@ -8,7 +8,7 @@
  * [cpu] ... ts:"), "# tracer:" headers and LOST markers count for ftrace text;
  * "TRACE <cache> alloc|free 0x", "[ 123.456789]" timestamps, "Call Trace:" and
  * /dev/kmsg records count for a kernel log.  The higher score wins; none: unknown.
- * Binary data (a NUL, or many control bytes) is unknown whatever it scores.
+ * Binary data (many control bytes) is unknown whatever it scores.
  */
 #include <string.h>
 #include "util/procfs.h"
@@ -126,8 +126,9 @@ static int is_kmsg_record(const char *l, size_t n)
 }
 
 /*
- * Binary data is no text format: a NUL byte, or more than 1 in 20 bytes that are
- * neither printable ASCII, whitespace nor part of UTF-8 (0x80..0xf4), in the head.
+ * Binary data is no text format: more than 1 in 20 bytes of the head that are neither
+ * printable ASCII, whitespace nor part of UTF-8 (0x80..0xf4); NULs count as such bytes
+ * (random data has about 1 in 6).
  */
 static int looks_binary(const char *head, size_t len)
 {
@@ -136,8 +137,6 @@ static int looks_binary(const char *head, size_t len)
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)head[i];
 
-		if (!c)
-			return 1;
 		if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r' && c != '\f') ||
 		    c == 0x7f || c > 0xf4)
 			bad++;
