@@ -29,15 +29,15 @@ static const struct command commands[] = {
 
 static void usage(FILE *out)
 {
+	static const int all[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, -1 };
+	char exits[1024];
 	size_t i;
 
 	fprintf(out, "usage: tracebook <command> [options]\n\ncommands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].help);
-	fprintf(out, "\n'tracebook <command> --help' for a command's options.\n"
-		"Exit codes: 0 ok, 1 error, 2 usage, 3 bad input, 4 no tracing available,\n"
-		"5 not root, 6 kernel refused a write, 7 busy, 8 restore incomplete,\n"
-		"9 a kernel file exists but cannot be read.\n");
+	fprintf(out, "\n'tracebook <command> --help' for a command's options.\n%s\n",
+		tb_exit_list(exits, sizeof(exits), all));
 }
 
 int main(int argc, char **argv)

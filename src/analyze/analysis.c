@@ -709,15 +709,21 @@ struct tb_sink tb_analysis_sink(struct tb_analysis *an)
 	return s;
 }
 
-int tb_analysis_snapshot(struct tb_analysis *an, const char *what, uint64_t wall_ns,
-			 const char *text)
+int tb_analysis_snapshot_from(struct tb_analysis *an, const char *what, uint64_t wall_ns,
+			      const char *text, const char *origin)
 {
 	if (!an->growth) {
 		an->growth = tb_growth_new(NULL);
 		if (!an->growth)
 			return tb_error("out of memory for the growth analyzer");
 	}
-	return tb_growth_add(an->growth, what, wall_ns, text, NULL);
+	return tb_growth_add(an->growth, what, wall_ns, text, origin);
+}
+
+int tb_analysis_snapshot(struct tb_analysis *an, const char *what, uint64_t wall_ns,
+			 const char *text)
+{
+	return tb_analysis_snapshot_from(an, what, wall_ns, text, NULL);
 }
 
 

@@ -49,6 +49,9 @@ struct tb_sink tb_analysis_sink(struct tb_analysis *an);
  */
 int tb_analysis_snapshot(struct tb_analysis *an, const char *what, uint64_t wall_ns,
 			 const char *text);
+/* Same, for a file: @origin (its name) is what messages about its lines name. */
+int tb_analysis_snapshot_from(struct tb_analysis *an, const char *what, uint64_t wall_ns,
+			      const char *text, const char *origin);
 
 /*
  * tb_analysis_finish - end of input: flush end-of-input state of every analyzer

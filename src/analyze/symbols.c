@@ -28,6 +28,10 @@ struct tb_symbols {
 	struct tb_ksyms table;		/* kernel/ksyms.h */
 	struct tb_otab cache;		/* struct addr_cache */
 	uint64_t unresolved;		/* distinct addresses left as 0x... */
+	uint64_t resolved;		/* distinct addresses named */
+	uint64_t past_end, outside;	/* of unresolved: past a function's end, outside text */
+	uint64_t first_bad;		/* the first of those */
+	char *why;			/* the problem line with the counts (tb_symbols_problem) */
 };
 
 struct tb_symbols *tb_symbols_new(const char *path)
@@ -53,6 +57,7 @@ void tb_symbols_free(struct tb_symbols *s)
 		return;
 	free(s->path);
 	free(s->problem);
+	free(s->why);
 	tb_ksyms_release(&s->table);
 	tb_otab_release(&s->cache);
 	free(s);
@@ -91,9 +96,17 @@ static void load(struct tb_symbols *s)
 
 static const struct tb_ksym *lookup(struct tb_symbols *s, uint64_t addr)
 {
+	enum tb_ksym_miss why;
+	const struct tb_ksym *k;
+
 	if (!s->loaded)
 		load(s);
-	return tb_ksyms_lookup(&s->table, addr);
+	k = tb_ksyms_lookup_why(&s->table, addr, &why);
+	if (why != TB_KSYM_NONE && !s->past_end && !s->outside)
+		s->first_bad = addr;
+	s->past_end += why == TB_KSYM_PAST_END;
+	s->outside += why == TB_KSYM_OUTSIDE_TEXT;
+	return k;
 }
 
 static struct addr_cache *resolve(struct tb_symbols *s, uint64_t addr)
@@ -108,6 +121,8 @@ static struct addr_cache *resolve(struct tb_symbols *s, uint64_t addr)
 	c = tb_otab_insert(&s->cache, addr, NULL);
 	if (!c)
 		return NULL;
+	if (k)
+		s->resolved++;
 	if (!k) {
 		s->unresolved++;
 		if (!s->problem)
@@ -151,7 +166,33 @@ void tb_symbols_preload(struct tb_symbols *s)
 
 const char *tb_symbols_problem(const struct tb_symbols *s)
 {
-	return s && s->unresolved ? s->problem : NULL;
+	struct tb_symbols *m = (struct tb_symbols *)s;	/* the message is built once, late */
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!s || !s->unresolved)
+		return NULL;
+	if (!s->past_end && !s->outside)
+		return s->problem;
+	/*
+	 * Addresses that land in data after a function or outside the kernel text are
+	 * what a kallsyms of another kernel gives: say so, never print a guess.
+	 */
+	strbuf_addf(&sb, "raw addresses not symbolized: %s does not match the kernel the data "
+		    "came from (another kernel or build?): %llu of %llu addresses fall ", s->path,
+		    (unsigned long long)(s->past_end + s->outside),
+		    (unsigned long long)(s->resolved + s->unresolved));
+	if (s->outside)
+		strbuf_addf(&sb, "outside its kernel text (_stext.._etext): %llu",
+			    (unsigned long long)s->outside);
+	if (s->past_end)
+		strbuf_addf(&sb, "%spast the end of the function below them: %llu",
+			    s->outside ? "; " : "", (unsigned long long)s->past_end);
+	strbuf_addf(&sb, " (first: 0x%llx); they are left as addresses%s",
+		    (unsigned long long)s->first_bad, s->resolved ?
+		    ", and the names given to the others may be wrong too" : "");
+	free(m->why);
+	m->why = strbuf_detach(&sb, NULL);
+	return m->why;
 }
 
 const char *tb_sym_base(const char *printed)

@@ -4,6 +4,7 @@
  * trace.dat, slabinfo) as one event stream, run the recipe's analyses (or the ones
  * the data calls for) and print the same report as `run`.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,12 +12,14 @@
 #include <sys/stat.h>
 #include "cmd/cmds.h"
 #include "decode/decode.h"
+#include "kernel/ksyms.h"
 #include "util/err.h"
 #include "util/parse-options.h"
 #include "util/strbuf.h"
 #include "util/strlist.h"
 
 #include "analyze/analysis.h"
+#include "analyze/recipe-filter.h"
 #include "recipe/recipe.h"
 #include "report/report.h"
 
@@ -190,6 +193,47 @@ static int check_inputs(const struct strlist *files)
 	return ret;
 }
 
+/*
+ * --kallsyms F must be a copy of /proc/kallsyms: a directory, an unreadable file, one
+ * with no kallsyms line, mostly other lines, or only zero addresses (copied without
+ * root) is refused here, naming it, instead of a note under a report of raw addresses.
+ */
+static int check_kallsyms(const char *path)
+{
+	struct tb_ksyms t;
+	struct stat st;
+	int r;
+
+	if (stat(path, &st) < 0)
+		return tb_error_code(TB_EXIT_BADINPUT, "--kallsyms %s: %s", path, strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return tb_error_code(TB_EXIT_BADINPUT, "--kallsyms %s: is a directory; expected a "
+				     "copy of the box's /proc/kallsyms", path);
+	r = tb_ksyms_load(&t, path);
+	if (r < 0) {
+		tb_ksyms_release(&t);
+		return tb_error_code(TB_EXIT_BADINPUT, "--kallsyms %s: cannot be read: %s", path,
+				     strerror(-r));
+	}
+	if (!t.lines || t.malformed > t.lines) {
+		char first[64];
+
+		snprintf(first, sizeof(first), "%s", t.malformed ? t.text + t.first_malformed : "");
+		r = tb_error_code(TB_EXIT_BADINPUT, "--kallsyms %s: not a kallsyms file: %zu of %zu "
+				  "lines are not 'ADDRESS TYPE NAME [module]' (first: '%s'); expected a "
+				  "copy of the box's /proc/kallsyms", path, t.malformed,
+				  t.malformed + t.lines, first);
+	} else if (!t.n && t.zero) {
+		r = tb_error_code(TB_EXIT_BADINPUT, "--kallsyms %s: every address is 0 (copied "
+				  "without root: kptr_restrict); copy /proc/kallsyms as root", path);
+	} else if (!t.n) {
+		r = tb_error_code(TB_EXIT_BADINPUT, "--kallsyms %s: no text (function) symbols",
+				  path);
+	}
+	tb_ksyms_release(&t);
+	return r;
+}
+
 static int parse_args(int argc, char **argv, struct opts *o)
 {
 	struct tb_option opts[] = {
@@ -232,6 +276,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		return tb_usage_error(&analyze_usage, "no input file (give FILE... or '-' for "
 				      "standard input)");
 	if ((ret = check_inputs(&o->files)))
+		return ret;
+	if (o->kallsyms && (ret = check_kallsyms(o->kallsyms)))
 		return ret;
 	if (o->assign.n && !o->recipe)
 		return tb_usage_error(&analyze_usage, "'%s' sets a recipe parameter, but no "
@@ -319,11 +365,12 @@ static int map_recipe(struct tb_decode_set *set, const struct tb_recipe *r)
 	return 0;
 }
 
-static int snapshot_cb(void *ctx, const char *what, uint64_t wall_ns, const char *text)
+static int snapshot_cb(void *ctx, const char *what, uint64_t wall_ns, const char *text,
+		       const char *origin)
 {
 	struct counting *c = ctx;
 
-	return c->an ? tb_analysis_snapshot(c->an, what, wall_ns, text) : 0;
+	return c->an ? tb_analysis_snapshot_from(c->an, what, wall_ns, text, origin) : 0;
 }
 
 /*
@@ -434,6 +481,7 @@ static int run_report(struct opts *o, struct tb_decode_set *set, struct counting
 	struct tb_recipe *r = NULL;
 	struct tb_analysis_opts aopts = { o->kallsyms, 0 };
 	struct tb_analysis *an = NULL;
+	struct tb_recipe_filter *rf = NULL;
 	struct tb_report *rep = NULL;
 	struct tb_run_info info;
 	struct strbuf src = STRBUF_INIT;
@@ -463,6 +511,13 @@ static int run_report(struct opts *o, struct tb_decode_set *set, struct counting
 		goto out;
 	}
 	cnt->inner = tb_analysis_sink(an);
+	if (r) {
+		/* the recipe's kernel-side narrowing, applied as the live run would have */
+		ret = tb_recipe_filter_new(r, cnt->inner, &rf);
+		if (ret < 0)
+			goto out;
+		cnt->inner = tb_recipe_filter_sink(rf);
+	}
 	cnt->an = an;	/* slabinfo snapshots go to it (snapshot_cb) */
 	ret = tb_decode_set_run(set);
 	if (ret < 0)
@@ -481,6 +536,7 @@ static int run_report(struct opts *o, struct tb_decode_set *set, struct counting
 	info.lost_per_cpu = cnt->lost_cpu;
 	info.duration_ns = cnt->last_ts > cnt->first_ts ? cnt->last_ts - cnt->first_ts : 0;
 	add_notes(&info, set);
+	tb_recipe_filter_notes(rf, &info.notes);
 	unread = collect_unread(set, &info.nunread);
 	if (!unread && info.nunread) {
 		ret = tb_error("out of memory");
@@ -504,6 +560,7 @@ static int run_report(struct opts *o, struct tb_decode_set *set, struct counting
 out:
 	tb_report_free(rep);
 	tb_analysis_free(an);
+	tb_recipe_filter_free(rf);
 	strlist_clear(&info.notes);
 	strlist_clear(&info.plan_summary);
 	strbuf_release(&src);

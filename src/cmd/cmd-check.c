@@ -1,13 +1,17 @@
 /*
  * cmd-check.c - `tracebook check RECIPE [param=value ...]`: parse and validate a
- * recipe (and the parameters given) without touching the kernel, so it runs as any
- * user on any box, tracefs or not.  Prints "RECIPE: ok (...)" or every error.
+ * recipe (and the parameters given) without changing the kernel, so it runs as any
+ * user on any box, tracefs or not; where this kernel's tracing can be read (root, or
+ * TRACEBOOK_ROOT) its filters and caches are checked against it, read-only.
+ * Prints "RECIPE: ok (...)" or every error.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cmd/cmds.h"
+#include "kernel/caps.h"
 #include "plan/plan.h"
 #include "recipe/recipe.h"
 #include "util/err.h"
@@ -17,9 +21,11 @@
 static const struct tb_usage check_usage = {
 	"check",
 	"usage: tracebook check RECIPE [param=value ...] [run's options]",
-	"Validate a recipe (a name from `tracebook recipes` or a path) without touching\n"
+	"Validate a recipe (a name from `tracebook recipes` or a path) without changing\n"
 	"the kernel: sections, keys, durations, filters, names, kprobe arguments, event\n"
-	"references and parameters.  Exit 0 if it is valid, 3 if not (every problem is\n"
+	"references and parameters; as root (or with TRACEBOOK_ROOT) it also reads this\n"
+	"kernel's event formats and slab caches (never writes, never mounts) to check the\n"
+	"filters, size= and cache= against them.  Exit 0 if it is valid, 3 if not (every problem is\n"
 	"printed as FILE:LINE: what 'text': expected ...), 2 for a usage error.  It takes\n"
 	"every option `run` takes and checks them as `run` would (-d over 1h needs --force),\n"
 	"so a run command line is checked by changing only its verb.",
@@ -62,6 +68,43 @@ static void summarise(const struct tb_recipe *r, struct strbuf *sb)
 	if (r->duration_ns)
 		strbuf_addf(sb, "%sdefault duration %s", sep,
 			    tb_fmt_duration(r->duration_ns, d, sizeof(d)));
+}
+
+/*
+ * Where this box's tracing can be read without mounting anything (as root, or a fake
+ * root given by TRACEBOOK_ROOT), check the recipe against it, writing nothing: its
+ * filters against the events' format files, caches and sizes against the caches it
+ * has (tb_plan_check; `run --dry-run` plans the whole recipe).  Returns 0 (checked, or nothing to check against: said on stdout),
+ * or the planner's exit code after its message.
+ */
+static int check_kernel(const char *name, const struct tb_recipe *r)
+{
+	static const char *const dirs[] = { "/sys/kernel/tracing/trace",
+					    "/sys/kernel/debug/tracing/trace" };
+	struct tb_caps caps;
+	char path[4096];
+	unsigned i;
+	int ret, found = 0;
+
+	for (i = 0; i < 2 && !found; i++) {
+		snprintf(path, sizeof(path), "%s%s", tb_root(), dirs[i]);
+		found = access(path, R_OK) == 0;
+	}
+	if (!found || (!*tb_root() && geteuid() != 0)) {
+		printf("%s: this kernel's tracing was not read (%s): filters, caches and events "
+		       "are checked against it by `run --dry-run` as root\n", name,
+		       found ? "not root" : "no mounted tracing directory");
+		return 0;
+	}
+	memset(&caps, 0, sizeof(caps));
+	ret = tb_caps_probe(&caps, 0);
+	if (ret < 0)
+		return ret;
+	ret = tb_plan_check(r, &caps);
+	if (ret == 0)
+		printf("%s: filters and caches fit this kernel (%s)\n", name, caps.release);
+	tb_caps_free(&caps);
+	return ret;
 }
 
 int cmd_check(int argc, char **argv)
@@ -111,6 +154,13 @@ int cmd_check(int argc, char **argv)
 			tb_recipe_free(&r);
 			goto out;
 		}
+	}
+	for (p = 0; p < r.nparams; p++)
+		if (r.params[p].required && !*r.params[p].value)
+			break;
+	if (p == r.nparams && (ret = check_kernel(name, &r)) < 0) {
+		tb_recipe_free(&r);
+		goto out;
 	}
 	summarise(&r, &sb);
 	printf("%s: ok (%s)\n", name, strbuf_str(&sb));

@@ -404,16 +404,18 @@ static void caps_text(const struct tb_caps *c, FILE *f)
 	strbuf_release(&sb);
 }
 
-static const struct tb_usage probe_usage = {
+/* footer: the exit codes probe returns, worded by util/err.c (set in cmd_probe) */
+static struct tb_usage probe_usage = {
 	"probe",
 	"usage: tracebook probe [--json] [--no-mount] [--root DIR] [--tracefs DIR]",
 	NULL,
-	"exit: 0 ok, 1 report incomplete (a kernel file exists but cannot be read),\n"
-	"      4 no tracing (not mounted/mountable, lockdown), 5 not root",
+	NULL,
 };
+static const int probe_exits[] = { 0, 1, 2, 4, 5, 9, -1 };
 
 int cmd_probe(int argc, char **argv)
 {
+	static char exits[512];
 	struct tb_caps caps;
 	struct strlist args = STRLIST_INIT;
 	const char *root = NULL, *tracefs = NULL;
@@ -429,6 +431,7 @@ int cmd_probe(int argc, char **argv)
 		TB_OPT_END(),
 	};
 
+	probe_usage.footer = tb_exit_list(exits, sizeof(exits), probe_exits);
 	r = tb_parse_options(argc, argv, &probe_usage, opts, &args, NULL);
 	if (!r && args.n)
 		r = tb_usage_error(&probe_usage, "unknown argument '%s'", args.v[0]);

@@ -16,6 +16,7 @@
 #include "analyze/growth.h"
 #include "util/procfs.h"
 #include "cmd/cmds.h"
+#include "kernel/ksyms.h"
 #include "kernel/slab.h"
 #include "util/clock.h"
 #include "report/report.h"
@@ -220,6 +221,123 @@ static int add_file(struct tb_growth *g, const char *file)
 	return r;
 }
 
+/*
+ * What a file says before reading it for growth: the time it was taken (its first
+ * time line, 0 when none) and its cache names (first words of lines after a header).
+ */
+static void file_facts(const char *file, uint64_t *wall, struct strlist *names)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p;
+	uint64_t ns;
+
+	*wall = 0;
+	if (tb_read_file(file, &sb))
+		return;
+	for (p = strbuf_str(&sb); *p;) {
+		const char *e = strchr(p, '\n');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		char *l = strndup(p, len), w[128];
+		unsigned long a, b, c;
+
+		if (l && !*wall && !tb_parse_wall_time(l, &ns))
+			*wall = ns;
+		if (l && sscanf(l, "%127s %lu %lu %lu", w, &a, &b, &c) == 4)
+			strlist_add(names, w);
+		else if (l && strlen(l) > 17 && l[16] == ' ' &&	/* crash kmem -s: ADDR NAME ... */
+			 sscanf(l, "%*s %127s %lu %lu %lu", w, &a, &b, &c) == 4)
+			strlist_add(names, w);
+		free(l);
+		p += len + (e ? 1 : 0);
+	}
+	strbuf_release(&sb);
+}
+
+static unsigned long kmalloc_size(const char *name);
+
+/* 1: kmalloc-8192 names (older kernels), 2: kmalloc-8k names, 0: cannot tell. */
+static int kmalloc_style(const struct strlist *names)
+{
+	size_t i;
+
+	for (i = 0; i < names->n; i++) {
+		unsigned long n = kmalloc_size(names->v[i]);
+
+		if (n >= 1024 && !strncmp(names->v[i], "kmalloc-", 8))
+			return names->v[i][strlen(names->v[i]) - 1] == 'k' ? 2 : 1;
+	}
+	return 0;
+}
+
+/*
+ * Before reading files for growth: files that carry times are put in time order (an
+ * engineer means "from the older to the newer", and says A B either way), with a
+ * note; --between given while they carry times is said to be unused; two files whose
+ * caches barely overlap are from different boxes or kernels, said as a warning.
+ */
+static void order_files(struct slabs_opts *o)
+{
+	uint64_t *wall = calloc(o->files.n ? o->files.n : 1, sizeof(*wall));
+	struct strlist *names = calloc(o->files.n ? o->files.n : 1, sizeof(*names));
+	size_t i, j, timed = 0, common;
+	char buf[32], buf2[32];
+
+	if (!wall || !names) {
+		free(wall);
+		free(names);
+		return;
+	}
+	for (i = 0; i < o->files.n; i++) {
+		file_facts(o->files.v[i], &wall[i], &names[i]);
+		timed += wall[i] != 0;
+	}
+	if (timed == o->files.n && o->files.n >= 2) {
+		for (i = 1; i < o->files.n; i++)	/* insertion sort by time, stable */
+			for (j = i; j > 0 && wall[j] < wall[j - 1]; j--) {
+				uint64_t tw = wall[j];
+				char *tf = o->files.v[j];
+				struct strlist tn = names[j];
+
+				if (j == i)
+					tb_note("%s was taken before %s (by the times in them): read "
+						"in time order, the older first", o->files.v[j],
+						o->files.v[j - 1]);
+				wall[j] = wall[j - 1];
+				wall[j - 1] = tw;
+				o->files.v[j] = o->files.v[j - 1];
+				o->files.v[j - 1] = tf;
+				names[j] = names[j - 1];
+				names[j - 1] = tn;
+			}
+		if (o->between_ns)
+			tb_warn("--between %s is not used: the files carry the times they were taken "
+				"(%s apart)", tb_fmt_duration(o->between_ns, buf, sizeof(buf)),
+				tb_fmt_duration(wall[o->files.n - 1] - wall[0], buf2, sizeof(buf2)));
+	}
+	for (i = 1; i < o->files.n; i++) {
+		size_t n0 = names[0].n, n1 = names[i].n;
+		int k0 = kmalloc_style(&names[0]), k1 = kmalloc_style(&names[i]);
+
+		if (k0 && k1 && k0 != k1) {
+			tb_warn("%s and %s come from different kernels: one names the 8 KiB kmalloc "
+				"cache kmalloc-8192 (before 5.x), the other kmalloc-8k; their "
+				"difference is not a growth", o->files.v[0], o->files.v[i]);
+			continue;
+		}
+
+		for (j = 0, common = 0; j < n1; j++)
+			common += strlist_has(&names[0], names[i].v[j]);
+		if (n0 >= 4 && n1 >= 4 && common * 2 < (n0 < n1 ? n0 : n1))
+			tb_warn("%s and %s share only %zu of their %zu and %zu slab caches: they look "
+				"like snapshots of different boxes or kernels, and their difference is "
+				"not a growth", o->files.v[0], o->files.v[i], common, n0, n1);
+	}
+	for (i = 0; i < o->files.n; i++)
+		strlist_clear(&names[i]);
+	free(names);
+	free(wall);
+}
+
 /* ---- aliases -------------------------------------------------------------------- */
 
 static int load_tree(const struct slabs_opts *o, struct tb_slab_tree *t, int *have)
@@ -267,6 +385,74 @@ static int load_tree(const struct slabs_opts *o, struct tb_slab_tree *t, int *ha
 	}
 	*have = 1;
 	return 0;
+}
+
+/* The object size in a kmalloc-N / kmalloc-Nk name (any kmalloc-*-N), or 0. */
+static unsigned long kmalloc_size(const char *name)
+{
+	const char *last = strrchr(name, '-');
+	char *end;
+	unsigned long n;
+
+	if (!strstr(name, "kmalloc-") || !last || last[1] < '0' || last[1] > '9')
+		return 0;
+	n = strtoul(last + 1, &end, 10);
+	if (*end == 'k' && !end[1])
+		return n * 1024;
+	return *end ? 0 : n;
+}
+
+/*
+ * --cache NAME that neither the snapshots nor the sysfs view know: an error with the
+ * names near it (kmalloc-8k <-> kmalloc-8192 by size, else by spelling), exit 3.
+ */
+static int check_cache_name(const char *name, const struct tb_growth *g,
+			    const struct tb_slab_tree *t, int have_tree, int offline)
+{
+	struct strlist names = STRLIST_INIT;
+	struct strbuf list = STRBUF_INIT, same = STRBUF_INIT;
+	unsigned long size = kmalloc_size(name);
+	char *near = NULL;
+	size_t i, j;
+	int r = 0;
+
+	if (have_tree && tb_slab_resolve(t, name))
+		return 0;
+	if (tb_growth_slab_names(g, &names) < 0) {
+		strlist_clear(&names);
+		return tb_error("out of memory");
+	}
+	if (strlist_has(&names, name) || (!names.n && !have_tree)) {
+		strlist_clear(&names);
+		return 0;
+	}
+	for (i = 0; have_tree && i < t->n; i++)
+		for (j = 0; j < t->caches[i].names.n; j++)
+			if (!strlist_has(&names, t->caches[i].names.v[j]))
+				strlist_add(&names, t->caches[i].names.v[j]);
+	for (i = 0; i < names.n; i++) {
+		strbuf_addf(&list, "%s\n", names.v[i]);
+		if (size && kmalloc_size(names.v[i]) == size &&	/* kmalloc-N, not dma-/cg- */
+		    !strncmp(names.v[i], "kmalloc-", 8) && !strchr(names.v[i] + 8, '-'))
+			strbuf_addf(&same, "%s%s", same.len ? ", " : "", names.v[i]);
+	}
+	if (!same.len)
+		near = tb_sym_near(name, list.buf, TB_SYM_LIST);
+	if (!have_tree)	/* it may be a name merged into a cache: only sysfs tells */
+		tb_warn("slabs: --cache '%s': no slab cache of that name in these files%s%s; or a "
+			"name merged into another cache (pass --sysfs to tell)", name,
+			same.len ? "; that size is named " : near && *near ? "; near: " : "",
+			same.len ? same.buf : near ? near : "");
+	else
+		r = tb_error_code(TB_EXIT_BADINPUT, "slabs: --cache '%s': no slab cache of that "
+				  "name %s%s%s", name, offline ? "in these files" : "on this kernel",
+				  same.len ? "; that size is named " : near && *near ? "; near: " :
+				  " (`tracebook slabs` lists them)", same.len ? same.buf : near ? near : "");
+	free(near);
+	strbuf_release(&list);
+	strbuf_release(&same);
+	strlist_clear(&names);
+	return r;
 }
 
 /* Explain what --cache NAME is: its own cache, or merged into which. */
@@ -442,17 +628,22 @@ int cmd_slabs(int argc, char **argv)
 		tb_growth_set_between(g, o.between_ns);
 
 	if (o.files.n) {
+		order_files(&o);
 		for (i = 0; i < o.files.n; i++) {
 			r = add_file(g, o.files.v[i]);
 			if (r)
 				goto out;
 		}
+		if (o.cache && (r = check_cache_name(o.cache, g, &tree, have_tree, 1)))
+			goto out;
 	} else {
 		struct sigaction sa;
 		long done;
 
 		r = live_snapshot(g, &o);
 		if (r)
+			goto out;
+		if (o.cache && (r = check_cache_name(o.cache, g, &tree, have_tree, 0)))
 			goto out;
 		memset(&sa, 0, sizeof(sa));
 		sa.sa_handler = on_sigint;

@@ -36,6 +36,13 @@ const char *tb_format_name(enum tb_format f);
  */
 enum tb_format tb_detect_format(const char *head, size_t len);
 
+/*
+ * tb_detect_function_graph - 1 if the head is function_graph tracer output
+ * ("# tracer: function_graph", or mostly " CPU)  DURATION | func() {" lines): a format
+ * tracebook does not read (no event fields, no pointers to pair).
+ */
+int tb_detect_function_graph(const char *head, size_t len);
+
 /* Counters a decoder keeps for the report ("malformed lines: N, first at f:l"). */
 struct tb_decode_stats {
 	uint64_t lines, events, malformed, ignored;
@@ -135,9 +142,12 @@ int tb_decode_have_tracecmd(void);
 struct tb_decode_set;
 struct strlist;
 
-/* snapshot(ctx, what, wall_ns, text): a /proc snapshot file (slabinfo) was read. */
+/*
+ * snapshot(ctx, what, wall_ns, text, origin): a /proc snapshot file (slabinfo) was
+ * read; origin is its name ("-" for standard input), for messages about its lines.
+ */
 typedef int (*tb_decode_snapshot_fn)(void *ctx, const char *what, uint64_t wall_ns,
-				     const char *text);
+				     const char *text, const char *origin);
 
 /* tb_decode_set_new - an empty set feeding sink (and snapshot, may be NULL). */
 struct tb_decode_set *tb_decode_set_new(const struct tb_sink *sink,

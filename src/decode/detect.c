@@ -8,6 +8,7 @@
  * [cpu] ... ts:"), "# tracer:" headers and LOST markers count for ftrace text;
  * "TRACE <cache> alloc|free 0x", "[ 123.456789]" timestamps, "Call Trace:" and
  * /dev/kmsg records count for a kernel log.  The higher score wins; none: unknown.
+ * Binary data (many control bytes) is unknown whatever it scores.
  */
 #include <string.h>
 #include "util/procfs.h"
@@ -104,6 +105,45 @@ static int first_line_is_slabinfo(const char *head, size_t len)
 	return line[0] != ' ' && line[0] != '\t' && tb_slab_header(line, NULL) == TB_SLABFMT_PROC;
 }
 
+/* A /dev/kmsg record: "LEVEL,SEQ,USEC,FLAGS[,...];" (digits, commas, a flag char). */
+static int is_kmsg_record(const char *l, size_t n)
+{
+	const char *p = l, *e = l + n;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		if (p >= e || !is_digit((unsigned char)*p))
+			return 0;
+		while (p < e && is_digit((unsigned char)*p))
+			p++;
+		if (p >= e || *p != ',')
+			return 0;
+		p++;
+	}
+	while (p < e && *p != ';' && *p != ' ')
+		p++;
+	return p < e && *p == ';';
+}
+
+/*
+ * Binary data is no text format: more than 1 in 20 bytes of the head that are neither
+ * printable ASCII, whitespace nor part of UTF-8 (0x80..0xf4); NULs count as such bytes
+ * (random data has about 1 in 6).
+ */
+static int looks_binary(const char *head, size_t len)
+{
+	size_t i, bad = 0;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)head[i];
+
+		if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r' && c != '\f') ||
+		    c == 0x7f || c > 0xf4)
+			bad++;
+	}
+	return bad * 20 > len;
+}
+
 enum tb_format tb_detect_format(const char *head, size_t len)
 {
 	const char *p = head, *e = head + len;
@@ -111,6 +151,8 @@ enum tb_format tb_detect_format(const char *head, size_t len)
 
 	if (len >= 10 && !memcmp(head, "\x17\x08\x44tracing", 10))
 		return TB_FMT_TRACECMD_DAT;
+	if (looks_binary(head, len))
+		return TB_FMT_UNKNOWN;
 	if (first_line_is_slabinfo(head, len))
 		return TB_FMT_SLABINFO;
 	if ((len >= 10 && !memcmp(head, "version = ", 10)) || (len >= 5 && !memcmp(head, "cpus=", 5)))
@@ -132,8 +174,7 @@ enum tb_format tb_detect_format(const char *head, size_t len)
 			klog += 2;
 		if (has_kernel_ts(p, n))
 			klog += 1;
-		if (n > 6 && is_digit((unsigned char)p[0]) && memchr(p, ';', n) &&
-		    memchr(p, ',', n) && (const char *)memchr(p, ',', n) < (const char *)memchr(p, ';', n))
+		if (is_kmsg_record(p, n))
 			klog += 1;
 		if (memmem_n(p, n, " kernel: "))
 			klog += 1;
@@ -144,4 +185,38 @@ enum tb_format tb_detect_format(const char *head, size_t len)
 	if (!ftrace && !klog)
 		return TB_FMT_UNKNOWN;
 	return ftrace >= klog ? TB_FMT_FTRACE_TEXT : TB_FMT_KERNEL_LOG;
+}
+
+/* " 0)   0.462 us    |  kfree();" or " 1)               |  foo() {": a graph line. */
+static int graph_line(const char *l, size_t n)
+{
+	const char *p = l, *e = l + n, *bar = memchr(l, '|', n);
+
+	while (p < e && *p == ' ')
+		p++;
+	if (p >= e || !is_digit((unsigned char)*p))
+		return 0;
+	while (p < e && is_digit((unsigned char)*p))
+		p++;
+	return p < e && *p == ')' && bar && bar - p < 40;
+}
+
+int tb_detect_function_graph(const char *head, size_t len)
+{
+	const char *p = head, *e = head + len;
+	int graph = 0, lines = 0;
+
+	while (p < e && lines < 400) {
+		const char *nl = memchr(p, '\n', (size_t)(e - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(e - p);
+
+		lines++;
+		if (n >= 24 && !memcmp(p, "# tracer: function_graph", 24))
+			return 1;
+		graph += graph_line(p, n);
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return graph >= 2 && graph * 2 >= lines;
 }

@@ -203,6 +203,15 @@ int tb_decode_set_add(struct tb_decode_set *s, const char *path, enum tb_format 
 	}
 	if (fmt == TB_FMT_UNKNOWN && (r = compressed(in)) < 0)
 		goto fail_close;
+	if ((fmt == TB_FMT_UNKNOWN || fmt == TB_FMT_FTRACE_TEXT) &&
+	    tb_detect_function_graph(in->buf, in->end)) {
+		r = tb_error_code(TB_EXIT_BADINPUT, "%s: function_graph tracer output ('# tracer: "
+				  "function_graph', lines like ' 0)  0.462 us | kfree();'): tracebook "
+				  "does not read this format (it has no event fields or pointers to "
+				  "pair); capture with the function tracer (current_tracer=function) or "
+				  "a recipe (`tracebook recipes`)", path);
+		goto fail_close;
+	}
 	if (fmt == TB_FMT_UNKNOWN)
 		fmt = tb_detect_format(in->buf, in->end);
 	if (fmt == TB_FMT_UNKNOWN) {
@@ -526,7 +535,7 @@ static int run_slabinfo(struct tb_decode_set *s, struct input *in)
 		return tb_error("out of memory reading %s", in->path);
 	if (in->fd > 0 && !fstat(in->fd, &st))
 		wall = (uint64_t)st.st_mtim.tv_sec * 1000000000ULL + (uint64_t)st.st_mtim.tv_nsec;
-	r = s->snapshot ? s->snapshot(s->snapshot_ctx, tb_proc_kinds[TB_PROC_SLABINFO].name, wall, sb.buf) : 0;
+	r = s->snapshot ? s->snapshot(s->snapshot_ctx, tb_proc_kinds[TB_PROC_SLABINFO].name, wall, sb.buf, in->path) : 0;
 	in->done = 1;
 	strbuf_release(&sb);
 	return r;

@@ -254,10 +254,29 @@ static int cmp_ksym(const void *a, const void *b)
 	return x < y ? -1 : x > y;	/* keep file order among aliases */
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Text symbols only: t/T (functions) and w/W (weak symbols nm does not tag as
+ * objects: weak functions; weak data is v/V).  Data (d/D, b/B, r/R, ...) never names
+ * a code address; its addresses still end the function before it, as the kernel's own
+ * %pS sizes do (the distance to the next symbol of any kind).
+ */
+static int is_text_type(char type)
+{
+	return type == 't' || type == 'T' || type == 'w' || type == 'W';
+}
+
 /* Split t->text in place into the table. */
 static int build_table(struct tb_ksyms *t)
 {
-	size_t alloc = 0, i, out;
+	size_t alloc = 0, oalloc = 0, nother = 0, i, j, out;
+	uint64_t *other = NULL;
 	char *p, *line;
 
 	for (line = t->text; line && *line; line = p) {
@@ -266,17 +285,36 @@ static int build_table(struct tb_ksyms *t)
 		p = strchr(line, '\n');
 		if (p)
 			*p++ = '\0';
-		if (tb_kallsyms_parse_line(line, strlen(line), &kl))
+		if (tb_kallsyms_parse_line(line, strlen(line), &kl)) {
+			if (*line && !t->malformed++)
+				t->first_malformed = (size_t)(line - t->text);
 			continue;
+		}
+		t->lines++;
 		if (!kl.addr) {
 			t->zero++;
 			continue;
 		}
 		if (kl.type == 'a' || kl.type == 'A' || kl.type == 'U' || kl.type == 'u')
 			continue;
-		if (ALLOC_GROW(t->v, t->n + 1, alloc))
-			return -ENOMEM;
 		((char *)kl.name)[kl.name_len] = '\0';
+		if (!kl.mod && !strcmp(kl.name, "_stext"))
+			t->stext = kl.addr;
+		if (!kl.mod && !strcmp(kl.name, "_etext"))
+			t->etext = kl.addr;
+		if (!is_text_type(kl.type)) {
+			t->data++;
+			if (ALLOC_GROW(other, nother + 1, oalloc)) {
+				free(other);
+				return -ENOMEM;
+			}
+			other[nother++] = kl.addr;
+			continue;
+		}
+		if (ALLOC_GROW(t->v, t->n + 1, alloc)) {
+			free(other);
+			return -ENOMEM;
+		}
 		if (kl.mod)
 			((char *)kl.mod)[kl.mod_len] = '\0';
 		t->v[t->n].addr = kl.addr;
@@ -285,16 +323,28 @@ static int build_table(struct tb_ksyms *t)
 		t->v[t->n].mod = kl.mod;
 		t->n++;
 	}
-	if (!t->n)
+	if (!t->n) {
+		free(other);
 		return 0;
+	}
 	qsort(t->v, t->n, sizeof(*t->v), cmp_ksym);
+	if (nother)
+		qsort(other, nother, sizeof(*other), cmp_u64);
 	/* Drop later aliases at the same address; size = distance to the next symbol. */
 	for (i = 1, out = 1; i < t->n; i++)
 		if (t->v[i].addr != t->v[out - 1].addr)
 			t->v[out++] = t->v[i];
 	t->n = out;
-	for (i = 0; i + 1 < t->n; i++)
-		t->v[i].size = t->v[i + 1].addr - t->v[i].addr;
+	for (i = 0, j = 0; i < t->n; i++) {
+		uint64_t end = i + 1 < t->n ? t->v[i + 1].addr : 0;
+
+		while (j < nother && other[j] <= t->v[i].addr)
+			j++;
+		if (j < nother && (!end || other[j] < end))
+			end = other[j];
+		t->v[i].size = end ? end - t->v[i].addr : 0;
+	}
+	free(other);
 	return 0;
 }
 
@@ -326,10 +376,13 @@ int tb_ksyms_load(struct tb_ksyms *t, const char *path)
 	return t->text ? build_table(t) : -ENOMEM;
 }
 
-const struct tb_ksym *tb_ksyms_lookup(const struct tb_ksyms *t, uint64_t addr)
+const struct tb_ksym *tb_ksyms_lookup_why(const struct tb_ksyms *t, uint64_t addr,
+					  enum tb_ksym_miss *why)
 {
 	size_t lo = 0, hi = t->n;
+	const struct tb_ksym *k;
 
+	*why = TB_KSYM_NONE;
 	if (!hi || addr < t->v[0].addr)
 		return NULL;
 	while (hi - lo > 1) {
@@ -340,10 +393,26 @@ const struct tb_ksym *tb_ksyms_lookup(const struct tb_ksyms *t, uint64_t addr)
 		else
 			hi = mid;
 	}
+	k = &t->v[lo];
 	/* The last symbol has no known end: accept only small offsets into it. */
-	if (!t->v[lo].size && addr - t->v[lo].addr > 0x100000)
+	if (!k->size && addr - k->addr > 0x100000)
 		return NULL;
-	return &t->v[lo];
+	if (k->size && addr - k->addr >= k->size) {
+		*why = TB_KSYM_PAST_END;	/* in data after the function */
+		return NULL;
+	}
+	if (!k->mod && t->stext && t->etext && (addr < t->stext || addr >= t->etext)) {
+		*why = TB_KSYM_OUTSIDE_TEXT;
+		return NULL;
+	}
+	return k;
+}
+
+const struct tb_ksym *tb_ksyms_lookup(const struct tb_ksyms *t, uint64_t addr)
+{
+	enum tb_ksym_miss why;
+
+	return tb_ksyms_lookup_why(t, addr, &why);
 }
 
 void tb_ksyms_release(struct tb_ksyms *t)

@@ -52,12 +52,28 @@ struct tb_ksym {
 	const char *name, *mod;		/* into the table's copy of the text; mod may be NULL */
 };
 
-/* Symbols with an address, sorted, one per address (the first name in file order). */
+/*
+ * Text symbols (t T w W) with an address, sorted, one per address (the first name in
+ * file order); size is the distance to the next symbol of any kind, as the kernel's
+ * %pS prints it.
+ */
 struct tb_ksyms {
 	char *text;			/* the file, split in place */
 	struct tb_ksym *v;
 	size_t n;
 	size_t zero;			/* lines with address 0 (kptr_restrict) */
+	size_t lines;			/* kallsyms lines read (any type) */
+	size_t data;			/* data and other non-text symbols (not in v) */
+	size_t malformed;		/* non-empty lines that are no kallsyms line */
+	size_t first_malformed;		/* offset of the first one in text (when malformed) */
+	uint64_t stext, etext;		/* _stext and _etext, 0 when absent */
+};
+
+/* Why an address has no symbol (tb_ksyms_lookup_why). */
+enum tb_ksym_miss {
+	TB_KSYM_NONE = 0,	/* below the first symbol, or far past the last */
+	TB_KSYM_PAST_END,	/* past the end of the symbol below it (data follows) */
+	TB_KSYM_OUTSIDE_TEXT,	/* outside _stext.._etext and no module symbol */
 };
 
 /*
@@ -68,8 +84,15 @@ struct tb_ksyms {
 int tb_ksyms_load(struct tb_ksyms *t, const char *path);
 /* Same from text (copied). */
 int tb_ksyms_parse(struct tb_ksyms *t, const char *text);
-/* The symbol holding addr, or NULL (the last one holds only the next 1 MiB). */
+/*
+ * The function holding addr, or NULL: below the first symbol, past the end of the
+ * symbol below it (the next symbol of any kind is known), outside _stext.._etext
+ * (kernel text) without a module symbol, or more than 1 MiB past the last one.
+ */
 const struct tb_ksym *tb_ksyms_lookup(const struct tb_ksyms *t, uint64_t addr);
+/* Same, saying why there is none (*why). */
+const struct tb_ksym *tb_ksyms_lookup_why(const struct tb_ksyms *t, uint64_t addr,
+					  enum tb_ksym_miss *why);
 void tb_ksyms_release(struct tb_ksyms *t);
 
 #endif

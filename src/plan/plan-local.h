@@ -127,6 +127,20 @@ unsigned long plan_read_ulong(const char *path);
 char *plan_cache_filter(const struct tb_caps *caps, const char *ev, const char *cache,
 			const char **why, int *approximate);
 
+/* ---- checks before anything is written (plan-check.c) ----------------------------- */
+
+/*
+ * Refuse (TB_EXIT_BADINPUT, message printed) a cache this kernel does not have, with
+ * near names; 0 when it has it or nothing can be read to tell.
+ */
+int plan_check_cache(struct plan_builder *b, const char *cache, int line);
+/*
+ * Refuse a filter of SYS:EV that this kernel's format of the event would reject (or
+ * that can never match: bytes_alloc of a size no cache has); 0 when it fits.
+ */
+int plan_check_filter(struct plan_builder *b, const char *sys, const char *ev,
+		      const char *filter, int line);
+
 /* ---- buffer sizing (sizing.c) ---------------------------------------------------- */
 
 /*

@@ -44,6 +44,8 @@ int plan_slub(struct plan_builder *b)
 					  b->r->path, b->r->slub->line, c);
 			break;
 		}
+		if ((r = plan_check_cache(b, c, b->r->slub->line)))
+			break;
 		snprintf(dir, sizeof(dir), "%s/%s", caps->slab_dir, c);
 		snprintf(path, sizeof(path), "%s/trace", dir);
 		if (lstat(dir, &st) < 0) {

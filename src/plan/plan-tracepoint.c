@@ -94,6 +94,9 @@ int plan_tracepoints(struct plan_builder *b)
 			free(near);
 			return r;
 		}
+		r = plan_check_filter(b, tp->system, tp->event, tp->filter, tp->line);
+		if (r)
+			return r;
 		if (tp->cache) {
 			const char *why;
 			int approx;
@@ -102,6 +105,9 @@ int plan_tracepoints(struct plan_builder *b)
 			if (!plan_safe_name(tp->cache))
 				return tb_error_code(TB_EXIT_BADINPUT, "%s:%d: cache name '%s': expected a slab cache name (no '/', '..', spaces or quotes)",
 						     b->r->path, tp->line, tp->cache);
+			r = plan_check_cache(b, tp->cache, tp->line);
+			if (r)
+				return r;
 			cf = plan_cache_filter(b->caps, tp->event, tp->cache, &why, &approx);
 			if (!cf) {
 				plan_summary(b->p, "%s:%s: not narrowed to cache %s (%s)", tp->system, tp->event,

@@ -108,6 +108,14 @@ int tb_plan_build(struct tb_plan *plan, const struct tb_recipe *r, const struct 
 		  const struct tb_plan_opts *o);
 
 /**
+ * tb_plan_check - the checks tb_plan_build makes before it writes anything, alone:
+ * the recipe's tracepoint filters against this kernel's format of each event, its
+ * cache names (cache =, [slub-trace]) against the caches it has.  For `check`.
+ * Returns 0, or -TB_EXIT_BADINPUT after printing why.
+ */
+int tb_plan_check(const struct tb_recipe *r, const struct tb_caps *caps);
+
+/**
  * tb_plan_free - release everything the plan owns (steps, strings, spec).
  * @plan: may be NULL; zeroed afterwards
  */

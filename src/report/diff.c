@@ -341,6 +341,66 @@ static int diff_growth(const struct tb_rgrowth *g0, const struct tb_rgrowth *g1,
 	return 0;
 }
 
+/* Sites of the report's pairs that are raw addresses ("0x..."), and all sites. */
+static void raw_sites(const struct tb_report *r, size_t *raw, size_t *all)
+{
+	size_t i, j;
+
+	*raw = *all = 0;
+	for (i = 0; i < r->npairs; i++)
+		for (j = 0; j < r->pairs[i].nsites; j++) {
+			const char *site = r->pairs[i].sites[j].site;
+
+			(*all)++;
+			*raw += site && site[0] == '0' && site[1] == 'x';
+		}
+}
+
+/*
+ * Reports that cannot be compared site by site, said before the comparison: one with
+ * raw addresses against one with names (every site would read as gone and new), and
+ * runs of very different lengths (outstanding counts grow with the run: the
+ * outstanding objects per second of run are printed beside them).
+ */
+static void comparable(const struct tb_report *r0, const struct tb_report *r1, FILE *out)
+{
+	size_t raw0, all0, raw1, all1, i;
+	char d0[32], d1[32];
+
+	raw_sites(r0, &raw0, &all0);
+	raw_sites(r1, &raw1, &all1);
+	if (all0 && all1 && (raw0 * 2 > all0) != (raw1 * 2 > all1))
+		fprintf(out, "!! not comparable site by site: the %s report's call sites are raw "
+			"addresses (%zu of %zu: not symbolized, no kallsyms), the %s report's are "
+			"names; the same site reads as gone in one and new in the other. Analyze "
+			"the %s capture again with --kallsyms (the box's /proc/kallsyms)\n",
+			raw0 * 2 > all0 ? "BEFORE" : "AFTER", raw0 * 2 > all0 ? raw0 : raw1,
+			raw0 * 2 > all0 ? all0 : all1, raw0 * 2 > all0 ? "AFTER" : "BEFORE",
+			raw0 * 2 > all0 ? "BEFORE" : "AFTER");
+	if (r0->duration_ns && r1->duration_ns &&
+	    (r0->duration_ns > 2 * r1->duration_ns || r1->duration_ns > 2 * r0->duration_ns)) {
+		fprintf(out, "!! the runs differ in length (%s vs %s, %.1fx): outstanding objects "
+			"grow with the run, so the counts below are not comparable as they stand; "
+			"per second of run:\n", tb_fmt_duration(r0->duration_ns, d0, sizeof(d0)),
+			tb_fmt_duration(r1->duration_ns, d1, sizeof(d1)),
+			r0->duration_ns > r1->duration_ns ?
+			(double)r0->duration_ns / (double)r1->duration_ns :
+			(double)r1->duration_ns / (double)r0->duration_ns);
+		for (i = 0; i < r0->npairs; i++) {
+			const struct tb_rpair *p1 = find_pair(r1, r0->pairs[i].label);
+
+			if (!p1)
+				continue;
+			fprintf(out, "   pair %s: outstanding %.1f -> %.1f objects/s, allocations "
+				"%.1f -> %.1f /s\n", r0->pairs[i].label,
+				(double)r0->pairs[i].count * 1e9 / (double)r0->duration_ns,
+				(double)p1->count * 1e9 / (double)r1->duration_ns,
+				(double)r0->pairs[i].allocs * 1e9 / (double)r0->duration_ns,
+				(double)p1->allocs * 1e9 / (double)r1->duration_ns);
+		}
+	}
+}
+
 int tb_diff_print(const struct tb_report *r0, const struct tb_report *r1, FILE *out,
 		  unsigned top)
 {
@@ -350,6 +410,7 @@ int tb_diff_print(const struct tb_report *r0, const struct tb_report *r1, FILE *
 	side("AFTER", r1, out);
 	if (!same_str(r0->recipe, r1->recipe))
 		fprintf(out, "note: the reports come from different recipes\n");
+	comparable(r0, r1, out);
 	for (i = 0; i < r0->npairs; i++)
 		if (diff_pair(&r0->pairs[i], find_pair(r1, r0->pairs[i].label), out, top))
 			return -1;

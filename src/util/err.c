@@ -3,6 +3,7 @@
  * See err.h for the error convention.
  */
 #include <stdio.h>
+#include <string.h>
 #include "util/err.h"
 
 int tb_quiet;
@@ -82,4 +83,55 @@ int tb_exit_code(int ret)
 	if (ret <= -TB_EXIT_ERROR && ret > -TB_EXIT_MAX)
 		return tb_exit_status(-ret);
 	return tb_exit_status(TB_EXIT_ERROR);
+}
+
+static const char *const meanings[] = {
+	"ok",
+	"error",
+	"bad command line",
+	"bad input (recipe, parameter, input file, or what this kernel cannot do)",
+	"no tracing available (not mounted/mountable, lockdown)",
+	"not root",
+	"the kernel refused a write of the plan",
+	"busy (another run, or someone else tracing)",
+	"restore incomplete (journal kept)",
+	"a kernel file exists but cannot be read",
+	"no verdict (the data cannot support one)",
+};
+
+const char *tb_exit_meaning(int status)
+{
+	if (status < 0 || (size_t)status >= sizeof(meanings) / sizeof(meanings[0]))
+		return NULL;
+	return meanings[status];
+}
+
+char *tb_exit_list(char *buf, size_t len, const int *statuses)
+{
+	size_t used, col;
+	unsigned i;
+
+	if (!len)
+		return buf;
+	snprintf(buf, len, "exit:");
+	used = col = strlen(buf);
+	for (i = 0; statuses[i] >= 0 && used < len; i++) {
+		const char *m = tb_exit_meaning(statuses[i]);
+		char item[160];
+		size_t n;
+
+		if (!m)
+			continue;
+		n = (size_t)snprintf(item, sizeof(item), " %d %s%s", statuses[i], m,
+				     statuses[i + 1] >= 0 ? "," : "");
+		if (col + n > 88) {
+			snprintf(buf + used, len - used, "\n     ");
+			used += strlen(buf + used);
+			col = 5;
+		}
+		snprintf(buf + used, len - used, "%s", item);
+		used += strlen(buf + used);
+		col += n;
+	}
+	return buf;
 }

@@ -21,6 +21,7 @@
 #define TB_UTIL_ERR_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 /* Where exit codes start: above every errno value. */
 #define TB_EXIT_BASE 4096
@@ -67,6 +68,17 @@ void tb_note(const char *fmt, ...) TB_PRINTF(1, 2);
 int tb_exit_code(int ret);
 /* The process exit status of code (an enum tb_exit): 0 .. 10. */
 int tb_exit_status(int code);
+
+/*
+ * What exit status @status (0 .. 10) means, in a few words ("not root"), or NULL:
+ * the one list that main's usage, every command's --help and README agree with.
+ */
+const char *tb_exit_meaning(int status);
+/*
+ * "exit: 0 ok, 2 bad command line, ..." for the statuses given (ended by -1), wrapped
+ * at 88 columns with a 6-space indent; into buf (truncated to len).  Returns buf.
+ */
+char *tb_exit_list(char *buf, size_t len, const int *statuses);
 
 /* Set by --quiet; silences tb_note(). */
 extern int tb_quiet;

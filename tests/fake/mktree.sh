@@ -130,14 +130,15 @@ EOF
 sed -i '/^$/d' "$P/meminfo"
 
 case "$ERA" in
-3.10 | 4.19) K1K=kmalloc-1024 ;;
-*) K1K=kmalloc-1k ;;
+3.10 | 4.19) K1K=kmalloc-1024 K8K=kmalloc-8192 ;;
+*) K1K=kmalloc-1k K8K=kmalloc-8k ;;
 esac
 put "$P/slabinfo" 0400 <<EOF
 slabinfo - version: 2.1
 # name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>
 skbuff_head_cache    544    544    256   16    1 : tunables    0    0    0 : slabdata     34     34      0
 dentry             41013  41013    192   21    1 : tunables    0    0    0 : slabdata   1953   1953      0
+$K8K           112    112   8192    4    8 : tunables    0    0    0 : slabdata     28     28      0
 $K1K          1824   1824   1024   16    4 : tunables    0    0    0 : slabdata    114    114      0
 kmalloc-256         2160   2160    256   16    1 : tunables    0    0    0 : slabdata    135    135      0
 kmalloc-64          9984   9984     64   64    1 : tunables    0    0    0 : slabdata    156    156      0
@@ -754,6 +755,7 @@ mkcache() { # name object_size aliases
 mkcache kmalloc-64 64 0
 mkcache kmalloc-256 256 0
 mkcache "$K1K" 1024 0
+mkcache "$K8K" 8192 0
 mkcache dentry 192 0
 mkcache skbuff_head_cache 256 0
 mkcache "$ID256" 256 3

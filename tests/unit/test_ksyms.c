@@ -99,7 +99,9 @@ static void test_table_310(void **state)
 	(void)state;
 	assert_int_equal(tb_ksyms_parse(&t, ks_310), 0);
 	assert_int_equal(t.zero, 2);			/* the absolute per-CPU symbols */
-	assert_int_equal(t.n, 7);			/* startup_64 is an alias of _stext */
+	assert_int_equal(t.n, 6);			/* startup_64 is an alias of _stext;
+							 * init_task (D) is data, not in the table */
+	assert_int_equal(t.data, 1);
 	k = tb_ksyms_lookup(&t, 0xffffffff810002c0ULL);
 	assert_non_null(k);
 	assert_string_equal(k->name, "_stext");		/* the first name in file order */
@@ -110,8 +112,49 @@ static void test_table_310(void **state)
 	k = tb_ksyms_lookup(&t, 0xffffffffc0345081ULL);
 	assert_string_equal(k->name, "veth_newlink");
 	assert_string_equal(k->mod, "veth");
+	/* an address in init_task (data) is not kfree+0x81ae...: past kfree's end */
+	{
+		enum tb_ksym_miss why;
+
+		assert_null(tb_ksyms_lookup_why(&t, 0xffffffff81a00010ULL, &why));
+		assert_int_equal(why, TB_KSYM_PAST_END);
+		k = tb_ksyms_lookup(&t, 0xffffffff811e5101ULL);
+		assert_string_equal(k->name, "kfree");
+		assert_true(k->size == 0xffffffff81a00000ULL - 0xffffffff811e5100ULL);
+	}
 	assert_null(tb_ksyms_lookup(&t, 0x1000));	/* below the first symbol */
 	assert_null(tb_ksyms_lookup(&t, 0xffffffffc0345080ULL + 0x200000));	/* past the last */
+	tb_ksyms_release(&t);
+}
+
+/* A kallsyms of another kernel: addresses outside _stext.._etext are not named. */
+static void test_table_text_range(void **state)
+{
+	static const char ks[] =
+		"ffffffff81000000 T _stext\n"
+		"ffffffff81000100 T do_one_initcall\n"
+		"ffffffff81000200 W arch_weak_hook\n"
+		"ffffffff81000300 r __ksymtab_x\n"
+		"ffffffff81200000 T _etext\n"
+		"ffffffff81200040 T srso_alias_return_thunk\n"
+		"ffffffff81600000 D init_task\n"
+		"ffffffffc0001000 t mod_fn\t[mod]\n";
+	struct tb_ksyms t;
+	enum tb_ksym_miss why;
+	const struct tb_ksym *k;
+
+	(void)state;
+	assert_int_equal(tb_ksyms_parse(&t, ks), 0);
+	assert_true(t.stext == 0xffffffff81000000ULL && t.etext == 0xffffffff81200000ULL);
+	k = tb_ksyms_lookup_why(&t, 0xffffffff81000210ULL, &why);
+	assert_string_equal(k->name, "arch_weak_hook");	/* W: a weak function is text */
+	assert_true(k->size == 0x100);			/* ends at the rodata symbol */
+	assert_null(tb_ksyms_lookup_why(&t, 0xffffffff81000310ULL, &why));
+	assert_int_equal(why, TB_KSYM_PAST_END);	/* in __ksymtab_x: rodata */
+	assert_null(tb_ksyms_lookup_why(&t, 0xffffffff8129809dULL, &why));
+	assert_int_equal(why, TB_KSYM_OUTSIDE_TEXT);	/* not srso_alias_return_thunk+0x9805d */
+	k = tb_ksyms_lookup_why(&t, 0xffffffffc0001010ULL, &why);
+	assert_string_equal(k->name, "mod_fn");		/* module text is past _etext: fine */
 	tb_ksyms_release(&t);
 }
 
@@ -157,6 +200,7 @@ int main(void)
 		cmocka_unit_test(test_parse_line),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_table_310),
+		cmocka_unit_test(test_table_text_range),
 		cmocka_unit_test(test_table_6x),
 	};
 

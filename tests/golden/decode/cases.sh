@@ -20,7 +20,6 @@ samples-merge-klog|tests/fixtures/samples/klog-4.19-syslog.txt tests/fixtures/sa
 perf-tools-functrace|tests/fixtures/perf-tools/functrace_example.txt
 perf-tools-kprobe|tests/fixtures/perf-tools/kprobe_example.txt
 perf-tools-tpoint|tests/fixtures/perf-tools/tpoint_example.txt
-perf-tools-funcgraph|tests/fixtures/perf-tools/funcgraph_example.txt
 centos7-slub-trace|tests/fixtures/centos7-3.10/slub-trace-kmsg-lines.txt
 live-6x-kmem|tests/fixtures/live-6x/kmem-6x.txt
 live-6x-kmem-stack|tests/fixtures/live-6x/kmem-6x-stack.txt
