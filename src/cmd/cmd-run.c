@@ -283,6 +283,7 @@ static int run_locked(const struct tb_recipe *r, const struct tb_caps *caps,
 	memset(&cres, 0, sizeof(cres));
 	memset(&ao, 0, sizeof(ao));
 	ao.live = 1;
+	ao.sysroot = tb_root();
 	ret = cmd_report_opts(&o->rep, &ao);
 	if (ret < 0)
 		return ret;

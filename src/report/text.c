@@ -268,10 +268,15 @@ void tb_report_print_group_detail(const struct tb_rsite *s, FILE *out)
 	fputc('\n', out);
 	if (s->ntasks) {
 		fprintf(out, "\tby ");
-		for (k = 0; k < s->ntasks; k++)
-			fprintf(out, "%s%s[%d] %" PRIu64, k ? ", " : "",
-				s->tasks[k].comm ? s->tasks[k].comm : "?", (int)s->tasks[k].pid,
-				s->tasks[k].allocs);
+		for (k = 0; k < s->ntasks; k++) {
+			fprintf(out, "%s", k ? ", " : "");
+			if (s->tasks[k].pid < 0 && !s->tasks[k].comm)
+				fprintf(out, "task unknown");
+			else
+				fprintf(out, "%s[%d]", s->tasks[k].comm ? s->tasks[k].comm : "?",
+					(int)s->tasks[k].pid);
+			fprintf(out, " %" PRIu64, s->tasks[k].allocs);
+		}
 		if (s->other_tasks)
 			fprintf(out, ", other tasks %" PRIu64, s->other_tasks);
 		fputc('\n', out);
