@@ -134,6 +134,7 @@ out:
 	strbuf_release(&sb);
 	strlist_clear(&o.assign);
 	strlist_clear(&o.args);
+	strlist_clear(&o.command);
 	strlist_clear(&errors);
 	return ret > 0 ? 0 : ret;
 }
