@@ -148,7 +148,7 @@ int cmd_check(int argc, char **argv)
 		char d[32];
 
 		if (ns > TB_PLAN_MAX_DURATION_NS && !o.force) {
-			ret = tb_error_code(TB_EXIT_USAGE, "check: %s: duration %s is over the 1h "
+			ret = tb_error_code(TB_EXIT_USAGE, "check: %s: duration %s is over the 24h "
 					    "limit; use --force for longer runs", o.duration_ns ?
 					    "-d/--duration" : name, tb_fmt_duration(ns, d, sizeof(d)));
 			tb_recipe_free(&r);
@@ -184,6 +184,7 @@ out:
 	strbuf_release(&sb);
 	strlist_clear(&o.assign);
 	strlist_clear(&o.args);
+	strlist_clear(&o.command);
 	strlist_clear(&errors);
 	return ret > 0 ? 0 : ret;
 }

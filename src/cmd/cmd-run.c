@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/wait.h>
 #include "analyze/analysis.h"
 #include "capture/capture.h"
 #include "decode/decode.h"
@@ -36,6 +37,48 @@
 
 static volatile sig_atomic_t stop_flag;
 static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t child_done;
+
+/* `run RECIPE -- COMMAND`: the command ended, so does the capture. */
+static void on_child(int sig)
+{
+	(void)sig;
+	child_done = 1;
+	stop_flag = 1;
+}
+
+/*
+ * Start COMMAND as a child (its own signals at their defaults); its exit stops the
+ * capture through SIGCHLD.  Returns its pid, or -1 after printing why.
+ */
+static pid_t start_command(const struct strlist *cmd)
+{
+	struct sigaction sa;
+	pid_t pid;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_child;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_NOCLDSTOP;
+	if (sigaction(SIGCHLD, &sa, NULL) < 0) {
+		tb_error("sigaction: %s", strerror(errno));
+		return -1;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		tb_error("fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		signal(SIGPIPE, SIG_DFL);
+		execvp(cmd->v[0], cmd->v);
+		fprintf(stderr, "tracebook: error: run: cannot run '%s': %s\n", cmd->v[0],
+			strerror(errno));
+		_exit(127);
+	}
+	return pid;
+}
 
 static void on_signal(int sig)
 {
@@ -45,7 +88,7 @@ static void on_signal(int sig)
 
 static const struct tb_usage run_usage = {
 	"run",
-	"usage: tracebook run [RECIPE] [param=value ...] [options]",
+	"usage: tracebook run [RECIPE] [param=value ...] [options] [-- COMMAND ARGS]",
 	"Run a recipe (default: " DEFAULT_RECIPE "): plan it for this kernel, apply it with an\n"
 	"on-disk journal, capture, report, and restore the tracing state (always).",
 	"Exit codes: 0 ok, 1 error, 2 usage, 3 bad recipe/parameter, 4 no tracing,\n"
@@ -61,7 +104,7 @@ int run_parse_args(int argc, char **argv, const struct tb_usage *u, struct run_o
 {
 	struct tb_option opts[] = {
 		TB_OPT_DURATION('d', "duration", &o->duration_ns, "D", 1, UINT64_MAX,
-				"how long to trace (10s, 5m; recipe default, max 1h)"),
+				"how long to trace (10s, 5m; recipe default, max 24h)"),
 		TB_OPT_STRING('o', "output", &o->json, "FILE", "write the report as JSON (atomically)"),
 		TB_OPT_STRING(0, "folded", &o->folded, "FILE",
 			      "outstanding bytes per stack, FlameGraph folded format"),
@@ -72,19 +115,23 @@ int run_parse_args(int argc, char **argv, const struct tb_usage *u, struct run_o
 			    "print the plan (every write, what it replaces, why); touch nothing"),
 		TB_OPT_FLAG(0, "force", &o->force,
 			    "allow what is refused by default (others tracing, unfiltered\n"
-			    "function tracer or hot-event stacks, > 1h, bigger buffers)"),
+			    "function tracer or hot-event stacks, > 24h, bigger buffers)"),
 		TB_OPT_FLAG(0, "text", &o->text,
 			    "read trace_pipe text instead of the raw per-CPU buffers"),
+		CMD_OPTS_REPORT(&o->rep),
 		TB_OPT_END(),
 	};
-	size_t i;
+	size_t i, literal = 0;
 	int ret;
 
-	ret = tb_parse_options(argc, argv, u, opts, &o->args, NULL);
+	ret = tb_parse_options(argc, argv, u, opts, &o->args, &literal);
 	for (i = 0; !ret && i < o->args.n; i++) {
 		const char *a = o->args.v[i];
 
-		if (strchr(a, '=') && !tb_exists(a)) {
+		if (i >= literal) {	/* after "--": the command to trace while it runs */
+			if (strlist_add(&o->command, a))
+				ret = tb_error("out of memory");
+		} else if (strchr(a, '=') && !tb_exists(a)) {
 			if (strlist_add(&o->assign, a))
 				ret = tb_error("out of memory");
 		} else if (!o->recipe) {
@@ -176,6 +223,14 @@ static int report(struct tb_analysis *an, const struct tb_recipe *r, const struc
 		strlist_add(&info.plan_summary, plan->summary.v[i]);
 	for (i = 0; i < plan->notes.n; i++)
 		strlist_add(&info.notes, plan->notes.v[i]);
+	if (o->command.n) {
+		struct strbuf sb = STRBUF_INIT;
+
+		strbuf_addf(&sb, "traced while '%s' ran; allocations attributed to its pid only (its children are not followed); frees of any task count",
+			    o->command.v[0]);
+		strlist_add(&info.notes, sb.buf);
+		strbuf_release(&sb);
+	}
 	if (stop_signal)
 		strlist_add(&info.notes, stop_signal == SIGINT ? "stopped early by SIGINT" :
 			    stop_signal == SIGTERM ? "stopped early by SIGTERM" : "stopped early by SIGHUP");
@@ -277,11 +332,25 @@ static int run_locked(const struct tb_recipe *r, const struct tb_caps *caps,
 	struct tb_analysis *an = NULL;
 	char *journal = NULL;
 	unsigned done = 0;
-	int ret, rr, captured = 0;
+	int ret, rr, captured = 0, status = 0;
+	int32_t cmd_pid[1] = { -2 };	/* matches no task until the command starts */
+	pid_t child = -1;
 
 	memset(&cres, 0, sizeof(cres));
 	memset(&ao, 0, sizeof(ao));
 	ao.live = 1;
+	ao.sysroot = tb_root();
+	ret = cmd_report_opts(&o->rep, &ao);
+	if (ret < 0)
+		return ret;
+	/* the trend interval: --interval, else a tenth of the run, at least 1 s */
+	ao.interval_ns = o->interval_ns ? o->interval_ns :
+		plan->duration_ns / 10 > 1000000000ULL ? plan->duration_ns / 10 : 1000000000ULL;
+	if (o->command.n) {
+		/* attribute by the command's pid (its children are not followed) */
+		ao.pids = cmd_pid;
+		ao.npids = 1;
+	}
 	/* the analysis first: a recipe it cannot honour fails before the kernel is touched */
 	an = tb_analysis_new(&plan->spec, &ao);
 	if (!an)
@@ -320,8 +389,29 @@ static int run_locked(const struct tb_recipe *r, const struct tb_caps *caps,
 				r->name, tb_fmt_duration(plan->duration_ns, d, sizeof(d)));
 		}
 		sink = capture_sink(an);
-		ret = tb_capture_run(&co, &sink, &cres);
-		captured = 1;
+		if (o->command.n) {
+			child = start_command(&o->command);
+			if (child < 0)
+				ret = -TB_EXIT_ERROR;
+			cmd_pid[0] = (int32_t)child;
+		}
+		if (ret == 0) {
+			ret = tb_capture_run(&co, &sink, &cres);
+			captured = 1;
+		}
+	}
+	if (child > 0) {
+		/* the run ended first (duration, Ctrl-C): the command is waited for, not killed */
+		if (!child_done)
+			tb_note("waiting for '%s' (pid %d) to exit", o->command.v[0], (int)child);
+		while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+			;
+		if (WIFEXITED(status))
+			tb_note("'%s' (pid %d) exited with status %d", o->command.v[0], (int)child,
+				WEXITSTATUS(status));
+		else if (WIFSIGNALED(status))
+			tb_note("'%s' (pid %d) was killed by signal %d", o->command.v[0], (int)child,
+				WTERMSIG(status));
 	}
 	/* restore, always */
 	rr = restore_now(journal);
@@ -449,5 +539,6 @@ out:
 	free(path);
 	strlist_clear(&o.assign);
 	strlist_clear(&o.args);
+	strlist_clear(&o.command);
 	return ret > 0 ? 0 : ret;
 }

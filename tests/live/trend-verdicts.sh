@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# tests/live/trend-verdicts.sh - issue 12 on this kernel: objects planted over time come
+# out as "grows", a cache warmed once and then held comes out as "plateau".
+# One `tracebook run slab-leak -d 12s --interval 1s`; during it a tb-workload planting
+# 4 signalfds (kmalloc-8 at do_signalfd4) is started every second and keeps them open
+# (grows), and one tb-workload plants 40 eventfds (do_eventfd) in the first second and
+# holds them (plateau).  Tracing state is compared before and after.
+. "$(dirname "$0")/../lib.sh"
+
+if ! is_root; then skip "trend verdicts" "needs root"; finish; fi
+T=$(live_tracefs)
+[ -z "$T" ] && [ -e /sys/kernel/tracing/trace ] && T=/sys/kernel/tracing
+if [ -z "$T" ]; then skip "trend verdicts" "no tracefs on this kernel"; finish; fi
+if [ ! -d "$T/events/kmem/kmalloc" ]; then skip "trend verdicts" "no kmem:kmalloc tracepoint"; finish; fi
+if [ ! -x "$TB" ]; then skip "trend verdicts" "$TB not built (make asan)"; finish; fi
+command -v jq >/dev/null || { skip "trend verdicts" "jq needed to read the JSON report"; finish; }
+make -s -C "$TOP" workload >/dev/null 2>&1 || { not_ok "make workload"; finish; }
+case $(uname -r) in
+[0-3].*|4.[0-9].*|4.1[0-6].*) skip "trend verdicts" "signalfd's kmalloc is not in do_signalfd4 before 4.17"; finish ;;
+esac
+WORK=$(mktemp -d /tmp/tb-trend.XXXXXX)
+
+body() {
+	local before after rc tb_pid pids=() i
+	before=$(tracefs_snapshot "$T")
+	"$TB" run slab-leak -d 12s --interval 1s --top 400 -o "$WORK/r.json" > "$WORK/run.out" 2> "$WORK/run.err" &
+	tb_pid=$!
+	for _ in $(seq 200); do
+		grep -qs kmem "$T"/instances/tracebook-*/set_event && break
+		kill -0 $tb_pid 2>/dev/null || break
+		sleep 0.05
+	done
+	"$TOP/build/tb-workload" -p 40 -P eventfd -d 0.01 -H -1 > "$WORK/cache.out" 2>&1 &
+	pids+=($!)
+	for i in $(seq 10); do
+		"$TOP/build/tb-workload" -p 4 -P signalfd -d 0.01 -H -1 > "$WORK/leak$i.out" 2>&1 &
+		pids+=($!)
+		sleep 1
+	done
+	wait $tb_pid; rc=$?
+	kill -TERM "${pids[@]}" 2>/dev/null; wait "${pids[@]}" 2>/dev/null
+	after=$(tracefs_snapshot "$T")
+	expect_eq "tracebook run exits 0" 0 "$rc"
+	[ $rc = 0 ] || sed 's/^/    | /' "$WORK/run.err" | head -20
+	if [ ! -s "$WORK/r.json" ]; then not_ok "report written"; return; fi
+	local sig efd
+	sig=$(jq -r '[.pairs[] | select(.label == "slab") | .outstanding[] | select(.site | startswith("do_signalfd4+"))] | "\(map(.count) | add) \(.[0].verdict) \(.[0].trend.outstanding | map(tostring) | join(","))"' "$WORK/r.json")
+	efd=$(jq -r '[.pairs[] | select(.label == "slab") | .outstanding[] | select(.site | startswith("do_eventfd+"))] | sort_by(-.count) | "\(.[0].count) \(.[0].verdict) \(.[0].trend.outstanding | map(tostring) | join(","))"' "$WORK/r.json")
+	echo "# signalfd: $sig"
+	echo "# eventfd:  $efd"
+	expect_eq "40 signalfds planted 4 a second: 40 outstanding" 40 "${sig%% *}"
+	expect_match "signalfds planted over time: grows" '^40 grows ' "$sig"
+	expect_match "eventfds planted once, held: plateau" '^[0-9]+ plateau ' "$efd"
+	expect_match "text: the verdict beside the group" 'grows steadily, \+[0-9.]+ k? ?objects/h' "$(cat "$WORK/run.out")"
+	expect_eq "tracing state restored" "$before" "$after"
+}
+
+# the live lock as planted-leak.sh takes it (the lock of with_live_lock, tests/lib.sh)
+exec 9> "$LIVE_LOCK"; flock 9
+body
+exec 9>&-
+rm -rf "$WORK"
+finish
