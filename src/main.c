@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	{ "analyze", cmd_analyze, "analyze files brought back from a box" },
 	{ "diff", cmd_diff, "compare two JSON reports (before/after a fix)" },
 	{ "slabs", cmd_slabs, "slab caches by size and growth; merged aliases" },
+	{ "report", cmd_report, "render a saved JSON report (text, or --html FILE)" },
 };
 
 static void usage(FILE *out)

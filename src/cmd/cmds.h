@@ -17,6 +17,7 @@ int cmd_restore(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_slabs(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 /*
  * Each command parses its options from one table (util/parse-options.h) in its own
@@ -34,7 +35,7 @@ struct run_opts {
 	const char *recipe;		/* one of args; NULL: none given */
 	struct strlist assign;		/* param=value ... */
 	uint64_t duration_ns;
-	const char *json, *folded;
+	const char *json, *folded, *html;
 	unsigned top;
 	uint64_t interval_ns;
 	int dry_run, force, text;
