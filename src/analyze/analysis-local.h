@@ -105,12 +105,25 @@ int tb_is_internal_frame(const char *func);
 
 /* ---- pair.c ---------------------------------------------------------------- */
 
+#define TB_GROUP_TASKS 4
+
 struct tb_pair_group {
 	const char *site, *by;		/* interned; by may be NULL */
 	uint32_t stack;			/* stack id, 0 none */
 	uint64_t allocs, frees, implicit;
 	uint64_t count, bytes, req;	/* outstanding */
 	uint64_t last_count, last_bytes;	/* at the previous interval */
+	/* the trend (sample.c): count and bytes at points sfirst.. of the analysis' grid */
+	uint64_t *series;		/* 2 * sn values: count, bytes */
+	uint32_t sfirst, sn, scap;
+	int untracked;			/* past the cap on groups with a trend */
+	/* who allocated: the first TB_GROUP_TASKS tasks exactly, the rest summed */
+	struct tb_gtask {
+		int32_t pid;
+		const char *comm;	/* interned; may be NULL */
+		uint64_t allocs;
+	} tasks[TB_GROUP_TASKS];
+	uint64_t other_tasks;		/* allocations by tasks past the first TB_GROUP_TASKS */
 };
 
 struct tb_pair_early;
@@ -142,6 +155,10 @@ struct tb_pair_an {
 	uint64_t count, bytes, req_bytes;	/* outstanding, all groups */
 	uint64_t peak_count;
 	size_t peak_table_bytes;
+	uint64_t filtered;		/* allocations of other tasks (--pid/--comm) */
+	uint64_t untracked_allocs;	/* allocations past the cap on tracked objects */
+	uint64_t max_objects;
+	size_t tracked_groups;		/* groups with a trend */
 };
 
 int tb_pair_init(struct tb_pair_an *p, const struct tb_recipe_pair *spec);
@@ -158,8 +175,40 @@ void tb_pair_flush(struct tb_pair_an *p);
  */
 int tb_pair_scan(const struct tb_pair_an *p, uint64_t after_ns, uint64_t **oldest,
 		 uint64_t **certain);
+/* One outstanding object as the report sees it. */
+struct tb_pobj_view {
+	uint64_t key, t_ns;		/* key (pointer, pfn); allocation time, events' clock */
+	uint32_t group, bytes;
+};
+/* Every outstanding object, by group then allocation time (oldest first); malloc'd. */
+int tb_pair_objects(const struct tb_pair_an *p, struct tb_pobj_view **out, size_t *n);
 /* Bytes of memory per outstanding object right now (table memory / objects). */
 double tb_pair_bytes_per_object(const struct tb_pair_an *p);
+
+/* ---- sample.c: the trend grid ------------------------------------------------ */
+
+/* Groups per pair analysis with a trend, at most; points per trend, at most (even). */
+#define TB_TREND_MAX_GROUPS 4096
+#define TB_TREND_MAX_POINTS 256
+#define TB_AN_MAX_OBJECTS (8ULL << 20)
+
+/*
+ * The sampling grid shared by every pair analysis: point j is the state just before
+ * the first event at or after t0 + j * step (exact: outstanding counts only change at
+ * events).  Adaptive (no --interval): step starts at 1 s and doubles, keeping every
+ * other point, whenever TB_TREND_MAX_POINTS would be passed; a fixed step doubles the
+ * same way (counted in coarsened) so memory stays bounded on runs of days.
+ */
+struct tb_grid {
+	uint64_t t0, step, asked;	/* asked: --interval, 0 adaptive */
+	uint32_t n;			/* points taken */
+	unsigned coarsened;		/* times step was doubled */
+};
+
+/* Take every point due before an event at ts. */
+void tb_grid_tick(struct tb_analysis *an, uint64_t ts);
+/* The group's trend is kept: start its series at the current point.  */
+void tb_grid_group_new(struct tb_analysis *an, struct tb_pair_an *p, struct tb_pair_group *g);
 
 /* ---- count.c --------------------------------------------------------------- */
 
@@ -262,6 +311,8 @@ struct tb_analysis {
 	int lost_untimed;		/* some loss came without a time */
 	uint64_t last_interval_ts;
 	int finished;
+	struct tb_grid grid;
+	const char *filter_comm;	/* interned --comm */
 
 	/*
 	 * Stacks of return probes taken at entry: a kretprobe's own stack is the return
@@ -287,6 +338,8 @@ struct tb_analysis {
 const char *tb_an_site(struct tb_analysis *an, const struct tb_event *ev, uint32_t stack);
 /* 1 if ev names its call site in a field (call_site, __probe_ret_ip). */
 int tb_an_has_site_field(const struct tb_analysis *an, const struct tb_event *ev);
+/* 1 if ev's task passes --pid/--comm (allocations, gets and counted events only). */
+int tb_an_wanted(const struct tb_analysis *an, const struct tb_event *ev);
 /* Field value as an interned string (numbers in decimal), or NULL. */
 const char *tb_an_field_str(const struct tb_event *ev, const char *name);
 

@@ -383,6 +383,16 @@ struct tb_analysis *tb_analysis_new(const struct tb_recipe *r, const struct tb_a
 		tb_symbols_preload(an->syms);
 	if (r ? from_recipe(an, r) || setup_joins(an, r) : automatic(an))
 		goto nomem;
+	an->grid.asked = an->opts.interval_ns;
+	if (an->opts.comm && !(an->filter_comm = tb_intern(an->opts.comm)))
+		goto nomem;
+	{
+		unsigned i;
+
+		for (i = 0; i < an->npairs; i++)
+			an->pairs[i].max_objects = an->opts.max_objects ? an->opts.max_objects :
+				TB_AN_MAX_OBJECTS;
+	}
 	return an;
 nomem:
 	tb_analysis_free(an);
@@ -532,12 +542,16 @@ static int dispatch(struct tb_analysis *an, const struct hlist *l, const struct 
 			r = tb_pair_free(an, &an->pairs[h->idx], ev);
 			break;
 		case H_BAL_GET:
+			if (!tb_an_wanted(an, ev))
+				break;
 			r = tb_balance_get(an, &an->bals[h->idx], ev);
 			break;
 		case H_BAL_PUT:
 			r = tb_balance_put(an, &an->bals[h->idx], ev);
 			break;
 		case H_COUNT_EVENT:
+			if (!tb_an_wanted(an, ev))
+				break;
 			r = tb_count_event(&an->counts[h->idx], ev);
 			break;
 		}
@@ -630,6 +644,10 @@ static int sink_event(void *ctx, const struct tb_event *ev)
 			an->first_ts = ev->ts_ns;
 		if (ev->ts_ns > an->last_ts)
 			an->last_ts = ev->ts_ns;
+		/* the trend's points due before this event (state before it) */
+		if (an->npairs && (!an->grid.t0 || ev->ts_ns - an->grid.t0 >=
+				   (uint64_t)an->grid.n * an->grid.step))
+			tb_grid_tick(an, ev->ts_ns);
 	}
 	for (i = 0; i < an->njoins; i++) {
 		struct tb_stack_join *j = &an->joins[i];
@@ -730,6 +748,28 @@ void tb_analysis_finish(struct tb_analysis *an)
 	for (i = 0; i < an->nbals; i++)
 		tb_balance_finish(&an->bals[i]);
 	an->finished = 1;
+}
+
+/**
+ * tb_an_wanted - 1 if ev passes --pid/--comm (or the command's pids): the task that
+ * made it is one asked for.  Frees and puts are never filtered (any task may free
+ * an object the watched task allocated).
+ */
+int tb_an_wanted(const struct tb_analysis *an, const struct tb_event *ev)
+{
+	size_t i;
+
+	if (an->opts.pid && ev->pid != an->opts.pid)
+		return 0;
+	if (an->filter_comm && (!ev->comm || strcmp(ev->comm, an->filter_comm)))
+		return 0;
+	if (an->opts.npids) {
+		for (i = 0; i < an->opts.npids; i++)
+			if (ev->pid == an->opts.pids[i])
+				return 1;
+		return 0;
+	}
+	return 1;
 }
 
 /* ---- interval and status ----------------------------------------------------------- */

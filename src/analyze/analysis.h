@@ -21,6 +21,14 @@ struct tb_analysis;
 struct tb_analysis_opts {
 	const char *kallsyms;	/* path to symbolize raw addresses (NULL: /proc/kallsyms) */
 	int live;		/* 1: events come from this running kernel */
+	uint64_t interval_ns;	/* trend interval; 0: a tenth of the span, at least 1 s */
+	uint64_t older_ns;	/* report only objects older than this (0: all) */
+	unsigned addresses;	/* list up to this many outstanding addresses per group */
+	int pid;		/* count only allocations of this pid (0: all) */
+	const char *comm;	/* ... and of tasks of this name (NULL: all) */
+	const int32_t *pids;	/* or of these pids (a command and its children), npids */
+	size_t npids;
+	uint64_t max_objects;	/* tracked objects per pair analysis (0: the default) */
 };
 
 /*

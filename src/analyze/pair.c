@@ -93,6 +93,8 @@ void tb_pair_release(struct tb_pair_an *p)
 	free(p->alloc_desc);
 	free(p->free_desc);
 	free(p->fifo);
+	while (p->ngroups)
+		free(p->groups[--p->ngroups].series);
 	free(p->groups);
 	tb_otab_release(&p->live);
 	tb_otab_release(&p->early);
@@ -133,7 +135,8 @@ static uint32_t pair_time(struct tb_pair_an *p, const struct tb_analysis *an, ui
 	return (uint32_t)(rel >> p->ts_shift);
 }
 
-static int64_t group_of(struct tb_pair_an *p, const char *site, const char *by, uint32_t stack)
+static int64_t group_of(struct tb_analysis *an, struct tb_pair_an *p, const char *site,
+			const char *by, uint32_t stack)
 {
 	struct tb_pmap_rec *r = tb_pmap_get(&p->gidx, site, by, stack, 1);
 	struct tb_pair_group *g;
@@ -149,6 +152,7 @@ static int64_t group_of(struct tb_pair_an *p, const char *site, const char *by, 
 	g->site = site;
 	g->by = by;
 	g->stack = stack;
+	tb_grid_group_new(an, p, g);
 	r->val = ++p->ngroups;
 	return (int64_t)p->ngroups - 1;
 }
@@ -237,6 +241,27 @@ static void sizes_of(struct tb_pair_an *p, const struct tb_event *ev, uint32_t *
 	}
 }
 
+/* Count ev's task among the group's allocators (the first TB_GROUP_TASKS exactly). */
+static void note_task(struct tb_pair_group *g, const struct tb_event *ev)
+{
+	unsigned i;
+
+	for (i = 0; i < TB_GROUP_TASKS; i++) {
+		struct tb_gtask *t = &g->tasks[i];
+
+		if (!t->allocs) {
+			t->pid = ev->pid;
+			t->comm = ev->comm ? tb_intern(ev->comm) : NULL;
+		} else if (t->pid != ev->pid ||
+			   (ev->comm && t->comm && strcmp(t->comm, ev->comm))) {
+			continue;
+		}
+		t->allocs++;
+		return;
+	}
+	g->other_tasks++;
+}
+
 static void drop_outstanding(struct tb_pair_an *p, const struct tb_pobj *o)
 {
 	struct tb_pair_group *g = &p->groups[o->group];
@@ -261,6 +286,10 @@ int tb_pair_alloc(struct tb_analysis *an, struct tb_pair_an *p, const struct tb_
 	int64_t gi, sid;
 	int existed;
 
+	if (!tb_an_wanted(an, ev)) {
+		p->filtered++;
+		return 0;
+	}
 	if (key_of(p, ev, p->alloc_key, p->alloc_base, p->alloc_is_pfn, &key))
 		return 0;
 	if (!key) {
@@ -281,7 +310,7 @@ int tb_pair_alloc(struct tb_analysis *an, struct tb_pair_an *p, const struct tb_
 		return -1;
 	if (p->by)
 		by = tb_an_field_str(ev, p->by);
-	gi = group_of(p, site, by, (p->group_flags & TB_GROUP_STACK) ? stack : 0);
+	gi = group_of(an, p, site, by, (p->group_flags & TB_GROUP_STACK) ? stack : 0);
 	if (gi < 0)
 		return -1;
 	sizes_of(p, ev, &bytes, &slack);
@@ -309,6 +338,14 @@ int tb_pair_alloc(struct tb_analysis *an, struct tb_pair_an *p, const struct tb_
 		}
 	}
 
+	if (p->live.n >= p->max_objects && !tb_otab_find(&p->live, key)) {
+		/* the cap on tracked objects: counted, never silently dropped */
+		g = &p->groups[gi];
+		g->allocs++;
+		note_task(g, ev);
+		p->untracked_allocs++;
+		return 0;
+	}
 	o = tb_otab_insert(&p->live, key, &existed);
 	if (!o)
 		return -1;
@@ -325,6 +362,7 @@ int tb_pair_alloc(struct tb_analysis *an, struct tb_pair_an *p, const struct tb_
 	o->cpu = ev->cpu < 0 ? UINT16_MAX : (uint16_t)ev->cpu;
 	g = &p->groups[gi];
 	g->allocs++;
+	note_task(g, ev);
 	g->count++;
 	g->bytes += bytes;
 	g->req += bytes - slack;
@@ -407,6 +445,42 @@ int tb_pair_scan(const struct tb_pair_an *p, uint64_t after_ns, uint64_t **oldes
 		if (t > after_ns)
 			c[o->group]++;
 	}
+	return 0;
+}
+
+static int cmp_view(const void *a, const void *b)
+{
+	const struct tb_pobj_view *x = a, *y = b;
+
+	if (x->group != y->group)
+		return x->group < y->group ? -1 : 1;
+	if (x->t_ns != y->t_ns)
+		return x->t_ns < y->t_ns ? -1 : 1;
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+int tb_pair_objects(const struct tb_pair_an *p, struct tb_pobj_view **out, size_t *n)
+{
+	size_t i, k = 0;
+	struct tb_pobj_view *v = malloc((p->live.n ? p->live.n : 1) * sizeof(*v));
+
+	*out = v;
+	*n = 0;
+	if (!v)
+		return -1;
+	for (i = 0; i < p->live.cap; i++) {
+		const struct tb_pobj *o = tb_otab_slot(&p->live, i);
+
+		if (!o->key)
+			continue;
+		v[k].key = o->key;
+		v[k].t_ns = p->ts_base + ((uint64_t)o->ts << p->ts_shift);
+		v[k].group = o->group;
+		v[k].bytes = o->bytes;
+		k++;
+	}
+	qsort(v, k, sizeof(*v), cmp_view);
+	*n = k;
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 #include "analyze/analysis-local.h"
 #include "analyze/growth.h"
 #include "analyze/result.h"
+#include "analyze/trend.h"
 #include "util/err.h"
 #include "util/intern.h"
 #include "util/strbuf.h"
@@ -58,6 +59,7 @@ void tb_report_free(struct tb_report *rep)
 			for (k = 0; k < s->nstack; k++)
 				free(s->stack[k]);
 			free(s->stack);
+			tb_rsite_free_extras(s);
 		}
 		free(p->sites);
 		free(p->label);
@@ -135,18 +137,52 @@ static int copy_frames(struct tb_analysis *an, uint32_t id, char ***out, unsigne
 	return 0;
 }
 
+void tb_rsite_free_extras(struct tb_rsite *s)
+{
+	size_t i;
+
+	free(s->trend.t_ns);
+	free(s->trend.count);
+	free(s->trend.bytes);
+	free(s->why);
+	for (i = 0; i < s->ntasks; i++)
+		free(s->tasks[i].comm);
+	free(s->tasks);
+	free(s->addrs);
+}
+
+/* What the report needs of a group before it is ranked. */
+struct gview {
+	size_t g;			/* index into p->groups */
+	uint64_t count, bytes, req;	/* outstanding (of the objects older than --older) */
+	uint64_t oldest, median;	/* allocation times (events' clock); UINT64_MAX none */
+	uint64_t certain;
+	size_t first, n;		/* its objects in the sorted view */
+	struct tb_rtrend trend;
+	struct tb_trend_verdict v;
+};
+
+/* Steady growth first (fastest in bytes, then objects), then plateau, churn, too short;
+ * within each by outstanding bytes, then count, then site. */
 static const struct tb_pair_group *sort_groups_base;
 
-static int cmp_group(const void *a, const void *b)
+static int cmp_gview(const void *a, const void *b)
 {
-	const struct tb_pair_group *x = &sort_groups_base[*(const size_t *)a];
-	const struct tb_pair_group *y = &sort_groups_base[*(const size_t *)b];
+	const struct gview *x = a, *y = b;
 
+	if (x->v.v != y->v.v)
+		return x->v.v < y->v.v ? -1 : 1;
+	if (x->v.v == TB_V_GROWS) {
+		if (x->v.bytes_h != y->v.bytes_h)
+			return x->v.bytes_h > y->v.bytes_h ? -1 : 1;
+		if (x->v.objects_h != y->v.objects_h)
+			return x->v.objects_h > y->v.objects_h ? -1 : 1;
+	}
 	if (x->bytes != y->bytes)
 		return x->bytes > y->bytes ? -1 : 1;
 	if (x->count != y->count)
 		return x->count > y->count ? -1 : 1;
-	return strcmp(x->site, y->site);
+	return strcmp(sort_groups_base[x->g].site, sort_groups_base[y->g].site);
 }
 
 /* 1 if every lost event has a known time, so objects allocated later are certain. */
@@ -156,13 +192,103 @@ static int loss_timed(const struct tb_report *rep, const struct tb_analysis *an)
 		an->first_ts && (!rep->lost || an->last_lost_ts);
 }
 
+/*
+ * The report's trend interval: --interval (as the grid may have coarsened it), else a
+ * tenth of the span, at least 1 s, rounded up to a multiple of the grid's step.
+ */
+static uint64_t trend_interval(const struct tb_analysis *an, uint64_t span)
+{
+	uint64_t step = an->grid.step, want;
+
+	if (!step)
+		return 0;
+	if (an->grid.asked)
+		return step;
+	want = span / 10 > 1000000000ULL ? span / 10 : 1000000000ULL;
+	return (want + step - 1) / step * step;
+}
+
+/* The group's trend at the report's interval (points at multiples of it, then the end). */
+static int group_trend(const struct tb_analysis *an, const struct tb_pair_group *g,
+		       uint64_t interval, uint64_t span, struct tb_rtrend *t)
+{
+	uint64_t every = interval / an->grid.step, j, npts = 0, last_t = 0;
+	size_t cap;
+
+	memset(t, 0, sizeof(*t));
+	if (!interval || !g->series || !an->grid.n)
+		return 0;
+	cap = (size_t)((an->grid.n + every - 1) / every) + 1;
+	t->t_ns = malloc(cap * sizeof(uint64_t));
+	t->count = malloc(cap * sizeof(uint64_t));
+	t->bytes = malloc(cap * sizeof(uint64_t));
+	if (!t->t_ns || !t->count || !t->bytes)
+		return -1;
+	t->interval_ns = interval;
+	for (j = 0; j < an->grid.n; j += every) {
+		uint64_t c = 0, b = 0;
+
+		if (j >= g->sfirst && j < (uint64_t)g->sfirst + g->sn) {
+			c = g->series[2 * (j - g->sfirst)];
+			b = g->series[2 * (j - g->sfirst) + 1];
+		} else if (j >= (uint64_t)g->sfirst + g->sn) {
+			c = g->count;
+			b = g->bytes;
+		}
+		last_t = j * an->grid.step;
+		t->t_ns[npts] = last_t;
+		t->count[npts] = c;
+		t->bytes[npts] = b;
+		npts++;
+	}
+	/* the end of the run, when at least half an interval after the last point */
+	if (span > last_t && span - last_t >= interval / 2 && npts < cap) {
+		t->t_ns[npts] = span;
+		t->count[npts] = g->count;
+		t->bytes[npts] = g->bytes;
+		npts++;
+	}
+	t->n = npts;
+	return 0;
+}
+
+static int copy_tasks(const struct tb_pair_group *g, struct tb_rsite *s)
+{
+	size_t i, j;
+
+	s->tasks = calloc(TB_GROUP_TASKS, sizeof(*s->tasks));
+	if (!s->tasks)
+		return -1;
+	for (i = 0; i < TB_GROUP_TASKS && g->tasks[i].allocs; i++) {
+		struct tb_rtask *t = &s->tasks[s->ntasks++];
+
+		t->pid = g->tasks[i].pid;
+		t->allocs = g->tasks[i].allocs;
+		if (g->tasks[i].comm && !(t->comm = strdup(g->tasks[i].comm)))
+			return -1;
+	}
+	/* most allocations first (insertion sort of at most TB_GROUP_TASKS) */
+	for (i = 1; i < s->ntasks; i++)
+		for (j = i; j > 0 && s->tasks[j].allocs > s->tasks[j - 1].allocs; j--) {
+			struct tb_rtask tmp = s->tasks[j];
+
+			s->tasks[j] = s->tasks[j - 1];
+			s->tasks[j - 1] = tmp;
+		}
+	s->other_tasks = g->other_tasks;
+	return 0;
+}
+
 static int build_pair(struct tb_report *rep, struct tb_analysis *an, struct tb_pair_an *p,
 		      struct tb_rpair *rp)
 {
-	uint64_t *oldest = NULL, *certain = NULL;
 	uint64_t after_ns = rep->lost ? an->last_lost_ts : 0;
+	uint64_t span = an->grid.t0 && an->last_ts > an->grid.t0 ? an->last_ts - an->grid.t0 : 0;
+	uint64_t interval = trend_interval(an, span), older = an->opts.older_ns;
 	int timed = loss_timed(rep, an);
-	size_t *idx = NULL, n = 0, i;
+	struct tb_pobj_view *objs = NULL;
+	struct gview *gv = NULL;
+	size_t nobjs = 0, n = 0, i, o;
 	int ret = -1;
 
 	rp->label = strdup(p->label);
@@ -185,51 +311,144 @@ static int build_pair(struct tb_report *rep, struct tb_analysis *an, struct tb_p
 	rp->bytes = p->bytes;
 	rp->req = p->req_bytes;
 	rp->bytes_per_object = tb_pair_bytes_per_object(p);
-	if (tb_pair_scan(p, after_ns, &oldest, &certain))
+	rp->filtered = p->filtered;
+	rp->untracked_allocs = p->untracked_allocs;
+	rp->max_objects = p->max_objects;
+	rp->untracked_groups = p->ngroups - p->tracked_groups;
+	rp->older_ns = older;
+	if (tb_pair_objects(p, &objs, &nobjs))
 		goto out;
-	idx = malloc((p->ngroups ? p->ngroups : 1) * sizeof(*idx));
-	if (!idx)
+	gv = calloc(p->ngroups ? p->ngroups : 1, sizeof(*gv));
+	if (!gv)
 		goto out;
-	for (i = 0; i < p->ngroups; i++)
-		if (p->groups[i].count)
-			idx[n++] = i;
+	/* objects are sorted by group, then age: one pass gives each group's figures */
+	for (o = 0; o < nobjs; ) {
+		size_t g = objs[o].group, from = o, k;
+		struct gview *v = &gv[n];
+
+		while (o < nobjs && objs[o].group == g)
+			o++;
+		v->g = g;
+		v->oldest = v->median = UINT64_MAX;
+		for (k = from; k < o; k++) {
+			/* --older: only objects alive longer than D at the last event */
+			if (older && !(an->last_ts > objs[k].t_ns &&
+				       an->last_ts - objs[k].t_ns > older))
+				continue;
+			if (!v->count)
+				v->first = k;
+			v->count++;
+			v->bytes += objs[k].bytes;
+			if (objs[k].t_ns > after_ns)
+				v->certain++;
+		}
+		if (!v->count) {
+			rp->older_hidden += o - from;
+			continue;
+		}
+		rp->older_hidden += (o - from) - v->count;
+		v->n = v->count;
+		v->oldest = objs[v->first].t_ns;
+		v->median = objs[v->first + v->n / 2].t_ns;
+		v->req = older ? v->bytes : p->groups[g].req;
+		if (!older) {
+			v->count = p->groups[g].count;
+			v->bytes = p->groups[g].bytes;
+		}
+		n++;
+	}
+	for (i = 0; i < n; i++) {
+		const struct tb_pair_group *g = &p->groups[gv[i].g];
+		int64_t age = an->first_ts && gv[i].oldest != UINT64_MAX && an->last_ts > gv[i].oldest ?
+			(int64_t)(an->last_ts - gv[i].oldest) : an->first_ts ? 0 : -1;
+
+		if (group_trend(an, g, interval, span, &gv[i].trend))
+			goto out;
+		if (gv[i].trend.n)
+			tb_trend_classify(gv[i].trend.t_ns, gv[i].trend.count, gv[i].trend.bytes,
+					  gv[i].trend.n, age, &gv[i].v);
+		else
+			tb_trend_classify(NULL, NULL, NULL, 0, age, &gv[i].v);
+		if (g->untracked)
+			snprintf(gv[i].v.why, sizeof(gv[i].v.why),
+				 "no trend kept: past the cap of %d groups with a trend",
+				 TB_TREND_MAX_GROUPS);
+	}
 	rp->groups = n;
 	sort_groups_base = p->groups;
-	qsort(idx, n, sizeof(*idx), cmp_group);
-	if (n > TB_REPORT_MAX_SITES)
-		n = TB_REPORT_MAX_SITES;
-	rp->sites = calloc(n ? n : 1, sizeof(*rp->sites));
+	qsort(gv, n, sizeof(*gv), cmp_gview);
+	rp->sites = calloc(n ? (n > TB_REPORT_MAX_SITES ? TB_REPORT_MAX_SITES : n) : 1,
+			   sizeof(*rp->sites));
 	if (!rp->sites)
 		goto out;
-	for (i = 0; i < n; i++) {
-		const struct tb_pair_group *g = &p->groups[idx[i]];
+	if (older) {
+		rp->count = rp->bytes = rp->req = 0;
+		for (i = 0; i < n; i++) {
+			rp->count += gv[i].count;
+			rp->bytes += gv[i].bytes;
+			rp->req += gv[i].req;
+		}
+	}
+	for (i = 0; i < n && i < TB_REPORT_MAX_SITES; i++) {
+		struct gview *v = &gv[i];
+		const struct tb_pair_group *g = &p->groups[v->g];
 		struct tb_rsite *s = &rp->sites[rp->nsites++];
+		size_t k;
 
 		s->site = strdup(g->site);
 		s->by = dup_or_null(g->by);
 		if (!s->site || (g->by && !s->by))
 			goto out;
-		s->count = g->count;
-		s->bytes = g->bytes;
-		s->req = g->req;
+		s->count = v->count;
+		s->bytes = v->bytes;
+		s->req = v->req;
 		s->allocs = g->allocs;
 		s->frees = g->frees;
 		s->implicit = g->implicit;
-		/* age at the last event, in ns (an allocation stamped after it: age 0) */
-		s->oldest_ns = an->first_ts && oldest[idx[i]] != UINT64_MAX ?
-			(an->last_ts > oldest[idx[i]] ? (int64_t)(an->last_ts - oldest[idx[i]]) : 0) :
-			-1;
+		/* ages at the last event, in ns (an allocation stamped after it: age 0) */
+		s->oldest_ns = an->first_ts ? (an->last_ts > v->oldest ?
+			(int64_t)(an->last_ts - v->oldest) : 0) : -1;
+		s->median_ns = an->first_ts ? (an->last_ts > v->median ?
+			(int64_t)(an->last_ts - v->median) : 0) : -1;
 		/* no loss: every object is certain; else those allocated after the loss */
-		s->certain = !rep->lost && !rep->lost_unknown ? (int64_t)g->count :
-			timed ? (int64_t)certain[idx[i]] : -1;
+		s->certain = !rep->lost && !rep->lost_unknown ? (int64_t)v->count :
+			timed ? (int64_t)v->certain : -1;
+		s->trend = v->trend;
+		memset(&v->trend, 0, sizeof(v->trend));
+		s->verdict = v->v.v;
+		s->objects_h = v->v.objects_h;
+		s->bytes_h = v->v.bytes_h;
+		if (!(s->why = strdup(v->v.why)))
+			goto out;
+		if (copy_tasks(g, s))
+			goto out;
+		if (an->opts.addresses) {
+			size_t want = v->n < an->opts.addresses ? v->n : an->opts.addresses;
+
+			s->addrs_listed = 1;
+			s->addrs = malloc((want ? want : 1) * sizeof(*s->addrs));
+			if (!s->addrs)
+				goto out;
+			for (k = v->first; k < v->first + v->n && s->naddrs < want; k++) {
+				if (older && !(an->last_ts > objs[k].t_ns &&
+					       an->last_ts - objs[k].t_ns > older))
+					continue;
+				s->addrs[s->naddrs++] = objs[k].key;
+			}
+			s->addrs_omitted = v->count - s->naddrs;
+		}
 		if (copy_frames(an, g->stack, &s->stack, &s->nstack))
 			goto out;
 	}
 	ret = 0;
 out:
-	free(idx);
-	free(oldest);
-	free(certain);
+	for (i = 0; gv && i < n; i++) {
+		free(gv[i].trend.t_ns);
+		free(gv[i].trend.count);
+		free(gv[i].trend.bytes);
+	}
+	free(gv);
+	free(objs);
 	return ret;
 }
 
@@ -811,6 +1030,10 @@ struct tb_report *tb_report_build(struct tb_analysis *an, const struct tb_run_in
 	rep->bals = calloc(an->nbals ? an->nbals : 1, sizeof(*rep->bals));
 	if (!rep->pairs || !rep->bals)
 		goto nomem;
+	if (an->npairs && an->grid.t0)
+		rep->interval_ns = trend_interval(an, an->last_ts > an->grid.t0 ?
+						  an->last_ts - an->grid.t0 : 0);
+	rep->coarsened = an->grid.coarsened;
 	for (i = 0; i < an->npairs; i++) {
 		if (an->automatic && !pair_has_data(&an->pairs[i]))
 			continue;

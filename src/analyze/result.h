@@ -38,6 +38,20 @@ struct tb_run_info {
 };
 
 
+/* A group's outstanding objects and bytes at the points of its run (t_ns[0] = 0). */
+struct tb_rtrend {
+	uint64_t interval_ns;
+	size_t n;			/* points; 0: no trend kept */
+	uint64_t *t_ns, *count, *bytes;
+};
+
+/* A task that made a group's allocations. */
+struct tb_rtask {
+	char *comm;			/* NULL unknown */
+	int32_t pid;			/* -1 unknown */
+	uint64_t allocs;
+};
+
 /* Outstanding objects of one group of a pair analysis. */
 struct tb_rsite {
 	char *site, *by;		/* by may be NULL */
@@ -47,7 +61,22 @@ struct tb_rsite {
 	uint64_t allocs, frees, implicit;
 	int64_t oldest_ns;		/* age of the oldest outstanding object at the end; -1 unknown */
 	int64_t certain;		/* of count, allocated after the last lost event; -1 unknown */
+	int64_t median_ns;		/* median age of its outstanding objects; -1 unknown */
+	struct tb_rtrend trend;
+	int verdict;			/* enum tb_verdict (analyze/trend.h) */
+	char *why;			/* the verdict's reason, or NULL */
+	double objects_h, bytes_h;	/* rate per hour (trend.h) */
+	struct tb_rtask *tasks;		/* most allocations first */
+	size_t ntasks;
+	uint64_t other_tasks;		/* allocations of tasks not listed */
+	uint64_t *addrs;		/* --addresses: outstanding keys, oldest first */
+	size_t naddrs;
+	uint64_t addrs_omitted;		/* outstanding keys not listed */
+	int addrs_listed;		/* addresses were asked for */
 };
+
+/* Free what a site owns beyond its strings and frames (trend, reason, tasks, addresses). */
+void tb_rsite_free_extras(struct tb_rsite *s);
 
 struct tb_rpair {
 	char *label, *alloc, *free;
@@ -58,6 +87,12 @@ struct tb_rpair {
 	uint64_t count, bytes, req;	/* outstanding, all groups */
 	uint64_t groups;		/* groups in total (sites holds the top ones) */
 	double bytes_per_object;	/* analyzer memory per outstanding object (0 unknown) */
+	uint64_t filtered;		/* allocations of other tasks left out (--pid/--comm) */
+	uint64_t untracked_allocs;	/* allocations past the cap on tracked objects */
+	uint64_t max_objects;		/* that cap (0 unknown) */
+	uint64_t untracked_groups;	/* groups past the cap on groups with a trend */
+	uint64_t older_ns;		/* --older: only objects older than this (0: all) */
+	uint64_t older_hidden;		/* outstanding objects younger than that, not shown */
 	struct tb_rsite *sites;		/* sorted by outstanding bytes, then count */
 	size_t nsites;
 };
@@ -196,7 +231,13 @@ struct tb_report {
 	struct tb_revent *seen;		/* events in the input by name ("kmem:kfree"), most first */
 	size_t nseen;
 	int seen_known;			/* seen was recorded (reports before it: unknown) */
+	int schema;			/* JSON schema version read (0: written here) */
+	uint64_t interval_ns;		/* the trend interval (0: none) */
+	unsigned coarsened;		/* times the trend interval doubled to stay bounded */
 };
+
+/* The JSON report's schema version (docs/report-schema.md). */
+#define TB_REPORT_SCHEMA 2
 
 /*
  * Did the analysis see any of its events?  An analysis that saw none has no verdict

@@ -38,6 +38,7 @@ struct opts {
 	const char *recipe, *json, *folded, *kallsyms, *html;
 	unsigned top;
 	int dump;
+	struct report_opts rep;
 	enum tb_format fmt;
 	struct strlist assign, files;
 };
@@ -211,6 +212,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			      "the box's /proc/kallsyms, to name raw addresses"),
 		TB_OPT_FLAG(0, "dump-events", &o->dump,
 			    "print the decoded events (one per line) instead of a report"),
+		TB_OPT_DURATION(0, "interval", &o->rep.interval_ns, "D", 1000000ULL, UINT64_MAX,
+				"trend interval (default: a tenth of the trace's span, at least 1s)"),
+		CMD_OPTS_REPORT(&o->rep),
 		TB_OPT_END(),
 	};
 	struct strlist args = STRLIST_INIT;
@@ -434,7 +438,7 @@ static int run_report(struct opts *o, struct tb_decode_set *set, struct counting
 	struct tb_unread *unread = NULL;
 	struct tb_recipe recipe;
 	struct tb_recipe *r = NULL;
-	struct tb_analysis_opts aopts = { o->kallsyms, 0 };
+	struct tb_analysis_opts aopts;
 	struct tb_analysis *an = NULL;
 	struct tb_report *rep = NULL;
 	struct tb_run_info info;
@@ -445,6 +449,11 @@ static int run_report(struct opts *o, struct tb_decode_set *set, struct counting
 
 	memset(&recipe, 0, sizeof(recipe));
 	memset(&info, 0, sizeof(info));
+	memset(&aopts, 0, sizeof(aopts));
+	aopts.kallsyms = o->kallsyms;
+	ret = cmd_report_opts(&o->rep, &aopts);
+	if (ret < 0)
+		return ret;
 	if (o->recipe) {
 		path = tb_recipe_find(o->recipe);
 		if (!path)

@@ -77,6 +77,7 @@ int run_parse_args(int argc, char **argv, const struct tb_usage *u, struct run_o
 			    "function tracer or hot-event stacks, > 1h, bigger buffers)"),
 		TB_OPT_FLAG(0, "text", &o->text,
 			    "read trace_pipe text instead of the raw per-CPU buffers"),
+		CMD_OPTS_REPORT(&o->rep),
 		TB_OPT_END(),
 	};
 	size_t i;
@@ -286,6 +287,12 @@ static int run_locked(const struct tb_recipe *r, const struct tb_caps *caps,
 	memset(&cres, 0, sizeof(cres));
 	memset(&ao, 0, sizeof(ao));
 	ao.live = 1;
+	ret = cmd_report_opts(&o->rep, &ao);
+	if (ret < 0)
+		return ret;
+	/* the trend interval: --interval, else a tenth of the run, at least 1 s */
+	ao.interval_ns = o->interval_ns ? o->interval_ns :
+		plan->duration_ns / 10 > 1000000000ULL ? plan->duration_ns / 10 : 1000000000ULL;
 	/* the analysis first: a recipe it cannot honour fails before the kernel is touched */
 	an = tb_analysis_new(&plan->spec, &ao);
 	if (!an)

@@ -27,6 +27,32 @@ int cmd_report(int argc, char **argv);
 #define CMD_OPT_TOP(v, h) TB_OPT_UINT(0, "top", (v), "N", 1, CMD_TOP_MAX, (h))
 
 /*
+ * The report options `run` and `analyze` share (trend, ages, filters, caps); see
+ * docs/reports.md.  cmd_report_opts() puts them into the analysis' options.
+ */
+struct report_opts {
+	uint64_t interval_ns;		/* trend interval (run: also the live table) */
+	uint64_t older_ns;
+	unsigned addresses, pid, max_objects;
+	const char *comm;
+};
+#define CMD_OPTS_REPORT(r)							\
+	TB_OPT_DURATION(0, "older", &(r)->older_ns, "D", 1, UINT64_MAX,		\
+			"show only objects alive longer than D"),		\
+	TB_OPT_UINT(0, "addresses", &(r)->addresses, "N", 1, 1000000,		\
+		    "list up to N outstanding addresses per group (oldest first)"), \
+	TB_OPT_UINT(0, "pid", &(r)->pid, "PID", 1, 4194304,			\
+		    "only allocations made by task PID"),			\
+	TB_OPT_STRING(0, "comm", &(r)->comm, "NAME",				\
+		      "only allocations made by tasks named NAME"),		\
+	TB_OPT_UINT(0, "max-objects", &(r)->max_objects, "N", 1, 1U << 30,	\
+		    "objects tracked per pair analysis (default 8388608)")
+
+struct tb_analysis_opts;
+/* Put the report options into an analysis' options; -TB_EXIT_USAGE if --comm is bad. */
+int cmd_report_opts(const struct report_opts *r, struct tb_analysis_opts *ao);
+
+/*
  * `run`'s command line (its table is in cmd-run.c).  `check` parses the very same
  * one, so a run line is checked by changing only its verb.
  */
@@ -39,6 +65,8 @@ struct run_opts {
 	unsigned top;
 	uint64_t interval_ns;
 	int dry_run, force, text;
+	struct report_opts rep;
+	struct strlist command;		/* after "--": the command to trace while it runs */
 };
 /* Returns 0, 1 (help shown) or -TB_EXIT_USAGE; o->args and o->assign are the caller's to clear. */
 int run_parse_args(int argc, char **argv, const struct tb_usage *u, struct run_opts *o);

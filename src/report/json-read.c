@@ -11,6 +11,7 @@
 #include <string.h>
 #include <json-c/json.h>
 #include "report/report-local.h"
+#include "analyze/trend.h"
 #include "util/err.h"
 #include "util/fileio.h"
 #include "util/strbuf.h"
@@ -174,6 +175,111 @@ static int read_frames(struct rd *rd, json_object *o, const char *where, char **
 	return 0;
 }
 
+/* An array of whole numbers at key into a malloc'd array of n (all the same length). */
+static uint64_t *read_u64s(struct rd *rd, json_object *o, const char *where, const char *key,
+			   size_t want)
+{
+	size_t n, i;
+	json_object *a = get_array(rd, o, where, key, &n);
+	uint64_t *v;
+
+	if (!a || n != want) {
+		bad(rd, where, key, "an array of whole numbers as long as t_ns");
+		return NULL;
+	}
+	v = alloc_array(rd, n, sizeof(*v));
+	for (i = 0; v && i < n; i++) {
+		json_object *e = json_object_array_get_idx(a, i);
+
+		if (!json_object_is_type(e, json_type_int)) {
+			bad(rd, where, key, "an array of whole numbers");
+			return v;
+		}
+		v[i] = json_object_get_uint64(e);
+	}
+	return v;
+}
+
+/* Schema 2 keys of a group (absent from older reports: no trend, too short to tell). */
+static void read_site_extras(struct rd *rd, json_object *so, struct tb_rsite *s)
+{
+	const char *ws = "pairs[].outstanding[]";
+	json_object *t, *v, *arr;
+	char *verdict;
+	size_t n, i;
+
+	s->verdict = TB_V_SHORT;
+	s->median_ns = -1;
+	if ((t = get_typed(rd, so, ws, "trend", 1u << json_type_object, "an object"))) {
+		const char *wt = "pairs[].outstanding[].trend";
+
+		arr = get_array(rd, t, wt, "t_ns", &n);
+		s->trend.interval_ns = get_u64(rd, t, wt, "interval_ns");
+		s->trend.t_ns = read_u64s(rd, t, wt, "t_ns", n);
+		s->trend.count = read_u64s(rd, t, wt, "outstanding", n);
+		s->trend.bytes = read_u64s(rd, t, wt, "bytes", n);
+		if (arr && s->trend.t_ns && s->trend.count && s->trend.bytes)
+			s->trend.n = n;
+	}
+	verdict = get_str(rd, so, ws, "verdict");
+	if (verdict) {
+		int vv = tb_verdict_parse(verdict);
+
+		free(verdict);
+		if (vv < 0) {
+			bad(rd, ws, "verdict", "\"grows\", \"plateau\", \"churn\" or \"too-short\"");
+			return;
+		}
+		s->verdict = vv;
+	}
+	s->why = get_str(rd, so, ws, "verdict_reason");
+	if ((v = get_typed(rd, so, ws, "rate_per_hour", 1u << json_type_object, "an object"))) {
+		s->objects_h = get_dbl(rd, v, "pairs[].outstanding[].rate_per_hour", "objects");
+		s->bytes_h = get_dbl(rd, v, "pairs[].outstanding[].rate_per_hour", "bytes");
+	}
+	if ((v = get_typed(rd, so, ws, "age", 1u << json_type_object, "an object")) &&
+	    json_object_object_get_ex(v, "median_ns", &t) && json_object_is_type(t, json_type_int))
+		s->median_ns = json_object_get_int64(t);
+	arr = get_array(rd, so, ws, "top_tasks", &n);
+	if (n) {
+		s->tasks = alloc_array(rd, n, sizeof(*s->tasks));
+		for (i = 0; s->tasks && i < n && !rd->failed; i++) {
+			json_object *to = item(rd, arr, i, "pairs[].outstanding[].top_tasks");
+
+			if (!to)
+				return;
+			s->tasks[i].comm = get_str(rd, to, "top_tasks[]", "comm");
+			s->tasks[i].pid = (int32_t)get_i64(rd, to, "top_tasks[]", "pid");
+			s->tasks[i].allocs = get_u64(rd, to, "top_tasks[]", "allocs");
+			s->ntasks = i + 1;
+		}
+	}
+	s->other_tasks = get_u64(rd, so, ws, "other_tasks_allocs");
+	arr = get_array(rd, so, ws, "addresses", &n);
+	if (arr) {
+		s->addrs_listed = 1;
+		s->addrs = alloc_array(rd, n ? n : 1, sizeof(*s->addrs));
+		for (i = 0; s->addrs && i < n; i++) {
+			json_object *e = json_object_array_get_idx(arr, i);
+			const char *str = json_object_is_type(e, json_type_string) ?
+				json_object_get_string(e) : NULL;
+			char *end;
+
+			if (!str || strncmp(str, "0x", 2)) {
+				bad(rd, ws, "addresses", "an array of \"0x...\" strings");
+				return;
+			}
+			s->addrs[i] = strtoull(str + 2, &end, 16);
+			if (*end) {
+				bad(rd, ws, "addresses", "an array of \"0x...\" strings");
+				return;
+			}
+			s->naddrs = i + 1;
+		}
+		s->addrs_omitted = get_u64(rd, so, ws, "addresses_omitted");
+	}
+}
+
 static void read_pair(struct rd *rd, json_object *o, struct tb_rpair *p)
 {
 	const char *w = "pairs[]";
@@ -201,6 +307,18 @@ static void read_pair(struct rd *rd, json_object *o, struct tb_rpair *p)
 	p->req = get_u64(rd, o, w, "outstanding_requested");
 	p->groups = get_u64(rd, o, w, "groups");
 	p->bytes_per_object = get_dbl(rd, o, w, "bytes_per_object");
+	p->filtered = get_u64(rd, o, w, "filtered_allocs");
+	p->older_ns = get_u64(rd, o, w, "older_ns");
+	p->older_hidden = get_u64(rd, o, w, "older_hidden");
+	{
+		json_object *d = get_typed(rd, o, w, "dropped", 1u << json_type_object, "an object");
+
+		if (d) {
+			p->untracked_allocs = get_u64(rd, d, "pairs[].dropped", "untracked_allocs");
+			p->max_objects = get_u64(rd, d, "pairs[].dropped", "max_objects");
+			p->untracked_groups = get_u64(rd, d, "pairs[].dropped", "groups_without_trend");
+		}
+	}
 	if (!p->label && !rd->failed)
 		bad(rd, w, "label", "a string");
 	arr = get_array(rd, o, w, "outstanding", &n);
@@ -241,6 +359,7 @@ static void read_pair(struct rd *rd, json_object *o, struct tb_rpair *p)
 		}
 		if (read_frames(rd, so, ws, &s->stack, &s->nstack))
 			return;
+		read_site_extras(rd, so, s);
 	}
 }
 
@@ -514,6 +633,11 @@ static void read_report(struct rd *rd, json_object *root, struct tb_report *rep)
 	}
 	rep->tool = tool;
 	rep->version = get_str(rd, root, "", "version");
+	rep->schema = (int)get_i64(rd, root, "", "schema_version");	/* absent: 1 */
+	if (!rep->schema)
+		rep->schema = 1;
+	rep->interval_ns = get_u64(rd, root, "", "interval_ns");
+	rep->coarsened = (unsigned)get_u64(rd, root, "", "interval_coarsened");
 	if (json_object_object_get_ex(root, "kernel", &k) &&
 	    json_object_is_type(k, json_type_object)) {
 		rep->kernel_release = get_str(rd, k, "kernel", "release");

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <json-c/json.h>
 #include "report/report-local.h"
+#include "analyze/trend.h"
 #include "util/err.h"
 #include "util/fileio.h"
 #include "util/strbuf.h"
@@ -56,6 +57,71 @@ static void strarray(json_object *o, const char *k, char *const *v, size_t n)
 	json_object_object_add(o, k, a);
 }
 
+static json_object *u64array(const uint64_t *v, size_t n)
+{
+	json_object *a = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_object_array_add(a, json_object_new_uint64(v[i]));
+	return a;
+}
+
+/* Schema 2: trend, verdict, rate, ages, tasks, addresses of a group. */
+static void site_extras_json(json_object *g, const struct tb_rsite *s)
+{
+	json_object *t, *r, *ag, *tasks;
+	size_t i;
+
+	t = NULL;
+	if (s->trend.n) {
+		t = json_object_new_object();
+		knum(t, "interval_ns", s->trend.interval_ns);
+		json_object_object_add(t, "t_ns", u64array(s->trend.t_ns, s->trend.n));
+		json_object_object_add(t, "outstanding", u64array(s->trend.count, s->trend.n));
+		json_object_object_add(t, "bytes", u64array(s->trend.bytes, s->trend.n));
+	}
+	json_object_object_add(g, "trend", t);
+	kstr(g, "verdict", tb_verdict_name(s->verdict));
+	kstr(g, "verdict_reason", s->why);
+	r = json_object_new_object();
+	json_object_object_add(r, "objects", json_object_new_double(s->objects_h));
+	json_object_object_add(r, "bytes", json_object_new_double(s->bytes_h));
+	json_object_object_add(g, "rate_per_hour", r);
+	ag = json_object_new_object();
+	json_object_object_add(ag, "oldest_ns", s->oldest_ns < 0 ? NULL :
+			       json_object_new_int64(s->oldest_ns));
+	json_object_object_add(ag, "median_ns", s->median_ns < 0 ? NULL :
+			       json_object_new_int64(s->median_ns));
+	json_object_object_add(g, "age", ag);
+	json_object_object_add(g, "never_freed_share", s->allocs ?
+			       json_object_new_double((double)s->count / (double)s->allocs) : NULL);
+	json_object_object_add(g, "bytes_per_object", s->count ?
+			       json_object_new_uint64(s->bytes / s->count) : NULL);
+	tasks = json_object_new_array();
+	for (i = 0; i < s->ntasks; i++) {
+		json_object *o = json_object_new_object();
+
+		kstr(o, "comm", s->tasks[i].comm);
+		json_object_object_add(o, "pid", json_object_new_int(s->tasks[i].pid));
+		knum(o, "allocs", s->tasks[i].allocs);
+		json_object_array_add(tasks, o);
+	}
+	json_object_object_add(g, "top_tasks", tasks);
+	knum(g, "other_tasks_allocs", s->other_tasks);
+	if (s->addrs_listed) {
+		json_object *a = json_object_new_array();
+		char buf[24];
+
+		for (i = 0; i < s->naddrs; i++) {
+			snprintf(buf, sizeof(buf), "0x%" PRIx64, s->addrs[i]);
+			json_object_array_add(a, json_object_new_string(buf));
+		}
+		json_object_object_add(g, "addresses", a);
+		knum(g, "addresses_omitted", s->addrs_omitted);
+	}
+}
+
 static json_object *pair_json(const struct tb_report *rep, const struct tb_rpair *p)
 {
 	char conf[320];
@@ -87,6 +153,17 @@ static json_object *pair_json(const struct tb_report *rep, const struct tb_rpair
 	knum(o, "outstanding_requested", p->req);
 	knum(o, "groups", p->groups);
 	kdbl(o, "bytes_per_object", p->bytes_per_object);
+	knum(o, "filtered_allocs", p->filtered);
+	{
+		json_object *d = json_object_new_object();
+
+		knum(d, "untracked_allocs", p->untracked_allocs);
+		knum(d, "max_objects", p->max_objects);
+		knum(d, "groups_without_trend", p->untracked_groups);
+		json_object_object_add(o, "dropped", d);
+	}
+	knum(o, "older_ns", p->older_ns);
+	knum(o, "older_hidden", p->older_hidden);
 	for (i = 0; i < p->nsites; i++) {
 		const struct tb_rsite *s = &p->sites[i];
 		json_object *g = json_object_new_object();
@@ -108,6 +185,7 @@ static json_object *pair_json(const struct tb_report *rep, const struct tb_rpair
 				       json_object_new_int64(s->oldest_ns));
 		json_object_object_add(g, "certain", s->certain < 0 ? NULL :
 				       json_object_new_int64(s->certain));
+		site_extras_json(g, s);
 		json_object_array_add(a, g);
 	}
 	json_object_object_add(o, "outstanding", a);
@@ -187,6 +265,9 @@ static json_object *report_json(const struct tb_report *rep)
 
 	kstr(o, "tool", rep->tool ? rep->tool : "tracebook");
 	kstr(o, "version", rep->version);
+	json_object_object_add(o, "schema_version", json_object_new_int(TB_REPORT_SCHEMA));
+	knum(o, "interval_ns", rep->interval_ns);
+	json_object_object_add(o, "interval_coarsened", json_object_new_int((int)rep->coarsened));
 	kstr(k, "release", rep->kernel_release);
 	kstr(k, "arch", rep->arch);
 	json_object_object_add(o, "kernel", k);

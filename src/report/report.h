@@ -13,6 +13,8 @@
 
 /* Text for a terminal; top limits groups per analysis (0 = default 10). */
 int tb_report_print_text(const struct tb_report *rep, FILE *out, unsigned top);
+/* The detail lines of one group (verdict, rate, share, ages, tasks, trend, addresses). */
+void tb_report_print_group_detail(const struct tb_rsite *s, FILE *out);
 /* JSON, written atomically; 0 or negative after printing why. */
 int tb_report_write_json(const struct tb_report *rep, const char *path);
 /* Outstanding bytes per stack in FlameGraph folded format, written atomically. */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "report/report-local.h"
+#include "analyze/trend.h"
 #include "util/strbuf.h"
 #include "util/units.h"
 
@@ -210,6 +211,90 @@ const char *tb_report_confidence_text(const struct tb_report *rep, const char *r
 	return buf;
 }
 
+/* "+1.2 k" style rate: whole numbers below 10 k, else with a unit. */
+static const char *rate(double v, char *buf, size_t size)
+{
+	double a = v < 0 ? -v : v;
+
+	if (a < 0.5)
+		v = 0;
+	if (a < 10000)
+		snprintf(buf, size, "%+.0f", v);
+	else if (a < 1e7)
+		snprintf(buf, size, "%+.1f k", v / 1e3);
+	else
+		snprintf(buf, size, "%+.1f M", v / 1e6);
+	return buf;
+}
+
+static const char *rate_bytes(double v, char *buf, size_t size)
+{
+	char b[32];
+
+	tb_fmt_bytes((uint64_t)(v < 0 ? -v : v), b, sizeof(b));
+	snprintf(buf, size, "%s%s", v <= -1 ? "-" : "+", b);
+	return buf;
+}
+
+/**
+ * tb_report_print_group_detail - the lines under a group's head line: verdict and rate
+ * per hour, allocations/frees/never-freed share and bytes per object, median age, the
+ * tasks that allocated, the trend, and --addresses.
+ */
+void tb_report_print_group_detail(const struct tb_rsite *s, FILE *out)
+{
+	char r1[32], r2[48], b1[32], d[32];
+	size_t k;
+
+	fprintf(out, "\t%s", tb_verdict_words(s->verdict));
+	if (s->verdict != TB_V_SHORT || s->trend.n > 1) {
+		fprintf(out, ", %s objects/h", rate(s->objects_h, r1, sizeof(r1)));
+		if (s->bytes || s->bytes_h)
+			fprintf(out, ", %s/h", rate_bytes(s->bytes_h, r2, sizeof(r2)));
+	}
+	if (s->why)
+		fprintf(out, " (%s)", s->why);
+	fputc('\n', out);
+	fprintf(out, "\t%" PRIu64 " allocation%s, %" PRIu64 " free%s", s->allocs,
+		s->allocs == 1 ? "" : "s", s->frees, s->frees == 1 ? "" : "s");
+	if (s->allocs)
+		fprintf(out, ", %.0f%% never freed", 100.0 * (double)s->count / (double)s->allocs);
+	if (s->count && s->bytes)
+		fprintf(out, "; %s per object",
+			tb_fmt_bytes(s->bytes / s->count, b1, sizeof(b1)));
+	if (s->median_ns >= 0)
+		fprintf(out, "; median age %s", tb_fmt_duration((uint64_t)s->median_ns, d,
+								 sizeof(d)));
+	fputc('\n', out);
+	if (s->ntasks) {
+		fprintf(out, "\tby ");
+		for (k = 0; k < s->ntasks; k++)
+			fprintf(out, "%s%s[%d] %" PRIu64, k ? ", " : "",
+				s->tasks[k].comm ? s->tasks[k].comm : "?", (int)s->tasks[k].pid,
+				s->tasks[k].allocs);
+		if (s->other_tasks)
+			fprintf(out, ", other tasks %" PRIu64, s->other_tasks);
+		fputc('\n', out);
+	}
+	if (s->trend.n > 1) {
+		fprintf(out, "\ttrend every %s:", tb_fmt_duration(s->trend.interval_ns, d, sizeof(d)));
+		for (k = 0; k < s->trend.n && k < 24; k++)
+			fprintf(out, " %" PRIu64, s->trend.count[k]);
+		if (s->trend.n > 24)
+			fprintf(out, " ... %" PRIu64, s->trend.count[s->trend.n - 1]);
+		fprintf(out, " objects\n");
+	}
+	if (s->addrs_listed) {
+		fprintf(out, "\taddresses (oldest first):");
+		for (k = 0; k < s->naddrs; k++)
+			fprintf(out, "%s0x%" PRIx64, k % 4 ? " " : "\n\t  ", s->addrs[k]);
+		if (s->addrs_omitted)
+			fprintf(out, "\n\t  ... %" PRIu64 " more not listed (--addresses N)",
+				s->addrs_omitted);
+		fputc('\n', out);
+	}
+}
+
 static void print_pair(const struct tb_report *rep, const struct tb_rpair *p, FILE *out,
 		       unsigned top)
 {
@@ -243,6 +328,23 @@ static void print_pair(const struct tb_report *rep, const struct tb_rpair *p, FI
 			p->hidden);
 	if (p->nokey)
 		fprintf(out, "   %" PRIu64 " events had no usable key field\n", p->nokey);
+	if (p->filtered)
+		fprintf(out, "   %" PRIu64 " allocations of other tasks left out (--pid/--comm); "
+			"frees are never filtered, so frees of their objects count as unmatched\n",
+			p->filtered);
+	if (p->untracked_allocs)
+		fprintf(out, "   !! %" PRIu64 " allocations not tracked: the cap of %" PRIu64
+			" tracked objects was reached (their frees count as unmatched; outstanding counts are lower bounds)\n",
+			p->untracked_allocs, p->max_objects);
+	if (p->untracked_groups)
+		fprintf(out, "   !! %" PRIu64 " groups have no trend: past the cap of groups with a trend\n",
+			p->untracked_groups);
+	if (p->older_ns) {
+		char od[32];
+
+		fprintf(out, "   --older %s: %" PRIu64 " younger outstanding objects not shown\n",
+			tb_fmt_duration(p->older_ns, od, sizeof(od)), p->older_hidden);
+	}
 	fprintf(out, "   confidence: %s%s\n",
 		tb_report_confidence_text(rep, "frees", p->unread, p->nokey, p->count,
 					  p->uncertain, conf, sizeof(conf)),
@@ -261,12 +363,16 @@ static void print_pair(const struct tb_report *rep, const struct tb_rpair *p, FI
 	for (i = 0; i < p->nsites && i < top; i++) {
 		const struct tb_rsite *s = &p->sites[i];
 
-		if (p->bytes)
-			fprintf(out, "   %" PRIu64 " bytes in %" PRIu64 " allocations from %s",
-				s->bytes, s->count, s->nstack ? "stack" : s->site);
-		else	/* no size field (kprobes, SLUB TRACE records): objects only */
-			fprintf(out, "   %" PRIu64 " objects from %s", s->count,
-				s->nstack ? "stack" : s->site);
+		if (p->bytes) {
+			fprintf(out, "   %" PRIu64 " bytes", s->bytes);
+			if (s->bytes >= 1024)
+				fprintf(out, " (%s)", tb_fmt_bytes(s->bytes, b1, sizeof(b1)));
+			fprintf(out, " in %" PRIu64 " allocation%s from %s", s->count,
+				s->count == 1 ? "" : "s", s->nstack ? "stack" : s->site);
+		} else {	/* no size field (kprobes): objects only */
+			fprintf(out, "   %" PRIu64 " object%s from %s", s->count,
+				s->count == 1 ? "" : "s", s->nstack ? "stack" : s->site);
+		}
 		if (s->by || s->oldest_ns >= 0) {
 			fprintf(out, "  (");
 			if (s->by)
@@ -282,6 +388,7 @@ static void print_pair(const struct tb_report *rep, const struct tb_rpair *p, FI
 			fputc(')', out);
 		}
 		fputc('\n', out);
+		tb_report_print_group_detail(s, out);
 		if (s->nstack && strcmp(s->site, s->stack[0]))
 			fprintf(out, "\tsite: %s\n", s->site);
 		for (k = 0; k < s->nstack; k++)
