@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "report/report-local.h"
+#include "analyze/trend.h"
 #include "util/err.h"
 #include "util/units.h"
 
@@ -41,6 +42,8 @@ static void side(const char *what, const struct tb_report *r, FILE *out)
 struct grow {
 	const char *site, *by;
 	uint64_t c0, b0, c1, b1;
+	int v0, v1;			/* verdicts (trend.h); -1: not in that report */
+	double r0, r1;			/* bytes (or objects) per hour */
 };
 
 static int cmp_grow(const void *x, const void *y)
@@ -77,16 +80,56 @@ static int add_groups(struct grow **v, size_t *n, const struct tb_rpair *p, int 
 			memset(g, 0, sizeof(*g));
 			g->site = s->site;
 			g->by = s->by;
+			g->v0 = g->v1 = -1;
 		}
 		if (after) {
 			g->c1 += s->count;
 			g->b1 += s->bytes;
+			g->v1 = s->verdict;
+			g->r1 = s->bytes_h ? s->bytes_h : s->objects_h;
 		} else {
 			g->c0 += s->count;
 			g->b0 += s->bytes;
+			g->v0 = s->verdict;
+			g->r0 = s->bytes_h ? s->bytes_h : s->objects_h;
 		}
 	}
 	return 0;
+}
+
+static void leak_line(const char *what, const struct grow *g, FILE *out)
+{
+	fprintf(out, "   %-12s %s%s%s%s  (%s -> %s)\n", what, g->site, g->by ? " (" : "",
+		g->by ? g->by : "", g->by ? ")" : "",
+		g->v0 < 0 ? "absent" : tb_verdict_words(g->v0),
+		g->v1 < 0 ? "gone" : tb_verdict_words(g->v1));
+}
+
+/*
+ * The verify-the-fix lines: a leak (a group that grows steadily) that went away (the
+ * AFTER report has it no more, or no longer growing), appeared (grows only AFTER), or
+ * still grows in both.
+ */
+static void diff_leaks(const struct grow *v, size_t n, FILE *out)
+{
+	size_t i, said = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct grow *g = &v[i];
+
+		if (g->v0 == TB_V_GROWS && g->v1 != TB_V_GROWS) {
+			leak_line("went away:", g, out);
+			said++;
+		} else if (g->v1 == TB_V_GROWS && g->v0 != TB_V_GROWS) {
+			leak_line("appeared:", g, out);
+			said++;
+		} else if (g->v0 == TB_V_GROWS && g->v1 == TB_V_GROWS) {
+			leak_line("still grows:", g, out);
+			said++;
+		}
+	}
+	if (!said)
+		fprintf(out, "   leaks: no group grows steadily in either report\n");
 }
 
 static const struct tb_rpair *find_pair(const struct tb_report *r, const char *label)
@@ -129,6 +172,7 @@ static int diff_pair(const struct tb_rpair *p0, const struct tb_rpair *p1, FILE 
 	}
 	if (n > top)
 		fprintf(out, "   ... %zu more groups\n", n - top);
+	diff_leaks(v, n, out);
 	fprintf(out, "   total: %" PRIu64 " -> %" PRIu64 " objects, %s -> %s; allocs %" PRIu64
 		" -> %" PRIu64 ", frees %" PRIu64 " -> %" PRIu64 "\n",
 		p0 ? p0->count : 0, p1 ? p1->count : 0, tb_fmt_bytes(p0 ? p0->bytes : 0, a, sizeof(a)),
