@@ -212,12 +212,14 @@ static uint64_t trend_interval(const struct tb_analysis *an, uint64_t span)
 static int group_trend(const struct tb_analysis *an, const struct tb_pair_group *g,
 		       uint64_t interval, uint64_t span, struct tb_rtrend *t)
 {
-	uint64_t every = interval / an->grid.step, j, npts = 0, last_t = 0;
+	uint64_t every, j, npts = 0, last_t = 0;
 	size_t cap;
 
 	memset(t, 0, sizeof(*t));
-	if (!interval || !g->series || !an->grid.n)
+	/* no grid step: the events carried no usable time (one SLUB TRACE burst) */
+	if (!interval || !g->series || !an->grid.n || !an->grid.step)
 		return 0;
+	every = interval / an->grid.step;
 	cap = (size_t)((an->grid.n + every - 1) / every) + 1;
 	t->t_ns = malloc(cap * sizeof(uint64_t));
 	t->count = malloc(cap * sizeof(uint64_t));
