@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "analyze/trend.h"
 #include "report/html-local.h"
 #include "report/report-local.h"
 #include "util/err.h"
@@ -126,6 +127,12 @@ static void th_row(struct strbuf *sb, const char *const *h)
 	strbuf_addstr(sb, "</tr>\n");
 }
 
+/* A group with outstanding objects at two or more points of the run. */
+static int has_trend(const struct tb_rsite *s)
+{
+	return s->trend.n >= 2 && s->trend.t_ns && s->trend.count;
+}
+
 /* ---- the summary ------------------------------------------------------------------ */
 
 /* The top group of the pair with the most outstanding bytes (count when no bytes). */
@@ -180,8 +187,31 @@ static void summary(const struct tb_report *rep, struct strbuf *sb)
 	char buf[96], b[32], conf[320];
 	uint64_t unread = 0, nokey = 0;
 	size_t i;
+	int trended = 0;
 	char *loss, *seen;
 
+	for (i = 0; i < rep->npairs && !h.len; i++) {
+		const struct tb_rpair *p = &rep->pairs[i];
+		size_t j;
+
+		for (j = 0; j < p->nsites; j++) {
+			const struct tb_rsite *s = &p->sites[j];
+
+			if (!has_trend(s) || s->verdict != TB_V_GROWS)
+				continue;
+			strbuf_addstr(&h, "Steady growth: ");
+			esc(&h, s->site);
+			strbuf_addstr(&h, " (");
+			esc(&h, p->label);
+			strbuf_addf(&h, ") grows steadily, %+.0f objects/hour", s->objects_h);
+			if (p->bytes) {
+				tb_fmt_signed_bytes((int64_t)s->bytes_h, b, sizeof(b));
+				strbuf_addf(&h, " (%s/hour)", b);
+			}
+			cls = "bad";
+			break;
+		}
+	}
 	for (i = 0; i < rep->nverdicts; i++) {
 		const struct tb_rverdict *v = &rep->verdicts[i];
 
@@ -237,8 +267,22 @@ static void summary(const struct tb_report *rep, struct strbuf *sb)
 			strbuf_addf(&li, " (%s)", bytes(p->bytes, b, sizeof(b)));
 		strbuf_addf(&li, " in %" PRIu64 " groups", p->groups);
 		if (p->nsites) {
+			unsigned nv[4] = { 0, 0, 0, 0 };
+			size_t j, with = 0;
+
 			strbuf_addstr(&li, "; top group ");
 			site_words(&li, p, &p->sites[0]);
+			for (j = 0; j < p->nsites; j++)
+				if (has_trend(&p->sites[j]) && p->sites[j].verdict >= 0 &&
+				    p->sites[j].verdict < 4) {
+					nv[p->sites[j].verdict]++;
+					with++;
+				}
+			if (with)
+				strbuf_addf(&li, "; over time: %u grow steadily, %u plateau, %u "
+					    "churn, %u too short to tell", nv[TB_V_GROWS],
+					    nv[TB_V_PLATEAU], nv[TB_V_CHURN], nv[TB_V_SHORT]);
+			trended |= with > 0;
 		}
 		strbuf_addstr(&li, "</li>\n");
 	}
@@ -272,7 +316,8 @@ static void summary(const struct tb_report *rep, struct strbuf *sb)
 		strbuf_addstr(&h, "No verdict: none of the recipe's events are in the input");
 		cls = "";
 	} else if (!h.len && tp) {
-		strbuf_addf(&h, "Outstanding at the end: %" PRIu64 " objects", tp->count);
+		strbuf_addf(&h, "%sOutstanding at the end: %" PRIu64 " objects",
+			    trended ? "No group grows steadily. " : "", tp->count);
 		if (tp->bytes)
 			strbuf_addf(&h, " (%s)", bytes(tp->bytes, b, sizeof(b)));
 		strbuf_addstr(&h, " in ");
@@ -500,17 +545,131 @@ static void slabs(const struct tb_rgrowth *g, struct strbuf *sb, unsigned top)
 
 /* ---- outstanding objects over time ------------------------------------------------ */
 
+static void task_list(struct strbuf *sb, const struct tb_rsite *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->ntasks && i < 4; i++) {
+		if (i)
+			strbuf_addstr(sb, ", ");
+		esc(sb, s->tasks[i].comm ? s->tasks[i].comm : "?");
+		if (s->tasks[i].pid >= 0)
+			strbuf_addf(sb, "[%d]", (int)s->tasks[i].pid);
+		strbuf_addf(sb, " %" PRIu64, s->tasks[i].allocs);
+	}
+	if (s->ntasks > 4 || s->other_tasks)
+		strbuf_addstr(sb, ", &#8230;");
+}
+
+/* One pair's groups over time: the chart, then each group's verdict and why. */
+static void pair_trend(const struct tb_rpair *p, size_t idx, struct strbuf *sb, unsigned top)
+{
+	static const char *const h[] = { "#", "site", "verdict", "why", "#objects/hour",
+					 "#bytes/hour", "#oldest", "#median age", "top tasks",
+					 NULL };
+	struct tb_html_series ser[CHART_MAX];
+	struct strbuf names[CHART_MAX];
+	double *xy = NULL;
+	size_t i, j, n = 0, shown = 0, points = 0;
+	char id[32], b[32];
+
+	for (i = 0; i < p->nsites && i < top && n < CHART_MAX; i++)
+		if (has_trend(&p->sites[i])) {
+			points += p->sites[i].trend.n;
+			n++;
+		}
+	if (!n) {
+		strbuf_addstr(sb, "<p class=\"notrend\">no trend data (no group has outstanding "
+			      "objects at two or more points of the run)</p>\n");
+		return;
+	}
+	xy = malloc(2 * points * sizeof(*xy));
+	if (!xy)
+		return;
+	for (i = 0, n = 0, points = 0; i < p->nsites && i < top && n < CHART_MAX; i++) {
+		const struct tb_rsite *s = &p->sites[i];
+
+		if (!has_trend(s))
+			continue;
+		for (j = 0; j < s->trend.n; j++) {
+			xy[points + j] = (double)s->trend.t_ns[j] / 1e9;
+			xy[points + s->trend.n + j] = (double)s->trend.count[j];
+		}
+		strbuf_init(&names[n]);
+		strbuf_addf(&names[n], "#%zu %s (%s)", i + 1, s->site,
+			    tb_verdict_name((enum tb_verdict)s->verdict));
+		ser[n].name = strbuf_str(&names[n]);
+		ser[n].x = xy + points;
+		ser[n].y = xy + points + s->trend.n;
+		ser[n].n = s->trend.n;
+		points += 2 * s->trend.n;
+		n++;
+	}
+	snprintf(id, sizeof(id), "trend-%zu", idx);
+	strbuf_addf(sb, "<p>Outstanding objects of the top groups at every %s of the run.</p>\n",
+		    p->sites[0].trend.interval_ns ?
+		    tb_fmt_duration(p->sites[0].trend.interval_ns, b, sizeof(b)) : "interval");
+	{
+		struct strbuf t = STRBUF_INIT;
+
+		strbuf_addf(&t, "%s: outstanding objects per group over time", p->label);
+		tb_html_line_chart(sb, id, strbuf_str(&t), TB_HTML_COUNT, ser, n);
+		strbuf_release(&t);
+	}
+	for (i = 0; i < n; i++)
+		strbuf_release(&names[i]);
+	free(xy);
+
+	strbuf_addf(sb, "<table class=\"trends\" id=\"trends-%zu\">\n", idx);
+	th_row(sb, h);
+	for (i = 0; i < p->nsites && shown < top; i++) {
+		const struct tb_rsite *s = &p->sites[i];
+		enum tb_verdict v = (enum tb_verdict)s->verdict;
+		int rated = has_trend(s) && v != TB_V_SHORT;
+
+		shown++;
+		strbuf_addf(sb, "<tr class=\"trend-row\" data-verdict=\"%s\"><td class=\"n\">%zu"
+			    "</td>", tb_verdict_name(v), i + 1);
+		td_str(sb, "site", s->site);
+		td_str(sb, v == TB_V_GROWS ? "warn" : NULL, tb_verdict_words(v));
+		td_str(sb, NULL, s->why);
+		if (rated) {
+			strbuf_addf(sb, "<td class=\"n\">%+.0f</td>", s->objects_h);
+			tb_fmt_signed_bytes((int64_t)s->bytes_h, b, sizeof(b));
+			strbuf_addf(sb, "<td class=\"n\">%s</td>", p->bytes ? b : "");
+		} else {
+			strbuf_addstr(sb, "<td class=\"n\">?</td><td class=\"n\">?</td>");
+		}
+		strbuf_addf(sb, "<td class=\"n\">%s</td>", s->oldest_ns >= 0 ?
+			    tb_fmt_duration((uint64_t)s->oldest_ns, b, sizeof(b)) : "?");
+		strbuf_addf(sb, "<td class=\"n\">%s</td>", s->median_ns >= 0 ?
+			    tb_fmt_duration((uint64_t)s->median_ns, b, sizeof(b)) : "?");
+		strbuf_addstr(sb, "<td class=\"site\">");
+		task_list(sb, s);
+		strbuf_addstr(sb, "</td></tr>\n");
+	}
+	strbuf_addstr(sb, "</table>\n");
+}
+
 static void trends(const struct tb_report *rep, struct strbuf *sb, unsigned top)
 {
 	size_t i;
 
-	(void)top;
 	strbuf_addstr(sb, "<section id=\"trends\">\n<h2>Outstanding objects over time</h2>\n");
 	for (i = 0; i < rep->npairs; i++) {
+		const struct tb_rpair *p = &rep->pairs[i];
+
 		strbuf_addstr(sb, "<h3>");
-		esc(sb, rep->pairs[i].label);
-		strbuf_addstr(sb, "</h3>\n<p class=\"notrend\">no trend data (this report has "
-			      "only the outstanding objects at the end)</p>\n");
+		esc(sb, p->label);
+		strbuf_addstr(sb, "</h3>\n");
+		if (!tb_rpair_saw_events(p))
+			strbuf_addstr(sb, "<p class=\"notrend\">no trend data: the analysis saw "
+				      "none of its events</p>\n");
+		else if (!p->nsites)
+			strbuf_addstr(sb, "<p class=\"notrend\">no trend data: nothing outstanding"
+				      "</p>\n");
+		else
+			pair_trend(p, i, sb, top);
 	}
 	if (!rep->npairs)
 		strbuf_addstr(sb, "<p class=\"notrend\">no trend data (no allocation/free "

@@ -57,7 +57,8 @@ self_contained() {
 }
 
 # ---- 1. a kmem trace with stacks (6.x trace_pipe text) ---------------------------------
-out=$("$TB" analyze "$FX/live-6x/kmem-6x-stack.txt" --top 5 --html "$d/kmem.html" 2>&1); rc=$?
+out=$("$TB" analyze "$FX/live-6x/kmem-6x-stack.txt" --top 5 --interval 2ms --html "$d/kmem.html" \
+	-o "$d/kmem.json" 2>&1); rc=$?
 expect_eq "analyze --html exits 0" 0 "$rc"
 expect_match "analyze still prints the text report" '== pair kmem' "$out"
 [ -s "$d/kmem.html" ] && ok "analyze --html wrote the page" || not_ok "analyze --html wrote no page"
@@ -69,13 +70,24 @@ IFS='|' read -r n_obj n_bytes n_groups <<< "$count"
 browse kmem "$d/kmem.html"
 page_ok kmem
 dom=$(cat "$d/kmem.dom")
-expect_match "kmem: the verdict names the outstanding objects and the top group" \
-	"id=\"verdict\">Outstanding at the end: $n_obj objects \\($n_bytes\\) in kmem; top group alloc_fdtable\\+0x84/0x140<" "$dom"
+# the trace spans 17ms: at 2ms intervals every group has a trend; none grows steadily
+grows=$(jq '[.pairs[0].outstanding[] | select(.verdict == "grows")] | length' "$d/kmem.json")
+expect_eq "kmem: the JSON report has no steadily growing group (what the page must say)" 0 "$grows"
+expect_match "kmem: the verdict says no group grows and names the top group" \
+	"id=\"verdict\">No group grows steadily. Outstanding at the end: $n_obj objects \\($n_bytes\\) in kmem; top group alloc_fdtable\\+0x84/0x140<" "$dom"
+want=$(jq '[.pairs[0].outstanding[:5][] | select((.trend.t_ns | length) >= 2)] | length' "$d/kmem.json")
+got=$(section trend-0 "$d/kmem.dom" | grep -o '<polyline class="series"' | wc -l)
+expect_eq "kmem: one line per top group over time ($want)" "$want" "$got"
+[ "$want" -ge 2 ] && ok "kmem: at least two groups have a trend" || not_ok "kmem: fewer than two trends ($want)"
+want=$(jq -r '[.pairs[0].outstanding[:5][] | .verdict] | join(" ")' "$d/kmem.json")
+got=$(section trends-0 "$d/kmem.dom" | grep -o 'data-verdict="[^"]*"' | sed 's/data-verdict="\(.*\)"/\1/' | paste -sd' ')
+expect_eq "kmem: each group's verdict as the JSON has it" "$want" "$got"
+expect_match "kmem: the reason of a verdict is shown" "<td>$(jq -r '.pairs[0].outstanding[0].verdict_reason' "$d/kmem.json")</td>" "$dom"
+expect_match "kmem: top tasks are shown" "<td class=\"site\">bash\\[15529\\] 3" "$dom"
 expect_match "kmem: confidence says no events were lost" 'id="confidence"><b>Confidence:</b> no events lost' "$dom"
 rows=$(section groups-0 "$d/kmem.dom" | grep -c '<tr class="group">')
 expect_eq "kmem: --top 5: 5 groups in the table" 5 "$rows"
 expect_match "kmem: says how many groups there are" "5 of $n_groups groups shown" "$dom"
-expect_match "kmem: no trend data is said, not drawn" 'class="notrend">no trend data' "$dom"
 frames=$(grep -o '<svg class="fr" id="ic0-[0-9]*"' "$d/kmem.dom" | wc -l)
 expect_eq "kmem: the icicle has the frames it says" "$(sed -n 's/.*class="icicle" id="ic0"[^>]*data-frames="\([0-9]*\)".*/\1/p' "$d/kmem.html")" "$frames"
 # a frame narrower than the whole (the exec path beside the clone path) to zoom into
@@ -124,6 +136,8 @@ expect_match "3.10: the verdict counts objects only (SLUB TRACE has no size)" \
 	'id="verdict">Outstanding at the end: 1 objects in slub; top group ' "$dom"
 expect_eq "3.10: one group in the table" 1 "$(section groups-0 "$d/c7.dom" | grep -c '<tr class="group">')"
 expect_match "3.10: the icicle counts objects" 'Outstanding objects \(no size field\) by stack' "$dom"
+expect_match "3.10: a capture with no time to speak of says so, draws no trend" 'class="notrend">no trend data' "$dom"
+expect_eq "3.10: no trend chart" 0 "$(grep -c 'id="trend-0"' "$d/c7.dom")"
 expect_match "3.10: the source is the kernel log" 'slub-trace-kmsg-lines.txt \(kernel log\)' "$dom"
 
 # ---- 3. a saved JSON report: slab growth, balances, losses, hostile strings -------------
@@ -141,6 +155,11 @@ jq --slurpfile s "$d/slabs.json" -n '{
    unmatched_frees: 1, unread: 2, outstanding_count: 5, outstanding_bytes: 20480, groups: 2,
    outstanding: [
     {site: "foo_create+0x12/0x30", by: "<script>alert(1)</script>", count: 4, bytes: 16384, oldest_s: 12.5,
+     trend: {interval_ns: 5000000000, t_ns: [0, 5000000000, 10000000000, 15000000000, 20000000000, 25000000000, 30000000000],
+             outstanding: [0, 1, 1, 2, 3, 3, 4], bytes: [0, 4096, 4096, 8192, 12288, 12288, 16384]},
+     verdict: "grows", verdict_reason: "rose in 5 of 6 intervals, the oldest never freed",
+     rate_per_hour: {objects: 480, bytes: 1966080}, age: {oldest_ns: 12500000000, median_ns: 6000000000},
+     top_tasks: [{comm: "<img onerror=x>", pid: 42, allocs: 4}],
      stack: ["__kmalloc+0x10/0x200", "foo_create+0x12/0x30", "operator<<&>(x)", "do_syscall_64"]},
     {site: "bar_init+0x1/0x2", by: null, count: 1, bytes: 4096, oldest_s: 1.0,
      stack: ["__kmalloc+0x10/0x200", "bar_init+0x1/0x2", "do_syscall_64"]}]}],
@@ -159,13 +178,17 @@ self_contained saved "$d/saved.html"
 expect_match "report without --html prints the text report" '== balance of calls \(netdev\)' \
 	"$("$TB" report "$d/saved.json" 2>&1)"
 expect_match "kernel strings are escaped in the file" '&lt;script&gt;alert\(1\)&lt;/script&gt;' "$(cat "$d/saved.html")"
-expect_nomatch "no kernel string is markup in the file" '<script>alert|<i>markup|operator<<' "$(cat "$d/saved.html")"
+expect_nomatch "no kernel string is markup in the file" '<script>alert|<i>markup|operator<<|<img' "$(cat "$d/saved.html")"
 browse saved "$d/saved.html"
 page_ok saved
 dom=$(cat "$d/saved.dom")
 expect_eq "saved: only the page's own two scripts are in the DOM" 2 "$(grep -o '<script' "$d/saved.dom" | wc -l)"
-expect_match "saved: the verdict is the unbalanced pair of calls" \
-	'id="verdict">Unbalanced calls: alloc_netdev_mqs 4 vs free_netdev 2 \(2 unbalanced\)<' "$dom"
+expect_match "saved: the verdict is the steadily growing group" \
+	'id="verdict">Steady growth: foo_create\+0x12/0x30 \(kmem\) grows steadily, \+480 objects/hour \(\+1.9 MiB/hour\)<' "$dom"
+expect_match "saved: the unbalanced calls are a finding of the summary" \
+	'<li>calls \(netdev\): <code>alloc_netdev_mqs</code> 4 vs <code>free_netdev</code> 2: <b>2 unbalanced</b></li>' "$dom"
+expect_eq "saved: the trend chart has the one group with a trend" 1 "$(section trend-0 "$d/saved.dom" | grep -o '<polyline class="series"' | wc -l)"
+expect_match "saved: the task name is text, not markup" '&lt;img onerror=x&gt;\[42\] 4' "$dom"
 expect_match "saved: the confidence counts lost events and malformed lines" \
 	'Confidence:</b> <span class="warn">3 events lost: 3 frees may be missing; outstanding counts are upper bounds</span>; 2 malformed lines' "$dom"
 expect_match "saved: the balance table has the verdict of the calls" \
