@@ -137,6 +137,8 @@ struct tb_pair_an {
 	unsigned group_flags;		/* TB_GROUP_*; 0 = none: groups by `by` only */
 	const char *all_sites;		/* the site of every group when not by site */
 	int size_is_order;		/* size field is a page order (mm_page_alloc) */
+	int by_cache;			/* grouped by a SLUB record's cache: bytes = its object size */
+	struct tb_otab csize;		/* cache name -> object size + 1 */
 
 	struct tb_otab live;		/* struct tb_pobj, one per outstanding object */
 	uint64_t ts_base;		/* ns: the time allocation times are counted from */
@@ -175,6 +177,8 @@ void tb_pair_flush(struct tb_pair_an *p);
  */
 int tb_pair_scan(const struct tb_pair_an *p, uint64_t after_ns, uint64_t **oldest,
 		 uint64_t **certain);
+/* A slab cache's object size from its name (kmalloc-64, kmalloc-8k); 0 unknown. */
+uint32_t tb_cache_name_size(const char *name);
 /* One outstanding object as the report sees it. */
 struct tb_pobj_view {
 	uint64_t key, t_ns;		/* key (pointer, pfn); allocation time, events' clock */

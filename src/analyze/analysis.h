@@ -29,6 +29,7 @@ struct tb_analysis_opts {
 	const int32_t *pids;	/* or of these pids (a command and its children), npids */
 	size_t npids;
 	uint64_t max_objects;	/* tracked objects per pair analysis (0: the default) */
+	const char *sysroot;	/* prefix of /sys for cache object sizes (tests); NULL: / */
 };
 
 /*

@@ -73,6 +73,8 @@ int tb_pair_init(struct tb_pair_an *p, const struct tb_recipe_pair *spec)
 	p->group_flags = spec->group;	/* 0: "none" (only by `by`) */
 	p->all_sites = tb_intern("(all sites)");
 	p->size_is_order = p->size && !strcmp(p->size, "order");
+	p->by_cache = p->by && !strcmp(p->by, "cache");
+	tb_otab_init(&p->csize, sizeof(struct tb_pmap_rec));
 	/* decided once here, not per event (key_of runs for every allocation and free) */
 	p->alloc_base = p->alloc_key && strstr(p->alloc_key, "pfn") ? 10 : 16;
 	p->free_base = p->free_key && strstr(p->free_key, "pfn") ? 10 : 16;
@@ -99,6 +101,7 @@ void tb_pair_release(struct tb_pair_an *p)
 	tb_otab_release(&p->live);
 	tb_otab_release(&p->early);
 	tb_otab_release(&p->gidx);
+	tb_otab_release(&p->csize);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -218,13 +221,76 @@ static int key_of(struct tb_pair_an *p, const struct tb_event *ev, const char *n
 	return 0;
 }
 
-static void sizes_of(struct tb_pair_an *p, const struct tb_event *ev, uint32_t *bytes,
-		     uint16_t *slack)
+/*
+ * The object size of a slab cache by its name alone: kmalloc-N, kmalloc-Nk and their
+ * dma-/rcl-/cg- variants (the size is the name).  0 when the name does not say.
+ */
+uint32_t tb_cache_name_size(const char *name)
+{
+	const char *p = strrchr(name, '-');
+	char *end;
+	unsigned long v;
+
+	if (!p || !strstr(name, "kmalloc-"))
+		return 0;
+	v = strtoul(p + 1, &end, 10);
+	if (end == p + 1)
+		return 0;
+	if (*end == 'k' && !end[1])
+		v *= 1024;
+	else if (*end)
+		return 0;
+	return v <= UINT32_MAX ? (uint32_t)v : 0;
+}
+
+/*
+ * A SLUB TRACE record has no size: a group by cache gets the cache's object size
+ * (live: /sys/kernel/slab/CACHE/object_size; else from a kmalloc-N name), remembered
+ * per interned cache name.  0 when unknown.
+ */
+static uint32_t cache_size(struct tb_analysis *an, struct tb_pair_an *p, const char *cache)
+{
+	struct tb_pmap_rec *r;
+	uint32_t size = 0;
+
+	if (!cache)
+		return 0;
+	r = tb_pmap_get(&p->csize, cache, NULL, 0, 1);
+	if (!r)
+		return 0;
+	if (r->val)
+		return (uint32_t)(r->val - 1);
+	if (an->opts.live && !strchr(cache, '/')) {
+		char path[300];
+		FILE *f;
+		unsigned long v;
+
+		snprintf(path, sizeof(path), "%s/sys/kernel/slab/%s/object_size",
+			 an->opts.sysroot ? an->opts.sysroot : "", cache);
+		f = fopen(path, "r");
+		if (f) {
+			if (fscanf(f, "%lu", &v) == 1 && v <= UINT32_MAX)
+				size = (uint32_t)v;
+			fclose(f);
+		}
+	}
+	if (!size)
+		size = tb_cache_name_size(cache);
+	r->val = (uint64_t)size + 1;
+	return size;
+}
+
+static void sizes_of(struct tb_analysis *an, struct tb_pair_an *p, const struct tb_event *ev,
+		     const char *by, uint32_t *bytes, uint16_t *slack)
 {
 	uint64_t b = 0, r;
 
 	*bytes = 0;
 	*slack = 0;
+	if (!p->size && !p->req_field && p->by_cache) {
+		*bytes = cache_size(an, p, by);
+		return;
+	}
 	if (p->size && !tb_event_u64(ev, p->size, 10, &b)) {
 		if (p->size_is_order)
 			b = b < 20 ? 4096ULL << b : 0;
@@ -313,7 +379,7 @@ int tb_pair_alloc(struct tb_analysis *an, struct tb_pair_an *p, const struct tb_
 	gi = group_of(an, p, site, by, (p->group_flags & TB_GROUP_STACK) ? stack : 0);
 	if (gi < 0)
 		return -1;
-	sizes_of(p, ev, &bytes, &slack);
+	sizes_of(an, p, ev, by, &bytes, &slack);
 	p->allocs++;
 
 	if (p->fifo_n)

@@ -105,7 +105,7 @@ int cmd_check(int argc, char **argv)
 		char d[32];
 
 		if (ns > TB_PLAN_MAX_DURATION_NS && !o.force) {
-			ret = tb_error_code(TB_EXIT_USAGE, "check: %s: duration %s is over the 1h "
+			ret = tb_error_code(TB_EXIT_USAGE, "check: %s: duration %s is over the 24h "
 					    "limit; use --force for longer runs", o.duration_ns ?
 					    "-d/--duration" : name, tb_fmt_duration(ns, d, sizeof(d)));
 			tb_recipe_free(&r);

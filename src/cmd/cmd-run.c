@@ -61,7 +61,7 @@ int run_parse_args(int argc, char **argv, const struct tb_usage *u, struct run_o
 {
 	struct tb_option opts[] = {
 		TB_OPT_DURATION('d', "duration", &o->duration_ns, "D", 1, UINT64_MAX,
-				"how long to trace (10s, 5m; recipe default, max 1h)"),
+				"how long to trace (10s, 5m; recipe default, max 24h)"),
 		TB_OPT_STRING('o', "output", &o->json, "FILE", "write the report as JSON (atomically)"),
 		TB_OPT_STRING(0, "folded", &o->folded, "FILE",
 			      "outstanding bytes per stack, FlameGraph folded format"),
@@ -74,7 +74,7 @@ int run_parse_args(int argc, char **argv, const struct tb_usage *u, struct run_o
 			    "print the plan (every write, what it replaces, why); touch nothing"),
 		TB_OPT_FLAG(0, "force", &o->force,
 			    "allow what is refused by default (others tracing, unfiltered\n"
-			    "function tracer or hot-event stacks, > 1h, bigger buffers)"),
+			    "function tracer or hot-event stacks, > 24h, bigger buffers)"),
 		TB_OPT_FLAG(0, "text", &o->text,
 			    "read trace_pipe text instead of the raw per-CPU buffers"),
 		CMD_OPTS_REPORT(&o->rep),
@@ -287,6 +287,7 @@ static int run_locked(const struct tb_recipe *r, const struct tb_caps *caps,
 	memset(&cres, 0, sizeof(cres));
 	memset(&ao, 0, sizeof(ao));
 	ao.live = 1;
+	ao.sysroot = tb_root();
 	ret = cmd_report_opts(&o->rep, &ao);
 	if (ret < 0)
 		return ret;

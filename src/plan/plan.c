@@ -137,7 +137,7 @@ int tb_plan_build(struct tb_plan *p, const struct tb_recipe *r, const struct tb_
 	p->duration_ns = o->duration_ns ? o->duration_ns :
 		r->duration_ns ? r->duration_ns : TB_PLAN_DEFAULT_DURATION_NS;
 	if (p->duration_ns > TB_PLAN_MAX_DURATION_NS && !o->force)
-		return tb_error_code(TB_EXIT_USAGE, "duration %s is over the 1h limit; use --force for longer runs",
+		return tb_error_code(TB_EXIT_USAGE, "duration %s is over the 24h limit; use --force for longer runs",
 				     tb_fmt_duration(p->duration_ns, durbuf, sizeof(durbuf)));
 	ret = plan_source(p, caps, o);
 	if (ret)

@@ -87,7 +87,7 @@ struct tb_plan {
 };
 
 /* Upper bounds applied unless --force. */
-#define TB_PLAN_MAX_DURATION_NS (3600ULL * 1000000000ULL)	/* 1 h */
+#define TB_PLAN_MAX_DURATION_NS (86400ULL * 1000000000ULL)	/* 24 h (issue 12: long hunts) */
 #define TB_PLAN_DEFAULT_DURATION_NS (60ULL * 1000000000ULL)	/* recipe gave none */
 #define TB_PLAN_MAX_BUFFER_KB (64UL * 1024)			/* per CPU */
 

@@ -47,6 +47,9 @@ char *tb_report_loss_text(const struct tb_report *rep)
 
 #define TB_TEXT_TOP 10
 
+/* The plural ending of a count: "1 object", "2 objects". */
+#define PL(n) ((n) == 1 ? "" : "s")
+
 /* An analysis none of whose events were in the input has no verdict to give. */
 #define TB_SAW_NOTHING "saw none of its events: no verdict"
 
@@ -268,10 +271,15 @@ void tb_report_print_group_detail(const struct tb_rsite *s, FILE *out)
 	fputc('\n', out);
 	if (s->ntasks) {
 		fprintf(out, "\tby ");
-		for (k = 0; k < s->ntasks; k++)
-			fprintf(out, "%s%s[%d] %" PRIu64, k ? ", " : "",
-				s->tasks[k].comm ? s->tasks[k].comm : "?", (int)s->tasks[k].pid,
-				s->tasks[k].allocs);
+		for (k = 0; k < s->ntasks; k++) {
+			fprintf(out, "%s", k ? ", " : "");
+			if (s->tasks[k].pid < 0 && !s->tasks[k].comm)
+				fprintf(out, "task unknown");
+			else
+				fprintf(out, "%s[%d]", s->tasks[k].comm ? s->tasks[k].comm : "?",
+					(int)s->tasks[k].pid);
+			fprintf(out, " %" PRIu64, s->tasks[k].allocs);
+		}
 		if (s->other_tasks)
 			fprintf(out, ", other tasks %" PRIu64, s->other_tasks);
 		fputc('\n', out);
@@ -307,8 +315,9 @@ static void print_pair(const struct tb_report *rep, const struct tb_rpair *p, FI
 		fprintf(out, "   %s\n", TB_SAW_NOTHING);
 		return;
 	}
-	fprintf(out, "   %" PRIu64 " allocations, %" PRIu64 " frees; outstanding %" PRIu64
-		" objects", p->allocs, p->frees, p->count);
+	fprintf(out, "   %" PRIu64 " allocation%s, %" PRIu64 " free%s; outstanding %" PRIu64
+		" object%s", p->allocs, PL(p->allocs), p->frees, PL(p->frees), p->count,
+		PL(p->count));
 	if (p->bytes)
 		fprintf(out, ", %s (requested %s)", tb_fmt_bytes(p->bytes, b1, sizeof(b1)),
 			tb_fmt_bytes(p->req, b2, sizeof(b2)));
@@ -363,13 +372,13 @@ static void print_pair(const struct tb_report *rep, const struct tb_rpair *p, FI
 	for (i = 0; i < p->nsites && i < top; i++) {
 		const struct tb_rsite *s = &p->sites[i];
 
-		if (p->bytes) {
+		if (s->bytes) {
 			fprintf(out, "   %" PRIu64 " bytes", s->bytes);
 			if (s->bytes >= 1024)
 				fprintf(out, " (%s)", tb_fmt_bytes(s->bytes, b1, sizeof(b1)));
 			fprintf(out, " in %" PRIu64 " allocation%s from %s", s->count,
 				s->count == 1 ? "" : "s", s->nstack ? "stack" : s->site);
-		} else {	/* no size field (kprobes): objects only */
+		} else {	/* no size (kprobes, a SLUB cache of unknown size): objects only */
 			fprintf(out, "   %" PRIu64 " object%s from %s", s->count,
 				s->count == 1 ? "" : "s", s->nstack ? "stack" : s->site);
 		}
@@ -460,9 +469,10 @@ static void print_balance(const struct tb_report *rep, const struct tb_rbal *b, 
 		fprintf(out, "   %s\n", TB_SAW_NOTHING);
 		return;
 	}
-	fprintf(out, "   %" PRIu64 " gets, %" PRIu64 " puts; %" PRIu64 " objects still held "
-		"(%" PRIu64 " references); %" PRIu64 " puts of references taken before the run\n",
-		b->gets, b->puts, b->held_objects, b->held_refs, b->unmatched_puts);
+	fprintf(out, "   %" PRIu64 " get%s, %" PRIu64 " put%s; %" PRIu64 " object%s still held "
+		"(%" PRIu64 " reference%s); %" PRIu64 " puts of references taken before the run\n",
+		b->gets, PL(b->gets), b->puts, PL(b->puts), b->held_objects, PL(b->held_objects),
+		b->held_refs, PL(b->held_refs), b->unmatched_puts);
 	if (b->hidden)
 		fprintf(out, "   %" PRIu64 " events cannot pair: pointers hidden by the kernel\n",
 			b->hidden);
@@ -472,8 +482,9 @@ static void print_balance(const struct tb_report *rep, const struct tb_rbal *b, 
 	for (i = 0; i < b->nsites && i < top; i++) {
 		if (!b->sites[i].objects)
 			break;
-		fprintf(out, "   %" PRIu64 " objects (%" PRIu64 " references) held, got at %s\n",
-			b->sites[i].objects, b->sites[i].refs, b->sites[i].site);
+		fprintf(out, "   %" PRIu64 " object%s (%" PRIu64 " reference%s) held, got at %s\n",
+			b->sites[i].objects, PL(b->sites[i].objects), b->sites[i].refs,
+			PL(b->sites[i].refs), b->sites[i].site);
 		for (k = 0; k < b->sites[i].nstack; k++)
 			fprintf(out, "\t\t%s\n", b->sites[i].stack[k]);
 	}

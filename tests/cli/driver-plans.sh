@@ -71,11 +71,11 @@ expect_eq "dry runs wrote nothing" "$before" "$after"
 [ -d "$W/run" ] && not_ok "dry run created the run directory" || ok "dry run took no lock and wrote no journal"
 
 # refusals: what this kernel cannot do, and the safety limits
-out=$(TRACEBOOK_ROOT=$W/6.x "$TB" run slab-leak -d 2h --dry-run 2>&1); rc=$?
-expect_eq "over 1h refused (usage)" 2 "$rc"
-expect_match "over 1h says --force" "1h limit; use --force" "$out"
-out=$(TRACEBOOK_ROOT=$W/6.x "$TB" run slab-leak -d 2h --force --dry-run 2>&1); rc=$?
-expect_eq "over 1h with --force" 0 "$rc"
+out=$(TRACEBOOK_ROOT=$W/6.x "$TB" run slab-leak -d 25h --dry-run 2>&1); rc=$?
+expect_eq "over 24h refused (usage)" 2 "$rc"
+expect_match "over 24h says --force" "24h limit; use --force" "$out"
+out=$(TRACEBOOK_ROOT=$W/6.x "$TB" run slab-leak -d 25h --force --dry-run 2>&1); rc=$?
+expect_eq "over 24h with --force" 0 "$rc"
 
 cat > "$W/stack-all.recipe" <<'R'
 [recipe]

@@ -29,7 +29,7 @@ expect_match "counted against the event they could have been" "malformed lines t
 out=$("$TB" analyze "$TMP/big.txt" 2>&1)
 expect_match "the report says 2 malformed lines" "2 malformed lines skipped \\(first: $TMP/big.txt:3: CPU number out of range" "$out"
 expect_match "the report says which events they could have been" "; of them, 2 could have been kmem:kfree events" "$out"
-expect_match "the alloc whose free was unreadable stays outstanding" "outstanding 1 objects" "$out"
+expect_match "the alloc whose free was unreadable stays outstanding" "outstanding 1 object" "$out"
 
 # /dev/kmsg microseconds, "CPU: N PID: N" lines and pointers past 64 bits
 cat > "$TMP/bigk.txt" <<'T'
@@ -71,7 +71,7 @@ expect_match "a cut record is counted against the events it could have been" "ma
 expect_match "records read from damaged lines are counted" "damaged: 3 events or frames read from damaged lines \(first: $D:8: call-trace frame joined" "$out"
 out=$("$TB" analyze $D 2>&1); rc=$?
 expect_eq "damaged kernel log report: exit 0" 0 "$rc"
-expect_match "report: the alloc freed in the damaged line is not outstanding" "2 allocations, 1 frees; outstanding 1 objects" "$out"
+expect_match "report: the alloc freed in the damaged line is not outstanding" "2 allocations, 1 free; outstanding 1 object" "$out"
 expect_match "report: no free 'allocated before the run'" "frees of objects allocated before the run: 0" "$out"
 expect_match "report: malformed lines and what they could have been" "2 malformed lines skipped \(first: $D:21: .*; of them, 1 could have been slub:alloc\|free events" "$out"
 expect_match "report: says events were read from damaged lines" "note: 3 events or frames read from damaged lines \(copy and paste\?\): check them" "$out"

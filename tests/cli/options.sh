@@ -42,8 +42,9 @@ help_options() {
 # a value of the kind the help names
 value_for() {
 	case $1 in
-	N) echo 3 ;;
+	N|PID) echo 3 ;;
 	D|DURATION|INTERVAL) echo 10s ;;
+	NAME) echo bash ;;
 	F) [ "$2" = format ] && echo ftrace || echo "$W/f" ;;
 	*) echo "$W/x" ;;
 	esac
@@ -178,10 +179,10 @@ expect_match "run --force=yes: says --force takes no value" "option '--force' ta
 r=$(probe run --d 10s); expect_match "run --d: ambiguous, both candidates named" "ambiguous option '--d': --duration, --dry-run" "$r"
 
 # check takes run's options and refuses what run refuses before planning
-r=$(probe check slab-leak -o "$W/r.json" --force --top 3 --duration=2h --folded "$W/f" --interval 1s --text -n)
+r=$(probe check slab-leak -o "$W/r.json" --force --top 3 --duration=25h --folded "$W/f" --interval 1s --text -n)
 expect_eq "check accepts run's -o, --force, --top, --duration=, --folded, --interval, --text, -n" 0 "${r%%	*}"
-r=$(probe check slab-leak -d 2h)
-expect_eq "check -d 2h without --force: usage exit code, as run" 2 "${r%%	*}"
-expect_match "check -d 2h without --force: says the 1h limit and --force" "1h limit; use --force" "$r"
+r=$(probe check slab-leak -d 25h)
+expect_eq "check -d 25h without --force: usage exit code, as run" 2 "${r%%	*}"
+expect_match "check -d 25h without --force: says the 24h limit and --force" "24h limit; use --force" "$r"
 [ -e "$W/r.json" ] && not_ok "check wrote the -o file" || ok "check does not write the -o file"
 finish

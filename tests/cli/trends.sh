@@ -143,4 +143,7 @@ expect_eq "--comm longer than 15: exit 2" 2 "$rc"
 expect_match "--comm: says what is expected" '1 to 15 characters' "$out"
 out=$("$TB" run --older 0s -n 2>&1); rc=$?
 expect_eq "run --older 0s: exit 2" 2 "$rc"
+# SLUB TRACE groups: bytes from the cache's object size (kmalloc-64: 64 per object)
+out=$("$TB" analyze tests/fixtures/centos7-3.10/slub-trace-kmsg-lines.txt 2>&1)
+expect_match "SLUB trace group: bytes from the cache's object size, singular" '64 bytes in 1 allocation from alloc  \(kmalloc-64\)' "$out"
 finish

@@ -75,7 +75,7 @@ balance = alloc_netdev_mqs:free_netdev
 R
 out=$("$TB" analyze --recipe "$TMP/mixed.recipe" $S/ftrace-5.10.txt 2>&1); rc=$?
 expect_eq "mixed recipe, one analysis saw events: exit 0" 0 "$rc"
-expect_match "the pair that saw events gives its result" "2 allocations, 1 frees; outstanding 1 objects" "$out"
+expect_match "the pair that saw events gives its result" "2 allocations, 1 free; outstanding 1 object" "$out"
 expect_match "the balance that saw nothing says so" \
 	"alloc_netdev_mqs vs free_netdev
    saw none of its events: no verdict" "$out"

@@ -454,6 +454,10 @@ static void test_kprobe_pair_and_by_field(void **state)
 	assert_non_null(rep->pairs[1].sites[1].by);
 	assert_string_not_equal(rep->pairs[1].sites[0].by, rep->pairs[1].sites[1].by);
 	assert_string_equal(rep->pairs[1].sites[0].site, "alloc");	/* no site: event name */
+	/* SLUB groups: bytes from the cache's object size when its name says it */
+	assert_int_equal(rep->pairs[1].sites[0].bytes, 64);
+	assert_string_equal(rep->pairs[1].sites[0].by, "kmalloc-64");
+	assert_int_equal(rep->pairs[1].sites[1].bytes, 0);	/* dentry: unknown offline */
 	{
 		char *buf = NULL;
 		size_t len = 0;
@@ -462,8 +466,10 @@ static void test_kprobe_pair_and_by_field(void **state)
 		assert_int_equal(tb_report_print_text(rep, out, 0), 0);
 		fclose(out);
 		/* no size field: objects, not "0 bytes in" */
-		assert_non_null(strstr(buf, "   1 objects from mydrv_probe+0x44/0x80 [mydrv]"));
-		assert_null(strstr(buf, "0 bytes in"));
+		assert_non_null(strstr(buf, "   1 object from mydrv_probe+0x44/0x80 [mydrv]"));
+		assert_null(strstr(buf, " 0 bytes in"));
+		assert_non_null(strstr(buf, "   64 bytes in 1 allocation from alloc  (kmalloc-64"));
+		assert_non_null(strstr(buf, "   1 object from alloc  (dentry"));
 		free(buf);
 	}
 	tb_report_free(rep);

@@ -171,13 +171,13 @@ static void test_text_report(void **state)
 	assert_non_null(strstr(txt, "duration   1m00s") || strstr(txt, "duration   60"));
 	assert_non_null(strstr(txt, "0 lost"));
 	assert_non_null(strstr(txt, "confidence: no events lost"));
-	assert_non_null(strstr(txt, "12288 bytes in 3 allocations from stack"));
+	assert_non_null(strstr(txt, "12288 bytes (12.0 KiB) in 3 allocations from stack"));
 	assert_non_null(strstr(txt, "\t\tfoo_create+0x12/0x30\n"));
 	assert_non_null(strstr(txt, "site: foo_create+0x12/0x30"));
-	assert_non_null(strstr(txt, "64 bytes in 1 allocations from churn+0x1/0x10"));
+	assert_non_null(strstr(txt, "64 bytes in 1 allocation from churn+0x1/0x10"));
 	assert_non_null(strstr(txt, "alloc_netdev_mqs 4 vs free_netdev 2: 2 unbalanced"));
-	assert_non_null(strstr(txt, "1 objects still held"));
-	assert_non_null(strstr(txt, "1 objects (1 references) held, got at leaky_open+0x10/0x40"));
+	assert_non_null(strstr(txt, "1 object still held"));
+	assert_non_null(strstr(txt, "1 object (1 reference) held, got at leaky_open+0x10/0x40"));
 	assert_null(strstr(txt, "WARNING"));
 	free(txt);
 	tb_report_free(rep);
