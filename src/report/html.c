@@ -100,6 +100,9 @@ static void esc(struct strbuf *sb, const char *s)
 	tb_html_esc(sb, s);
 }
 
+/* "s" unless n is 1 ("1 object", "2 objects") */
+#define PL(n) ((n) == 1 ? "" : "s")
+
 static const char *bytes(uint64_t v, char *buf, size_t size)
 {
 	return tb_fmt_bytes(v, buf, size);
@@ -165,7 +168,7 @@ static void site_words(struct strbuf *sb, const struct tb_rpair *p, const struct
 		esc(sb, s->by);
 		strbuf_addstr(sb, "</code>");
 	}
-	strbuf_addf(sb, " (%" PRIu64 " objects", s->count);
+	strbuf_addf(sb, " (%" PRIu64 " object%s", s->count, PL(s->count));
 	if (p->bytes)
 		strbuf_addf(sb, ", %s", bytes(s->bytes, b, sizeof(b)));
 	if (s->oldest_ns >= 0)
@@ -242,10 +245,12 @@ static void summary(const struct tb_report *rep, struct strbuf *sb)
 		strbuf_addstr(&li, "<li>references (");
 		esc(&li, bl->label);
 		strbuf_addf(&li, "): %" PRIu64 " gets, %" PRIu64 " puts, <b>%" PRIu64
-			    " objects still held</b> (%" PRIu64 " references)</li>\n", bl->gets,
-			    bl->puts, bl->held_objects, bl->held_refs);
+			    " object%s still held</b> (%" PRIu64 " reference%s)</li>\n", bl->gets,
+			    bl->puts, bl->held_objects, PL(bl->held_objects), bl->held_refs,
+			    PL(bl->held_refs));
 		if (bl->held_objects && !h.len) {
-			strbuf_addf(&h, "References held: %" PRIu64 " objects (", bl->held_objects);
+			strbuf_addf(&h, "References held: %" PRIu64 " object%s (", bl->held_objects,
+				    PL(bl->held_objects));
 			esc(&h, bl->label);
 			strbuf_addstr(&h, ")");
 			cls = "bad";
@@ -262,10 +267,10 @@ static void summary(const struct tb_report *rep, struct strbuf *sb)
 			strbuf_addstr(&li, ": saw none of its events: no verdict</li>\n");
 			continue;
 		}
-		strbuf_addf(&li, ": %" PRIu64 " objects outstanding", p->count);
+		strbuf_addf(&li, ": %" PRIu64 " object%s outstanding", p->count, PL(p->count));
 		if (p->bytes)
 			strbuf_addf(&li, " (%s)", bytes(p->bytes, b, sizeof(b)));
-		strbuf_addf(&li, " in %" PRIu64 " groups", p->groups);
+		strbuf_addf(&li, " in %" PRIu64 " group%s", p->groups, PL(p->groups));
 		if (p->nsites) {
 			unsigned nv[4] = { 0, 0, 0, 0 };
 			size_t j, with = 0;
@@ -316,14 +321,19 @@ static void summary(const struct tb_report *rep, struct strbuf *sb)
 		strbuf_addstr(&h, "No verdict: none of the recipe's events are in the input");
 		cls = "";
 	} else if (!h.len && tp) {
-		strbuf_addf(&h, "%sOutstanding at the end: %" PRIu64 " objects",
-			    trended ? "No group grows steadily. " : "", tp->count);
+		strbuf_addf(&h, "%sOutstanding at the end: %" PRIu64 " object%s",
+			    trended ? "No group grows steadily. " : "", tp->count, PL(tp->count));
 		if (tp->bytes)
 			strbuf_addf(&h, " (%s)", bytes(tp->bytes, b, sizeof(b)));
 		strbuf_addstr(&h, " in ");
 		esc(&h, tp->label);
 		strbuf_addstr(&h, "; top group ");
 		esc(&h, tp->sites[0].site);
+		if (tp->sites[0].by) {
+			strbuf_addstr(&h, " (");
+			esc(&h, tp->sites[0].by);
+			strbuf_addstr(&h, ")");
+		}
 	} else if (!h.len && (rep->npairs || rep->nverdicts || rep->nbals)) {
 		strbuf_addstr(&h, rep->nverdicts ? "Balanced: every declared pair of calls matched" :
 			      "Nothing outstanding at the end of the run");
@@ -785,12 +795,13 @@ static int stacks(const struct tb_report *rep, struct strbuf *sb, unsigned top)
 			strbuf_addstr(sb, "<p>saw none of its events: no verdict</p>\n</div>\n");
 			continue;
 		}
-		strbuf_addf(sb, "<p>%" PRIu64 " allocations, %" PRIu64 " frees; %" PRIu64
-			    " outstanding", p->allocs, p->frees, p->count);
+		strbuf_addf(sb, "<p>%" PRIu64 " allocation%s, %" PRIu64 " free%s; %" PRIu64
+			    " outstanding", p->allocs, PL(p->allocs), p->frees, PL(p->frees),
+			    p->count);
 		if (p->bytes)
 			strbuf_addf(sb, " (%s)", bytes(p->bytes, b, sizeof(b)));
-		strbuf_addf(sb, " in %" PRIu64 " groups; frees of objects from before the run: %"
-			    PRIu64 "; implicit frees: %" PRIu64 ".</p>\n", p->groups,
+		strbuf_addf(sb, " in %" PRIu64 " group%s; frees of objects from before the run: %"
+			    PRIu64 "; implicit frees: %" PRIu64 ".</p>\n", p->groups, PL(p->groups),
 			    p->unmatched_frees, p->implicit_frees);
 		if (!p->nsites) {
 			strbuf_addstr(sb, p->hidden ? "<p>outstanding objects unknown: pointers "
@@ -865,8 +876,8 @@ static void calls(const struct tb_report *rep, struct strbuf *sb, unsigned top)
 			if (!tb_rbal_saw_events(b))
 				snprintf(v, sizeof(v), "saw none of its events: no verdict");
 			else if (b->held_objects)
-				snprintf(v, sizeof(v), "%" PRIu64 " objects still held",
-					 b->held_objects);
+				snprintf(v, sizeof(v), "%" PRIu64 " object%s still held",
+					 b->held_objects, PL(b->held_objects));
 			else
 				snprintf(v, sizeof(v), "balanced");
 			strbuf_addstr(sb, "<tr class=\"verdict-row\">");

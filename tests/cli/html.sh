@@ -132,10 +132,12 @@ self_contained c7 "$d/c7.html"
 browse c7 "$d/c7.html"
 page_ok c7
 dom=$(cat "$d/c7.dom")
-expect_match "3.10: the verdict counts objects only (SLUB TRACE has no size)" \
-	'id="verdict">Outstanding at the end: 1 objects in slub; top group ' "$dom"
+# SLUB TRACE records carry no size: the bytes come from the cache's name (kmalloc-64)
+expect_match "3.10: the text report has the object and its size" 'outstanding 1 object, 64 B' "$out"
+expect_match "3.10: the verdict names the object, its size and its cache" \
+	'id="verdict">Outstanding at the end: 1 object \(64 B\) in slub; top group alloc \(kmalloc-64\)<' "$dom"
 expect_eq "3.10: one group in the table" 1 "$(section groups-0 "$d/c7.dom" | grep -c '<tr class="group">')"
-expect_match "3.10: the icicle counts objects" 'Outstanding objects \(no size field\) by stack' "$dom"
+expect_match "3.10: the icicle has the cache under the pair" '<title>kmalloc-64 [^ ]+ 64 B \(100.00%\)</title>' "$dom"
 expect_match "3.10: a capture with no time to speak of says so, draws no trend" 'class="notrend">no trend data' "$dom"
 expect_eq "3.10: no trend chart" 0 "$(grep -c 'id="trend-0"' "$d/c7.dom")"
 expect_match "3.10: the source is the kernel log" 'slub-trace-kmsg-lines.txt \(kernel log\)' "$dom"
@@ -162,7 +164,11 @@ jq --slurpfile s "$d/slabs.json" -n '{
      top_tasks: [{comm: "<img onerror=x>", pid: 42, allocs: 4}],
      stack: ["__kmalloc+0x10/0x200", "foo_create+0x12/0x30", "operator<<&>(x)", "do_syscall_64"]},
     {site: "bar_init+0x1/0x2", by: null, count: 1, bytes: 4096, oldest_s: 1.0,
-     stack: ["__kmalloc+0x10/0x200", "bar_init+0x1/0x2", "do_syscall_64"]}]}],
+     stack: ["__kmalloc+0x10/0x200", "bar_init+0x1/0x2", "do_syscall_64"]}]},
+ {label: "kprobe", alloc: "tb:get_thing", free: "tb:put_thing", allocs: 7, frees: 2, outstanding_count: 5,
+   outstanding_bytes: 0, groups: 2, outstanding: [
+    {site: "thing_new+0x5/0x40", by: null, count: 3, bytes: 0, stack: ["thing_new+0x5/0x40", "probe_one"]},
+    {site: "thing_dup+0x9/0x20", by: null, count: 2, bytes: 0, stack: ["thing_dup+0x9/0x20", "probe_one"]}]}],
  counts: [{label: "netdev", function: "alloc_netdev_mqs", caller: null, calls: 4},
           {label: "netdev", function: "free_netdev", caller: null, calls: 2}],
  verdicts: [{label: "netdev", a: "alloc_netdev_mqs", b: "free_netdev", a_calls: 4, b_calls: 2,
@@ -207,6 +213,8 @@ got=$(section meminfo "$d/saved.dom" | grep -o '<polyline class="series"' | wc -
 expect_eq "saved: meminfo chart has Slab/SUnreclaim/SReclaimable ($want)" "$want" "$got"
 [ "$want" -ge 2 ] && ok "saved: meminfo has Slab and SUnreclaim" || not_ok "saved: meminfo lacks Slab/SUnreclaim"
 expect_eq "saved: two groups of the pair" 2 "$(section groups-0 "$d/saved.dom" | grep -c '<tr class="group">')"
+expect_match "saved: a pair without sizes draws objects" 'Outstanding objects \(no size field\) by stack' "$dom"
+expect_match "saved: its icicle root counts the objects" '<svg class="fr" id="ic1-0" [^>]*data-v="5"><title>kprobe [^ ]+ 5 \(100.00%\)' "$dom"
 
 # ---- errors: exit codes, file named, nothing half-written ---------------------------------
 out=$("$TB" report "$d/nope.json" --html "$d/x.html" 2>&1); rc=$?
