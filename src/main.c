@@ -25,6 +25,7 @@ static const struct command commands[] = {
 	{ "diff", cmd_diff, "compare two JSON reports (before/after a fix)" },
 	{ "slabs", cmd_slabs, "slab caches by size and growth; merged aliases" },
 	{ "merge", cmd_merge, "one report across hosts of a fleet hunt (contrib/ansible)" },
+	{ "report", cmd_report, "render a saved JSON report (text, or --html FILE)" },
 };
 
 static void usage(FILE *out)

@@ -216,7 +216,8 @@ static int group_trend(const struct tb_analysis *an, const struct tb_pair_group 
 	size_t cap;
 
 	memset(t, 0, sizeof(*t));
-	if (!interval || !an->grid.step || !g->series || !an->grid.n)
+	/* no grid step: the events carried no usable time (one SLUB TRACE burst) */
+	if (!interval || !g->series || !an->grid.n || !an->grid.step)
 		return 0;
 	every = interval / an->grid.step;
 	cap = (size_t)((an->grid.n + every - 1) / every) + 1;

@@ -28,7 +28,7 @@ static const struct tb_usage analyze_usage = {
 	"analyze",
 	"usage: tracebook analyze [--recipe R] [param=value ...] FILE... [-o report.json]\n"
 	"                         [--folded F] [--top N] [--format F] [--kallsyms F]\n"
-	"                         [--dump-events]",
+	"                         [--dump-events] [--html FILE]",
 	"\nAnalyze files brought back from a box; '-' is standard input.  Several files are\n"
 	"one stream, merged by timestamp where they overlap.  Formats (detected):\n"
 	"  trace / trace_pipe text of any kernel (3.10 .. 6.x), kernel logs with SLUB\n"
@@ -38,7 +38,7 @@ static const struct tb_usage analyze_usage = {
 };
 
 struct opts {
-	const char *recipe, *json, *folded, *kallsyms;
+	const char *recipe, *json, *folded, *kallsyms, *html;
 	unsigned top;
 	int dump;
 	struct report_opts rep;
@@ -246,6 +246,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			      "write the JSON report to FILE (atomically)"),
 		TB_OPT_STRING(0, "folded", &o->folded, "FILE",
 			      "outstanding bytes per stack, FlameGraph folded format"),
+		TB_OPT_STRING(0, "html", &o->html, "FILE",
+			      "the report as one self-contained HTML page (atomically)"),
 		CMD_OPT_TOP(&o->top, "groups shown per analysis (default 10)"),
 		TB_OPT_CALLBACK(0, "format", &o->fmt, "F", format_option,
 				"ftrace, klog, tracecmd, dat or slabinfo",
@@ -286,9 +288,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	if (o->assign.n && !o->recipe)
 		return tb_usage_error(&analyze_usage, "'%s' sets a recipe parameter, but no "
 				      "--recipe was given", o->assign.v[0]);
-	if (o->dump && (o->json || o->folded || o->recipe))
+	if (o->dump && (o->json || o->folded || o->html || o->recipe))
 		return tb_usage_error(&analyze_usage, "--dump-events prints events only; drop "
-				      "-o/--folded/--recipe");
+				      "-o/--folded/--html/--recipe");
 	return 0;
 }
 
@@ -562,6 +564,8 @@ static int run_report(struct opts *o, struct tb_decode_set *set, struct counting
 		ret = tb_report_write_json(rep, o->json);
 	if (ret >= 0 && o->folded)
 		ret = tb_report_write_folded(rep, o->folded);
+	if (ret >= 0 && o->html)
+		ret = tb_report_write_html(rep, o->html, o->top);
 	if (ret >= 0 && tb_report_no_verdict(rep))
 		ret = tb_error_code(TB_EXIT_BLIND, "analyze: none of the events of recipe %s are "
 				    "in the input: no verdict (exit %d)", rep->recipe,

@@ -108,6 +108,8 @@ int run_parse_args(int argc, char **argv, const struct tb_usage *u, struct run_o
 		TB_OPT_STRING('o', "output", &o->json, "FILE", "write the report as JSON (atomically)"),
 		TB_OPT_STRING(0, "folded", &o->folded, "FILE",
 			      "outstanding bytes per stack, FlameGraph folded format"),
+		TB_OPT_STRING(0, "html", &o->html, "FILE",
+			      "the report as one self-contained HTML page (atomically)"),
 		CMD_OPT_TOP(&o->top, "groups shown per analysis (default 10)"),
 		TB_OPT_DURATION(0, "interval", &o->interval_ns, "D", 100000000ULL, UINT64_MAX,
 				"print the top growing groups every D"),
@@ -262,6 +264,8 @@ static int report(struct tb_analysis *an, const struct tb_recipe *r, const struc
 		if (o->json && tb_report_write_json(rep, o->json) < 0)
 			ret = -TB_EXIT_ERROR;
 		if (o->folded && tb_report_write_folded(rep, o->folded) < 0)
+			ret = -TB_EXIT_ERROR;
+		if (o->html && tb_report_write_html(rep, o->html, o->top) < 0)
 			ret = -TB_EXIT_ERROR;
 		tb_report_free(rep);
 	}

@@ -18,6 +18,7 @@ int cmd_analyze(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_slabs(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 /*
  * Each command parses its options from one table (util/parse-options.h) in its own
@@ -61,7 +62,7 @@ struct run_opts {
 	const char *recipe;		/* one of args; NULL: none given */
 	struct strlist assign;		/* param=value ... */
 	uint64_t duration_ns;
-	const char *json, *folded;
+	const char *json, *folded, *html;
 	unsigned top;
 	uint64_t interval_ns;
 	int dry_run, force, text;

@@ -17,6 +17,8 @@ struct strbuf;
 int tb_report_json_string(const struct tb_report *rep, struct strbuf *out);
 /* Folded stacks appended to out (folded.c); 0 or -1 on ENOMEM. */
 int tb_report_folded_string(const struct tb_report *rep, struct strbuf *out);
+/* The HTML page appended to out (html.c); 0 or -1 on ENOMEM. */
+int tb_report_html_string(const struct tb_report *rep, struct strbuf *out, unsigned top);
 /* "+1.5 MiB", "-64 B", "0 B" into buf (growth.c). */
 void tb_fmt_signed_bytes(int64_t v, char *buf, size_t size);
 /* Text of the loss warning ("N events lost: ..."), or NULL when nothing was lost. */

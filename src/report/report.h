@@ -19,6 +19,9 @@ void tb_report_print_group_detail(const struct tb_rsite *s, FILE *out);
 int tb_report_write_json(const struct tb_report *rep, const char *path);
 /* Outstanding bytes per stack in FlameGraph folded format, written atomically. */
 int tb_report_write_folded(const struct tb_report *rep, const char *path);
+/* The report as one self-contained HTML page (report/html.c), written atomically; top
+ * groups per analysis (0 = 10).  0, or negative after printing why. */
+int tb_report_write_html(const struct tb_report *rep, const char *path, unsigned top);
 /* Read a JSON report written by tb_report_write_json (for diff). */
 struct tb_report *tb_report_read_json(const char *path);
 /* The --interval lines of an interval result (analyze's tb_analysis_interval). */

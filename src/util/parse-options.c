@@ -230,6 +230,9 @@ static int unknown_long(const struct tb_usage *u, const struct tb_option *opts,
 			strbuf_addf(&sb, "%s--%s", matches++ ? ", " : "", opts[i].long_name);
 		}
 	}
+	/* --help is in every table without being in opts ("--h": --html or --help?) */
+	if (!strncmp("help", typed + 2, len))
+		strbuf_addf(&sb, "%s--help", matches++ ? ", " : "");
 	if (matches > 1)
 		r = tb_usage_error(u, "ambiguous option '%s': %s?", typed, strbuf_str(&sb));
 	else
