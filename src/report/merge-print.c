@@ -144,7 +144,8 @@ int tb_merge_print_text(const struct tb_merge *m, FILE *out, unsigned top)
 
 			fmt_amount(g, c->bytes, b, sizeof(b));
 			fprintf(out, "    %-16s %8" PRIu64 " %10s", m->hosts[c->host].name, c->count, b);
-			if (c->has_rate)
+			/* a rate beside "too-short" would read as "not growing" */
+			if (c->has_rate && !(c->verdict && !strcmp(c->verdict, "too-short")))
 				fprintf(out, "  %.1f/h", c->rate_per_hour);
 			if (c->verdict)
 				fprintf(out, "  %s", c->verdict);

@@ -360,8 +360,13 @@ static int add_cell(struct tb_merge *m, struct matcher *mt, size_t host, const c
 	c->site = xstrdup(site);
 	/* fields of newer reports, read when present */
 	c->verdict = xstrdup(jget_str(extra, "verdict"));
+	/* schema 2: "rate_per_hour": {"objects": x, "bytes": y}; the objects rate is merged */
+	v = NULL;
 	if (extra && json_object_object_get_ex(extra, "rate_per_hour", &v) &&
-	    (json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int))) {
+	    json_object_is_type(v, json_type_object) &&
+	    !json_object_object_get_ex(v, "objects", &v))
+		v = NULL;
+	if (v && (json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int))) {
 		c->rate_per_hour = json_object_get_double(v);
 		c->has_rate = 1;
 	}

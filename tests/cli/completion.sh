@@ -20,7 +20,7 @@ expect_eq "the script registers _tracebook for tracebook" "complete -F _traceboo
 cmds=$("$TB" --help | awk '/^commands:/ { on = 1; next } on && /^  [a-z]/ { print $1 } on && /^$/ { exit }')
 expect_match "the binary lists its commands" '^run$' "$cmds"
 expect_eq "tracebook <TAB>: every command, --help, --version" "$(lines $cmds --help --version)" "$(comp "")"
-expect_eq "tracebook r<TAB>: recipes restore run" "$(lines recipes restore run)" "$(comp r)"
+expect_eq "tracebook r<TAB>: recipes report restore run" "$(lines recipes report restore run)" "$(comp r)"
 
 # options of every command = what its --help lists
 for c in $cmds; do

@@ -24,7 +24,7 @@ out=$("$TB" analyze --recipe slab-leak "$TMP/mixed.txt" 2>&1)
 expect_match "no parameter: every size is outstanding" "outstanding 4 objects" "$out"
 out=$("$TB" analyze --recipe slab-leak size=8k "$TMP/mixed.txt" 2>&1); rc=$?
 expect_eq "size=8k offline: exit 0" 0 "$rc"
-expect_match "size=8k: only the 8192-byte object is outstanding" "outstanding 1 objects, 8.0 KiB" "$out"
+expect_match "size=8k: only the 8192-byte object is outstanding" "outstanding 1 object, 8.0 KiB" "$out"
 expect_nomatch "size=8k: no 64-byte site listed" "leaky_init" "$out"
 expect_match "size=8k: the report says which filter was applied offline" "note: recipe filter applied offline, as the kernel would have: kmem:kmalloc bytes_alloc == 8192: 2 of 3 events dropped" "$out"
 out=$("$TB" analyze --recipe slab-leak cache=kmalloc-64 "$TMP/mixed.txt" 2>&1)
@@ -56,7 +56,7 @@ cat > "$TMP/slub.txt" <<'T'
 T
 out=$("$TB" analyze --recipe slub-trace cache=kmalloc-64 "$TMP/slub.txt" 2>&1); rc=$?
 expect_eq "slub-trace cache=kmalloc-64 offline: exit 0" 0 "$rc"
-expect_match "slub-trace cache=kmalloc-64: one object" "1 allocations, 0 frees; outstanding 1 objects" "$out"
+expect_match "slub-trace cache=kmalloc-64: one object" "1 allocation, 0 frees; outstanding 1 object" "$out"
 expect_nomatch "slub-trace cache=kmalloc-64: no kmalloc-8192 object" "kmalloc-8192," "$out"
 expect_match "slub-trace: the note names the cache" "slub:alloc cache kmalloc-64: 2 of 3 events dropped" "$out"
 finish

@@ -186,10 +186,10 @@ static void test_verdict_rate_json(void **state)
 
 	args[0] = (char *)put(0, "v", "report.json",
 			      report("6.1.0", "slab-leak", "f+0x1/0x2", "g+0x1/0x2", 3,
-				     ",\"verdict\":\"growing\",\"rate_per_hour\":120.5"));
+				     ",\"verdict\":\"grows\",\"rate_per_hour\":{\"objects\":120.5,\"bytes\":7712}"));
 	m = tb_merge_load(args, 1, &err);
 	assert_non_null(m);
-	assert_string_equal(m->groups[0].cells[0].verdict, "growing");
+	assert_string_equal(m->groups[0].cells[0].verdict, "grows");
 	assert_int_equal(m->groups[0].cells[0].has_rate, 1);
 	assert_true(m->groups[0].cells[0].rate_per_hour > 120.4 &&
 		    m->groups[0].cells[0].rate_per_hour < 120.6);
@@ -202,7 +202,7 @@ static void test_verdict_rate_json(void **state)
 	assert_true(json_object_object_get_ex(g, "per_host", &c));
 	c = json_object_array_get_idx(c, 0);
 	assert_true(json_object_object_get_ex(c, "verdict", &v));
-	assert_string_equal(json_object_get_string(v), "growing");
+	assert_string_equal(json_object_get_string(v), "grows");
 	assert_true(json_object_object_get_ex(c, "count", &v));
 	assert_int_equal(json_object_get_int(v), 3);
 	json_object_put(o);
