@@ -141,6 +141,9 @@ void tb_raw_wait(struct tb_raw *r, unsigned ms);
 /* Stop: reader reads until every CPU is empty (tracing_on is 0 by then), joins. */
 int tb_raw_stop(struct tb_raw *r);
 void tb_raw_close(struct tb_raw *r);
+/* Keep every page read in t (--save), as it is decoded; t stays the caller's. */
+void tb_raw_set_save(struct tb_raw *r, struct tb_tracedat *t);
+size_t tb_raw_subbuf(const struct tb_raw *r);
 uint64_t tb_raw_events(const struct tb_raw *r);
 uint64_t tb_raw_bytes(const struct tb_raw *r);
 uint64_t tb_raw_last_ts(const struct tb_raw *r);

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <dirent.h>
+#include "util/fileio.h"
 #include "cmd/cmds.h"
 #include "decode/decode.h"
 #include "util/err.h"
@@ -23,14 +25,15 @@
 
 static const struct tb_usage analyze_usage = {
 	"analyze",
-	"usage: tracebook analyze [--recipe R] [param=value ...] FILE... [-o report.json]\n"
+	"usage: tracebook analyze [--recipe R] [param=value ...] FILE|DIR... [-o report.json]\n"
 	"                         [--folded F] [--top N] [--format F] [--kallsyms F]\n"
 	"                         [--dump-events]",
 	"\nAnalyze files brought back from a box; '-' is standard input.  Several files are\n"
 	"one stream, merged by timestamp where they overlap.  Formats (detected):\n"
 	"  trace / trace_pipe text of any kernel (3.10 .. 6.x), kernel logs with SLUB\n"
 	"  'TRACE' records (dmesg, kern.log, journalctl -k), trace-cmd report text,\n"
-	"  trace.dat (full build), /proc/slabinfo snapshots.  Arguments after '--' are files.",
+	"  trace.dat (full build), /proc/slabinfo snapshots.  Arguments after '--' are files.\n"
+	"A directory written by `run --save` stands for its files, kallsyms and recipe.",
 	NULL,
 };
 
@@ -40,6 +43,7 @@ struct opts {
 	int dump;
 	enum tb_format fmt;
 	struct strlist assign, files;
+	struct strlist owned;	/* paths made from a --save directory */
 };
 
 /* Counts every event and loss on the way to the real sink (run info). */
@@ -190,6 +194,124 @@ static int check_inputs(const struct strlist *files)
 	return ret;
 }
 
+static int is_dir(const char *p)
+{
+	struct stat st;
+
+	return !stat(p, &st) && S_ISDIR(st.st_mode);
+}
+
+static int is_file_nonempty(const char *p)
+{
+	struct stat st;
+
+	return !stat(p, &st) && S_ISREG(st.st_mode) && st.st_size > 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * A directory argument is a `run --save` directory (or an unpacked `collect`
+ * bundle's run): it stands for its files - the /proc/slabinfo snapshots (proc/NNN-
+ * slabinfo, in order), trace.dat, the kernel log when it holds SLUB TRACE records -
+ * and, unless given on the command line, its own kallsyms and its recipe with the
+ * parameters it ran with.
+ */
+static int expand_dir(struct opts *o, const char *dir, struct strlist *files)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct strlist snaps = STRLIST_INIT;
+	DIR *d;
+	struct dirent *de;
+	size_t i, before = files->n;
+	int ret = 0;
+
+	strbuf_addf(&sb, "%s/proc", dir);
+	d = opendir(sb.buf);
+	while (d && (de = readdir(d)))
+		if (strstr(de->d_name, "-slabinfo")) {
+			strbuf_reset(&sb);
+			strbuf_addf(&sb, "%s/proc/%s", dir, de->d_name);
+			ret |= strlist_add(&snaps, sb.buf);
+		}
+	if (d)
+		closedir(d);
+	if (snaps.n)
+		qsort(snaps.v, snaps.n, sizeof(*snaps.v), cmp_str);
+	for (i = 0; i < snaps.n; i++)
+		ret |= strlist_add(files, snaps.v[i]);
+	strbuf_reset(&sb);
+	strbuf_addf(&sb, "%s/trace.dat", dir);
+	if (is_file_nonempty(sb.buf))
+		ret |= strlist_add(files, sb.buf);
+	strbuf_reset(&sb);
+	strbuf_addf(&sb, "%s/kernel.log", dir);
+	if (is_file_nonempty(sb.buf)) {
+		struct strbuf log = STRBUF_INIT;
+
+		if (tb_read_file(sb.buf, &log) == 0 && strstr(strbuf_str(&log), " TRACE "))
+			ret |= strlist_add(files, sb.buf);
+		strbuf_release(&log);
+	}
+	if (ret) {
+		ret = tb_error("out of memory");
+		goto out;
+	}
+	if (files->n == before) {
+		ret = tb_error_code(TB_EXIT_BADINPUT, "%s: a directory, but not one `run --save` "
+				    "wrote (no trace.dat, kernel.log with TRACE records or "
+				    "proc/NNN-slabinfo in it)", dir);
+		goto out;
+	}
+	strbuf_reset(&sb);
+	strbuf_addf(&sb, "%s/kallsyms", dir);
+	if (!o->kallsyms && is_file_nonempty(sb.buf)) {
+		ret |= strlist_add(&o->owned, sb.buf);
+		o->kallsyms = o->owned.v[o->owned.n - 1];
+	}
+	strbuf_reset(&sb);
+	strbuf_addf(&sb, "%s/recipe.recipe", dir);
+	if (!o->recipe && is_file_nonempty(sb.buf)) {
+		struct strbuf params = STRBUF_INIT;
+		char *l, *save = NULL;
+
+		ret |= strlist_add(&o->owned, sb.buf);
+		o->recipe = o->owned.v[o->owned.n - 1];
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "%s/params.txt", dir);
+		if (!o->assign.n && tb_read_file(sb.buf, &params) == 0 && params.buf)
+			for (l = strtok_r(params.buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+				ret |= strlist_add(&o->assign, l);
+		strbuf_release(&params);
+	}
+	if (ret)
+		ret = tb_error("out of memory");
+out:
+	strlist_clear(&snaps);
+	strbuf_release(&sb);
+	return ret;
+}
+
+static int expand_dirs(struct opts *o)
+{
+	struct strlist files = STRLIST_INIT;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < o->files.n && !ret; i++) {
+		if (strcmp(o->files.v[i], "-") && is_dir(o->files.v[i]))
+			ret = expand_dir(o, o->files.v[i], &files);
+		else if (strlist_add(&files, o->files.v[i]))
+			ret = tb_error("out of memory");
+	}
+	strlist_clear(&o->files);
+	o->files = files;
+	return ret;
+}
+
 static int parse_args(int argc, char **argv, struct opts *o)
 {
 	struct tb_option opts[] = {
@@ -231,6 +353,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	if (!o->files.n)
 		return tb_usage_error(&analyze_usage, "no input file (give FILE... or '-' for "
 				      "standard input)");
+	if ((ret = expand_dirs(o)))
+		return ret;
 	if ((ret = check_inputs(&o->files)))
 		return ret;
 	if (o->assign.n && !o->recipe)
@@ -552,5 +676,6 @@ out:
 	free(cnt.lost_cpu);
 	strlist_clear(&o.assign);
 	strlist_clear(&o.files);
+	strlist_clear(&o.owned);
 	return ret > 0 ? 0 : ret;
 }
