@@ -125,20 +125,19 @@ static char *default_report_path(const char *recipe)
 		tb_error("the report directory's path is too long");
 		return NULL;
 	}
-	/* mkdir -p */
-	for (p = dir + 1; ; p++) {
-		if (*p == '/' || !*p) {
-			char c = *p;
+	/* made when the report is written (a run that reports nothing leaves nothing);
+	 * now only: the nearest existing ancestor must be a directory we can write */
+	{
+		char up[4096], *slash;
+		struct stat st;
 
-			*p = 0;
-			if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-				tb_error("cannot make the report directory %s: %s (give -o FILE)",
-					 dir, strerror(errno));
-				return NULL;
-			}
-			*p = c;
-			if (!c)
-				break;
+		snprintf(up, sizeof(up), "%s", dir);
+		while (stat(up, &st) < 0 && (slash = strrchr(up, '/')) && slash > up)
+			*slash = 0;
+		if (stat(up, &st) < 0 || !S_ISDIR(st.st_mode) || access(up, W_OK | X_OK) < 0) {
+			tb_error("cannot make the report directory %s: %s is not a writable "
+				 "directory (give -o FILE)", dir, up);
+			return NULL;
 		}
 	}
 	gmtime_r(&now, &tm);
@@ -150,6 +149,29 @@ static char *default_report_path(const char *recipe)
 	if (!p)
 		tb_error("out of memory");
 	return p;
+}
+
+/* mkdir -p of the directory part of path (0700), best effort: the write then says why */
+static void make_parent_dirs(const char *path)
+{
+	char dir[4096], *p;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	p = strrchr(dir, '/');
+	if (!p || p == dir)
+		return;
+	*p = 0;
+	for (p = dir + 1; ; p++) {
+		if (*p == '/' || !*p) {
+			char c = *p;
+
+			*p = 0;
+			mkdir(dir, 0700);
+			*p = c;
+			if (!c)
+				break;
+		}
+	}
 }
 
 /* Restore the journal of this run and say so; returns 0 or -TB_EXIT_RESTORE. */
@@ -260,6 +282,8 @@ static int report(struct tb_analysis *an, const struct tb_recipe *r, const struc
 	} else {
 		if (tb_report_print_text(rep, stdout, o->top) < 0)
 			ret = -TB_EXIT_ERROR;
+		if (o->json && o->json_default)
+			make_parent_dirs(o->json);
 		if (o->json && tb_report_write_json(rep, o->json) < 0)
 			ret = -TB_EXIT_ERROR;
 		else if (o->json && o->json_default)
