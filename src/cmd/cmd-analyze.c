@@ -27,7 +27,7 @@
 
 static const struct tb_usage analyze_usage = {
 	"analyze",
-	"usage: tracebook analyze [--recipe R] [param=value ...] FILE|DIR... [-o report.json]\n"
+	"usage: tracebook analyze [--recipe R] [param=value ...] FILE... [-o report.json]\n"
 	"                         [--folded F] [--top N] [--format F] [--kallsyms F]\n"
 	"                         [--dump-events]",
 	"\nAnalyze files brought back from a box; '-' is standard input.  Several files are\n"
