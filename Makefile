@@ -17,7 +17,6 @@
 
 ARCH ?= x86_64
 PKGS := libtracefs libtraceevent json-c
-HAVE_TRACECMD := $(shell pkg-config --exists libtracecmd 2>/dev/null && echo 1)
 
 RECIPES := $(sort $(wildcard recipes/*.recipe))
 GEN_SRC := build/gen/recipes-embedded.c
@@ -36,16 +35,12 @@ DEFS := -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64
 PREFIX_MAP := -ffile-prefix-map=$(CURDIR)/= -ffile-prefix-map=$(CURDIR)=.
 PC_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PC_LIBS := $(shell pkg-config --libs $(PKGS))
-ifeq ($(HAVE_TRACECMD),1)
-TC_CFLAGS := $(shell pkg-config --cflags libtracecmd) -DHAVE_LIBTRACECMD=1
-TC_LIBS := $(shell pkg-config --libs libtracecmd)
-endif
 
 CC ?= cc
 # every object also writes its header dependencies (build/.../*.d, included at the end)
 DEPFLAGS := -MMD -MP
-BASE_CFLAGS := $(STD) $(WARN) $(DEFS) $(PREFIX_MAP) -Isrc $(PC_CFLAGS) $(TC_CFLAGS)
-LIBS := $(TC_LIBS) $(PC_LIBS) -lpthread -lm -ldl
+BASE_CFLAGS := $(STD) $(WARN) $(DEFS) $(PREFIX_MAP) -Isrc $(PC_CFLAGS)
+LIBS := $(PC_LIBS) -lpthread -lm -ldl
 
 # the first rule is the default goal: `make` builds ./tracebook
 all: tracebook

@@ -1,6 +1,8 @@
 /*
- * capture-local.h - private interfaces between the capture sources (raw.c, merge.c,
- * rawdecode.c, text.c, kmsg.c, procsnap.c, status.c, capture.c).
+ * capture-local.h - private interfaces between the capture sources (raw.c, text.c,
+ * kmsg.c, procsnap.c, status.c, capture.c).  The ring-buffer page parser, the
+ * cross-CPU merge and the raw record decoder are in decode/rawpage.h (shared with the
+ * trace.dat reader).
  */
 #ifndef TB_CAPTURE_LOCAL_H
 #define TB_CAPTURE_LOCAL_H
@@ -10,112 +12,9 @@
 #include "capture/capture.h"
 #include "event/event.h"
 #include "util/clock.h"
+#include "decode/rawpage.h"
 
 struct tep_handle;
-
-/* ---- pages and the timestamp-ordered merge (merge.c) ------------------------- */
-
-/* One record inside a ring-buffer sub-buffer (points into the page's data). */
-struct tb_rrec {
-	uint64_t ts;
-	void *data;
-	unsigned size;
-	int type;		/* common_type */
-};
-
-/* One sub-buffer as read from per_cpu/cpuN/trace_pipe_raw, parsed into records. */
-struct tb_rpage {
-	struct tb_rpage *next;
-	int cpu;
-	int64_t missed;		/* events lost before this page: 0, count, or -1 unknown */
-	unsigned nrec, pos;	/* records, next one to emit */
-	unsigned arec;		/* records recs[] has room for (kept when recycled) */
-	struct tb_rrec *recs;
-	size_t size;		/* bytes of data[] */
-	size_t cap;		/* bytes data[] has room for */
-	unsigned char data[];
-};
-
-struct tb_merge_cpu {
-	struct tb_rpage *head, *tail;
-	uint64_t last_ts;	/* newest record timestamp queued on this CPU */
-	uint64_t bound;		/* watermark: every record with ts <= bound was queued */
-	uint64_t missed;	/* sum of known page missed counts */
-	int missed_unknown;
-	uint64_t records, pages;
-};
-
-/* Decides what a record means and sends it on (rawdecode.c in the real capture). */
-struct tb_merge_out {
-	/* rec and, if it is followed by a stack record of the same CPU, that one. */
-	int (*emit)(void *ctx, int cpu, const struct tb_rrec *rec, const struct tb_rrec *stack);
-	/* Events lost on cpu just before ts (count -1: unknown). */
-	void (*lost)(void *ctx, int cpu, int64_t count, uint64_t ts);
-	void *ctx;
-};
-
-struct tb_merge {
-	unsigned ncpus;
-	struct tb_merge_cpu *cpu;
-	uint64_t newest;	/* newest timestamp queued on any CPU */
-	int stack_type;		/* common_type of ftrace:kernel_stack, -1 none */
-	uint64_t emitted, orphan_stacks, inversions, cpu_inversions;
-	uint64_t last_emitted_ts;
-	size_t queued_bytes, queued_peak;
-	struct tb_merge_out out;
-	/*
-	 * Used-up pages kept for reuse instead of freed (their recs[] too): the reader
-	 * takes them back (tb_raw_pump), so a steady capture stops calling malloc for
-	 * pages and touching fresh memory.  At most TB_MERGE_SPARE_MAX.
-	 */
-	struct tb_rpage *spare;
-	unsigned nspare;
-};
-
-#define TB_MERGE_SPARE_MAX 256
-
-int tb_merge_init(struct tb_merge *m, unsigned ncpus, const struct tb_merge_out *out);
-void tb_merge_release(struct tb_merge *m);
-
-/* A page able to hold size bytes of sub-buffer (data[]), not parsed yet. */
-struct tb_rpage *tb_rpage_alloc(size_t size);
-/*
- * Split p->data into records (p->recs) with kb, a struct kbuffer * set up for this
- * kernel (long size, endianness), in one pass.  Returns 0 or -ENOMEM; a page kbuffer
- * cannot load gives zero records.  p->missed is taken from the sub-buffer header.
- */
-int tb_rpage_parse(void *kb, struct tb_rpage *p);
-void tb_rpage_free(struct tb_rpage *p);
-
-/* A used-up page back to the merge's spares (freed when there are enough). */
-void tb_merge_recycle(struct tb_merge *m, struct tb_rpage *p);
-/* Take the spare pages (a list through ->next), leaving none. */
-struct tb_rpage *tb_merge_take_spares(struct tb_merge *m);
-
-/* Queue a parsed page at the end of its CPU (ownership passes to the merge). */
-void tb_merge_add(struct tb_merge *m, struct tb_rpage *p);
-
-/*
- * Emit every record that is safe to emit in global timestamp order: the oldest
- * queued record goes out when every other CPU has something queued (its future
- * records cannot be older) or whose watermark (cpu[].bound, set by the reader:
- * everything up to there has been read on that CPU) is not older than it.  drain=1
- * emits everything.  Returns 0, or the emit callback's negative.
- */
-int tb_merge_run(struct tb_merge *m, int drain);
-
-/* ---- raw record decoding (rawdecode.c) --------------------------------------- */
-
-struct tb_rawdec;
-
-struct tb_rawdec *tb_rawdec_new(struct tep_handle *tep, const struct tb_sink *sink);
-void tb_rawdec_free(struct tb_rawdec *d);
-/* The common_type of ftrace:kernel_stack in this tep, or -1. */
-int tb_rawdec_stack_type(const struct tb_rawdec *d);
-/* struct tb_merge_out callbacks bound to d. */
-struct tb_merge_out tb_rawdec_out(struct tb_rawdec *d);
-uint64_t tb_rawdec_events(const struct tb_rawdec *d);
-uint64_t tb_rawdec_unknown(const struct tb_rawdec *d);
 
 /* ---- per-CPU stats files (raw.c) --------------------------------------------- */
 
@@ -141,6 +40,9 @@ void tb_raw_wait(struct tb_raw *r, unsigned ms);
 /* Stop: reader reads until every CPU is empty (tracing_on is 0 by then), joins. */
 int tb_raw_stop(struct tb_raw *r);
 void tb_raw_close(struct tb_raw *r);
+/* Keep every page read in t (--save), as it is decoded; t stays the caller's. */
+void tb_raw_set_save(struct tb_raw *r, struct tb_tracedat *t);
+size_t tb_raw_subbuf(const struct tb_raw *r);
 uint64_t tb_raw_events(const struct tb_raw *r);
 uint64_t tb_raw_bytes(const struct tb_raw *r);
 uint64_t tb_raw_last_ts(const struct tb_raw *r);

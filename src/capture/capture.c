@@ -110,6 +110,7 @@ struct run {
 	struct tb_raw *raw;
 	struct tb_text *text;
 	struct tb_kmsg *kmsg;
+	struct tb_tracedat *dat;	/* --save */
 	struct counting_sink cs;
 	struct tb_sink sink;
 	struct tb_cpu_stats *before, *after;
@@ -271,6 +272,17 @@ int tb_capture_run(const struct tb_capture_opts *o, const struct tb_capture_sink
 		ret = -1;
 		goto out;
 	}
+	if (o->save_dir && r.raw) {
+		r.dat = tb_tracedat_open(o->save_dir, o->trace_dir, ncpus, tb_raw_subbuf(r.raw));
+		if (!r.dat) {
+			ret = -1;
+			goto out;
+		}
+		tb_raw_set_save(r.raw, r.dat);
+	} else if (o->save_dir) {
+		tb_warn("--save: the trace_pipe text source reads no ring-buffer pages, so no "
+			"trace.dat is written (the report and the other files are)");
+	}
 	errno = 0;
 	old_nice = getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid));
 	if (errno == 0 && setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid),
@@ -326,6 +338,11 @@ stop:
 	if (r.kmsg && ret == 0)
 		ret = tb_kmsg_pump(r.kmsg);
 	tb_read_cpu_stats(o->trace_dir, ncpus, r.after);
+	if (r.dat && ret == 0) {
+		ret = tb_tracedat_finish(r.dat);
+		res->saved = ret == 0;
+		res->saved_pages = tb_tracedat_pages(r.dat);
+	}
 	if (o->snap && ret == 0)
 		ret = tb_procsnap_take(sink, r.proc_dir, &o->snap->files);
 	if (sink->end)
@@ -366,6 +383,7 @@ stop:
 			res->lost_unknown ? "at least " : "", (unsigned long long)res->lost);
 out:
 	tb_raw_close(r.raw);
+	tb_tracedat_free(r.dat);
 	tb_text_close(r.text);
 	tb_kmsg_close(r.kmsg);
 	free(r.cs.marked);

@@ -52,6 +52,7 @@ struct tb_capture_opts {
 	uint64_t interval_ns;		/* --interval ticks to the sink, 0: none */
 	volatile sig_atomic_t *stop;	/* set by the driver's signal handler */
 	int status_line;		/* redraw a one-line status on stderr (TTY only) */
+	const char *save_dir;		/* --save: write save_dir/trace.dat of the raw pages */
 };
 
 struct tb_capture_result {
@@ -73,6 +74,8 @@ struct tb_capture_result {
 					 * we read them (EPIPE): records lost, count unknown */
 	uint64_t kmsg_interleaved;	/* SLUB TRACE records whose call trace came after a
 					 * later record's line (decode_stats.interleaved) */
+	int saved;			/* save_dir/trace.dat was written */
+	uint64_t saved_pages;		/* ring-buffer pages in it */
 };
 
 /*
@@ -82,5 +85,21 @@ struct tb_capture_result {
 int tb_capture_run(const struct tb_capture_opts *o, const struct tb_capture_sink *sink,
 		   struct tb_capture_result *res);
 void tb_capture_result_release(struct tb_capture_result *res);
+
+/* ---- a raw capture kept as a trace-cmd trace.dat (tracedat-write.c) ---------- */
+struct tb_tracedat;
+struct tb_tracedat *tb_tracedat_open(const char *dir, const char *trace_dir, unsigned ncpus,
+				     size_t page);
+int tb_tracedat_page(struct tb_tracedat *t, int cpu, const void *data, size_t n);
+uint64_t tb_tracedat_pages(const struct tb_tracedat *t);
+int tb_tracedat_finish(struct tb_tracedat *t);
+void tb_tracedat_free(struct tb_tracedat *t);
+
+/*
+ * tb_kmsg_save - the kernel log records since since_us (CLOCK_MONOTONIC, the kernel
+ * log's clock) as dmesg lines "[sec.usec] text" into path (kmsg.c).  Returns the
+ * number of lines, or negative after printing why.
+ */
+long tb_kmsg_save(const char *kmsg_path, uint64_t since_us, const char *path);
 
 #endif

@@ -178,3 +178,50 @@ void tb_kmsg_close(struct tb_kmsg *k)
 	free(k->path);
 	free(k);
 }
+
+/**
+ * tb_kmsg_save - the kernel log's records logged at or after since_us (microseconds of
+ * CLOCK_MONOTONIC, the clock /dev/kmsg stamps with) as dmesg lines into path.
+ * Returns the number of lines written, or negative after printing why.
+ */
+long tb_kmsg_save(const char *kmsg_path, uint64_t since_us, const char *path)
+{
+	char rec[RECORD_MAX + 1], line[RECORD_MAX + 64];
+	FILE *out;
+	long n = 0;
+	int fd;
+
+	fd = open(kmsg_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return tb_error("--save: cannot read the kernel log %s: %s", kmsg_path,
+				strerror(errno));
+	out = fopen(path, "w");
+	if (!out) {
+		close(fd);
+		return tb_error("--save: cannot create %s: %s", path, strerror(errno));
+	}
+	for (;;) {
+		ssize_t r = read(fd, rec, RECORD_MAX);
+		unsigned long long ts;
+		int len;
+
+		if (r < 0 && (errno == EPIPE || errno == EINTR))
+			continue;	/* overwritten before read: go on with the next */
+		if (r <= 0)
+			break;
+		rec[r] = 0;
+		if (sscanf(rec, "%*u,%*u,%llu", &ts) != 1 || ts < since_us)
+			continue;
+		len = tb_kmsg_line(rec, (size_t)r, line, sizeof(line));
+		if (len > 0) {
+			fwrite(line, 1, (size_t)len, out);
+			if (line[len - 1] != '\n')
+				fputc('\n', out);
+			n++;
+		}
+	}
+	close(fd);
+	if (fclose(out) != 0)
+		return tb_error("--save: writing %s: %s", path, strerror(errno));
+	return n;
+}

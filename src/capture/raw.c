@@ -77,6 +77,7 @@ struct tb_raw {
 	uint64_t *bound;	/* per CPU: everything with ts <= this is queued (under lock) */
 	uint64_t bytes;		/* read so far (reader thread only, read after join) */
 	uint64_t bytes_seen;	/* bytes parsed (consumer) */
+	struct tb_tracedat *save;	/* --save: pages also go there (consumer) */
 };
 
 /**
@@ -529,6 +530,8 @@ int tb_raw_pump(struct tb_raw *r, int drain)
 	for (; p; p = n) {
 		n = p->next;
 		r->bytes_seen += p->size;
+		if (ret == 0 && r->save && tb_tracedat_page(r->save, p->cpu, p->data, p->size) < 0)
+			ret = -1;
 		if (ret == 0 && tb_rpage_parse(r->kb, p) < 0)
 			ret = tb_error("out of memory decoding pages");
 		if (ret < 0) {
@@ -609,6 +612,16 @@ void tb_raw_close(struct tb_raw *r)
 	free(r->bound);
 	free(r->trace_dir);
 	free(r);
+}
+
+void tb_raw_set_save(struct tb_raw *r, struct tb_tracedat *t)
+{
+	r->save = t;
+}
+
+size_t tb_raw_subbuf(const struct tb_raw *r)
+{
+	return r->subbuf;
 }
 
 uint64_t tb_raw_events(const struct tb_raw *r)

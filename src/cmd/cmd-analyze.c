@@ -10,6 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include "util/fileio.h"
 #include "cmd/cmds.h"
 #include "decode/decode.h"
 #include "kernel/ksyms.h"
@@ -33,7 +37,8 @@ static const struct tb_usage analyze_usage = {
 	"one stream, merged by timestamp where they overlap.  Formats (detected):\n"
 	"  trace / trace_pipe text of any kernel (3.10 .. 6.x), kernel logs with SLUB\n"
 	"  'TRACE' records (dmesg, kern.log, journalctl -k), trace-cmd report text,\n"
-	"  trace.dat (full build), /proc/slabinfo snapshots.  Arguments after '--' are files.",
+	"  trace.dat (full build), /proc/slabinfo snapshots.  Arguments after '--' are files.\n"
+	"A directory written by `run --save` stands for its files, kallsyms and recipe.",
 	NULL,
 };
 
@@ -44,6 +49,9 @@ struct opts {
 	struct report_opts rep;
 	enum tb_format fmt;
 	struct strlist assign, files;
+	struct strlist owned;	/* paths made from a --save directory */
+	struct strlist procsnaps;	/* its proc/NNN-meminfo|vmstat|buddyinfo files */
+	char release[128], arch[64];	/* its uname.txt: the kernel it ran on */
 };
 
 /* Counts every event and loss on the way to the real sink (run info). */
@@ -235,6 +243,146 @@ static int check_kallsyms(const char *path)
 	return r;
 }
 
+static int is_dir(const char *p)
+{
+	struct stat st;
+
+	return !stat(p, &st) && S_ISDIR(st.st_mode);
+}
+
+static int is_file_nonempty(const char *p)
+{
+	struct stat st;
+
+	return !stat(p, &st) && S_ISREG(st.st_mode) && st.st_size > 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * A directory argument is a `run --save` directory (or an unpacked `collect`
+ * bundle's run): it stands for its files - the /proc/slabinfo snapshots (proc/NNN-
+ * slabinfo, in order), trace.dat, the kernel log when it holds SLUB TRACE records -
+ * and, unless given on the command line, its own kallsyms and its recipe with the
+ * parameters it ran with.
+ */
+static int expand_dir(struct opts *o, const char *dir, struct strlist *files)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct strlist snaps = STRLIST_INIT;
+	DIR *d;
+	struct dirent *de;
+	size_t i, before = files->n;
+	int ret = 0;
+
+	strbuf_addf(&sb, "%s/proc", dir);
+	d = opendir(sb.buf);
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.' || !strchr(de->d_name, '-'))
+			continue;
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "%s/proc/%s", dir, de->d_name);
+		/* slabinfo is a decoder format; the others go straight to the analysis */
+		ret |= strlist_add(strstr(de->d_name, "-slabinfo") ? &snaps : &o->procsnaps,
+				   sb.buf);
+	}
+	if (d)
+		closedir(d);
+	if (snaps.n)
+		qsort(snaps.v, snaps.n, sizeof(*snaps.v), cmp_str);
+	if (o->procsnaps.n)
+		qsort(o->procsnaps.v, o->procsnaps.n, sizeof(*o->procsnaps.v), cmp_str);
+	for (i = 0; i < snaps.n; i++)
+		ret |= strlist_add(files, snaps.v[i]);
+	strbuf_reset(&sb);
+	strbuf_addf(&sb, "%s/trace.dat", dir);
+	if (is_file_nonempty(sb.buf))
+		ret |= strlist_add(files, sb.buf);
+	strbuf_reset(&sb);
+	strbuf_addf(&sb, "%s/kernel.log", dir);
+	if (is_file_nonempty(sb.buf)) {
+		struct strbuf log = STRBUF_INIT;
+
+		if (tb_read_file(sb.buf, &log) == 0 && strstr(strbuf_str(&log), " TRACE "))
+			ret |= strlist_add(files, sb.buf);
+		strbuf_release(&log);
+	}
+	if (ret) {
+		ret = tb_error("out of memory");
+		goto out;
+	}
+	if (files->n == before) {
+		ret = tb_error_code(TB_EXIT_BADINPUT, "%s: a directory, but not one `run --save` "
+				    "wrote (no trace.dat, kernel.log with TRACE records or "
+				    "proc/NNN-slabinfo in it)", dir);
+		goto out;
+	}
+	strbuf_reset(&sb);
+	strbuf_addf(&sb, "%s/uname.txt", dir);
+	if (!o->release[0]) {
+		struct strbuf u = STRBUF_INIT;
+		char sys[64], node[256];
+
+		/* "Linux NODE RELEASE VERSION... MACHINE" */
+		if (tb_read_file(sb.buf, &u) == 0 && u.buf &&
+		    sscanf(u.buf, "%63s %255s %127s", sys, node, o->release) == 3) {
+			char *last;
+
+			strbuf_rtrim(&u);
+			last = strrchr(u.buf, ' ');
+			snprintf(o->arch, sizeof(o->arch), "%s", last ? last + 1 : "");
+		}
+		strbuf_release(&u);
+	}
+	strbuf_reset(&sb);
+	strbuf_addf(&sb, "%s/kallsyms", dir);
+	if (!o->kallsyms && is_file_nonempty(sb.buf)) {
+		ret |= strlist_add(&o->owned, sb.buf);
+		o->kallsyms = o->owned.v[o->owned.n - 1];
+	}
+	strbuf_reset(&sb);
+	strbuf_addf(&sb, "%s/recipe.recipe", dir);
+	if (!o->recipe && is_file_nonempty(sb.buf)) {
+		struct strbuf params = STRBUF_INIT;
+		char *l, *save = NULL;
+
+		ret |= strlist_add(&o->owned, sb.buf);
+		o->recipe = o->owned.v[o->owned.n - 1];
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "%s/params.txt", dir);
+		if (!o->assign.n && tb_read_file(sb.buf, &params) == 0 && params.buf)
+			for (l = strtok_r(params.buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+				ret |= strlist_add(&o->assign, l);
+		strbuf_release(&params);
+	}
+	if (ret)
+		ret = tb_error("out of memory");
+out:
+	strlist_clear(&snaps);
+	strbuf_release(&sb);
+	return ret;
+}
+
+static int expand_dirs(struct opts *o)
+{
+	struct strlist files = STRLIST_INIT;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < o->files.n && !ret; i++) {
+		if (strcmp(o->files.v[i], "-") && is_dir(o->files.v[i]))
+			ret = expand_dir(o, o->files.v[i], &files);
+		else if (strlist_add(&files, o->files.v[i]))
+			ret = tb_error("out of memory");
+	}
+	strlist_clear(&o->files);
+	o->files = files;
+	return ret;
+}
+
 static int parse_args(int argc, char **argv, struct opts *o)
 {
 	struct tb_option opts[] = {
@@ -281,6 +429,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	if (!o->files.n)
 		return tb_usage_error(&analyze_usage, "no input file (give FILE... or '-' for "
 				      "standard input)");
+	if ((ret = expand_dirs(o)))
+		return ret;
 	if ((ret = check_inputs(&o->files)))
 		return ret;
 	if (o->kallsyms && (ret = check_kallsyms(o->kallsyms)))
@@ -530,6 +680,24 @@ static int run_report(struct opts *o, struct tb_decode_set *set, struct counting
 		cnt->inner = tb_recipe_filter_sink(rf);
 	}
 	cnt->an = an;	/* slabinfo snapshots go to it (snapshot_cb) */
+	/* a --save directory's other /proc snapshots: what (after NNN-), taken at mtime */
+	for (i = 0; i < o->procsnaps.n; i++) {
+		const char *f = o->procsnaps.v[i], *what = strrchr(f, '/');
+		struct strbuf t = STRBUF_INIT;
+		struct stat st;
+
+		what = strchr(what ? what : f, '-') + 1;
+		if (tb_read_file(f, &t) < 0 || stat(f, &st) < 0) {
+			strbuf_release(&t);
+			ret = tb_error_code(TB_EXIT_BADINPUT, "cannot read %s", f);
+			goto out;
+		}
+		ret = tb_analysis_snapshot(an, what, (uint64_t)st.st_mtim.tv_sec * 1000000000ULL +
+					   (uint64_t)st.st_mtim.tv_nsec, strbuf_str(&t));
+		strbuf_release(&t);
+		if (ret < 0)
+			goto out;
+	}
 	ret = tb_decode_set_run(set);
 	if (ret < 0)
 		goto out;
@@ -540,6 +708,10 @@ static int run_report(struct opts *o, struct tb_decode_set *set, struct counting
 			    tb_format_name(tb_decode_set_format(set, i)));
 	info.recipe = r ? r->name : NULL;
 	info.source = src.buf;
+	if (o->release[0]) {
+		info.kernel_release = o->release;
+		info.arch = o->arch;
+	}
 	info.events = cnt->events;
 	info.lost = cnt->lost;
 	info.lost_unknown = cnt->lost_unknown;
@@ -584,8 +756,57 @@ out:
 	return ret < 0 ? ret : 0;
 }
 
+/*
+ * Without --kallsyms, a trace.dat names its raw addresses with the kallsyms it carries
+ * (trace-cmd and `run --save` store the box's): the first trace.dat's copy goes to a
+ * temporary file (path in tmp, removed at the end) the analysis reads.
+ */
+static int dat_kallsyms(struct opts *o, char *tmp, size_t size)
+{
+	size_t i;
+
+	tmp[0] = 0;
+	for (i = 0; i < o->files.n && !o->kallsyms && !o->dump; i++) {
+		struct strbuf sb = STRBUF_INIT;
+		char magic[10];
+		int fd = strcmp(o->files.v[i], "-") ? open(o->files.v[i], O_RDONLY) : -1, r;
+		ssize_t n;
+
+		if (fd < 0)
+			continue;
+		n = read(fd, magic, sizeof(magic));
+		close(fd);
+		if (n != (ssize_t)sizeof(magic) || memcmp(magic, "\x17\x08\x44tracing", 10))
+			continue;
+		r = tb_tracedat_kallsyms(o->files.v[i], &sb);
+		if (r == 0 && sb.len) {
+			const char *t = getenv("TMPDIR");
+
+			snprintf(tmp, size, "%s/tracebook-kallsyms.XXXXXX", t && *t ? t : "/tmp");
+			fd = mkstemp(tmp);
+			if (fd < 0 || write(fd, sb.buf, sb.len) != (ssize_t)sb.len) {
+				r = tb_error("cannot write a temporary kallsyms file %s: %s", tmp,
+					     strerror(errno));
+				if (fd >= 0) {
+					close(fd);
+					unlink(tmp);
+				}
+				tmp[0] = 0;
+			} else {
+				close(fd);
+				o->kallsyms = tmp;
+			}
+		}
+		strbuf_release(&sb);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 int cmd_analyze(int argc, char **argv)
 {
+	char ksyms_tmp[4096] = "";
 	struct opts o;
 	struct counting cnt;
 	struct tb_sink sink;
@@ -603,6 +824,8 @@ int cmd_analyze(int argc, char **argv)
 	sink.ctx = &cnt;
 	cnt.dump = o.dump;
 	cnt.out = stdout;
+	if ((ret = dat_kallsyms(&o, ksyms_tmp, sizeof(ksyms_tmp))) < 0)
+		goto out;
 	set = tb_decode_set_new(&sink, snapshot_cb, &cnt);
 	if (!set) {
 		ret = tb_error("out of memory");
@@ -622,5 +845,9 @@ out:
 	free(cnt.lost_cpu);
 	strlist_clear(&o.assign);
 	strlist_clear(&o.files);
+	strlist_clear(&o.owned);
+	strlist_clear(&o.procsnaps);
+	if (ksyms_tmp[0])
+		unlink(ksyms_tmp);
 	return ret > 0 ? 0 : ret;
 }

@@ -78,6 +78,28 @@ static json_object *jstrlist(const struct strlist *l)
 #define JB(b) json_object_new_boolean(!!(b))
 #define JI(i) json_object_new_int64((int64_t)(i))
 
+static json_object *caps_json(const struct tb_caps *c);
+static void consequences(const struct tb_caps *c, struct strlist *out);
+
+/**
+ * probe_write_json - what `probe --json` prints, for caps, to out (also used by
+ * `run --save`).  Returns 0, or -1 when out could not be written.
+ */
+int probe_write_json(const struct tb_caps *caps, FILE *out)
+{
+	json_object *o = caps_json(caps);
+	struct strlist cons = STRLIST_INIT;
+	int r;
+
+	consequences(caps, &cons);
+	json_object_object_add(o, "consequences", jstrlist(&cons));
+	strlist_clear(&cons);
+	r = fprintf(out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+								 JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	return r < 0 ? -1 : 0;
+}
+
 static json_object *caps_json(const struct tb_caps *c)
 {
 	json_object *o = json_object_new_object(), *t, *k, *a;
@@ -448,15 +470,7 @@ int cmd_probe(int argc, char **argv)
 		return r;
 	}
 	if (json) {
-		json_object *o = caps_json(&caps);
-		struct strlist cons = STRLIST_INIT;
-
-		consequences(&caps, &cons);
-		json_object_object_add(o, "consequences", jstrlist(&cons));
-		strlist_clear(&cons);
-		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-								  JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(o);
+		probe_write_json(&caps, stdout);
 	} else {
 		caps_text(&caps, stdout);
 	}

@@ -12,8 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/wait.h>
+#include <sys/stat.h>
 #include "analyze/analysis.h"
 #include "capture/capture.h"
 #include "decode/decode.h"
@@ -105,7 +107,8 @@ int run_parse_args(int argc, char **argv, const struct tb_usage *u, struct run_o
 	struct tb_option opts[] = {
 		TB_OPT_DURATION('d', "duration", &o->duration_ns, "D", 1, UINT64_MAX,
 				"how long to trace (10s, 5m; recipe default, max 24h)"),
-		TB_OPT_STRING('o', "output", &o->json, "FILE", "write the report as JSON (atomically)"),
+		TB_OPT_STRING('o', "output", &o->json, "FILE", "write the report as JSON (atomically; default:\n"
+			      "/var/tmp/tracebook/RECIPE-TIME.json)"),
 		TB_OPT_STRING(0, "folded", &o->folded, "FILE",
 			      "outstanding bytes per stack, FlameGraph folded format"),
 		TB_OPT_STRING(0, "html", &o->html, "FILE",
@@ -121,6 +124,10 @@ int run_parse_args(int argc, char **argv, const struct tb_usage *u, struct run_o
 		TB_OPT_FLAG(0, "text", &o->text,
 			    "read trace_pipe text instead of the raw per-CPU buffers"),
 		CMD_OPTS_REPORT(&o->rep),
+		TB_OPT_STRING(0, "save", &o->save, "DIR",
+			      "keep the run's data in DIR (new or empty): trace.dat (trace-cmd\n"
+			      "format), report.json, recipe, plan, probe, /proc snapshots,\n"
+			      "uname, kallsyms, kernel log; `tracebook analyze DIR` reads it"),
 		TB_OPT_END(),
 	};
 	size_t i, literal = 0;
@@ -143,6 +150,77 @@ int run_parse_args(int argc, char **argv, const struct tb_usage *u, struct run_o
 		}
 	}
 	return ret;
+}
+
+/*
+ * Where the JSON report goes when no -o was given: $TRACEBOOK_REPORTDIR, else
+ * /var/tmp/tracebook (under the fake root when TRACEBOOK_ROOT is set; /var/tmp
+ * survives a reboot), as RECIPE-YYYYMMDDTHHMMSSZ.json (-N added if that exists).
+ * The directory is made (0700: reports name kernel addresses).  A run whose
+ * SSH session drops (SIGHUP stops it and restores) leaves its report there.
+ * Returns a malloc'd path, or NULL after printing why.
+ */
+static char *default_report_path(const char *recipe)
+{
+	const char *env = getenv("TRACEBOOK_REPORTDIR");
+	char dir[4096], path[4200], stamp[32], *p;
+	struct tm tm;
+	time_t now = time(NULL);
+	unsigned n;
+
+	if (env && *env)
+		snprintf(dir, sizeof(dir), "%s", env);
+	else if (tb_root_path(dir, sizeof(dir), "/var/tmp/tracebook") < 0) {
+		tb_error("the report directory's path is too long");
+		return NULL;
+	}
+	/* made when the report is written (a run that reports nothing leaves nothing);
+	 * now only: the nearest existing ancestor must be a directory we can write */
+	{
+		char up[4096], *slash;
+		struct stat st;
+
+		snprintf(up, sizeof(up), "%s", dir);
+		while (stat(up, &st) < 0 && (slash = strrchr(up, '/')) && slash > up)
+			*slash = 0;
+		if (stat(up, &st) < 0 || !S_ISDIR(st.st_mode) || access(up, W_OK | X_OK) < 0) {
+			tb_error("cannot make the report directory %s: %s is not a writable "
+				 "directory (give -o FILE)", dir, up);
+			return NULL;
+		}
+	}
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	snprintf(path, sizeof(path), "%s/%s-%s.json", dir, recipe, stamp);
+	for (n = 2; tb_exists(path) && n < 1000; n++)
+		snprintf(path, sizeof(path), "%s/%s-%s-%u.json", dir, recipe, stamp, n);
+	p = strdup(path);
+	if (!p)
+		tb_error("out of memory");
+	return p;
+}
+
+/* mkdir -p of the directory part of path (0700), best effort: the write then says why */
+static void make_parent_dirs(const char *path)
+{
+	char dir[4096], *p;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	p = strrchr(dir, '/');
+	if (!p || p == dir)
+		return;
+	*p = 0;
+	for (p = dir + 1; ; p++) {
+		if (*p == '/' || !*p) {
+			char c = *p;
+
+			*p = 0;
+			mkdir(dir, 0700);
+			*p = c;
+			if (!c)
+				break;
+		}
+	}
 }
 
 /* Restore the journal of this run and say so; returns 0 or -TB_EXIT_RESTORE. */
@@ -261,12 +339,26 @@ static int report(struct tb_analysis *an, const struct tb_recipe *r, const struc
 	} else {
 		if (tb_report_print_text(rep, stdout, o->top) < 0)
 			ret = -TB_EXIT_ERROR;
+		if (o->json && o->json_default)
+			make_parent_dirs(o->json);
 		if (o->json && tb_report_write_json(rep, o->json) < 0)
 			ret = -TB_EXIT_ERROR;
+		else if (o->json && o->json_default)
+			tb_note("report written to %s", o->json);
 		if (o->folded && tb_report_write_folded(rep, o->folded) < 0)
 			ret = -TB_EXIT_ERROR;
 		if (o->html && tb_report_write_html(rep, o->html, o->top) < 0)
 			ret = -TB_EXIT_ERROR;
+		if (o->save) {
+			char p[4200];
+
+			snprintf(p, sizeof(p), "%s/report.json", o->save);
+			if (tb_report_write_json(rep, p) < 0)
+				ret = -TB_EXIT_ERROR;
+			else
+				tb_note("the run's data is in %s (trace.dat: %s; tracebook analyze %s)",
+					o->save, cres->saved ? "trace-cmd format" : "none", o->save);
+		}
 		tb_report_free(rep);
 	}
 	strlist_clear(&info.plan_summary);
@@ -276,16 +368,27 @@ static int report(struct tb_analysis *an, const struct tb_recipe *r, const struc
 
 /* ---- the capture's sink: events and snapshots into the analyses, ticks rendered to stdout ---- */
 
+/* What the capture's callbacks reach: the analyses, and the --save directory. */
+struct sink_ctx {
+	struct tb_analysis *an;
+	struct run_save *save;		/* NULL without --save */
+};
+
 static int sink_snapshot(void *ctx, const char *what, uint64_t wall_ns, const char *text)
 {
-	return tb_analysis_snapshot(ctx, what, wall_ns, text);
+	struct sink_ctx *sc = ctx;
+
+	if (sc->save && run_save_snapshot(sc->save, what, wall_ns, text) < 0)
+		return -1;
+	return tb_analysis_snapshot(sc->an, what, wall_ns, text);
 }
 
 static void sink_interval(void *ctx, uint64_t ts_ns)
 {
+	struct sink_ctx *sc = ctx;
 	struct tb_interval iv;
 
-	if (tb_analysis_interval(ctx, ts_ns, &iv) == 0)
+	if (tb_analysis_interval(sc->an, ts_ns, &iv) == 0)
 		tb_report_print_interval(&iv, stdout);
 	else
 		tb_warn("out of memory: --interval lines skipped");
@@ -296,27 +399,30 @@ static void sink_interval(void *ctx, uint64_t ts_ns)
 static uint64_t sink_outstanding(void *ctx)
 {
 	struct tb_analysis_status st = { 0, 0, 0 };
+	struct sink_ctx *sc = ctx;
 
-	tb_analysis_status(ctx, &st);
+	tb_analysis_status(sc->an, &st);
 	return st.outstanding;
 }
 
 static void sink_end(void *ctx)
 {
-	tb_analysis_finish(ctx);
+	struct sink_ctx *sc = ctx;
+
+	tb_analysis_finish(sc->an);
 }
 
-static struct tb_capture_sink capture_sink(struct tb_analysis *an)
+static struct tb_capture_sink capture_sink(struct sink_ctx *sc)
 {
 	struct tb_capture_sink s;
 
 	memset(&s, 0, sizeof(s));
-	s.events = tb_analysis_sink(an);
+	s.events = tb_analysis_sink(sc->an);
 	s.snapshot = sink_snapshot;
 	s.interval = sink_interval;
 	s.outstanding = sink_outstanding;
 	s.end = sink_end;
-	s.ctx = an;
+	s.ctx = sc;
 	return s;
 }
 
@@ -326,8 +432,10 @@ static struct tb_capture_sink capture_sink(struct tb_analysis *an)
  * from the recipe.
  */
 static int run_locked(const struct tb_recipe *r, const struct tb_caps *caps,
-		      const struct tb_plan *plan, const struct run_opts *o)
+		      const struct tb_plan *plan, const struct run_opts *o,
+		      struct run_save *save)
 {
+	struct sink_ctx sc;
 	struct tb_journal j;
 	struct tb_capture_opts co;
 	struct tb_capture_sink sink;
@@ -392,7 +500,10 @@ static int run_locked(const struct tb_recipe *r, const struct tb_caps *caps,
 			tb_note("tracing %s for %s (Ctrl-C stops early; the tracing state is restored either way)",
 				r->name, tb_fmt_duration(plan->duration_ns, d, sizeof(d)));
 		}
-		sink = capture_sink(an);
+		sc.an = an;
+		sc.save = save;
+		co.save_dir = save ? save->dir : NULL;
+		sink = capture_sink(&sc);
 		if (o->command.n) {
 			child = start_command(&o->command);
 			if (child < 0)
@@ -420,6 +531,8 @@ static int run_locked(const struct tb_recipe *r, const struct tb_caps *caps,
 	/* restore, always */
 	rr = restore_now(journal);
 	free(journal);
+	if (captured && save && run_save_end(save) < 0 && ret == 0)
+		ret = -TB_EXIT_ERROR;
 	if (captured && ret == 0 && plan->kmsg && !cres.slub_allocs)
 		ret = slub_blind(plan, &cres);
 	else if (captured && ret == 0)
@@ -440,7 +553,8 @@ int cmd_run(int argc, char **argv)
 	struct tb_plan_opts po;
 	struct tb_lock lock = { -1 };
 	struct strlist others = STRLIST_INIT;
-	char *path = NULL;
+	struct run_save save;
+	char *path = NULL, *json_default = NULL;
 	int ret, have_recipe = 0, have_caps = 0;
 	size_t i;
 
@@ -486,6 +600,16 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	}
 
+	if (!o.json) {
+		/* a run always leaves its report on disk */
+		o.json = json_default = default_report_path(r.name);
+		if (!o.json) {
+			ret = -TB_EXIT_ERROR;
+			goto out;
+		}
+		o.json_default = 1;
+		tb_note("the JSON report will be written to %s", o.json);
+	}
 	ret = install_signals();
 	if (ret < 0)
 		goto out;
@@ -531,7 +655,12 @@ int cmd_run(int argc, char **argv)
 				tb_warn("  %s", others.v[i]);
 		}
 	}
-	ret = run_locked(&r, &caps, &plan, &o);
+	if (o.save) {
+		ret = run_save_begin(&save, o.save, path, &o.assign, &caps, &plan);
+		if (ret < 0)
+			goto out;
+	}
+	ret = run_locked(&r, &caps, &plan, &o, o.save ? &save : NULL);
 out:
 	tb_lock_release(&lock);		/* flock'd fd or O_EXCL lock file; nothing if not taken */
 	strlist_clear(&others);
@@ -541,6 +670,7 @@ out:
 	if (have_recipe)
 		tb_recipe_free(&r);
 	free(path);
+	free(json_default);
 	strlist_clear(&o.assign);
 	strlist_clear(&o.args);
 	strlist_clear(&o.command);

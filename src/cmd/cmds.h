@@ -6,6 +6,7 @@
 #define TB_CMD_CMDS_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include "util/parse-options.h"
 #include "util/strlist.h"
 
@@ -68,8 +69,27 @@ struct run_opts {
 	int dry_run, force, text;
 	struct report_opts rep;
 	struct strlist command;		/* after "--": the command to trace while it runs */
+	int json_default;		/* json is the default path (run says where it went) */
+	const char *save;		/* --save DIR: keep the run's data there */
 };
 /* Returns 0, 1 (help shown) or -TB_EXIT_USAGE; o->args and o->assign are the caller's to clear. */
 int run_parse_args(int argc, char **argv, const struct tb_usage *u, struct run_opts *o);
+
+/* ---- run --save DIR (run-save.c) ---- */
+struct tb_caps;
+struct tb_plan;
+struct run_save {
+	const char *dir;
+	unsigned nsnap;		/* /proc snapshots kept */
+	uint64_t start_us;	/* CLOCK_MONOTONIC at the start (the kernel log's clock) */
+};
+int run_save_begin(struct run_save *s, const char *dir, const char *recipe_path,
+		   const struct strlist *assign, const struct tb_caps *caps,
+		   const struct tb_plan *plan);
+int run_save_snapshot(struct run_save *s, const char *what, uint64_t wall_ns, const char *text);
+int run_save_end(struct run_save *s);
+
+/* `probe --json` of caps to out (cmd-probe.c); 0 or -1. */
+int probe_write_json(const struct tb_caps *caps, FILE *out);
 
 #endif

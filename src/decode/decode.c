@@ -2,7 +2,8 @@
  * decode.c - the decoder object (tb_decoder_*), the event-name -> system table and
  * the helpers every text decoder shares (fields, pointers, timestamps, frames,
  * malformed-line bookkeeping).  Formats live in ftrace-text.c, kernel-log.c,
- * tracecmd.c; detection in detect.c.
+ * (trace-cmd report text shares ftrace-text.c); trace.dat is tracedat.c; detection
+ * in detect.c.
  */
 #include <errno.h>
 #include <stdio.h>

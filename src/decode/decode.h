@@ -116,15 +116,17 @@ int tb_decoder_map_event(struct tb_decoder *d, const char *name, const char *sys
 uint64_t tb_decoder_lineno(const struct tb_decoder *d);
 
 /*
- * tb_decode_tracecmd_dat - decode a whole trace.dat file (libtracecmd) into sink.
- * Without libtracecmd in the build (the static field build) it prints what to do
- * instead and returns -TB_EXIT_BADINPUT.  stats is filled as by a line decoder.
+ * tb_decode_tracedat - decode a whole trace-cmd trace.dat (version 6 or 7, not
+ * compressed) into sink with the live capture's raw page decoder and merge
+ * (decode/tracedat.c; no libtracecmd, so every build reads it).  stats: events.
+ * Returns 0, or negative after printing why (-TB_EXIT_BADINPUT: not readable as a
+ * trace.dat, compressed, other endianness).
  */
-int tb_decode_tracecmd_dat(const char *path, const struct tb_sink *sink,
-			   struct tb_decode_stats *stats);
-
-/* tb_decode_have_tracecmd - 1 if this build can read trace.dat files. */
-int tb_decode_have_tracecmd(void);
+int tb_decode_tracedat(const char *path, const struct tb_sink *sink,
+		       struct tb_decode_stats *stats);
+/* tb_tracedat_kallsyms - the kallsyms text a trace.dat carries (none: empty); 0 or neg. */
+struct strbuf;
+int tb_tracedat_kallsyms(const char *path, struct strbuf *out);
 
 /*
  * A set of input files decoded as ONE stream (decode/stream.c).

@@ -558,7 +558,7 @@ int tb_decode_set_run(struct tb_decode_set *s)
 			if (in->fd == 0)
 				return tb_error_code(TB_EXIT_BADINPUT, "trace.dat on standard input: "
 						     "give it as a file");
-			r = tb_decode_tracecmd_dat(in->path, &s->sink, &in->dat_stats);
+			r = tb_decode_tracedat(in->path, &s->sink, &in->dat_stats);
 			if (r < 0)
 				return r;
 			in->done = 1;

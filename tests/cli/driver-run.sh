@@ -12,6 +12,7 @@ W=$(mktemp -d /tmp/tb-drvrun.XXXXXX)
 bgpid=
 trap '[ -n "$bgpid" ] && kill -9 $bgpid 2>/dev/null; rm -rf "$W"' EXIT
 export TRACEBOOK_RUNDIR=$W/run
+export TRACEBOOK_REPORTDIR=$W/reports	# default reports (no -o) stay out of the trees
 for era in 3.10 4.19 6.x; do
 	bash "$TOP/tests/fake/mktree.sh" "$era" "$W/$era" >/dev/null || { not_ok "mktree $era"; finish; }
 done

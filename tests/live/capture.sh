@@ -28,7 +28,7 @@ objs=$(cd "$TOP/build/asan" && find src build -name '*.o' ! -path 'src/main.o' |
 	while read -r o; do [ -f "$TOP/${o%.o}.c" ] && echo "$TOP/build/asan/$o"; done)
 if ! cc -std=gnu99 -D_GNU_SOURCE -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-I"$TOP/src" $(pkg-config --cflags libtracefs libtraceevent) -o "$READER" \
-	"$TOP/tests/live/capture-reader.c" $objs $(pkg-config --libs libtracecmd 2>/dev/null) \
+	"$TOP/tests/live/capture-reader.c" $objs \
 	$(pkg-config --libs libtracefs libtraceevent json-c) -lpthread -lm -ldl 2> "$WORK/cc.err"; then
 	not_ok "build the reader test driver"; sed 's/^/    /' "$WORK/cc.err" | head -20
 	rm -rf "$WORK"; finish

@@ -35,7 +35,9 @@ capture() {
 		echo 0 > "$I/tracing_on"
 		echo 0 > "$I/events/kmem/kmalloc/enable"; echo 0 > "$I/events/kmem/kfree/enable"
 		cat "$I/trace" > "$TMP/trace.txt"
-		( cd "$TMP" && trace-cmd extract -B tbdecode-live -o "$TMP/raw.dat" > "$TMP/extract.log" 2>&1 )
+		# trace-cmd 3.x writes zstd-compressed version 7 by default, which tracebook
+		# refuses (tests/cli/decode.sh): ask for an uncompressed file
+		( cd "$TMP" && trace-cmd extract --compression none -B tbdecode-live -o "$TMP/raw.dat" > "$TMP/extract.log" 2>&1 )
 	fi
 	[ -d "$I" ] && rmdir "$I"
 	tracefs_snapshot "$T" > "$TMP/after"
@@ -69,8 +71,6 @@ else
 		text=$(jq -c "$q" "$TMP/text.json"); raw=$(jq -c "$q" "$TMP/raw.json")
 		expect_match "round trip: the buffer held kmem events" '"a":[1-9]' "$text"
 		expect_eq "round trip: raw stream and its text rendering give the same report" "$raw" "$text"
-	elif grep -q 'this build reads trace-cmd report text' "$TMP/raw.err"; then
-		skip "round trip raw vs text" "this build has no libtracecmd"
 	else
 		not_ok "round trip: trace.dat analyzed"; sed 's/^/    /' "$TMP/raw.err" | head
 	fi

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <traceevent/event-parse.h>
 #include "util/alloc.h"
-#include "capture/capture-local.h"
+#include "decode/rawpage.h"
 #include "util/intern.h"
 
 #define MAX_STACK 512

@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <traceevent/kbuffer.h>
-#include "capture/capture-local.h"
+#include "decode/rawpage.h"
 
 #define RB_MISSED_EVENTS	(1UL << 31)
 #define RB_MISSED_STORED	(1UL << 30)
