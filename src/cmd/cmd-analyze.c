@@ -37,7 +37,7 @@ static const struct tb_usage analyze_usage = {
 	"one stream, merged by timestamp where they overlap.  Formats (detected):\n"
 	"  trace / trace_pipe text of any kernel (3.10 .. 6.x), kernel logs with SLUB\n"
 	"  'TRACE' records (dmesg, kern.log, journalctl -k), trace-cmd report text,\n"
-	"  trace.dat (full build), /proc/slabinfo snapshots.  Arguments after '--' are files.\n"
+	"  trace.dat (v6, v7 uncompressed), /proc/slabinfo snapshots.  Arguments after '--' are files.\n"
 	"A directory written by `run --save` stands for its files, kallsyms and recipe.",
 	NULL,
 };

@@ -102,11 +102,12 @@ static inline void fuzz_count_lost(void *ctx, int cpu, uint64_t count, uint64_t 
 		c->inner.lost(c->inner.ctx, cpu, count, ts);
 }
 
-static inline int fuzz_snapshot(void *ctx, const char *what, uint64_t wall_ns, const char *text)
+static inline int fuzz_snapshot(void *ctx, const char *what, uint64_t wall_ns, const char *text,
+				const char *origin)
 {
 	struct fuzz_counting *c = ctx;
 
-	return c->an ? tb_analysis_snapshot(c->an, what, wall_ns, text) : 0;
+	return c->an ? tb_analysis_snapshot_from(c->an, what, wall_ns, text, origin) : 0;
 }
 
 /*
