@@ -99,6 +99,8 @@ const char *tb_stacks_frame(struct tb_stacks *st, uint32_t id, unsigned i);
  * probed function skip_func), interned; NULL if none.
  */
 const char *tb_stacks_site(struct tb_stacks *st, uint32_t id, const char *skip_func);
+/* 1 if every frame of stack id is an optimized kprobe's detour buffer (32-bit ARM). */
+int tb_stacks_optprobe(struct tb_stacks *st, uint32_t id);
 size_t tb_stacks_count(const struct tb_stacks *st);
 /* 1 if the function name is allocator or tracing machinery, not a caller. */
 int tb_is_internal_frame(const char *func);
@@ -336,7 +338,14 @@ struct tb_analysis {
 	} *joins;
 	unsigned njoins;
 	uint64_t joined;		/* return events given their entry's stack */
+	uint64_t optprobe_stacks;	/* stacks dropped: only an optimized kprobe's frame */
 };
+
+/*
+ * tb_an_stack - ev's stack interned: its id, 0 for none or for a stack that is only an
+ * optimized kprobe's detour buffer (counted in optprobe_stacks), -1 on ENOMEM.
+ */
+int64_t tb_an_stack(struct tb_analysis *an, const struct tb_event *ev);
 
 /* The call site of an event (see pair.c for the rules); interned, never NULL. */
 const char *tb_an_site(struct tb_analysis *an, const struct tb_event *ev, uint32_t stack);

@@ -492,6 +492,20 @@ int tb_an_has_site_field(const struct tb_analysis *an, const struct tb_event *ev
 		tb_event_field(ev, an->rules->i_ret_ip);
 }
 
+int64_t tb_an_stack(struct tb_analysis *an, const struct tb_event *ev)
+{
+	int64_t id;
+
+	if (!ev->stack.n)
+		return 0;
+	id = tb_stacks_intern(an->stacks, &ev->stack);
+	if (id > 0 && tb_stacks_optprobe(an->stacks, (uint32_t)id)) {
+		an->optprobe_stacks++;
+		return 0;
+	}
+	return id;
+}
+
 const char *tb_an_site(struct tb_analysis *an, const struct tb_event *ev, uint32_t stack)
 {
 	const struct tb_handlers *hs = an->rules;
@@ -504,7 +518,7 @@ const char *tb_an_site(struct tb_analysis *an, const struct tb_event *ev, uint32
 	if (s)
 		return s;
 	if (!stack && ev->stack.n) {	/* the caller did not need it interned until now */
-		int64_t id = tb_stacks_intern(an->stacks, &ev->stack);
+		int64_t id = tb_an_stack(an, ev);
 
 		stack = id > 0 ? (uint32_t)id : 0;
 	}

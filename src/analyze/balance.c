@@ -108,7 +108,7 @@ static int key_of(struct tb_balance_an *b, const struct tb_event *ev, const char
 
 static uint32_t stack_of(struct tb_analysis *an, const struct tb_event *ev)
 {
-	int64_t id = ev->stack.n ? tb_stacks_intern(an->stacks, &ev->stack) : 0;
+	int64_t id = tb_an_stack(an, ev);
 
 	return id > 0 ? (uint32_t)id : 0;
 }

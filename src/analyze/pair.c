@@ -365,7 +365,7 @@ int tb_pair_alloc(struct tb_analysis *an, struct tb_pair_an *p, const struct tb_
 	/* Intern the stack only when it is grouped on or needed to find the site. */
 	if (ev->stack.n && ((p->group_flags & TB_GROUP_STACK) ||
 			    ((p->group_flags & TB_GROUP_SITE) && !tb_an_has_site_field(an, ev)))) {
-		sid = tb_stacks_intern(an->stacks, &ev->stack);
+		sid = tb_an_stack(an, ev);
 		if (sid < 0)
 			return -1;
 		stack = (uint32_t)sid;

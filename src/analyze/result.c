@@ -958,6 +958,15 @@ static int add_notes(struct tb_report *rep, struct tb_analysis *an)
 
 	if (why && strlist_add(&rep->notes, why))
 		return -1;
+	if (an->optprobe_stacks) {
+		strbuf_addf(&sb, "%" PRIu64 " stacks unusable (optimized kprobe): each was only "
+			    "kprobe_optinsn_page [__builtin__kprobes] (the unwinder cannot leave an "
+			    "optimized probe's detour buffer on 32-bit ARM); those events are not "
+			    "grouped by a creation site (echo 0 > /proc/sys/debug/kprobes-optimization "
+			    "gives real stacks)", an->optprobe_stacks);
+		r |= strlist_add(&rep->notes, strbuf_str(&sb));
+		strbuf_reset(&sb);
+	}
 	for (i = 0; i < rep->npairs; i++) {
 		const struct tb_rpair *p = &rep->pairs[i];
 

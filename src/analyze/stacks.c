@@ -209,6 +209,26 @@ int tb_is_internal_frame(const char *func)
 	return 0;
 }
 
+/*
+ * An optimized kprobe's stack on 32-bit ARM: the unwinder cannot leave the detour
+ * buffer, so every frame (one, in practice) is kprobe_optinsn_page [__builtin__kprobes].
+ */
+int tb_stacks_optprobe(struct tb_stacks *st, uint32_t id)
+{
+	unsigned i, n = tb_stacks_depth(st, id);
+
+	for (i = 0; i < n; i++) {
+		const char *f = tb_stacks_frame(st, id, i), *base;
+
+		if (!f)
+			return 0;
+		base = tb_sym_base(f);
+		if (!strstr(f, "[__builtin__kprobes]") && (!base || strcmp(base, "kprobe_optinsn_page")))
+			return 0;
+	}
+	return n > 0;
+}
+
 const char *tb_stacks_site(struct tb_stacks *st, uint32_t id, const char *skip_func)
 {
 	struct stk *k;

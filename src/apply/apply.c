@@ -158,14 +158,19 @@ static int refused(const struct tb_caps *caps, const struct tb_step *s, int err,
 	return -TB_EXIT_REFUSED;
 }
 
-/* Only the tracing directory and /sys/kernel/slab/<cache>/{trace,shrink} are ever written. */
+/*
+ * Only the tracing directory, /sys/kernel/slab/<cache>/{trace,shrink} and
+ * /proc/sys/debug/kprobes-optimization (32-bit ARM, plan-kprobe.c) are ever written.
+ */
 static int allowed_path(const struct tb_caps *caps, const char *path)
 {
-	size_t t = strlen(caps->tracefs), s = strlen(caps->slab_dir);
+	size_t t = strlen(caps->tracefs), s = strlen(caps->slab_dir), pd = strlen(caps->proc_dir);
 	const char *rest;
 
 	if (strstr(path, "/../") || strstr(path, "/./"))
 		return 0;
+	if (pd && !strncmp(path, caps->proc_dir, pd) && !strcmp(path + pd, "/sys/debug/kprobes-optimization"))
+		return 1;
 	if (t && !strncmp(path, caps->tracefs, t) && path[t] == '/')
 		return 1;
 	if (s && !strncmp(path, caps->slab_dir, s) && path[s] == '/') {
@@ -185,7 +190,7 @@ int tb_apply(const struct tb_plan *plan, const struct tb_caps *caps, struct tb_j
 	*done = 0;
 	for (i = 0; i < plan->nsteps; i++)
 		if (!allowed_path(caps, plan->steps[i].path))
-			return tb_error("refusing to write %s: outside the tracing directory and /sys/kernel/slab/*/trace",
+			return tb_error("refusing to write %s: outside the tracing directory, /sys/kernel/slab/*/trace and /proc/sys/debug/kprobes-optimization",
 					plan->steps[i].path);
 	for (i = 0; i < plan->nsteps; i++) {
 		const struct tb_step *s = &plan->steps[i];

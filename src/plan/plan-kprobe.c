@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "kernel/tracefs.h"
 #include "plan/plan-local.h"
 #include "util/err.h"
@@ -349,4 +350,44 @@ int plan_kprobes(struct plan_builder *b)
 	strbuf_release(&black);
 	strbuf_release(&cur);
 	return r;
+}
+
+/*
+ * 32-bit ARM (armv7l, Debian armmp 6.1): an optimized kprobe (OPTPROBES: the probed
+ * instruction replaced by a branch to a detour buffer) is taken from
+ * kprobe_optinsn_page, and the ARM unwinder cannot walk out of it: every stack is one
+ * frame, "kprobe_optinsn_page+0x330 [__builtin__kprobes]".  With stacks on kprobes,
+ * /proc/sys/debug/kprobes-optimization is set to 0 before any probe is enabled (the
+ * kernel optimizes at arm time; writing 0 also unoptimizes probes already optimized),
+ * journaled and restored like every other write.  x86_64 and arm64 unwind through
+ * their optimized probes: nothing is done there.
+ */
+int plan_kprobe_optimization(struct plan_builder *b)
+{
+	const struct tb_caps *caps = b->caps;
+	char path[PATH_MAX + 64];
+	unsigned k;
+	int any = 0;
+
+	if (b->stack_mode == TB_STACKS_NONE || strncmp(caps->machine, "armv", 4))
+		return 0;
+	for (k = 0; k < b->evs.n && !any; k++)
+		any = b->evs.v[k].stack && !strcmp(b->evs.v[k].system, TB_KPROBE_GROUP);
+	if (!any)
+		return 0;
+	snprintf(path, sizeof(path), "%s/sys/debug/kprobes-optimization", caps->proc_dir);
+	if (!tb_exists(path)) {
+		plan_note(b->p, "stacks on kprobes may be a single frame on this kernel (%s): a 32-bit ARM kernel cannot unwind out of an optimized kprobe's detour buffer (kprobe_optinsn_page), and %s is absent",
+			  caps->machine, path);
+		return 0;
+	}
+	if (plan_read_ulong(path) != 1)
+		return 0;	/* already off: probes are not optimized */
+	if (access(path, W_OK) != 0) {
+		plan_note(b->p, "stacks on kprobes may be a single frame on this kernel (%s): a 32-bit ARM kernel cannot unwind out of an optimized kprobe's detour buffer (kprobe_optinsn_page), and %s cannot be written here",
+			  caps->machine, path);
+		return 0;
+	}
+	return plan_write(b->p, path, "0",
+			  "kprobe optimization off while stacks are taken on kprobes: on 32-bit ARM an optimized probe's stack is the single frame kprobe_optinsn_page [__builtin__kprobes] (the unwinder cannot leave the detour buffer); written before any probe is enabled");
 }

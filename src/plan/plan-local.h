@@ -100,6 +100,8 @@ int plan_tracepoints(struct plan_builder *b);	/* plan-tracepoint.c */
 int plan_slub(struct plan_builder *b);		/* plan-slub.c: toggles chosen, or fallback events */
 int plan_slub_toggles(struct plan_builder *b);	/* plan-slub.c: the toggle writes (last) */
 int plan_kprobes(struct plan_builder *b);	/* plan-kprobe.c */
+/* plan-kprobe.c: kprobes-optimization off on 32-bit ARM when kprobes take stacks. */
+int plan_kprobe_optimization(struct plan_builder *b);
 int plan_function(struct plan_builder *b);	/* plan-function.c */
 int plan_buffer(struct plan_builder *b);	/* sizing.c */
 

@@ -115,7 +115,8 @@ static int plan_hash_ptr(struct plan_builder *b)
 /**
  * tb_plan_build - compile recipe r for the kernel described by caps (see plan.h).
  *
- * Order of the steps: instance, buffer size, hash-ptr, event filters/stacks/enables,
+ * Order of the steps: kprobe definitions, kprobes-optimization off (32-bit ARM with
+ * stacks on kprobes), instance, buffer size, hash-ptr, event filters/stacks/enables,
  * function filter then tracer, SLUB toggles (and shrink) last, then tracing_on.
  */
 int tb_plan_build(struct tb_plan *p, const struct tb_recipe *r, const struct tb_caps *caps,
@@ -158,6 +159,8 @@ int tb_plan_build(struct tb_plan *p, const struct tb_recipe *r, const struct tb_
 		plan_stacks(&b);
 
 	/* the writes, in order */
+	if (!ret)
+		ret = plan_kprobe_optimization(&b);
 	if (!ret && b.use_instance)
 		ret = plan_mkdir(p, p->instance, "our own trace instance: private buffer, options and event settings; removed at the end");
 	if (!ret && (b.evs.n || r->function))

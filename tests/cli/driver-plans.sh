@@ -157,4 +157,17 @@ expect_match "refused write: restored" "tracing state restored \\([1-9]" "$out"
 after=$(refuse_state)
 expect_eq "refused write: fake tree as before" "$before" "$after"
 expect_eq "refused write: no journal left" "" "$(ls "$W/run2" | grep journal)"
+# 32-bit ARM: kprobes-optimization off only where it is on; a note where it is absent
+# (stacks on kprobes may then be one frame: kprobe_optinsn_page); untouched without stacks
+cp -a "$W/armhf" "$W/armhf-kopt0" && echo 0 > "$W/armhf-kopt0/proc/sys/debug/kprobes-optimization"
+out=$(TRACEBOOK_ROOT=$W/armhf-kopt0 "$TB" run kernfs-leak --dry-run 2>&1)
+if printf '%s' "$out" | grep -q "kprobes-optimization = "; then not_ok "armhf, optimization already off: no write"; else ok "armhf, optimization already off: no write"; fi
+cp -a "$W/armhf" "$W/armhf-nokopt" && rm "$W/armhf-nokopt/proc/sys/debug/kprobes-optimization"
+out=$(TRACEBOOK_ROOT=$W/armhf-nokopt "$TB" run kernfs-leak --dry-run 2>&1); rc=$?
+expect_eq "armhf, no kprobes-optimization file: planned" 0 "$rc"
+expect_match "armhf, no kprobes-optimization file: note" "stacks on kprobes may be a single frame on this kernel \\(armv7l\\)" "$out"
+out=$(TRACEBOOK_ROOT=$W/armhf "$TB" run kernfs-leak --dry-run 2>&1)
+expect_match "armhf: optimization off before the probes are enabled" "kprobes-optimization = '0'.*mkdir .*kernfs_new_entry/enable" "$(printf '%s' "$out" | tr '\n' ' ')"
+out=$(TRACEBOOK_ROOT=$W/armhf "$TB" run netdev-leak --dry-run 2>&1)
+if printf '%s' "$out" | grep -q kprobes-optimization; then not_ok "armhf without stacks: optimization left alone"; else ok "armhf without stacks: optimization left alone"; fi
 finish

@@ -105,6 +105,37 @@ else
 	kill -9 $bgpid; bgpid=
 fi
 
+# 32-bit ARM with stacks on kprobes: /proc/sys/debug/kprobes-optimization is 0 while the
+# run traces (an optimized probe's stack is one frame there), and comes back byte-identical
+# after a normal run and after kill -9 + `tracebook restore`
+FAKE_ARCH=armv7l bash "$TOP/tests/fake/mktree.sh" 6.x "$W/armhf" >/dev/null || not_ok "mktree 6.x armhf"
+KOPT=$W/armhf/proc/sys/debug/kprobes-optimization
+kopt0=$(md5sum < "$KOPT")
+before=$(state armhf)
+out=$(TRACEBOOK_ROOT=$W/armhf timeout 120 "$TB" run kernfs-leak -d 1s -o "$W/r.json" 2>&1); rc=$?
+expect_eq "run armhf kernfs-leak: exit 0" 0 "$rc"
+[ "$rc" = 0 ] || printf '%s\n' "$out" | tail -8 | sed 's/^/    | /'
+same_state "run armhf kernfs-leak: tree as before" armhf "$before"
+expect_eq "run armhf kernfs-leak: kprobes-optimization byte-identical" "$kopt0" "$(md5sum < "$KOPT")"
+TRACEBOOK_ROOT=$W/armhf "$TB" run kernfs-leak -d 60s > "$W/bg.out" 2> "$W/bg.err" &
+bgpid=$!
+if wait_applied $bgpid; then
+	expect_eq "armhf run: kprobes-optimization 0 while tracing" "0" "$(cat "$KOPT")"
+	kill -9 $bgpid; wait $bgpid 2>/dev/null; bgpid=
+	expect_eq "armhf kill -9: kprobes-optimization left at 0" "0" "$(cat "$KOPT")"
+	out=$("$TB" restore 2>&1); rc=$?
+	expect_eq "armhf restore after kill -9: exit 0" 0 "$rc"
+	same_state "armhf restore after kill -9: tree as before" armhf "$before"
+	expect_eq "armhf restore after kill -9: kprobes-optimization byte-identical" "$kopt0" "$(md5sum < "$KOPT")"
+	expect_eq "armhf restore after kill -9: no journal left" "" "$(journals)"
+else
+	not_ok "armhf kill -9: run did not apply"; sed 's/^/    | /' "$W/bg.err" | tail
+	kill -9 $bgpid; bgpid=
+fi
+# x86_64 (and arm64) unwind through optimized probes: never touched there
+out=$(TRACEBOOK_ROOT=$W/6.x "$TB" run kernfs-leak --dry-run 2>&1)
+if printf '%s' "$out" | grep -q kprobes-optimization; then not_ok "x86_64 plan leaves kprobes-optimization alone"; else ok "x86_64 plan leaves kprobes-optimization alone"; fi
+
 # a dead run's leftovers are finished by the next run before it starts
 TRACEBOOK_ROOT=$W/4.19 "$TB" run slab-leak -d 60s > "$W/bg.out" 2> "$W/bg.err" &
 bgpid=$!

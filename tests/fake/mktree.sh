@@ -29,7 +29,8 @@
 #                      one kprobe defined, options/stacktrace=1, an instance "other"
 #
 # Layout (stable; the planner's golden plans depend on it):
-#   DIR/proc/sys/kernel/{osrelease,arch}  DIR/proc/self/mountinfo  DIR/proc/{slabinfo,
+#   DIR/proc/sys/kernel/{osrelease,arch}  DIR/proc/sys/debug/kprobes-optimization
+#   DIR/proc/self/mountinfo  DIR/proc/{slabinfo,
 #   meminfo,kallsyms,vmstat,buddyinfo}  DIR/sys/devices/system/cpu/online
 #   tracing dir: DIR/sys/kernel/debug/tracing (3.10) or DIR/sys/kernel/tracing (4.19+)
 #   DIR/sys/kernel/slab/<cache>/{trace,aliases,object_size,...}, merged ids + symlinks
@@ -95,6 +96,9 @@ P=$ROOT/proc
 put "$P/sys/kernel/osrelease" 0444 "$RELEASE
 "
 put "$P/sys/kernel/arch" 0444 "$ARCH
+"
+# CONFIG_OPTPROBES kernels (x86_64, arm64, armmp): probes optimized into jumps
+put "$P/sys/debug/kprobes-optimization" 0644 "1
 "
 if [ "$ERA" = 3.10 ]; then
 	put "$P/self/mountinfo" 0444 <<'EOF'

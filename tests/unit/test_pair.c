@@ -272,6 +272,63 @@ static void test_kretprobe_stack_from_entry(void **state)
 	tb_recipe_free(&r);
 }
 
+/*
+ * 32-bit ARM with optimized kprobes: every stack is the one frame of the detour buffer.
+ * Those are not creation sites: counted as unusable, said in a note, never a group's
+ * stack; a real stack among them still groups as usual.
+ */
+static void test_optprobe_stacks_unusable(void **state)
+{
+	static const char *const opt[] = { "kprobe_optinsn_page+0x330 [__builtin__kprobes]", NULL };
+	static const char *const cg[] = { "kernfs_new_node+0x1/0x60", "kernfs_create_dir_ns+0x2b/0x90",
+					  "cgroup_mkdir+0x1e4/0x4a0", "kernfs_iop_mkdir+0x53/0x80", NULL };
+	struct tb_analysis_opts o = { NULL, 0 };
+	const struct tb_rpair *p;
+	struct tb_recipe r;
+	struct tb_analysis *an;
+	struct tb_report *rep;
+	struct tb_sink s;
+	struct tev t;
+	char *path;
+	size_t i;
+	int cgroup = -1, noted = 0;
+
+	(void)state;
+	path = tb_recipe_find("kernfs-leak");
+	assert_non_null(path);
+	assert_int_equal(tb_recipe_load(path, NULL, &r), 0);
+	free(path);
+	an = tb_analysis_new(&r, &o);
+	assert_non_null(an);
+	s = tb_analysis_sink(an);
+	kret(&s, &t, 1 * MS, 100, "kernfs_new_entry", 0, opt);
+	kret(&s, &t, 2 * MS, 100, "kernfs_new", 0xa000, opt);
+	kret(&s, &t, 3 * MS, 200, "kernfs_new_entry", 0, opt);
+	kret(&s, &t, 4 * MS, 200, "kernfs_new", 0xb000, opt);
+	kret(&s, &t, 5 * MS, 300, "kernfs_new_entry", 0, cg);
+	kret(&s, &t, 6 * MS, 300, "kernfs_new", 0xc000, opt);
+	rep = tb_report_build(an, NULL);
+	assert_non_null(rep);
+	assert_int_equal(rep->npairs, 1);
+	p = &rep->pairs[0];
+	assert_int_equal(p->count, 3);
+	assert_true(an->optprobe_stacks >= 2);
+	for (i = 0; i < p->nsites; i++) {
+		assert_false(stack_has(&p->sites[i], "kprobe_optinsn_page"));
+		assert_null(strstr(p->sites[i].site, "kprobe_optinsn_page"));
+		if (stack_has(&p->sites[i], "cgroup_mkdir"))
+			cgroup = (int)i;
+	}
+	assert_true(cgroup >= 0);
+	assert_int_equal(p->sites[cgroup].count, 1);
+	for (i = 0; i < rep->notes.n; i++)
+		noted |= strstr(rep->notes.v[i], "stacks unusable (optimized kprobe)") != NULL;
+	assert_true(noted);
+	tb_report_free(rep);
+	tb_analysis_free(an);
+	tb_recipe_free(&r);
+}
+
 static void test_hidden_and_hashed_pointers(void **state)
 {
 	const struct tb_rpair *p;
@@ -669,6 +726,7 @@ int main(void)
 		cmocka_unit_test(test_top_groups_sorted),
 		cmocka_unit_test(test_interval_and_status),
 		cmocka_unit_test(test_lost_window),
+		cmocka_unit_test(test_optprobe_stacks_unusable),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 
