@@ -49,13 +49,23 @@ static void parse_format(const char *text, struct fmt *f)
 		x = &f->v[f->n];
 		memset(x, 0, sizeof(*x));
 		e = semi;
-		s = memchr(decl, '[', (size_t)(semi - decl));
-		if (s) {
-			e = s;
-			x->is_string = 1;
-		}
 		while (e > decl && isspace((unsigned char)e[-1]))
 			e--;
+		/*
+		 * An array suffix follows the name ("char comm[16]"); in "__data_loc char[]
+		 * name" the brackets belong to the type and the name comes last.
+		 */
+		if (e > decl && e[-1] == ']') {
+			s = e;
+			while (s > decl && s[-1] != '[')
+				s--;
+			if (s > decl) {
+				e = s - 1;
+				x->is_string = 1;
+			}
+			while (e > decl && isspace((unsigned char)e[-1]))
+				e--;
+		}
 		nm = e;
 		while (nm > decl && (isalnum((unsigned char)nm[-1]) || nm[-1] == '_'))
 			nm--;

@@ -31,6 +31,12 @@ filt 'name == "dentry"'
 tb 3.10 check "$W/f.recipe"
 expect_eq "name on kmalloc (3.10): exit 3" 3 "$rc"
 expect_match "name on kmalloc: no such field, 3.10's fields listed" "field 'name' is not in this kernel's format of the event .*; its fields: call_site ptr bytes_req bytes_alloc gfp_flags$" "$out"
+# a string field declared "__data_loc char[] name" (6.x kmem_cache_alloc): the name is
+# the last word, the brackets belong to the type
+printf '[recipe]\nname = f\nsummary = f\n[tracepoint kmem:kmem_cache_alloc]\nfilter = name == "dentry"\n[tracepoint kmem:kmem_cache_free]\n[pair p]\nalloc = kmem:kmem_cache_alloc\nfree = kmem:kmem_cache_free\nkey = ptr\n' > "$W/n.recipe"
+tb 6.x check "$W/n.recipe"
+expect_eq "name on kmem_cache_alloc (6.x, __data_loc char[] name): exit 0" 0 "$rc"
+expect_nomatch "name on kmem_cache_alloc (6.x): no bogus field 'char'" "its fields: .*char" "$out"
 filt 'call_site == ffffffff8119c1a8'
 tb 4.19 run "$W/f.recipe" --dry-run
 expect_eq "hex address without 0x: exit 3" 3 "$rc"
