@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tests/live/trend-verdicts.sh - issue 12 on this kernel: objects planted over time come
 # out as "grows", a cache warmed once and then held comes out as "plateau".
-# One `tracebook run slab-leak -d 12s --interval 1s`; during it a tb-workload planting
+# One `tracebook run slab-leak -d 12s --interval 1s`; during it (and on until it ends) a tb-workload planting
 # 4 signalfds (kmalloc-8 at do_signalfd4) is started every second and keeps them open
 # (grows), and one tb-workload plants 40 eventfds (do_eventfd) in the first second and
 # holds them (plateau).  Tracing state is compared before and after.
@@ -32,7 +32,10 @@ body() {
 	done
 	"$TOP/build/tb-workload" -p 40 -P eventfd -d 0.01 -H -1 > "$WORK/cache.out" 2>&1 &
 	pids+=($!)
-	for i in $(seq 10); do
+	# planting goes on until the run has ended (a flat tail would rightly read as a
+	# plateau): 4 a second for as long as the run lasts, at most 16 s
+	for i in $(seq 16); do
+		kill -0 $tb_pid 2>/dev/null || break
 		"$TOP/build/tb-workload" -p 4 -P signalfd -d 0.01 -H -1 > "$WORK/leak$i.out" 2>&1 &
 		pids+=($!)
 		sleep 1
@@ -48,8 +51,10 @@ body() {
 	efd=$(jq -r '[.pairs[] | select(.label == "slab") | .outstanding[] | select(.site | startswith("do_eventfd+"))] | sort_by(-.count) | "\(.[0].count) \(.[0].verdict) \(.[0].trend.outstanding | map(tostring) | join(","))"' "$WORK/r.json")
 	echo "# signalfd: $sig"
 	echo "# eventfd:  $efd"
-	expect_eq "40 signalfds planted 4 a second: 40 outstanding" 40 "${sig%% *}"
-	expect_match "signalfds planted over time: grows" '^40 grows ' "$sig"
+	# 4 a second over a 12 s run: 40 or more were planted while it traced
+	if [ "${sig%% *}" -ge 40 ] 2>/dev/null; then ok "signalfds planted 4 a second: ${sig%% *} (>= 40) outstanding"
+	else not_ok "signalfds planted 4 a second: ${sig%% *} outstanding, expected >= 40"; fi
+	expect_match "signalfds planted over time: grows" '^[0-9]+ grows ' "$sig"
 	expect_match "eventfds planted once, held: plateau" '^[0-9]+ plateau ' "$efd"
 	expect_match "text: the verdict beside the group" 'grows steadily, \+[0-9.]+ k? ?objects/h' "$(cat "$WORK/run.out")"
 	expect_eq "tracing state restored" "$before" "$after"
