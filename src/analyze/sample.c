@@ -5,6 +5,7 @@
  * drives the clock) share one implementation; memory is bounded by
  * TB_TREND_MAX_GROUPS x TB_TREND_MAX_POINTS per pair analysis.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "analyze/analysis-local.h"
@@ -75,11 +76,19 @@ void tb_grid_tick(struct tb_analysis *an, uint64_t ts)
 		take_point(an);		/* point 0: the start, nothing outstanding */
 		return;
 	}
-	while (ts >= gr->t0 && ts - gr->t0 >= (uint64_t)gr->n * gr->step) {
-		if (gr->n >= TB_TREND_MAX_POINTS)
+	/*
+	 * Divided, not multiplied: n * step wraps for a timestamp far in the future (a
+	 * damaged record), and the loop never ended (found by fuzz_rawdecode).  The step
+	 * stops doubling before it would wrap.
+	 */
+	while (ts >= gr->t0 && (ts - gr->t0) / gr->step >= gr->n) {
+		if (gr->n >= TB_TREND_MAX_POINTS) {
+			if (gr->step > UINT64_MAX / 2)
+				break;
 			coarsen(an);
-		else
+		} else {
 			take_point(an);
+		}
 	}
 }
 
