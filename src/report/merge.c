@@ -477,6 +477,24 @@ static int cmp_group(const void *a, const void *b)
 	return strcmp(x->site, y->site);
 }
 
+/* The group table's buckets and their keys (NULL: nothing). */
+static void free_table(struct matcher *mt)
+{
+	size_t i;
+
+	if (!mt)
+		return;
+	for (i = 0; i < MERGE_BUCKETS; i++)
+		while (mt->b[i]) {
+			struct bucket *n = mt->b[i]->next;
+
+			free(mt->b[i]->key);
+			free(mt->b[i]);
+			mt->b[i] = n;
+		}
+	free(mt);
+}
+
 struct tb_merge *tb_merge_load(char *const *args, size_t nargs, int *err)
 {
 	struct tb_merge *m = calloc(1, sizeof(*m));
@@ -524,27 +542,10 @@ struct tb_merge *tb_merge_load(char *const *args, size_t nargs, int *err)
 			goto fail;
 	if (m->ngroups)
 		qsort(m->groups, m->ngroups, sizeof(*m->groups), cmp_group);
-	for (i = 0; i < MERGE_BUCKETS; i++)
-		while (mt->b[i]) {
-			struct bucket *n = mt->b[i]->next;
-
-			free(mt->b[i]->key);
-			free(mt->b[i]);
-			mt->b[i] = n;
-		}
-	free(mt);
+	free_table(mt);
 	return m;
 fail:
-	if (mt)
-		for (i = 0; i < MERGE_BUCKETS; i++)
-			while (mt->b[i]) {
-				struct bucket *n = mt->b[i]->next;
-
-				free(mt->b[i]->key);
-				free(mt->b[i]);
-				mt->b[i] = n;
-			}
-	free(mt);
+	free_table(mt);
 	tb_merge_free(m);
 	*err = ret < 0 ? ret : -1;
 	return NULL;
