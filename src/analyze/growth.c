@@ -18,6 +18,7 @@
 #include "util/procfs.h"
 #include "kernel/slab.h"
 #include "util/err.h"
+#include "util/strbuf.h"
 #include "util/strlist.h"
 #include "recipe/recipe.h"
 
@@ -604,4 +605,63 @@ int tb_growth_top(const struct tb_growth *g, char *name, size_t size, uint32_t *
 	}
 	tb_rgrowth_free(r);
 	return ret;
+}
+
+/**
+ * tb_growth_add_text - add one file's text, which may hold a slab listing and after
+ * it meminfo/vmstat/buddyinfo (`date; cat /proc/slabinfo /proc/meminfo`): each section
+ * goes to tb_growth_add() with the other lines blanked, so the parsers' line numbers
+ * are the file's; the file's first time line is the snapshot's time.
+ * @g: the analyzer
+ * @text: the file's contents
+ * @origin: its name, for messages
+ *
+ * Return: 0, or a negative error code (reported).
+ */
+int tb_growth_add_text(struct tb_growth *g, const char *text, const char *origin)
+{
+	struct strbuf sec[TB_PROC_KINDS];
+	const char *p;
+	enum tb_proc_kind cur = TB_PROC_NONE;
+	int has[TB_PROC_KINDS] = { 0 }, r = 0, k;
+	uint64_t wall = 0;
+
+	for (k = 0; k < TB_PROC_KINDS; k++)
+		strbuf_init(&sec[k]);
+	for (p = text; *p;) {
+		const char *e = strchr(p, '\n');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		char *l = strndup(p, len);
+		uint64_t ns;
+
+		if (!l) {
+			r = tb_error("out of memory");
+			break;
+		}
+		cur = tb_proc_section_start(l, cur);
+		if (cur == TB_PROC_NONE && !wall && !tb_parse_wall_time(l, &ns))
+			wall = ns;
+		for (k = 0; k < TB_PROC_KINDS; k++) {
+			/* lines before any section go to the slab parser (it reports junk) */
+			if (k == (int)cur || (cur == TB_PROC_NONE && k == TB_PROC_SLABINFO))
+				strbuf_add(&sec[k], p, len);
+			strbuf_addch(&sec[k], '\n');
+		}
+		if (cur != TB_PROC_NONE)
+			has[cur] = 1;
+		free(l);
+		p += len + (e ? 1 : 0);
+	}
+	for (k = 0; !r && k < TB_PROC_KINDS; k++) {
+		if (k != TB_PROC_SLABINFO && !has[k])
+			continue;
+		if (strbuf_failed(&sec[k])) {
+			r = tb_error("out of memory");
+			break;
+		}
+		r = tb_growth_add(g, tb_proc_kinds[k].name, wall, strbuf_str(&sec[k]), origin);
+	}
+	for (k = 0; k < TB_PROC_KINDS; k++)
+		strbuf_release(&sec[k]);
+	return r;
 }

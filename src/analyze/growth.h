@@ -23,6 +23,8 @@ void tb_growth_free(struct tb_growth *g);
  */
 int tb_growth_add(struct tb_growth *g, const char *what, uint64_t wall_ns,
 		  const char *text, const char *origin);
+/* A whole file's text: its slabinfo/meminfo/vmstat/buddyinfo sections, each added. */
+int tb_growth_add_text(struct tb_growth *g, const char *text, const char *origin);
 
 struct tb_slab_tree;	/* kernel/slab.h */
 

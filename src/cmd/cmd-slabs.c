@@ -162,61 +162,18 @@ static int live_snapshot(struct tb_growth *g, const struct slabs_opts *o)
 	return r;
 }
 
-/*
- * One file may hold a slab listing and, after it, meminfo/vmstat/buddyinfo (e.g.
- * `date; cat /proc/slabinfo /proc/meminfo`).  Each section is handed on with the
- * other lines blanked, so the parsers' line numbers are the file's.
- */
+/* One file's snapshots (a slab listing, and meminfo/vmstat/buddyinfo after it). */
 static int add_file(struct tb_growth *g, const char *file)
 {
-	struct strbuf sb = STRBUF_INIT, sec[TB_PROC_KINDS];
-	const char *p;
-	enum tb_proc_kind cur = TB_PROC_NONE;
-	int has[TB_PROC_KINDS] = { 0 }, r, k;
-	uint64_t wall = 0;
+	struct strbuf sb = STRBUF_INIT;
+	int r;
 
 	r = tb_read_file(file, &sb);
 	if (r) {
 		strbuf_release(&sb);
 		return tb_error_code(TB_EXIT_BADINPUT, "cannot read %s: %s", file, strerror(-r));
 	}
-	for (k = 0; k < TB_PROC_KINDS; k++)
-		strbuf_init(&sec[k]);
-	for (p = strbuf_str(&sb); *p;) {
-		const char *e = strchr(p, '\n');
-		size_t len = e ? (size_t)(e - p) : strlen(p);
-		char *l = strndup(p, len);
-		uint64_t ns;
-
-		if (!l) {
-			r = tb_error("out of memory");
-			break;
-		}
-		cur = tb_proc_section_start(l, cur);
-		if (cur == TB_PROC_NONE && !wall && !tb_parse_wall_time(l, &ns))
-			wall = ns;
-		for (k = 0; k < TB_PROC_KINDS; k++) {
-			/* lines before any section go to the slab parser (it reports junk) */
-			if (k == (int)cur || (cur == TB_PROC_NONE && k == TB_PROC_SLABINFO))
-				strbuf_add(&sec[k], p, len);
-			strbuf_addch(&sec[k], '\n');
-		}
-		if (cur != TB_PROC_NONE)
-			has[cur] = 1;
-		free(l);
-		p += len + (e ? 1 : 0);
-	}
-	for (k = 0; !r && k < TB_PROC_KINDS; k++) {
-		if (k != TB_PROC_SLABINFO && !has[k])
-			continue;
-		if (strbuf_failed(&sec[k])) {
-			r = tb_error("out of memory");
-			break;
-		}
-		r = tb_growth_add(g, tb_proc_kinds[k].name, wall, strbuf_str(&sec[k]), file);
-	}
-	for (k = 0; k < TB_PROC_KINDS; k++)
-		strbuf_release(&sec[k]);
+	r = tb_growth_add_text(g, strbuf_str(&sb), file);
 	strbuf_release(&sb);
 	return r;
 }

@@ -1,7 +1,7 @@
 /*
  * fuzz-growth.h - the /proc snapshot side shared by fuzz_slabinfo.c and fuzz_procfs.c:
- * a file split into its slabinfo/meminfo/vmstat/buddyinfo sections the way
- * `tracebook slabs FILE...` splits one (cmd-slabs.c add_file), added to the growth
+ * a file split into its slabinfo/meminfo/vmstat/buddyinfo sections by
+ * tb_growth_add_text(), as `tracebook slabs FILE...` does, added to the growth
  * analyzer, its result rendered as text (into /dev/null) and as JSON.
  */
 #ifndef TB_FUZZ_GROWTH_H
@@ -13,52 +13,10 @@
 #include "kernel/slab.h"
 #include "util/procfs.h"
 
-/* Split text into sections (other lines blanked, so line numbers stay) and add them. */
+/* The product's splitter, as `tracebook slabs FILE` uses it (tb_growth_add_text). */
 static inline int fuzz_growth_add_file(struct tb_growth *g, const char *text, const char *file)
 {
-	struct strbuf sec[TB_PROC_KINDS];
-	const char *p;
-	enum tb_proc_kind cur = TB_PROC_NONE;
-	int has[TB_PROC_KINDS] = { 0 }, r = 0, k;
-	uint64_t wall = 0;
-
-	for (k = 0; k < TB_PROC_KINDS; k++)
-		strbuf_init(&sec[k]);
-	for (p = text; *p;) {
-		const char *e = strchr(p, '\n');
-		size_t len = e ? (size_t)(e - p) : strlen(p);
-		char *l = strndup(p, len);
-		uint64_t ns;
-
-		if (!l) {
-			r = -1;
-			break;
-		}
-		cur = tb_proc_section_start(l, cur);
-		if (cur == TB_PROC_NONE && !wall && !tb_parse_wall_time(l, &ns))
-			wall = ns;
-		for (k = 0; k < TB_PROC_KINDS; k++) {
-			if (k == (int)cur || (cur == TB_PROC_NONE && k == TB_PROC_SLABINFO))
-				strbuf_add(&sec[k], p, len);
-			strbuf_addch(&sec[k], '\n');
-		}
-		if (cur != TB_PROC_NONE)
-			has[cur] = 1;
-		free(l);
-		p += len + (e ? 1 : 0);
-	}
-	for (k = 0; !r && k < TB_PROC_KINDS; k++) {
-		if (k != TB_PROC_SLABINFO && !has[k])
-			continue;
-		if (strbuf_failed(&sec[k])) {
-			r = -1;
-			break;
-		}
-		r = tb_growth_add(g, tb_proc_kinds[k].name, wall, strbuf_str(&sec[k]), file);
-	}
-	for (k = 0; k < TB_PROC_KINDS; k++)
-		strbuf_release(&sec[k]);
-	return r;
+	return tb_growth_add_text(g, text, file);
 }
 
 /*
