@@ -1,10 +1,12 @@
 /*
  * main.c - tracebook's entry point: the command table (git style) dispatching
- * `tracebook <cmd>` to cmd_<cmd>(), and the one place that exits.
+ * `tracebook <cmd>` to cmd_<cmd>(), and the one place that exits (after unmounting
+ * a tracefs/debugfs the command had to mount).
  */
 #include <stdio.h>
 #include <string.h>
 #include "cmd/cmds.h"
+#include "kernel/tracefs.h"
 #include "util/err.h"
 #include "util/intern.h"
 #include "util/version.h"
@@ -62,6 +64,8 @@ int main(int argc, char **argv)
 		if (strcmp(argv[1], commands[i].name))
 			continue;
 		ret = commands[i].fn(argc - 1, argv + 1);
+		/* the command has restored the kernel's state: put the mounts back too */
+		tb_tracefs_unmount_ours();
 		tb_intern_reset();
 		fflush(stdout);
 		if (ferror(stdout)) {

@@ -327,7 +327,7 @@ static void caps_text(const struct tb_caps *c, FILE *f)
 	fprintf(f, "tracebook probe: Linux %s on %s, %d CPU%s\n", c->release, c->machine,
 		c->ncpus, c->ncpus == 1 ? "" : "s");
 	fprintf(f, W "%s (%s)%s\n", "tracing", c->tracefs, tb_fstype_name(c->fstype),
-		c->mounted_now ? " - mounted by this probe" : "");
+		c->mounted_now ? " - mounted by this probe, unmounted again at exit" : "");
 	if (c->lockdown[0])
 		fprintf(f, W "%s\n", "lockdown", c->lockdown);
 

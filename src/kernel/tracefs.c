@@ -37,6 +37,8 @@
 
 static char tracing_dir[4096];
 static struct tracefs_instance *top_instance;	/* of tracing_dir, made on demand */
+static char mounted_here[64];	/* mount point tb_tracefs_find() mounted, "" if none */
+static char mounted_fs[16];	/* its filesystem type, for the note */
 
 const char *tb_root(void)
 {
@@ -271,6 +273,31 @@ static int real_lockdown(char *mode, size_t size)
 	return strcmp(b + 1, "none") != 0;
 }
 
+static void remember_mount(const char *where, const char *fs)
+{
+	snprintf(mounted_here, sizeof(mounted_here), "%s", where);
+	snprintf(mounted_fs, sizeof(mounted_fs), "%s", fs);
+}
+
+int tb_tracefs_unmount_ours(void)
+{
+	int e;
+
+	if (!mounted_here[0])
+		return 0;
+	tb_tracefs_set_dir(NULL);
+	if (umount(mounted_here) == 0) {
+		tb_note("unmounted %s at %s again (tracebook mounted it)", mounted_fs, mounted_here);
+		mounted_here[0] = '\0';
+		return 0;
+	}
+	e = errno;
+	tb_warn("could not unmount %s at %s, which tracebook mounted: %s; 'umount %s' when it is no longer in use",
+		mounted_fs, mounted_here, strerror(e), mounted_here);
+	mounted_here[0] = '\0';
+	return -e;
+}
+
 int tb_tracefs_find(struct tb_tracefs_loc *loc, int mount_ok)
 {
 	const char *over = getenv("TRACEBOOK_TRACEFS");
@@ -308,6 +335,7 @@ int tb_tracefs_find(struct tb_tracefs_loc *loc, int mount_ok)
 			return 0;
 	} else if (tb_exists(dir) && mount_ok) {
 		if (mount("nodev", dir, "tracefs", 0, NULL) == 0) {
+			remember_mount("/sys/kernel/tracing", "tracefs");
 			loc->mounted_now = 1;
 			snprintf(loc->mounted_what, sizeof(loc->mounted_what),
 				 "tracefs at /sys/kernel/tracing");
@@ -337,6 +365,7 @@ int tb_tracefs_find(struct tb_tracefs_loc *loc, int mount_ok)
 			return 0;
 	} else if (r <= 0 && mount_ok && tb_exists("/sys/kernel/debug")) {
 		if (mount("nodev", "/sys/kernel/debug", "debugfs", 0, NULL) == 0) {
+			remember_mount("/sys/kernel/debug", "debugfs");
 			loc->mounted_now = 1;
 			snprintf(loc->mounted_what, sizeof(loc->mounted_what),
 				 "debugfs at /sys/kernel/debug");

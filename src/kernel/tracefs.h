@@ -57,6 +57,15 @@ int tb_root_path(char *buf, size_t size, const char *abs);
  */
 int tb_tracefs_find(struct tb_tracefs_loc *loc, int mount_ok);
 
+/*
+ * tb_tracefs_unmount_ours - unmount what tb_tracefs_find() mounted in this process
+ * (tracefs at /sys/kernel/tracing, or debugfs at /sys/kernel/debug on 3.10), so a
+ * command leaves the mounts as it found them.  Called once by main after the command
+ * has restored everything and closed its files.  Says what it did (tb_note), warns if
+ * the kernel refuses (busy).  Returns 0 (also when nothing was mounted) or -errno.
+ */
+int tb_tracefs_unmount_ours(void);
+
 /* tb_tracefs_set_dir - remember @dir as the tracing directory (tests, callers that know). */
 void tb_tracefs_set_dir(const char *dir);
 

@@ -172,6 +172,29 @@ TRACEBOOK_ROOT=$W/empty "$TB" probe >"$W/o" 2>"$W/e"; rc=$?
 expect_eq "empty TRACEBOOK_ROOT: exit 4" 4 "$rc"
 expect_eq "empty TRACEBOOK_ROOT: one line" 1 "$(wc -l <"$W/e")"
 
+# no tracefs/debugfs mounted: probe and run mount tracefs, and unmount it again at exit.  Done in a
+# private mount namespace, so the machine's own mount is never touched.
+if [ "$T" = /sys/kernel/tracing ] && unshare -m --propagation private true 2>/dev/null; then
+	unshare -m --propagation private bash -c '
+		# every tracefs and debugfs mount (debugfs/tracing is one too), deepest first
+		grep -E " - (tracefs|debugfs) " /proc/self/mountinfo | awk "{print \$5}" | sort -r |
+			while read -r m; do umount "$m" || exit 90; done
+		[ -e /sys/kernel/tracing/trace ] && exit 91
+		"$1" probe --json >"$2/ns-probe.json" 2>"$2/ns-probe.err"; echo "probe=$?"
+		grep -cE " - (tracefs|debugfs) " /proc/self/mountinfo | sed "s/^/after-probe=/"
+		"$1" run slab-leak -d 1s -o "$2/ns-run.json" >"$2/ns-run.out" 2>"$2/ns-run.err"; echo "run=$?"
+		grep -cE " - (tracefs|debugfs) " /proc/self/mountinfo | sed "s/^/after-run=/"
+	' - "$TB" "$W" >"$W/ns" 2>&1
+	expect_eq "unmounted tracefs: probe exit 0, unmounted after; run exit 0, unmounted after" \
+		"probe=0 after-probe=0 run=0 after-run=0" "$(tr '\n' ' ' <"$W/ns" | sed 's/ $//')"
+	expect_eq "probe --json says it mounted tracefs" true "$(jq -r .tracefs.mounted_now "$W/ns-probe.json")"
+	expect_match "probe says it unmounted tracefs again" 'unmounted tracefs at /sys/kernel/tracing again' "$(cat "$W/ns-probe.err")"
+	expect_match "run says it mounted tracefs" 'mounted tracefs at /sys/kernel/tracing' "$(cat "$W/ns-run.err")"
+	expect_match "run says it unmounted tracefs again" 'unmounted tracefs at /sys/kernel/tracing again' "$(cat "$W/ns-run.err")"
+else
+	skip "probe/run mount and unmount tracefs" "tracing is not at /sys/kernel/tracing, or no private mount namespace (unshare -m)"
+fi
+
 tracefs_snapshot "$T" >"$W/after2"
 expect_eq "tracing state unchanged at the end" "" "$(diff "$W/before" "$W/after2")"
 exit 0
