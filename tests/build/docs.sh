@@ -94,6 +94,8 @@ for era in 6.x 4.19 3.10; do
 done
 FAKE_ARCH=armv7l bash tests/fake/mktree.sh 6.x "$W/armhf" > /dev/null || { not_ok "mktree armhf"; finish; }
 mkdir -p "$W/run" "$W/cwd"
+# the example files the docs use as ./NAME (docs/examples/bad.recipe)
+cp docs/examples/* "$W/cwd/" 2>/dev/null
 COMMANDS=" $("$TB" --help 2>&1 | awk '/^commands:/ { on = 1; next } on && /^  [a-z]/ { printf "%s ", $1 }') "
 [ "$COMMANDS" != "  " ] || not_ok "could not read the command list from tracebook --help"
 
@@ -131,6 +133,24 @@ while IFS=$'\t' read -r file line cmd; do
 		continue
 	fi
 	args=("${argv[@]:1}")
+	ex=
+	for a in "${args[@]}"; do
+		case $a in ./*) [ -e "docs/examples/${a#./}" ] && ex=$a ;; esac
+	done
+	if [ -n "$ex" ]; then
+		# a transcript of an example file: the lines after the command, up to the next
+		# "$ " line or the fence, must be exactly what tracebook prints
+		awk -v from="$line" 'NR > from { if (/^```/ || /^\$ /) exit; print }' "$file" > "$W/want"
+		tbf 6.x "${args[@]}"
+		printf '%s\n' "$out" > "$W/got"
+		if [ "$rc" != 2 ] && [ -s "$W/want" ] && diff -u "$W/want" "$W/got" > "$W/tdiff"; then
+			ok "transcript $what: output as documented (exit $rc)"
+		else
+			not_ok "transcript $what: exit $rc, output differs from the docs"
+			sed 's/^/    /' "$W/tdiff"
+		fi
+		continue
+	fi
 	case $sub in
 	run | check)
 		[ "$sub" = run ] && args+=(--dry-run)
