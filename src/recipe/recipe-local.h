@@ -55,14 +55,14 @@ struct rcp_section {
 	char *arg;		/* "kmem:kmalloc", or NULL */
 	int line;
 	struct rcp_entry *entries;
-	unsigned nentries;
+	unsigned nentries, aentries;	/* used, allocated (ALLOC_GROW) */
 };
 
 /* Everything one load carries around. */
 struct rcp_ctx {
 	const char *file;		/* name used in messages */
 	struct rcp_section *sections;
-	unsigned nsections;
+	unsigned nsections, asections;	/* used, allocated (ALLOC_GROW) */
 	struct strlist *errors;		/* collected messages (without "tracebook: error: ") */
 	struct strlist cmdline_errors;	/* "command line: ..." ones, listed after the file's */
 	unsigned nerrors;

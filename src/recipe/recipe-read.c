@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "recipe/recipe-local.h"
+#include "util/alloc.h"
 #include "util/strbuf.h"
 
 /* Longest key name. */
@@ -41,15 +42,13 @@ static char *xstrndup(struct rcp_ctx *c, const char *s, size_t n)
 static struct rcp_section *push_section(struct rcp_reader *rd)
 {
 	struct rcp_ctx *c = rd->c;
-	struct rcp_section *s, *nv;
+	struct rcp_section *s;
 
 	rd->have_key = 0;
-	nv = realloc(c->sections, (c->nsections + 1) * sizeof(*nv));
-	if (!nv) {
+	if (ALLOC_GROW(c->sections, c->nsections + 1, c->asections) < 0) {
 		c->oom = 1;
 		return NULL;
 	}
-	c->sections = nv;
 	s = &c->sections[c->nsections++];
 	memset(s, 0, sizeof(*s));
 	s->line = rd->line;
@@ -219,7 +218,7 @@ static void add_entry(struct rcp_reader *rd, const char *l, size_t n)
 	struct rcp_ctx *c = rd->c;
 	struct rcp_section *s;
 	const char *k, *ke, *v, *ve, *p, *e = l + n;
-	struct rcp_entry *ent, *nv;
+	struct rcp_entry *ent;
 	char *key, *value;
 	unsigned i;
 
@@ -254,14 +253,12 @@ static void add_entry(struct rcp_reader *rd, const char *l, size_t n)
 		}
 	}
 	value = xstrndup(c, v, (size_t)(ve - v));
-	nv = value ? realloc(s->entries, (s->nentries + 1) * sizeof(*nv)) : NULL;
-	if (!nv) {
+	if (!value || ALLOC_GROW(s->entries, s->nentries + 1, s->aentries) < 0) {
 		free(key);
 		free(value);
 		c->oom = 1;
 		return;
 	}
-	s->entries = nv;
 	ent = &s->entries[s->nentries++];
 	memset(ent, 0, sizeof(*ent));
 	ent->key = key;
