@@ -122,6 +122,33 @@ void tb_html_td_str(struct strbuf *sb, const char *cls, const char *s)
 	strbuf_addstr(sb, "</td>");
 }
 
+void tb_html_list(struct strbuf *sb, const char *attrs, const struct strlist *l)
+{
+	size_t i;
+
+	strbuf_addf(sb, "<ul %s>\n", attrs);
+	for (i = 0; i < l->n; i++) {
+		strbuf_addstr(sb, "<li>");
+		esc(sb, l->v[i]);
+		strbuf_addstr(sb, "</li>\n");
+	}
+	strbuf_addstr(sb, "</ul>\n");
+}
+
+void tb_html_stack_details(struct strbuf *sb, char *const *stack, unsigned n)
+{
+	unsigned k;
+
+	if (!n)
+		return;
+	strbuf_addf(sb, "<details><summary>%u frames</summary>", n);
+	for (k = 0; k < n; k++) {
+		esc(sb, stack[k]);
+		strbuf_addstr(sb, "<br>");
+	}
+	strbuf_addstr(sb, "</details>");
+}
+
 void tb_html_th_row(struct strbuf *sb, const char *const *h)
 {
 	strbuf_addstr(sb, "<tr>");
@@ -697,7 +724,6 @@ static void stacks_table(const struct tb_rpair *p, struct strbuf *sb, unsigned t
 					 "stack (innermost first)", NULL };
 	char b[32];
 	size_t i;
-	unsigned k;
 
 	strbuf_addf(sb, "<table class=\"groups\" id=\"groups-%zu\">\n", idx);
 	tb_html_th_row(sb, h);
@@ -713,14 +739,7 @@ static void stacks_table(const struct tb_rpair *p, struct strbuf *sb, unsigned t
 		tb_html_td_str(sb, "site", s->site);
 		tb_html_td_str(sb, "site", s->by);
 		strbuf_addstr(sb, "<td class=\"site\">");
-		if (s->nstack) {
-			strbuf_addf(sb, "<details><summary>%u frames</summary>", s->nstack);
-			for (k = 0; k < s->nstack; k++) {
-				esc(sb, s->stack[k]);
-				strbuf_addstr(sb, "<br>");
-			}
-			strbuf_addstr(sb, "</details>");
-		}
+		tb_html_stack_details(sb, s->stack, s->nstack);
 		strbuf_addstr(sb, "</td></tr>\n");
 	}
 	strbuf_addstr(sb, "</table>\n");
@@ -1004,34 +1023,26 @@ static void run_facts(const struct tb_report *rep, struct strbuf *sb)
 	free(seen);
 	strbuf_addstr(sb, "</table>\n");
 	if (rep->plan.n) {
-		strbuf_addstr(sb, "<h3>Plan</h3>\n<ul id=\"plan\" class=\"mono\">\n");
-		for (i = 0; i < rep->plan.n; i++) {
-			strbuf_addstr(sb, "<li>");
-			esc(sb, rep->plan.v[i]);
-			strbuf_addstr(sb, "</li>\n");
-		}
-		strbuf_addstr(sb, "</ul>\n");
+		strbuf_addstr(sb, "<h3>Plan</h3>\n");
+		tb_html_list(sb, "id=\"plan\" class=\"mono\"", &rep->plan);
 	}
 	if (rep->notes.n) {
-		strbuf_addstr(sb, "<h3>Notes</h3>\n<ul id=\"notes\">\n");
-		for (i = 0; i < rep->notes.n; i++) {
-			strbuf_addstr(sb, "<li>");
-			esc(sb, rep->notes.v[i]);
-			strbuf_addstr(sb, "</li>\n");
-		}
-		strbuf_addstr(sb, "</ul>\n");
+		strbuf_addstr(sb, "<h3>Notes</h3>\n");
+		tb_html_list(sb, "id=\"notes\"", &rep->notes);
 	}
 	strbuf_addstr(sb, "</section>\n");
 	strbuf_release(&t);
 }
 
-void tb_html_page_begin(struct strbuf *sb, const char *title)
+void tb_html_page_begin(struct strbuf *sb, const char *title, const char *heading)
 {
 	strbuf_addstr(sb, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 		      "<meta name=\"viewport\" content=\"width=device-width\">\n<title>");
 	esc(sb, title);
 	strbuf_addf(sb, "</title>\n<style>\n%s</style>\n<script>%s</script>\n</head>\n"
-		    "<body data-ready=\"0\">\n", css, js_guard);
+		    "<body data-ready=\"0\">\n<h1>", css, js_guard);
+	esc(sb, heading);
+	strbuf_addstr(sb, "</h1>\n");
 }
 
 void tb_html_page_end(struct strbuf *sb)
@@ -1041,21 +1052,19 @@ void tb_html_page_end(struct strbuf *sb)
 
 int tb_report_html_string(const struct tb_report *rep, struct strbuf *sb, unsigned top)
 {
-	struct strbuf t = STRBUF_INIT;
+	struct strbuf t = STRBUF_INIT, h = STRBUF_INIT;
+	const char *r = rep->recipe;
 
 	if (!top)
 		top = HTML_TOP;
-	strbuf_addf(&t, "tracebook%s%s%s%s", rep->recipe ? ": " : "", rep->recipe ? rep->recipe : "",
+	strbuf_addf(&t, "tracebook%s%s%s%s", r ? ": " : "", r ? r : "",
 		    rep->kernel_release ? " on " : "",
 		    rep->kernel_release ? rep->kernel_release : "");
-	tb_html_page_begin(sb, strbuf_str(&t));
+	strbuf_addf(&h, "tracebook report%s%s", r ? ": " : "", r ? r : "");
+	tb_html_page_begin(sb, strbuf_str(&t), strbuf_str(&h));
 	strbuf_release(&t);
-	strbuf_addstr(sb, "<h1>tracebook report");
-	if (rep->recipe) {
-		strbuf_addstr(sb, ": ");
-		esc(sb, rep->recipe);
-	}
-	strbuf_addstr(sb, "</h1>\n<p class=\"sub\">kernel ");
+	strbuf_release(&h);
+	strbuf_addstr(sb, "<p class=\"sub\">kernel ");
 	esc(sb, rep->kernel_release ? rep->kernel_release : "unknown");
 	if (rep->source) {
 		strbuf_addstr(sb, " &#183; ");

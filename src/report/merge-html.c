@@ -45,7 +45,7 @@ static int show_rate(const struct tb_mcell *c)
 
 static void summary(const struct tb_merge *m, struct strbuf *sb)
 {
-	size_t i, nmerged = tb_merge_count(m, "merged");
+	size_t nmerged = tb_merge_count(m, "merged");
 	const struct tb_mgroup *g = m->ngroups ? &m->groups[0] : NULL;
 
 	strbuf_addstr(sb, "<section id=\"summary\">\n<h2>Summary</h2>\n<p class=\"verdict");
@@ -67,16 +67,18 @@ static void summary(const struct tb_merge *m, struct strbuf *sb)
 		    tb_merge_count(m, "failed"), tb_merge_count(m, "not merged"),
 		    m->by_function ? "function names (the kernels differ)" :
 		    "symbols with offsets (never addresses)");
-	if (m->notes.n) {
-		strbuf_addstr(sb, "<ul id=\"notes\">\n");
-		for (i = 0; i < m->notes.n; i++) {
-			strbuf_addstr(sb, "<li>");
-			esc(sb, m->notes.v[i]);
-			strbuf_addstr(sb, "</li>\n");
-		}
-		strbuf_addstr(sb, "</ul>\n");
-	}
+	if (m->notes.n)
+		tb_html_list(sb, "id=\"notes\"", &m->notes);
 	strbuf_addstr(sb, "</section>\n");
+}
+
+/* <tr class="CLS" data-host="NAME" (the caller closes the tag) and the name's cell. */
+static void host_row(struct strbuf *sb, const char *cls, const char *name, const char *attrs)
+{
+	strbuf_addf(sb, "<tr class=\"%s\" data-host=\"", cls);
+	esc(sb, name);
+	strbuf_addf(sb, "\"%s>", attrs);
+	tb_html_td_str(sb, "site", name);
 }
 
 static void kernel_words(struct strbuf *sb, const struct tb_report *r)
@@ -102,10 +104,9 @@ static void hosts(const struct tb_merge *m, struct strbuf *sb)
 		const struct tb_mcell *c;
 		char *own;
 
-		strbuf_addstr(sb, "<tr class=\"host\" data-host=\"");
-		esc(sb, ho->name);
-		strbuf_addf(sb, "\" data-state=\"%s\">", ho->state);
-		tb_html_td_str(sb, "site", ho->name);
+		strbuf_reset(&t);
+		strbuf_addf(&t, " data-state=\"%s\"", ho->state);
+		host_row(sb, "host", ho->name, strbuf_str(&t));
 		tb_html_td_str(sb, strcmp(ho->state, "merged") ? "warn" : NULL, ho->state);
 		if (!strcmp(ho->state, "failed")) {
 			strbuf_reset(&t);
@@ -151,6 +152,28 @@ static void hosts(const struct tb_merge *m, struct strbuf *sb)
 	strbuf_release(&t);
 }
 
+/*
+ * When hosts are in state: <section id=STATE> (spaces as '-'), its heading, and
+ * <table id=STATE-table> with its header row; returns whether it did.
+ */
+static int open_table(struct strbuf *sb, const struct tb_merge *m, const char *state,
+		      const char *title, const char *const *h)
+{
+	char id[32];
+	size_t i;
+
+	if (!tb_merge_count(m, state))
+		return 0;
+	snprintf(id, sizeof(id), "%s", state);
+	for (i = 0; id[i]; i++)
+		if (id[i] == ' ')
+			id[i] = '-';
+	strbuf_addf(sb, "<section id=\"%s\">\n<h2>%s</h2>\n<table id=\"%s-table\">\n", id, title,
+		    id);
+	tb_html_th_row(sb, h);
+	return 1;
+}
+
 /* Failed hosts and reports kept out, each with why (only when there are any). */
 static void failures(const struct tb_merge *m, struct strbuf *sb)
 {
@@ -160,19 +183,15 @@ static void failures(const struct tb_merge *m, struct strbuf *sb)
 	struct strbuf t = STRBUF_INIT;
 	size_t i;
 
-	if (tb_merge_count(m, "failed")) {
-		strbuf_addstr(sb, "<section id=\"failed\">\n<h2>Hosts that failed</h2>\n"
-			      "<table id=\"failed-table\">\n");
-		tb_html_th_row(sb, hf);
+	if (open_table(sb, m, "failed", "Hosts that failed", hf)) {
 		for (i = 0; i < m->nhosts; i++) {
 			const struct tb_mhost *ho = &m->hosts[i];
 
 			if (strcmp(ho->state, "failed"))
 				continue;
-			strbuf_addstr(sb, "<tr class=\"failed\" data-host=\"");
-			esc(sb, ho->name);
-			strbuf_addf(sb, "\" data-exit=\"%d\">", ho->exit_code);
-			tb_html_td_str(sb, "site", ho->name);
+			strbuf_reset(&t);
+			strbuf_addf(&t, " data-exit=\"%d\"", ho->exit_code);
+			host_row(sb, "failed", ho->name, strbuf_str(&t));
 			tb_html_td_str(sb, NULL, ho->stage ? ho->stage : "?");
 			if (ho->exit_code >= 0)
 				tb_html_td_num(sb, (uint64_t)ho->exit_code);
@@ -184,19 +203,13 @@ static void failures(const struct tb_merge *m, struct strbuf *sb)
 		}
 		strbuf_addstr(sb, "</table>\n</section>\n");
 	}
-	if (tb_merge_count(m, "not merged")) {
-		strbuf_addstr(sb, "<section id=\"not-merged\">\n<h2>Not comparable (not merged)"
-			      "</h2>\n<table id=\"not-merged-table\">\n");
-		tb_html_th_row(sb, hn);
+	if (open_table(sb, m, "not merged", "Not comparable (not merged)", hn)) {
 		for (i = 0; i < m->nhosts; i++) {
 			const struct tb_mhost *ho = &m->hosts[i];
 
 			if (strcmp(ho->state, "not merged"))
 				continue;
-			strbuf_addstr(sb, "<tr class=\"not-merged\" data-host=\"");
-			esc(sb, ho->name);
-			strbuf_addstr(sb, "\">");
-			tb_html_td_str(sb, "site", ho->name);
+			host_row(sb, "not-merged", ho->name, "");
 			strbuf_reset(&t);
 			kernel_words(&t, ho->rep);
 			tb_html_td_str(sb, "site", strbuf_str(&t));
@@ -295,14 +308,7 @@ static void matrix(const struct tb_merge *m, struct strbuf *sb, unsigned top)
 		strbuf_addstr(sb, " <b>");
 		esc(sb, g->site);
 		strbuf_addstr(sb, "</b>");
-		if (g->nstack) {
-			strbuf_addf(sb, "<details><summary>%u frames</summary>", g->nstack);
-			for (k = 0; k < g->nstack; k++) {
-				esc(sb, g->stack[k]);
-				strbuf_addstr(sb, "<br>");
-			}
-			strbuf_addstr(sb, "</details>");
-		}
+		tb_html_stack_details(sb, g->stack, g->nstack);
 		strbuf_addf(sb, "</td><td class=\"n\">%zu of %zu</td>", g->ncells, nmerged);
 		for (k = 0; k < m->nhosts; k++)
 			if (!strcmp(m->hosts[k].state, "merged"))
@@ -386,19 +392,16 @@ static int stacks(const struct tb_merge *m, struct strbuf *sb)
 
 static int merge_html_string(const struct tb_merge *m, struct strbuf *sb, unsigned top)
 {
-	struct strbuf t = STRBUF_INIT;
+	struct strbuf t = STRBUF_INIT, h = STRBUF_INIT;
 	size_t i;
 
 	strbuf_addf(&t, "tracebook merge: %s, %zu host%s", m->recipe ? m->recipe : "-",
 		    m->nhosts, m->nhosts == 1 ? "" : "s");
-	tb_html_page_begin(sb, strbuf_str(&t));
+	strbuf_addf(&h, "tracebook merge%s%s", m->recipe ? ": " : "", m->recipe ? m->recipe : "");
+	tb_html_page_begin(sb, strbuf_str(&t), strbuf_str(&h));
 	strbuf_release(&t);
-	strbuf_addstr(sb, "<h1>tracebook merge");
-	if (m->recipe) {
-		strbuf_addstr(sb, ": ");
-		esc(sb, m->recipe);
-	}
-	strbuf_addstr(sb, "</h1>\n<p class=\"sub\">kernel");
+	strbuf_release(&h);
+	strbuf_addstr(sb, "<p class=\"sub\">kernel");
 	strbuf_addstr(sb, m->kernels.n == 1 ? " " : "s ");
 	for (i = 0; i < m->kernels.n; i++) {
 		if (i)

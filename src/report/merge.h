@@ -3,7 +3,8 @@
  * playbook status files of a fleet hunt (contrib/ansible, results/HOST/) read into
  * one model, groups matched across hosts by site and stack symbols (never by
  * address: KASLR and module load addresses differ per box), then rendered as text or
- * JSON (merge-print.c) or an HTML page with a per-host view (merge-html.c).  Reports that are not comparable (another recipe) are kept out and named.
+ * JSON (merge-print.c) or an HTML page with a per-host view (merge-html.c).  Reports
+ * that are not comparable (another recipe) are kept out and named.
  */
 #ifndef TB_REPORT_MERGE_H
 #define TB_REPORT_MERGE_H

@@ -148,7 +148,7 @@ expect_eq "the pushed binary is build/static-x86_64/tracebook" \
 	"$(gssh 'sha256sum < /var/tmp/tracebook/tracebook' 2>&1 | cut -d' ' -f1)"
 expect_eq "probe ran: results/bbguest/probe.json says the guest's kernel" "$(gssh uname -r 2>&1)" \
 	"$(jq -r .release "$RES/bbguest/probe.json" 2>&1)"
-expect_match "restore ran (always:)" '.' "$(jq -r '.restore // empty' "$st" 2>&1)"
+expect_eq "restore ran after the run (always:), exit 0" "rc=0" "$(jq -r .restore "$st" 2>&1 | head -1)"
 after=$(tstate)
 expect_eq "fleet guest: tracing back at its defaults after the play" "$before" "$after"
 expect_match "the guest planted its leak during the run" "^planted $N\$" "$(gssh cat /tmp/plant.out 2>&1)"
