@@ -53,7 +53,9 @@ static const char css[] =
 	"svg.fr:hover rect{stroke:#000;stroke-width:1}\n"
 	"svg.fr.zoomed rect{stroke:#000;stroke-width:2}svg.fr.anc rect{opacity:.55}\n"
 	".status{font-family:monospace;font-size:12px;min-height:1.4em;color:#333}\n"
-	"details{margin:4px 0}\n";
+	"details{margin:4px 0}\n"
+	"td.cell{text-align:right;min-width:70px}td.none{color:#aaa;text-align:center}\n"
+	"td.why{color:#a00}.vd{font-size:11px;color:#333}\n";
 
 /* Catches errors of the page's own script (a test reads data-errors from the DOM). */
 static const char js_guard[] =
@@ -108,20 +110,46 @@ static const char *bytes(uint64_t v, char *buf, size_t size)
 	return tb_fmt_bytes(v, buf, size);
 }
 
-/* <tr><td class=n>..  helpers */
-static void td_num(struct strbuf *sb, uint64_t v)
+void tb_html_td_num(struct strbuf *sb, uint64_t v)
 {
 	strbuf_addf(sb, "<td class=\"n\">%" PRIu64 "</td>", v);
 }
 
-static void td_str(struct strbuf *sb, const char *cls, const char *s)
+void tb_html_td_str(struct strbuf *sb, const char *cls, const char *s)
 {
 	strbuf_addf(sb, "<td%s%s%s>", cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "");
 	esc(sb, s ? s : "");
 	strbuf_addstr(sb, "</td>");
 }
 
-static void th_row(struct strbuf *sb, const char *const *h)
+void tb_html_list(struct strbuf *sb, const char *attrs, const struct strlist *l)
+{
+	size_t i;
+
+	strbuf_addf(sb, "<ul %s>\n", attrs);
+	for (i = 0; i < l->n; i++) {
+		strbuf_addstr(sb, "<li>");
+		esc(sb, l->v[i]);
+		strbuf_addstr(sb, "</li>\n");
+	}
+	strbuf_addstr(sb, "</ul>\n");
+}
+
+void tb_html_stack_details(struct strbuf *sb, char *const *stack, unsigned n)
+{
+	unsigned k;
+
+	if (!n)
+		return;
+	strbuf_addf(sb, "<details><summary>%u frames</summary>", n);
+	for (k = 0; k < n; k++) {
+		esc(sb, stack[k]);
+		strbuf_addstr(sb, "<br>");
+	}
+	strbuf_addstr(sb, "</details>");
+}
+
+void tb_html_th_row(struct strbuf *sb, const char *const *h)
 {
 	strbuf_addstr(sb, "<tr>");
 	for (; *h; h++)
@@ -498,7 +526,7 @@ static void slabs(const struct tb_rgrowth *g, struct strbuf *sb, unsigned top)
 	meminfo_chart(g, sb);
 	if (v && two) {
 		strbuf_addstr(sb, "<h3>Top caches by growth</h3>\n<table id=\"slab-table\">\n");
-		th_row(sb, hg);
+		tb_html_th_row(sb, hg);
 		for (i = 0; i < g->ncaches; i++) {
 			const struct tb_rcache *c = &v[i];
 			struct strbuf al = STRBUF_INIT;
@@ -507,9 +535,9 @@ static void slabs(const struct tb_rgrowth *g, struct strbuf *sb, unsigned top)
 				continue;
 			shown++;
 			strbuf_addstr(sb, "<tr>");
-			td_str(sb, "site", c->name);
-			td_num(sb, c->objsize);
-			td_num(sb, c->active);
+			tb_html_td_str(sb, "site", c->name);
+			tb_html_td_num(sb, c->objsize);
+			tb_html_td_num(sb, c->active);
 			strbuf_addf(sb, "<td class=\"n\">%+" PRId64 "</td>", c->d_active);
 			tb_fmt_signed_bytes(tb_rcache_obj_bytes(c), b, sizeof(b));
 			strbuf_addf(sb, "<td class=\"n\">%s</td>", b);
@@ -518,7 +546,7 @@ static void slabs(const struct tb_rgrowth *g, struct strbuf *sb, unsigned top)
 			strbuf_addf(sb, "<td class=\"n\">%s</td>", g->span_ns ? b : "?");
 			for (j = 0; j < c->naliases; j++)
 				strbuf_addf(&al, "%s%s", j ? ", " : "", c->aliases[j]);
-			td_str(sb, "site", strbuf_str(&al));
+			tb_html_td_str(sb, "site", strbuf_str(&al));
 			strbuf_release(&al);
 			strbuf_addstr(sb, "</tr>\n");
 		}
@@ -527,7 +555,7 @@ static void slabs(const struct tb_rgrowth *g, struct strbuf *sb, unsigned top)
 		qsort(v, g->ncaches, sizeof(*v), tb_rcache_cmp_size);
 		strbuf_addstr(sb, "<p>One snapshot: no growth to tell (give two or more).</p>\n"
 			      "<h3>Top caches by size</h3>\n<table id=\"slab-table\">\n");
-		th_row(sb, hs);
+		tb_html_th_row(sb, hs);
 		for (i = 0; i < g->ncaches && shown < top; i++) {
 			const struct tb_rcache *c = &v[i];
 			struct strbuf al = STRBUF_INIT;
@@ -536,14 +564,14 @@ static void slabs(const struct tb_rgrowth *g, struct strbuf *sb, unsigned top)
 				continue;
 			shown++;
 			strbuf_addstr(sb, "<tr>");
-			td_str(sb, "site", c->name);
-			td_num(sb, c->objsize);
-			td_num(sb, c->num);
-			td_num(sb, c->active);
+			tb_html_td_str(sb, "site", c->name);
+			tb_html_td_num(sb, c->objsize);
+			tb_html_td_num(sb, c->num);
+			tb_html_td_num(sb, c->active);
 			strbuf_addf(sb, "<td class=\"n\">%s</td>", bytes(c->size, b, sizeof(b)));
 			for (j = 0; j < c->naliases; j++)
 				strbuf_addf(&al, "%s%s", j ? ", " : "", c->aliases[j]);
-			td_str(sb, "site", strbuf_str(&al));
+			tb_html_td_str(sb, "site", strbuf_str(&al));
 			strbuf_release(&al);
 			strbuf_addstr(sb, "</tr>\n");
 		}
@@ -631,7 +659,7 @@ static void pair_trend(const struct tb_rpair *p, size_t idx, struct strbuf *sb, 
 	free(xy);
 
 	strbuf_addf(sb, "<table class=\"trends\" id=\"trends-%zu\">\n", idx);
-	th_row(sb, h);
+	tb_html_th_row(sb, h);
 	for (i = 0; i < p->nsites && shown < top; i++) {
 		const struct tb_rsite *s = &p->sites[i];
 		enum tb_verdict v = (enum tb_verdict)s->verdict;
@@ -640,9 +668,9 @@ static void pair_trend(const struct tb_rpair *p, size_t idx, struct strbuf *sb, 
 		shown++;
 		strbuf_addf(sb, "<tr class=\"trend-row\" data-verdict=\"%s\"><td class=\"n\">%zu"
 			    "</td>", tb_verdict_name(v), i + 1);
-		td_str(sb, "site", s->site);
-		td_str(sb, v == TB_V_GROWS ? "warn" : NULL, tb_verdict_words(v));
-		td_str(sb, NULL, s->why);
+		tb_html_td_str(sb, "site", s->site);
+		tb_html_td_str(sb, v == TB_V_GROWS ? "warn" : NULL, tb_verdict_words(v));
+		tb_html_td_str(sb, NULL, s->why);
 		if (rated) {
 			strbuf_addf(sb, "<td class=\"n\">%+.0f</td>", s->objects_h);
 			tb_fmt_signed_bytes((int64_t)s->bytes_h, b, sizeof(b));
@@ -696,30 +724,22 @@ static void stacks_table(const struct tb_rpair *p, struct strbuf *sb, unsigned t
 					 "stack (innermost first)", NULL };
 	char b[32];
 	size_t i;
-	unsigned k;
 
 	strbuf_addf(sb, "<table class=\"groups\" id=\"groups-%zu\">\n", idx);
-	th_row(sb, h);
+	tb_html_th_row(sb, h);
 	for (i = 0; i < p->nsites && i < top; i++) {
 		const struct tb_rsite *s = &p->sites[i];
 
 		strbuf_addf(sb, "<tr class=\"group\"><td class=\"n\">%zu</td>", i + 1);
-		td_num(sb, s->count);
+		tb_html_td_num(sb, s->count);
 		strbuf_addf(sb, "<td class=\"n\">%s</td>", p->bytes ? bytes(s->bytes, b, sizeof(b))
 								    : "");
 		strbuf_addf(sb, "<td class=\"n\">%s</td>", s->oldest_ns >= 0 ?
 			    tb_fmt_duration((uint64_t)s->oldest_ns, b, sizeof(b)) : "?");
-		td_str(sb, "site", s->site);
-		td_str(sb, "site", s->by);
+		tb_html_td_str(sb, "site", s->site);
+		tb_html_td_str(sb, "site", s->by);
 		strbuf_addstr(sb, "<td class=\"site\">");
-		if (s->nstack) {
-			strbuf_addf(sb, "<details><summary>%u frames</summary>", s->nstack);
-			for (k = 0; k < s->nstack; k++) {
-				esc(sb, s->stack[k]);
-				strbuf_addstr(sb, "<br>");
-			}
-			strbuf_addstr(sb, "</details>");
-		}
+		tb_html_stack_details(sb, s->stack, s->nstack);
 		strbuf_addstr(sb, "</td></tr>\n");
 	}
 	strbuf_addstr(sb, "</table>\n");
@@ -838,18 +858,18 @@ static void calls(const struct tb_report *rep, struct strbuf *sb, unsigned top)
 	strbuf_addstr(sb, "<section id=\"calls\">\n<h2>Calls and balances</h2>\n");
 	if (rep->nverdicts) {
 		strbuf_addstr(sb, "<h3>Balance of calls</h3>\n<table id=\"verdicts\">\n");
-		th_row(sb, hv);
+		tb_html_th_row(sb, hv);
 		for (i = 0; i < rep->nverdicts; i++) {
 			const struct tb_rverdict *v = &rep->verdicts[i];
 			int saw = tb_rverdict_saw_events(v);
 
 			strbuf_addstr(sb, "<tr class=\"verdict-row\">");
-			td_str(sb, NULL, v->label);
-			td_str(sb, "site", v->a);
-			td_num(sb, v->a_calls);
-			td_str(sb, "site", v->b);
-			td_num(sb, v->b_calls);
-			td_str(sb, v->a_calls > v->b_calls ? "warn" : NULL,
+			tb_html_td_str(sb, NULL, v->label);
+			tb_html_td_str(sb, "site", v->a);
+			tb_html_td_num(sb, v->a_calls);
+			tb_html_td_str(sb, "site", v->b);
+			tb_html_td_num(sb, v->b_calls);
+			tb_html_td_str(sb, v->a_calls > v->b_calls ? "warn" : NULL,
 			       saw ? tb_verdict_text(v->a_calls, v->b_calls, buf, sizeof(buf)) :
 			       "saw none of its events: no verdict");
 			strbuf_addstr(sb, "</tr>\n");
@@ -868,7 +888,7 @@ static void calls(const struct tb_report *rep, struct strbuf *sb, unsigned top)
 	}
 	if (rep->nbals) {
 		strbuf_addstr(sb, "<h3>Reference counts</h3>\n<table id=\"balances\">\n");
-		th_row(sb, hb);
+		tb_html_th_row(sb, hb);
 		for (i = 0; i < rep->nbals; i++) {
 			const struct tb_rbal *b = &rep->bals[i];
 			char v[96];
@@ -881,14 +901,14 @@ static void calls(const struct tb_report *rep, struct strbuf *sb, unsigned top)
 			else
 				snprintf(v, sizeof(v), "balanced");
 			strbuf_addstr(sb, "<tr class=\"verdict-row\">");
-			td_str(sb, NULL, b->label);
-			td_str(sb, "site", b->get);
-			td_str(sb, "site", b->put);
-			td_num(sb, b->gets);
-			td_num(sb, b->puts);
-			td_num(sb, b->held_objects);
-			td_num(sb, b->held_refs);
-			td_str(sb, b->held_objects ? "warn" : NULL, v);
+			tb_html_td_str(sb, NULL, b->label);
+			tb_html_td_str(sb, "site", b->get);
+			tb_html_td_str(sb, "site", b->put);
+			tb_html_td_num(sb, b->gets);
+			tb_html_td_num(sb, b->puts);
+			tb_html_td_num(sb, b->held_objects);
+			tb_html_td_num(sb, b->held_refs);
+			tb_html_td_str(sb, b->held_objects ? "warn" : NULL, v);
 			strbuf_addstr(sb, "</tr>\n");
 			for (j = 0; j < b->nsites && j < top && b->sites[j].objects; j++) {
 				strbuf_addstr(sb, "<tr><td></td><td colspan=\"4\" class=\"site\">got at ");
@@ -917,27 +937,27 @@ static void calls(const struct tb_report *rep, struct strbuf *sb, unsigned top)
 			strbuf_addf(sb, "%s<h3>Calls counted: ", label ? "</table>\n" : "");
 			esc(sb, c->label);
 			strbuf_addstr(sb, "</h3>\n<table class=\"counts\">\n");
-			th_row(sb, hc);
+			tb_html_th_row(sb, hc);
 			label = c->label;
 			shown = 0;
 		}
 		if (shown++ >= (size_t)top * 2)
 			continue;
 		strbuf_addstr(sb, "<tr>");
-		td_num(sb, c->calls);
-		td_str(sb, "site", c->function);
-		td_str(sb, "site", c->caller ? c->caller : "(all callers)");
+		tb_html_td_num(sb, c->calls);
+		tb_html_td_str(sb, "site", c->function);
+		tb_html_td_str(sb, "site", c->caller ? c->caller : "(all callers)");
 		strbuf_addstr(sb, "</tr>\n");
 	}
 	if (label)
 		strbuf_addstr(sb, "</table>\n");
 	if (rep->nevcounts) {
 		strbuf_addstr(sb, "<h3>Events counted</h3>\n<table class=\"counts\">\n");
-		th_row(sb, (const char *const[]){ "#count", "event", NULL });
+		tb_html_th_row(sb, (const char *const[]){ "#count", "event", NULL });
 		for (i = 0; i < rep->nevcounts; i++) {
 			strbuf_addstr(sb, "<tr>");
-			td_num(sb, rep->evcounts[i].count);
-			td_str(sb, "site", rep->evcounts[i].event);
+			tb_html_td_num(sb, rep->evcounts[i].count);
+			tb_html_td_str(sb, "site", rep->evcounts[i].event);
 			strbuf_addstr(sb, "</tr>\n");
 		}
 		strbuf_addstr(sb, "</table>\n");
@@ -1003,48 +1023,48 @@ static void run_facts(const struct tb_report *rep, struct strbuf *sb)
 	free(seen);
 	strbuf_addstr(sb, "</table>\n");
 	if (rep->plan.n) {
-		strbuf_addstr(sb, "<h3>Plan</h3>\n<ul id=\"plan\" class=\"mono\">\n");
-		for (i = 0; i < rep->plan.n; i++) {
-			strbuf_addstr(sb, "<li>");
-			esc(sb, rep->plan.v[i]);
-			strbuf_addstr(sb, "</li>\n");
-		}
-		strbuf_addstr(sb, "</ul>\n");
+		strbuf_addstr(sb, "<h3>Plan</h3>\n");
+		tb_html_list(sb, "id=\"plan\" class=\"mono\"", &rep->plan);
 	}
 	if (rep->notes.n) {
-		strbuf_addstr(sb, "<h3>Notes</h3>\n<ul id=\"notes\">\n");
-		for (i = 0; i < rep->notes.n; i++) {
-			strbuf_addstr(sb, "<li>");
-			esc(sb, rep->notes.v[i]);
-			strbuf_addstr(sb, "</li>\n");
-		}
-		strbuf_addstr(sb, "</ul>\n");
+		strbuf_addstr(sb, "<h3>Notes</h3>\n");
+		tb_html_list(sb, "id=\"notes\"", &rep->notes);
 	}
 	strbuf_addstr(sb, "</section>\n");
 	strbuf_release(&t);
 }
 
+void tb_html_page_begin(struct strbuf *sb, const char *title, const char *heading)
+{
+	strbuf_addstr(sb, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+		      "<meta name=\"viewport\" content=\"width=device-width\">\n<title>");
+	esc(sb, title);
+	strbuf_addf(sb, "</title>\n<style>\n%s</style>\n<script>%s</script>\n</head>\n"
+		    "<body data-ready=\"0\">\n<h1>", css, js_guard);
+	esc(sb, heading);
+	strbuf_addstr(sb, "</h1>\n");
+}
+
+void tb_html_page_end(struct strbuf *sb)
+{
+	strbuf_addf(sb, "<script>\n%s</script>\n</body>\n</html>\n", js_main);
+}
+
 int tb_report_html_string(const struct tb_report *rep, struct strbuf *sb, unsigned top)
 {
+	struct strbuf t = STRBUF_INIT, h = STRBUF_INIT;
+	const char *r = rep->recipe;
+
 	if (!top)
 		top = HTML_TOP;
-	strbuf_addstr(sb, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-		      "<meta name=\"viewport\" content=\"width=device-width\">\n<title>tracebook");
-	if (rep->recipe) {
-		strbuf_addstr(sb, ": ");
-		esc(sb, rep->recipe);
-	}
-	if (rep->kernel_release) {
-		strbuf_addstr(sb, " on ");
-		esc(sb, rep->kernel_release);
-	}
-	strbuf_addf(sb, "</title>\n<style>\n%s</style>\n<script>%s</script>\n</head>\n"
-		    "<body data-ready=\"0\">\n<h1>tracebook report", css, js_guard);
-	if (rep->recipe) {
-		strbuf_addstr(sb, ": ");
-		esc(sb, rep->recipe);
-	}
-	strbuf_addstr(sb, "</h1>\n<p class=\"sub\">kernel ");
+	strbuf_addf(&t, "tracebook%s%s%s%s", r ? ": " : "", r ? r : "",
+		    rep->kernel_release ? " on " : "",
+		    rep->kernel_release ? rep->kernel_release : "");
+	strbuf_addf(&h, "tracebook report%s%s", r ? ": " : "", r ? r : "");
+	tb_html_page_begin(sb, strbuf_str(&t), strbuf_str(&h));
+	strbuf_release(&t);
+	strbuf_release(&h);
+	strbuf_addstr(sb, "<p class=\"sub\">kernel ");
 	esc(sb, rep->kernel_release ? rep->kernel_release : "unknown");
 	if (rep->source) {
 		strbuf_addstr(sb, " &#183; ");
@@ -1059,23 +1079,29 @@ int tb_report_html_string(const struct tb_report *rep, struct strbuf *sb, unsign
 		return -1;
 	calls(rep, sb, top);
 	run_facts(rep, sb);
-	strbuf_addf(sb, "<script>\n%s</script>\n</body>\n</html>\n", js_main);
+	tb_html_page_end(sb);
 	return strbuf_failed(sb) ? -1 : 0;
+}
+
+int tb_html_write_page(struct strbuf *sb, int failed, const char *path)
+{
+	int r;
+
+	if (failed || strbuf_failed(sb)) {
+		strbuf_release(sb);
+		return tb_error("out of memory writing the HTML page");
+	}
+	r = tb_write_file_atomic(path, sb->buf, sb->len);
+	strbuf_release(sb);
+	if (r < 0)
+		return tb_error("cannot write the HTML page %s: %s (nothing was replaced)", path,
+				strerror(-r));
+	return 0;
 }
 
 int tb_report_write_html(const struct tb_report *rep, const char *path, unsigned top)
 {
 	struct strbuf sb = STRBUF_INIT;
-	int r;
 
-	if (tb_report_html_string(rep, &sb, top)) {
-		strbuf_release(&sb);
-		return tb_error("out of memory writing the HTML page");
-	}
-	r = tb_write_file_atomic(path, sb.buf, sb.len);
-	strbuf_release(&sb);
-	if (r < 0)
-		return tb_error("cannot write the HTML page %s: %s (nothing was replaced)", path,
-				strerror(-r));
-	return 0;
+	return tb_html_write_page(&sb, tb_report_html_string(rep, &sb, top), path);
 }

@@ -18,7 +18,7 @@
 
 #define MERGE_TOP 20
 
-static size_t count_state(const struct tb_merge *m, const char *state)
+size_t tb_merge_count(const struct tb_merge *m, const char *state)
 {
 	size_t i, n = 0;
 
@@ -27,9 +27,8 @@ static size_t count_state(const struct tb_merge *m, const char *state)
 	return n;
 }
 
-/* The host's largest group: most outstanding bytes, else most references held. */
-static const struct tb_mgroup *top_group(const struct tb_merge *m, size_t host,
-					 const struct tb_mcell **cell)
+const struct tb_mgroup *tb_merge_top_group(const struct tb_merge *m, size_t host,
+					   const struct tb_mcell **cell)
 {
 	const struct tb_mgroup *best = NULL;
 	size_t i, j;
@@ -54,14 +53,13 @@ static const struct tb_mgroup *top_group(const struct tb_merge *m, size_t host,
 	return best;
 }
 
-static const char *host_confidence(const struct tb_report *r, char **owned)
+const char *tb_merge_confidence(const struct tb_report *r, char **owned)
 {
 	*owned = tb_report_loss_text(r);
 	return *owned ? *owned : "no events lost";
 }
 
-/* The second amount of a group: bytes (pair) or references held (balance). */
-static void fmt_amount(const struct tb_mgroup *g, uint64_t v, char *buf, size_t size)
+void tb_merge_fmt_amount(const struct tb_mgroup *g, uint64_t v, char *buf, size_t size)
 {
 	if (strcmp(g->kind, "pair")) {
 		snprintf(buf, size, "%" PRIu64 " refs", v);
@@ -74,14 +72,14 @@ static void fmt_amount(const struct tb_mgroup *g, uint64_t v, char *buf, size_t 
 
 int tb_merge_print_text(const struct tb_merge *m, FILE *out, unsigned top)
 {
-	size_t i, j, nmerged = count_state(m, "merged");
+	size_t i, j, nmerged = tb_merge_count(m, "merged");
 	char b[64];
 
 	if (!top)
 		top = MERGE_TOP;
 	fprintf(out, "tracebook merge: %zu host%s, recipe %s: %zu merged, %zu failed, %zu not "
 		"merged\n", m->nhosts, m->nhosts == 1 ? "" : "s", m->recipe ? m->recipe : "-",
-		nmerged, count_state(m, "failed"), count_state(m, "not merged"));
+		nmerged, tb_merge_count(m, "failed"), tb_merge_count(m, "not merged"));
 	for (i = 0; i < m->notes.n; i++)
 		fprintf(out, "note: %s\n", m->notes.v[i]);
 
@@ -96,11 +94,11 @@ int tb_merge_print_text(const struct tb_merge *m, FILE *out, unsigned top)
 			continue;
 		fprintf(out, "  %s: kernel %s %s; %s\n", h->name,
 			h->rep->kernel_release ? h->rep->kernel_release : "?",
-			h->rep->arch ? h->rep->arch : "?", host_confidence(h->rep, &own));
+			h->rep->arch ? h->rep->arch : "?", tb_merge_confidence(h->rep, &own));
 		free(own);
-		g = top_group(m, i, &c);
+		g = tb_merge_top_group(m, i, &c);
 		if (g) {
-			fmt_amount(g, c->bytes, b, sizeof(b));
+			tb_merge_fmt_amount(g, c->bytes, b, sizeof(b));
 			fprintf(out, "    top: %s %s: %" PRIu64 " %s (%s)%s%s\n", g->analysis,
 				c->site ? c->site : g->site, c->count,
 				!strcmp(g->kind, "pair") ? "outstanding" : "held", b,
@@ -109,7 +107,7 @@ int tb_merge_print_text(const struct tb_merge *m, FILE *out, unsigned top)
 			fprintf(out, "    top: nothing outstanding\n");
 		}
 	}
-	if (count_state(m, "failed")) {
+	if (tb_merge_count(m, "failed")) {
 		fprintf(out, "\nfailed:\n");
 		for (i = 0; i < m->nhosts; i++) {
 			const struct tb_mhost *h = &m->hosts[i];
@@ -122,7 +120,7 @@ int tb_merge_print_text(const struct tb_merge *m, FILE *out, unsigned top)
 			fprintf(out, "at %s: %s\n", h->stage ? h->stage : "?", h->why ? h->why : "?");
 		}
 	}
-	if (count_state(m, "not merged")) {
+	if (tb_merge_count(m, "not merged")) {
 		fprintf(out, "\nnot merged (not comparable):\n");
 		for (i = 0; i < m->nhosts; i++)
 			if (!strcmp(m->hosts[i].state, "not merged"))
@@ -133,7 +131,7 @@ int tb_merge_print_text(const struct tb_merge *m, FILE *out, unsigned top)
 	for (i = 0; i < m->ngroups && i < top; i++) {
 		const struct tb_mgroup *g = &m->groups[i];
 
-		fmt_amount(g, g->bytes, b, sizeof(b));
+		tb_merge_fmt_amount(g, g->bytes, b, sizeof(b));
 		fprintf(out, "  %s %s: on %zu of %zu hosts, %" PRIu64 " %s (%s)\n", g->analysis,
 			g->site, g->ncells, nmerged, g->count,
 			!strcmp(g->kind, "pair") ? "outstanding" : "held", b);
@@ -142,7 +140,7 @@ int tb_merge_print_text(const struct tb_merge *m, FILE *out, unsigned top)
 		for (j = 0; j < g->ncells; j++) {
 			const struct tb_mcell *c = &g->cells[j];
 
-			fmt_amount(g, c->bytes, b, sizeof(b));
+			tb_merge_fmt_amount(g, c->bytes, b, sizeof(b));
 			fprintf(out, "    %-16s %8" PRIu64 " %10s", m->hosts[c->host].name, c->count, b);
 			/* a rate beside "too-short" would read as "not growing" */
 			if (c->has_rate && !(c->verdict && !strcmp(c->verdict, "too-short")))
@@ -201,11 +199,11 @@ static json_object *host_json(const struct tb_merge *m, size_t i)
 		kstr(o, "why", h->why);
 		return o;
 	}
-	kstr(o, "confidence", host_confidence(h->rep, &own));
+	kstr(o, "confidence", tb_merge_confidence(h->rep, &own));
 	free(own);
 	knum(o, "events", h->rep->events);
 	knum(o, "lost_events", h->rep->lost);
-	g = top_group(m, i, &c);
+	g = tb_merge_top_group(m, i, &c);
 	k = NULL;
 	if (g) {
 		k = json_object_new_object();

@@ -3,7 +3,8 @@
  * playbook status files of a fleet hunt (contrib/ansible, results/HOST/) read into
  * one model, groups matched across hosts by site and stack symbols (never by
  * address: KASLR and module load addresses differ per box), then rendered as text or
- * JSON.  Reports that are not comparable (another recipe) are kept out and named.
+ * JSON (merge-print.c) or an HTML page with a per-host view (merge-html.c).  Reports
+ * that are not comparable (another recipe) are kept out and named.
  */
 #ifndef TB_REPORT_MERGE_H
 #define TB_REPORT_MERGE_H
@@ -72,5 +73,22 @@ void tb_merge_free(struct tb_merge *m);
 int tb_merge_print_text(const struct tb_merge *m, FILE *out, unsigned top);
 /* JSON (one line) written atomically to path ("-": standard output). */
 int tb_merge_write_json(const struct tb_merge *m, const char *path);
+/*
+ * One self-contained HTML page (the report's page frame, report/html.c) written
+ * atomically: hosts, failures, what was not comparable, a host x group matrix of the
+ * top groups (0 = 20) and the merged stacks as icicles.  0, or negative after printing why.
+ */
+int tb_merge_write_html(const struct tb_merge *m, const char *path, unsigned top);
+
+/* Hosts in state ("merged", "failed", "not merged"). */
+size_t tb_merge_count(const struct tb_merge *m, const char *state);
+/* The host's largest group (most outstanding bytes, else most references held) and its
+ * cell there in *cell; NULL when the host has none. */
+const struct tb_mgroup *tb_merge_top_group(const struct tb_merge *m, size_t host,
+					   const struct tb_mcell **cell);
+/* The host's confidence in words ("no events lost" or the loss); *owned to free. */
+const char *tb_merge_confidence(const struct tb_report *r, char **owned);
+/* The second amount of a group in words: bytes (pair) or "N refs" held (balance). */
+void tb_merge_fmt_amount(const struct tb_mgroup *g, uint64_t v, char *buf, size_t size);
 
 #endif

@@ -29,6 +29,7 @@ for c in $cmds; do
 	expect_eq "tracebook $c -<TAB>: the options of $c --help" "$want" "$(comp "$c" -)"
 done
 expect_eq "tracebook run --d<TAB>" "$(lines --dry-run --duration)" "$(comp run --d)"
+expect_eq "tracebook merge --h<TAB>" "$(lines --help --html)" "$(comp merge --h)"
 expect_eq "tracebook check --fo<TAB> (check takes run's options)" "$(lines --folded --force)" "$(comp check --fo)"
 
 # recipe names = the recipes directory (TRACEBOOK_RECIPES from lib.sh) and the built-in ones

@@ -235,4 +235,58 @@ out=$("$TB" report 2>&1); rc=$?
 expect_eq "report with no file: usage error (exit 2)" 2 "$rc"
 out=$("$TB" analyze "$FX/live-6x/kmem-6x-stack.txt" --dump-events --html "$d/y.html" 2>&1); rc=$?
 expect_eq "analyze --dump-events with --html: usage error (exit 2)" 2 "$rc"
+# ---- 4. merge --html: the per-host page of a fleet hunt ---------------------------------
+# box-a and box-b: the planted leaky_init group (3 and 4 objects) at other KASLR addresses;
+# box-e: box-a's report without it; box-c: a run that failed (exit 7, a message with
+# markup in it); box-d: another recipe (not comparable).
+MF=$FX/merge
+mkdir -p "$d/fleet/box-a" "$d/fleet/box-b" "$d/fleet/box-c" "$d/fleet/box-d" "$d/fleet/box-e"
+for b in a b; do
+	"$TB" analyze --recipe slab-leak --kallsyms "$MF/box-$b.kallsyms" "$MF/box-$b.trace" \
+		-o "$d/fleet/box-$b/report.json" > /dev/null 2>&1
+done
+jq -c '.pairs[0].outstanding |= map(select(.site | startswith("leaky_init") | not))' \
+	"$d/fleet/box-a/report.json" > "$d/fleet/box-e/report.json"
+cat > "$d/fleet/box-c/status.json" <<'JSON'
+{"host":"box-c","status":"failed","stage":"run","exit_code":7,"message":"tracebook: error: someone else is using tracing <b>here</b>","arch":"x86_64","probe":"tracefs, kprobes","restore":"rc=0"}
+JSON
+"$TB" analyze --recipe kernfs-leak "$MF/box-a.trace" -o "$d/fleet/box-d/report.json" > /dev/null 2>&1
+out=$("$TB" merge --html "$d/merge.html" -o "$d/merge.json" "$d"/fleet/* 2>&1); rc=$?
+expect_eq "merge --html exits 0" 0 "$rc"
+expect_match "merge still prints the text" '^tracebook merge: 5 hosts, recipe slab-leak: 3 merged, 1 failed, 1 not merged' "$out"
+cp "$d/merge.html" "$LOG/merge.html" 2>/dev/null
+self_contained merge "$d/merge.html"
+browse merge "$d/merge.html"
+page_ok merge
+dom=$(cat "$d/merge.dom")
+expect_eq "merge: one row per host (5)" 5 "$(grep -c '<tr class="host" ' "$d/merge.dom")"
+expect_eq "merge: host states as the JSON has them" \
+	"$(jq -r '[.hosts[] | "\(.host)=\(.state)"] | join(" ")' "$d/merge.json")" \
+	"$(grep -o '<tr class="host" data-host="[^"]*" data-state="[^"]*"' "$d/merge.dom" | sed 's/.*data-host="\([^"]*\)" data-state="\([^"]*\)"/\1=\2/' | paste -sd' ')"
+expect_eq "merge: one matrix column per merged host (box-a box-b box-e)" "box-a box-b box-e" \
+	"$(grep -o '<th class="hostcol" data-host="[^"]*"' "$d/merge.dom" | sed 's/.*data-host="\([^"]*\)"/\1/' | paste -sd' ')"
+row=$(grep '<tr class="mgroup" data-hosts="2" data-site="leaky_init+0x45/0x100 \[leaky\]"' "$d/merge.dom")
+[ -n "$row" ] && ok "merge: the planted group is a row of the matrix, on 2 hosts" || not_ok "merge: no matrix row for leaky_init on 2 hosts"
+expect_eq "merge: the planted group's counts per host as the JSON has them (box-a 3, box-b 4)" \
+	"$(jq -r '[.groups[] | select(.site | startswith("leaky_init")) | .per_host[] | "\(.host)=\(.count)"] | join(" ")' "$d/merge.json")" \
+	"$(printf '%s\n' "$row" | grep -o 'data-host="[^"]*" data-count="[0-9]*"' | sed 's/data-host="\([^"]*\)" data-count="\([0-9]*\)"/\1=\2/' | paste -sd' ')"
+expect_match "merge: ... and not on box-e (an empty cell)" '<td class="cell none" data-host="box-e">' "$row"
+expect_match "merge: the verdict names the top group and its hosts" 'id="verdict">Top group: <code>[^<]+</code> \(slab\) on 3 of 3 merged hosts' "$dom"
+expect_match "merge: box-a's top group in the host table" 'data-host="box-a" data-state="merged">.*<td class="site top">slab leaky_init\+0x45/0x100 \[leaky\]</td><td class="n">3</td>' "$dom"
+expect_match "merge: the failed host with stage and exit code" '<tr class="failed" data-host="box-c" data-exit="7"><td class="site">box-c</td><td>run</td><td class="n">7</td>' "$dom"
+expect_match "merge: its message, escaped" 'someone else is using tracing &lt;b&gt;here&lt;/b&gt;' "$dom"
+expect_nomatch "merge: no markup from the message" 'tracing <b>here' "$dom"
+expect_match "merge: what was not comparable, and why" '<tr class="not-merged" data-host="box-d">.*recipe kernfs-leak, the merged hosts ran slab-leak' "$dom"
+fid=$(grep -o '<svg class="fr" id="mic0-[0-9]*"[^>]*><title>leaky_init' "$d/merge.html" | sed 's/.*id="\([^"]*\)".*/\1/' | head -1)
+if [ -n "$fid" ]; then
+	ok "merge: the merged icicle has the planted group ($fid)"
+	browse merge-zoom "$d/merge.html" "#click=$fid"
+	page_ok merge-zoom
+	expect_match "merge zoom: the icicle zooms to the planted group" "class=\"icicle\" id=\"mic0\"[^>]*data-zoom=\"$fid\"" "$(cat "$d/merge-zoom.dom")"
+else
+	not_ok "merge: no icicle frame for leaky_init"
+fi
+out=$("$TB" merge --html "$d/no/such/dir/m.html" "$d"/fleet/* 2>&1); rc=$?
+expect_eq "merge --html into a missing directory: exit 1" 1 "$rc"
+expect_match "... naming the page" "cannot write the HTML page $d/no/such/dir/m.html" "$out"
 finish

@@ -8,7 +8,7 @@
 #                locked by this test for the length of the play): exit 7, busy
 #   fleet-leak   runs slab-leak while N signalfds are planted (kmalloc-8 at
 #                do_signalfd4)
-# Then `tracebook merge results/*` must name the planted leak on fleet-leak only, and
+# Then `tracebook merge results/*/` must name the planted leak on fleet-leak only, and
 # fleet-busy's refusal with its exit code and message.  sshd, namespaces, veths and
 # every file made here are removed at the end (trap); the tracing state is compared
 # byte for byte before and after.  fleet-leak's sshd runs in a mount namespace where
@@ -182,6 +182,10 @@ expect_match "summary names both hosts" "fleet-busy: failed at run, exit 7: .*an
 
 expect_eq "the play's own merge (results/merged.json): the planted group on fleet-leak" "fleet-leak $N" \
 	"$(jq -r '[.groups[] | select(.site | startswith("do_signalfd4")) | .per_host[] | "\(.host) \(.count)"] | join(",")' "$RES/merged.json" 2>&1)"
+expect_match "the play's own page (results/merged.html): both hosts, fleet-busy failed" \
+	'<tr class="failed" data-host="fleet-busy" data-exit="7">' "$(cat "$RES/merged.html" 2>&1)"
+expect_match "... and the planted group in its merged stacks" \
+	'<svg class="fr" id="mic0-[0-9]*"[^>]*><title>do_signalfd4' "$(cat "$RES/merged.html" 2>&1)"
 
 # the merge
 out=$("$TB" merge --top 1000 -o "$WORK/merged.json" "$RES"/fleet-* 2>&1); mrc=$?

@@ -149,3 +149,57 @@ vm_fetch_busybox() {
 	rm -rf "$tmp"
 	[ -s "$out" ] || { echo "could not download busybox-static:$arch" >&2; return 1; }
 }
+
+# vm_fetch_modules NAME DEBARCH RELEASE MODULE... : the named modules and the ones they
+# depend on (their .modinfo "depends=") from the kernel package of $VM_CACHE/kernels/NAME,
+# kept uncompressed under $VM_CACHE/kernels/NAME/modules/ with a file "order" listing
+# them in load order (dependencies first).  For guests that need a driver the kernel
+# builds as a module (the network card of tests/vm/fleet.sh).  The same package version
+# as the cached vmlinuz (its "package" file) is downloaded once; only the modules are kept.
+vm_fetch_modules() {
+	local name=$1 arch=$2 rel=$3 dir=$VM_CACHE/kernels/$1 tmp deb pkg ver m want
+	shift 3
+	want="$*"
+	if [ -s "$dir/modules/order" ] && [ "$(cat "$dir/modules/wanted" 2>/dev/null)" = "$want" ]; then
+		return 0
+	fi
+	deb=$(cat "$dir/package" 2>/dev/null) || { echo "no cached kernel $name" >&2; return 1; }
+	pkg=${deb%%_*} ver=${deb#*_} ver=${ver%_*}
+	vm_apt_setup "$rel" || { echo "apt-get update of $rel failed" >&2; return 1; }
+	tmp=$(mktemp -d "$VM_CACHE/tmp.XXXXXX")
+	if ! (cd "$tmp" && vm_apt "$rel" apt-get download "$pkg:$arch=$ver") > "$tmp/dl.log" 2>&1; then
+		echo "could not download $pkg:$arch=$ver: $(grep -E 'E:|Err' "$tmp/dl.log" | head -1)" >&2
+		rm -rf "$tmp"; return 1
+	fi
+	dpkg-deb -x "$tmp"/*.deb "$tmp/x" || { rm -rf "$tmp"; return 1; }
+	rm -rf "$dir/modules"; mkdir -p "$dir/modules"
+	: > "$dir/modules/order.tmp"
+	# vm_add_mod NAME: its dependencies first, then itself (names with - or _ alike)
+	vm_add_mod() {
+		local n=${1//-/_} f d out
+		grep -qxF "$n.ko" "$dir/modules/order.tmp" && return 0
+		f=$(find "$tmp"/x/lib/modules -name '*.ko*' | while read -r p; do
+			b=$(basename "${p%.ko*}"); [ "${b//-/_}" = "$n" ] && echo "$p"; done | head -1)
+		[ -n "$f" ] || { echo "module $1 not in $pkg" >&2; return 1; }
+		out=$dir/modules/$n.ko
+		case $f in
+		*.xz) xz -dc "$f" ;;
+		*.zst) zstd -qdc "$f" ;;
+		*.gz) gzip -dc "$f" ;;
+		*) cat "$f" ;;
+		esac > "$out" || return 1
+		# its .modinfo section: NUL-separated key=value, "depends=a,b"
+		objcopy -O binary --only-section=.modinfo "$out" "$out.info" || return 1
+		for d in $(tr '\0' '\n' < "$out.info" | sed -n 's/^depends=//p' | tr ',' ' '); do
+			vm_add_mod "$d" || return 1
+		done
+		rm -f "$out.info"
+		echo "$n.ko" >> "$dir/modules/order.tmp"
+	}
+	for m in $want; do
+		vm_add_mod "$m" || { rm -rf "$tmp"; return 1; }
+	done
+	echo "$want" > "$dir/modules/wanted"
+	mv "$dir/modules/order.tmp" "$dir/modules/order"
+	rm -rf "$tmp"
+}
