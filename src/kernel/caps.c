@@ -526,6 +526,8 @@ static void probe_buffers(struct tb_caps *c)
 		c->buffer_expanded = ex == NULL;
 		c->buffer_kb_expanded = ex ? strtoul(ex + 9, NULL, 10) : c->buffer_kb;
 	}
+	if (read_ctl_line(c, "buffer_subbuf_size_kb", v, sizeof(v)) == 0)
+		c->subbuf_kb = strtoul(v, NULL, 10);
 	c->trace_clock_ok = read_ctl_line(c, "trace_clock", v, sizeof(v)) == 0;
 }
 

@@ -13,6 +13,15 @@
  * memory (and 64 MiB per CPU) unless --force, and, when our instance's buffer is
  * resized on a kernel whose top-level buffer was never expanded, a KEEP step so
  * restore puts the top level at the size its first use would give.
+ *
+ * Sub-buffers (6.8+, buffer_subbuf_size_kb): the raw reader gets one sub-buffer per
+ * read() of trace_pipe_raw, so at the default 4 KiB a capture at 2 M events/s makes
+ * ~20 k reads a second, and their fixed kernel cost (syscall, ring-buffer locking,
+ * page swap) was most of the capture's kernel time (issue 11's profile).  Where the
+ * file exists the plan asks for SUBBUF_KB in the buffer it captures from (journaled
+ * like every other write); older kernels keep their page-sized sub-buffers.  The write
+ * is optional: a kernel that refuses it (seen: EPERM on a sandboxed 6.18 host) keeps
+ * its sub-buffers and the capture reads them as before.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -29,6 +38,7 @@
 #define HOLD_MS 250ULL
 #define MIN_KB 8192UL
 #define MEM_FRACTION 8ULL
+#define SUBBUF_KB 64UL		/* 16 pages of 4 KiB: 16x fewer reads */
 
 /**
  * tb_buffer_kb_for - the sizing rule, without touching the system (see plan-local.h).
@@ -70,7 +80,26 @@ unsigned long tb_buffer_kb(const struct tb_caps *caps, uint64_t expected_rate,
 				tb_mem_available_kb(caps ? caps->proc_dir : NULL), current_kb);
 }
 
-/* The buffer_size_kb step (and the KEEP of an unexpanded top level). */
+/* The buffer_subbuf_size_kb step: raw captures, kernels that have the file. */
+static int plan_subbuf(struct plan_builder *b)
+{
+	char path[PATH_MAX + 64], val[32], why[256];
+
+	if (b->p->source != TB_SRC_RAW || !b->caps->subbuf_kb || b->caps->subbuf_kb >= SUBBUF_KB)
+		return 0;
+	snprintf(path, sizeof(path), "%s/buffer_subbuf_size_kb", b->base);
+	snprintf(val, sizeof(val), "%lu", SUBBUF_KB);
+	snprintf(why, sizeof(why),
+		 "ring-buffer sub-buffers of %lu KiB (were %lu): the raw reader gets one per read(), so %lux fewer reads (optional: refused, the capture reads %lu KiB ones)",
+		 SUBBUF_KB, b->caps->subbuf_kb, SUBBUF_KB / b->caps->subbuf_kb, b->caps->subbuf_kb);
+	if (plan_write(b->p, path, val, why) < 0)
+		return -1;
+	b->p->steps[b->p->nsteps - 1].optional = 1;
+	return 0;
+}
+
+/* The buffer_size_kb step (and the KEEP of an unexpanded top level), after the
+ * sub-buffer size step. */
 int plan_buffer(struct plan_builder *b)
 {
 	const struct tb_caps *caps = b->caps;
@@ -79,7 +108,10 @@ int plan_buffer(struct plan_builder *b)
 	char path[PATH_MAX + 64], val[32], why[512];
 	uint64_t rate = 100000;		/* filtered or rare events */
 	unsigned i;
+	int r = plan_subbuf(b);
 
+	if (r)
+		return r;
 	/* unknown (the capture assumes its worst measured rate) when any hot event is unfiltered */
 	for (i = 0; i < b->evs.n; i++)
 		if (!b->evs.v[i].filter && tb_event_is_hot(b->evs.v[i].system, b->evs.v[i].event))
