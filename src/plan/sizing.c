@@ -98,9 +98,8 @@ static int plan_subbuf(struct plan_builder *b)
 	return 0;
 }
 
-/* The buffer_size_kb step (and the KEEP of an unexpanded top level), after the
- * sub-buffer size step. */
-int plan_buffer(struct plan_builder *b)
+/* The buffer_size_kb step (and the KEEP of an unexpanded top level). */
+static int plan_buffer_size(struct plan_builder *b)
 {
 	const struct tb_caps *caps = b->caps;
 	unsigned long cur = caps->buffer_kb, want, cap_kb, mem;
@@ -108,10 +107,7 @@ int plan_buffer(struct plan_builder *b)
 	char path[PATH_MAX + 64], val[32], why[512];
 	uint64_t rate = 100000;		/* filtered or rare events */
 	unsigned i;
-	int r = plan_subbuf(b);
 
-	if (r)
-		return r;
 	/* unknown (the capture assumes its worst measured rate) when any hot event is unfiltered */
 	for (i = 0; i < b->evs.n; i++)
 		if (!b->evs.v[i].filter && tb_event_is_hot(b->evs.v[i].system, b->evs.v[i].event))
@@ -161,4 +157,17 @@ int plan_buffer(struct plan_builder *b)
 	snprintf(val, sizeof(val), "%lu", want);
 	snprintf(why, sizeof(why), "per-CPU ring buffer of %lu KiB x %u CPUs, so bursts are not lost", want, ncpus);
 	return plan_write(b->p, path, val, why);
+}
+
+/*
+ * The buffer steps: its size, then its sub-buffer size.  In that order because restore
+ * undoes steps in reverse: a sub-buffer size change reallocates the buffer and the
+ * kernel recomputes buffer_size_kb from the pages it keeps (6.12: 1408 KiB came back
+ * as 1471 when the size was restored first), so the size must be put back last.
+ */
+int plan_buffer(struct plan_builder *b)
+{
+	int r = plan_buffer_size(b);
+
+	return r ? r : plan_subbuf(b);
 }

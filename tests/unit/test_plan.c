@@ -555,8 +555,9 @@ static void test_build_instance_or_top(void **state)
 
 /*
  * Sub-buffers: a 6.8+ kernel (buffer_subbuf_size_kb exists) gets an optional write of 64
- * KiB into the captured buffer, before its buffer_size_kb; kernels without the file and
- * a buffer already at 64 KiB get no step.
+ * KiB into the captured buffer, after its buffer_size_kb (restore, in reverse, puts the
+ * size back last: a sub-buffer change makes the kernel recompute it); kernels without
+ * the file and a buffer already at 64 KiB get no step.
  */
 static void test_build_subbuf(void **state)
 {
@@ -587,8 +588,18 @@ static void test_build_subbuf(void **state)
 	assert_string_equal(s->value, "64");
 	assert_int_equal(s->optional, 1);
 	assert_int_equal(b->optional, 0);
-	assert_true(s < b);
+	assert_true(b < s);
 	tb_plan_free(&p);
+	/* at the top level (no instances) in the same order */
+	c.instances = 0;
+	assert_int_equal(build(&p, &c, recipe, NULL, 0), 0);
+	s = step(&p, TB_STEP_WRITE, "/tracing/buffer_subbuf_size_kb");
+	b = step(&p, TB_STEP_WRITE, "/tracing/buffer_size_kb");
+	assert_non_null(s);
+	assert_non_null(b);
+	assert_true(b < s);
+	tb_plan_free(&p);
+	c.instances = 1;
 	c.subbuf_kb = 64;
 	assert_int_equal(build(&p, &c, recipe, NULL, 0), 0);
 	assert_null(step(&p, TB_STEP_WRITE, "/buffer_subbuf_size_kb"));
