@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "kernel/ctl-value.h"
 #include "kernel/meminfo.h"
 #include "plan/plan-local.h"
 #include "util/err.h"
@@ -85,8 +86,38 @@ static int plan_subbuf(struct plan_builder *b)
 {
 	char path[PATH_MAX + 64], val[32], why[256];
 
-	if (b->p->source != TB_SRC_RAW || !b->caps->subbuf_kb || b->caps->subbuf_kb >= SUBBUF_KB)
+	unsigned i;
+
+	if (b->p->source != TB_SRC_RAW || !b->caps->subbuf_kb || b->caps->subbuf_kb >= SUBBUF_KB ||
+	    !b->caps->buffer_kb)
 		return 0;
+	/*
+	 * The size step (write or KEEP) must come first, so restore puts the size back
+	 * after the sub-buffer size; a top-level buffer big enough already has none yet.
+	 */
+	snprintf(path, sizeof(path), "%s/buffer_size_kb", b->base);
+	for (i = 0; i < b->p->nsteps && strcmp(b->p->steps[i].path, path); i++)
+		;
+	if (i == b->p->nsteps) {
+		struct strbuf raw = STRBUF_INIT;
+		struct tb_step *s;
+		char *keep;
+
+		if (tb_read_file(path, &raw) < 0) {
+			strbuf_release(&raw);
+			return 0;	/* no size to keep: no sub-buffer change either */
+		}
+		keep = tb_ctl_restore_value(path, strbuf_str(&raw));
+		s = keep ? plan_add_step(b->p, TB_STEP_KEEP, path, keep, NULL,
+					 "changing the sub-buffer size makes the kernel recompute the buffer size: journal it, so restore puts it back") : NULL;
+		free(keep);
+		if (!s) {
+			strbuf_release(&raw);
+			return tb_error("out of memory");
+		}
+		strbuf_rtrim(&raw);
+		s->old = strbuf_detach(&raw, NULL);
+	}
 	snprintf(path, sizeof(path), "%s/buffer_subbuf_size_kb", b->base);
 	snprintf(val, sizeof(val), "%lu", SUBBUF_KB);
 	snprintf(why, sizeof(why),

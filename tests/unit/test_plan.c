@@ -599,6 +599,29 @@ static void test_build_subbuf(void **state)
 	assert_non_null(b);
 	assert_true(b < s);
 	tb_plan_free(&p);
+	/* a top-level buffer big enough already: no size write, a KEEP of it first */
+	c.buffer_kb = 65536;
+	assert_int_equal(build(&p, &c, recipe, NULL, 0), 0);
+	assert_null(step(&p, TB_STEP_WRITE, "/tracing/buffer_size_kb"));
+	assert_null(step(&p, TB_STEP_KEEP, "/tracing/buffer_size_kb"));
+	assert_null(step(&p, TB_STEP_WRITE, "/tracing/buffer_subbuf_size_kb"));	/* unreadable size */
+	tb_plan_free(&p);
+	mk("tracing/buffer_size_kb", "65536\n");
+	assert_int_equal(build(&p, &c, recipe, NULL, 0), 0);
+	s = step(&p, TB_STEP_WRITE, "/tracing/buffer_subbuf_size_kb");
+	b = step(&p, TB_STEP_KEEP, "/tracing/buffer_size_kb");
+	assert_non_null(s);
+	assert_non_null(b);
+	assert_string_equal(b->value, "65536");
+	assert_true(b < s);
+	tb_plan_free(&p);
+	{
+		char f[PATH_MAX];
+
+		snprintf(f, sizeof(f), "%s/tracing/buffer_size_kb", fake_root);
+		assert_int_equal(unlink(f), 0);
+	}
+	c.buffer_kb = 1408;
 	c.instances = 1;
 	c.subbuf_kb = 64;
 	assert_int_equal(build(&p, &c, recipe, NULL, 0), 0);
