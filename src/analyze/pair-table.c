@@ -82,20 +82,37 @@ void *tb_otab_find(const struct tb_otab *t, uint64_t key)
 
 void *tb_otab_insert(struct tb_otab *t, uint64_t key, int *existed)
 {
-	void *rec = tb_otab_find(t, key);
+	void *rec = NULL;
 	size_t j;
 
 	if (existed)
-		*existed = rec != NULL;
-	if (rec || !key)
-		return rec;
-	if ((t->n + 1) * 4 > t->cap * 3 &&
-	    otab_resize(t, t->cap ? t->cap * 2 : OTAB_MIN_CAP))
+		*existed = 0;
+	if (!key)
 		return NULL;
-	j = home(t, key);
-	while (tb_otab_key(tb_otab_slot(t, j)))
-		j = (j + 1) & (t->cap - 1);
-	rec = tb_otab_slot(t, j);
+	/* one probe finds the key or the empty slot it goes in (no second walk) */
+	if (t->cap) {
+		for (j = home(t, key);; j = (j + 1) & (t->cap - 1)) {
+			uint64_t k;
+
+			rec = tb_otab_slot(t, j);
+			k = tb_otab_key(rec);
+			if (k == key) {
+				if (existed)
+					*existed = 1;
+				return rec;
+			}
+			if (!k)
+				break;
+		}
+	}
+	if ((t->n + 1) * 4 > t->cap * 3) {
+		if (otab_resize(t, t->cap ? t->cap * 2 : OTAB_MIN_CAP))
+			return NULL;
+		j = home(t, key);
+		while (tb_otab_key(tb_otab_slot(t, j)))
+			j = (j + 1) & (t->cap - 1);
+		rec = tb_otab_slot(t, j);
+	}
 	memset(rec, 0, t->rsz);
 	memcpy(rec, &key, sizeof(key));
 	t->n++;

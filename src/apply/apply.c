@@ -249,6 +249,11 @@ int tb_apply(const struct tb_plan *plan, const struct tb_caps *caps, struct tb_j
 			*done = i + 1;
 			if (s->kind == TB_STEP_WRITE && strcmp(old, s->value)) {
 				r = tb_ctl_write(s->path, s->value);
+				if (r < 0 && s->optional) {
+					tb_note("the kernel refused %s = '%s' (%s): going on without it (it stays '%s')",
+						s->path, s->value, strerror(-r), old);
+					r = 0;
+				}
 				if (r < 0) {
 					free(old);
 					return refused(caps, s, -r, since);

@@ -168,7 +168,7 @@ int tb_merge_init(struct tb_merge *m, unsigned ncpus, const struct tb_merge_out 
  */
 void tb_merge_recycle(struct tb_merge *m, struct tb_rpage *p)
 {
-	if (m->nspare >= TB_MERGE_SPARE_MAX) {
+	if (m->nspare >= TB_MERGE_SPARE_MAX || m->spare_bytes + p->cap > TB_MERGE_SPARE_BYTES) {
 		tb_rpage_free(p);
 		return;
 	}
@@ -178,6 +178,7 @@ void tb_merge_recycle(struct tb_merge *m, struct tb_rpage *p)
 	p->next = m->spare;
 	m->spare = p;
 	m->nspare++;
+	m->spare_bytes += p->cap;
 }
 
 /**
@@ -189,6 +190,7 @@ struct tb_rpage *tb_merge_take_spares(struct tb_merge *m)
 
 	m->spare = NULL;
 	m->nspare = 0;
+	m->spare_bytes = 0;
 	return l;
 }
 

@@ -67,13 +67,16 @@ struct tb_merge {
 	/*
 	 * Used-up pages kept for reuse instead of freed (their recs[] too): the reader
 	 * takes them back (tb_raw_pump), so a steady capture stops calling malloc for
-	 * pages and touching fresh memory.  At most TB_MERGE_SPARE_MAX.
+	 * pages and touching fresh memory.  At most TB_MERGE_SPARE_MAX pages and
+	 * TB_MERGE_SPARE_BYTES of data (64 KiB sub-buffers: 32 pages).
 	 */
 	struct tb_rpage *spare;
 	unsigned nspare;
+	size_t spare_bytes;
 };
 
 #define TB_MERGE_SPARE_MAX 256
+#define TB_MERGE_SPARE_BYTES (2U << 20)
 
 int tb_merge_init(struct tb_merge *m, unsigned ncpus, const struct tb_merge_out *out);
 void tb_merge_release(struct tb_merge *m);

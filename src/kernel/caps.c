@@ -30,6 +30,7 @@
 #include <unistd.h>
 #include <tracefs.h>
 #include "kernel/caps.h"
+#include "kernel/format.h"
 #include "kernel/tracefs.h"
 #include "util/err.h"
 #include "util/fileio.h"
@@ -349,27 +350,21 @@ static enum tb_print ptr_print(const struct tb_caps *c, const char *cv)
  */
 void tb_caps_parse_format(const struct tb_caps *c, struct tb_kmem_event *ev, const char *text)
 {
-	const char *pf = strstr(text, "print fmt:");
-	char fmt[512] = "", cv[16];
+	struct tb_format f;
+	char cv[16];
 
+	tb_format_parse(text, &f);	/* ENOMEM: the fields parsed so far */
 	ev->present = 1;
-	ev->has_name_field = strstr(text, " name;") != NULL;
-	ev->has_bytes_alloc = strstr(text, " bytes_alloc;") != NULL;
-	ev->has_pfn_field = strstr(text, " pfn;") != NULL;
-	if (pf) {
-		const char *q = strchr(pf, '"'), *e = q ? strchr(q + 1, '"') : NULL;
-
-		if (q && e && (size_t)(e - q) < sizeof(fmt)) {
-			memcpy(fmt, q + 1, (size_t)(e - q - 1));
-			fmt[e - q - 1] = '\0';
-		}
-	}
-	conversion(fmt, "call_site", cv, sizeof(cv));
+	ev->has_name_field = tb_format_field(&f, "name") != NULL;
+	ev->has_bytes_alloc = tb_format_field(&f, "bytes_alloc") != NULL;
+	ev->has_pfn_field = tb_format_field(&f, "pfn") != NULL;
+	conversion(f.print_fmt, "call_site", cv, sizeof(cv));
 	ev->call_site = cv[0] ? ptr_print(c, cv) : TB_PRINT_UNKNOWN;
-	conversion(fmt, "ptr", cv, sizeof(cv));
+	conversion(f.print_fmt, "ptr", cv, sizeof(cv));
 	if (!cv[0])
-		conversion(fmt, "page", cv, sizeof(cv));
+		conversion(f.print_fmt, "page", cv, sizeof(cv));
 	ev->ptr = cv[0] ? ptr_print(c, cv) : TB_PRINT_UNKNOWN;
+	tb_format_release(&f);
 }
 
 static void probe_events(struct tb_caps *c)
@@ -526,6 +521,8 @@ static void probe_buffers(struct tb_caps *c)
 		c->buffer_expanded = ex == NULL;
 		c->buffer_kb_expanded = ex ? strtoul(ex + 9, NULL, 10) : c->buffer_kb;
 	}
+	if (read_ctl_line(c, "buffer_subbuf_size_kb", v, sizeof(v)) == 0)
+		c->subbuf_kb = strtoul(v, NULL, 10);
 	c->trace_clock_ok = read_ctl_line(c, "trace_clock", v, sizeof(v)) == 0;
 }
 

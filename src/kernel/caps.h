@@ -112,6 +112,7 @@ struct tb_caps {
 	unsigned long buffer_kb;	/* per CPU, leading integer of buffer_size_kb */
 	int buffer_expanded;		/* 0 when "7 (expanded: 1408)" */
 	unsigned long buffer_kb_expanded;	/* 1408 there; = buffer_kb once expanded */
+	unsigned long subbuf_kb;	/* buffer_subbuf_size_kb (6.8+), 0 where absent */
 	int trace_clock_ok;
 
 	/* SLUB */

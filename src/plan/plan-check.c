@@ -14,89 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include "event/filter.h"
+#include "kernel/format.h"
 #include "kernel/slab.h"
 #include "plan/plan-local.h"
 #include "util/fileio.h"
 #include "util/strbuf.h"
-
-/* One field of an event's format file. */
-struct fmt_field {
-	char name[64];
-	char type[96];
-	unsigned size;
-	int is_signed, is_string;
-};
-
-struct fmt {
-	struct fmt_field *v;
-	unsigned n;
-};
-
-static void parse_format(const char *text, struct fmt *f)
-{
-	const char *p = text;
-
-	while ((p = strstr(p, "field:"))) {
-		const char *decl = p + 6, *semi = strchr(decl, ';'), *s, *e, *nm;
-		struct fmt_field *nf, *x;
-
-		if (!semi)
-			break;
-		nf = realloc(f->v, (f->n + 1) * sizeof(*f->v));
-		if (!nf)
-			break;
-		f->v = nf;
-		x = &f->v[f->n];
-		memset(x, 0, sizeof(*x));
-		e = semi;
-		while (e > decl && isspace((unsigned char)e[-1]))
-			e--;
-		/*
-		 * An array suffix follows the name ("char comm[16]"); in "__data_loc char[]
-		 * name" the brackets belong to the type and the name comes last.
-		 */
-		if (e > decl && e[-1] == ']') {
-			s = e;
-			while (s > decl && s[-1] != '[')
-				s--;
-			if (s > decl) {
-				e = s - 1;
-				x->is_string = 1;
-			}
-			while (e > decl && isspace((unsigned char)e[-1]))
-				e--;
-		}
-		nm = e;
-		while (nm > decl && (isalnum((unsigned char)nm[-1]) || nm[-1] == '_'))
-			nm--;
-		snprintf(x->name, sizeof(x->name), "%.*s", (int)(e - nm), nm);
-		snprintf(x->type, sizeof(x->type), "%.*s", (int)(nm - decl), decl);
-		while (*x->type && isspace((unsigned char)x->type[strlen(x->type) - 1]))
-			x->type[strlen(x->type) - 1] = '\0';
-		if (!strstr(x->type, "char"))
-			x->is_string = 0;
-		if (strstr(x->type, "__data_loc") && strstr(x->type, "char"))
-			x->is_string = 1;
-		if (strstr(x->type, "char *") || strstr(x->type, "char*"))
-			x->is_string = 1;
-		if ((s = strstr(semi, "size:")) != NULL)
-			x->size = (unsigned)strtoul(s + 5, NULL, 10);
-		if ((s = strstr(semi, "signed:")) != NULL)
-			x->is_signed = s[7] == '1';
-		p = semi;
-		f->n++;
-	}
-}
-
-static const struct fmt_field *fmt_find(const struct fmt *f, const char *name)
-{
-	unsigned i;
-
-	for (i = 0; i < f->n; i++)
-		if (!strcmp(f->v[i].name, name))
-			return &f->v[i];
-	return NULL;
-}
 
 /* ---- what this kernel's slab caches are ------------------------------------------- */
 
@@ -262,7 +184,7 @@ struct fcheck {
 	struct plan_builder *b;
 	const char *sys, *ev, *filter, *fmt_path;
 	int line;
-	struct fmt fmt;
+	struct tb_format fmt;
 	struct cacheset *cs;
 	int is_kmem;
 };
@@ -280,7 +202,7 @@ static int is_hex_word(const char *s)
 static int check_pred(void *ctx, const struct tb_filter_pred *p)
 {
 	struct fcheck *c = ctx;
-	const struct fmt_field *f = fmt_find(&c->fmt, p->field);
+	const struct tb_fmt_field *f = tb_format_field(&c->fmt, p->field);
 	char where[512], ty[160];
 	struct strbuf sb = STRBUF_INIT;
 	unsigned i;
@@ -399,7 +321,12 @@ int plan_check_filter(struct plan_builder *b, const char *sys, const char *ev,
 	c.fmt_path = path;
 	c.line = line;
 	c.is_kmem = !strcmp(sys, "kmem");
-	parse_format(text.buf, &c.fmt);
+	if (tb_format_parse(text.buf, &c.fmt) < 0) {
+		tb_format_release(&c.fmt);
+		tb_filter_free(f);
+		strbuf_release(&text);
+		return tb_error("out of memory");
+	}
 	if (c.is_kmem) {
 		load_caches(b->caps, &cs);
 		c.cs = &cs;
@@ -407,7 +334,7 @@ int plan_check_filter(struct plan_builder *b, const char *sys, const char *ev,
 	r = c.fmt.n ? tb_filter_foreach(f, check_pred, &c) : 0;
 	if (c.is_kmem)
 		free_caches(&cs);
-	free(c.fmt.v);
+	tb_format_release(&c.fmt);
 	tb_filter_free(f);
 	strbuf_release(&text);
 	return r;

@@ -42,6 +42,8 @@ struct tb_step {
 	char *undo;		/* APPEND: the command that removes our entry again */
 	char *old;		/* current value when planned (display; apply re-reads it) */
 	char *reason;		/* why this step, in the user's words */
+	int optional;		/* WRITE: a refusal is noted and the run goes on without it
+				 * (a speed-up the capture does not need); journaled all the same */
 };
 
 /* Where events are read from. */

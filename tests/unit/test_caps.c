@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <tracefs.h>
 #include "kernel/caps.h"
+#include "kernel/format.h"
 #include "kernel/tracefs.h"
 #include "util/err.h"
 #include "util/fileio.h"
@@ -358,6 +359,63 @@ static void test_tracefs_override(void **state)
 	unsetenv("TRACEBOOK_ROOT");
 }
 
+/*
+ * tb_format_parse, the one parser of format files (caps and the planner's filter
+ * checks): names, types, sizes, signs and string-ness of each field form, and the
+ * print fmt string.
+ */
+static void test_format_parse(void **state)
+{
+	static const char text[] =
+		"name: kmem_cache_alloc\nID: 500\nformat:\n"
+		"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+		"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+		"\tfield:unsigned long call_site;\toffset:8;\tsize:8;\tsigned:0;\n"
+		"\tfield:char comm[16];\toffset:16;\tsize:16;\tsigned:0;\n"
+		"\tfield:__data_loc char[] name;\toffset:32;\tsize:4;\tsigned:0;\n"
+		"\tfield:const char * str;\toffset:40;\tsize:8;\tsigned:0;\n"
+		"\tfield:unsigned long ips[8];\toffset:48;\tsize:64;\tsigned:0;\n"
+		"\nprint fmt: \"call_site=%pS name=%s\", (void *)REC->call_site, __get_str(name)\n";
+	const struct tb_fmt_field *x;
+	struct tb_format f;
+
+	(void)state;
+	assert_int_equal(tb_format_parse(text, &f), 0);
+	assert_int_equal(f.n, 7);
+	assert_string_equal(f.print_fmt, "call_site=%pS name=%s");
+	x = tb_format_field(&f, "common_pid");
+	assert_non_null(x);
+	assert_string_equal(x->type, "int");
+	assert_int_equal(x->size, 4);
+	assert_int_equal(x->is_signed, 1);
+	assert_int_equal(x->is_string, 0);
+	x = tb_format_field(&f, "call_site");
+	assert_non_null(x);
+	assert_string_equal(x->type, "unsigned long");
+	assert_int_equal(x->size, 8);
+	assert_int_equal(x->is_signed, 0);
+	x = tb_format_field(&f, "comm");
+	assert_non_null(x);
+	assert_string_equal(x->type, "char");
+	assert_int_equal(x->is_string, 1);
+	x = tb_format_field(&f, "name");
+	assert_non_null(x);
+	assert_string_equal(x->type, "__data_loc char[]");
+	assert_int_equal(x->is_string, 1);
+	x = tb_format_field(&f, "str");
+	assert_non_null(x);
+	assert_int_equal(x->is_string, 1);
+	x = tb_format_field(&f, "ips");
+	assert_non_null(x);
+	assert_int_equal(x->is_string, 0);	/* an array, not of char */
+	assert_null(tb_format_field(&f, "ptr"));
+	tb_format_release(&f);
+	assert_int_equal(tb_format_parse("no fields here", &f), 0);
+	assert_int_equal(f.n, 0);
+	assert_string_equal(f.print_fmt, "");
+	tb_format_release(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -372,6 +430,7 @@ int main(void)
 		cmocka_unit_test(test_no_tracing),
 		cmocka_unit_test(test_unreadable),
 		cmocka_unit_test(test_tracefs_override),
+		cmocka_unit_test(test_format_parse),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -553,6 +553,82 @@ static void test_build_instance_or_top(void **state)
 	tb_plan_free(&p);
 }
 
+/*
+ * Sub-buffers: a 6.8+ kernel (buffer_subbuf_size_kb exists) gets an optional write of 64
+ * KiB into the captured buffer, after its buffer_size_kb (restore, in reverse, puts the
+ * size back last: a sub-buffer change makes the kernel recompute it); kernels without
+ * the file and a buffer already at 64 KiB get no step.
+ */
+static void test_build_subbuf(void **state)
+{
+	static const char recipe[] =
+		"[recipe]\nname = unit-fork\nsummary = s\n"
+		"[tracepoint sched:sched_process_fork]\n"
+		"[count c]\nevents = sched:sched_process_fork\n";
+	const char *const eras[] = { "3.10", "4.19", "6.x" };
+	struct tb_caps c;
+	struct tb_plan p;
+	const struct tb_step *s, *b;
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		caps_kernel(&c, eras[i]);	/* no buffer_subbuf_size_kb */
+		assert_int_equal(build(&p, &c, recipe, NULL, 0), 0);
+		assert_null(step(&p, TB_STEP_WRITE, "/buffer_subbuf_size_kb"));
+		tb_plan_free(&p);
+	}
+	caps_kernel(&c, "6.x");
+	c.subbuf_kb = 4;
+	assert_int_equal(build(&p, &c, recipe, NULL, 0), 0);
+	s = step(&p, TB_STEP_WRITE, "/instances/tracebook-42/buffer_subbuf_size_kb");
+	b = step(&p, TB_STEP_WRITE, "/instances/tracebook-42/buffer_size_kb");
+	assert_non_null(s);
+	assert_non_null(b);
+	assert_string_equal(s->value, "64");
+	assert_int_equal(s->optional, 1);
+	assert_int_equal(b->optional, 0);
+	assert_true(b < s);
+	tb_plan_free(&p);
+	/* at the top level (no instances) in the same order */
+	c.instances = 0;
+	assert_int_equal(build(&p, &c, recipe, NULL, 0), 0);
+	s = step(&p, TB_STEP_WRITE, "/tracing/buffer_subbuf_size_kb");
+	b = step(&p, TB_STEP_WRITE, "/tracing/buffer_size_kb");
+	assert_non_null(s);
+	assert_non_null(b);
+	assert_true(b < s);
+	tb_plan_free(&p);
+	/* a top-level buffer big enough already: no size write, a KEEP of it first */
+	c.buffer_kb = 65536;
+	assert_int_equal(build(&p, &c, recipe, NULL, 0), 0);
+	assert_null(step(&p, TB_STEP_WRITE, "/tracing/buffer_size_kb"));
+	assert_null(step(&p, TB_STEP_KEEP, "/tracing/buffer_size_kb"));
+	assert_null(step(&p, TB_STEP_WRITE, "/tracing/buffer_subbuf_size_kb"));	/* unreadable size */
+	tb_plan_free(&p);
+	mk("tracing/buffer_size_kb", "65536\n");
+	assert_int_equal(build(&p, &c, recipe, NULL, 0), 0);
+	s = step(&p, TB_STEP_WRITE, "/tracing/buffer_subbuf_size_kb");
+	b = step(&p, TB_STEP_KEEP, "/tracing/buffer_size_kb");
+	assert_non_null(s);
+	assert_non_null(b);
+	assert_string_equal(b->value, "65536");
+	assert_true(b < s);
+	tb_plan_free(&p);
+	{
+		char f[PATH_MAX];
+
+		snprintf(f, sizeof(f), "%s/tracing/buffer_size_kb", fake_root);
+		assert_int_equal(unlink(f), 0);
+	}
+	c.buffer_kb = 1408;
+	c.instances = 1;
+	c.subbuf_kb = 64;
+	assert_int_equal(build(&p, &c, recipe, NULL, 0), 0);
+	assert_null(step(&p, TB_STEP_WRITE, "/buffer_subbuf_size_kb"));
+	tb_plan_free(&p);
+}
+
 static const char slub_recipe[] =
 	"[recipe]\nname = unit-slub\nsummary = s\n"
 	"[param cache]\ntype = cache\nrequired = yes\nhelp = h\n"
@@ -773,6 +849,7 @@ int main(void)
 		cmocka_unit_test(test_build_stacks_and_place),
 		cmocka_unit_test(test_build_global_stack_option),
 		cmocka_unit_test(test_build_instance_or_top),
+		cmocka_unit_test(test_build_subbuf),
 		cmocka_unit_test(test_build_slub_toggle_or_fallback),
 		cmocka_unit_test(test_build_leaves_recipe_spec_resolved),
 	};
