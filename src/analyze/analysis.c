@@ -770,6 +770,14 @@ void tb_analysis_finish(struct tb_analysis *an)
 	an->finished = 1;
 }
 
+void tb_analysis_checkpoint(struct tb_analysis *an)
+{
+	unsigned i;
+
+	for (i = 0; i < an->nbals; i++)
+		tb_balance_finish(&an->bals[i]);	/* a recount: events may follow */
+}
+
 /**
  * tb_an_wanted - 1 if ev passes --pid/--comm (or the command's pids): the task that
  * made it is one asked for.  Frees and puts are never filtered (any task may free

@@ -70,6 +70,13 @@ int tb_analysis_snapshot_from(struct tb_analysis *an, const char *what, uint64_t
 void tb_analysis_finish(struct tb_analysis *an);
 
 /*
+ * tb_analysis_checkpoint - bring the figures a report reads up to date without ending
+ * the input (a report written during the run): balances recount what is held; frees
+ * still waiting for a late allocation keep waiting.  Events may follow.
+ */
+void tb_analysis_checkpoint(struct tb_analysis *an);
+
+/*
  * The top growing groups of every pair analysis since the previous call (--interval),
  * into iv (report/ renders it; release with tb_interval_release).  0 or -1 on ENOMEM.
  */

@@ -999,7 +999,11 @@ struct tb_report *tb_report_build(struct tb_analysis *an, const struct tb_run_in
 		info = &none;
 	if (!rep)
 		goto nomem;
-	tb_analysis_finish(an);
+	if (info->partial)
+		tb_analysis_checkpoint(an);
+	else
+		tb_analysis_finish(an);
+	rep->partial = info->partial;
 	rep->tool = strdup("tracebook");
 	rep->version = strdup(TB_VERSION);
 	rep->kernel_release = dup_or_null(info->kernel_release);
