@@ -696,6 +696,8 @@ int cmd_run(int argc, char **argv)
 	po.text = o.text;
 	po.duration_ns = o.duration_ns;
 	po.pid = getpid();
+	po.filter_pid = (int)o.rep.pid;
+	po.filter_comm = o.rep.comm;
 	ret = tb_plan_build(&plan, &r, &caps, &po);
 	if (ret < 0)
 		goto out;

@@ -56,6 +56,8 @@ struct tb_plan_opts {
 	int text;			/* --text: read trace_pipe text instead of raw buffers */
 	uint64_t duration_ns;		/* -d, 0 = recipe default */
 	pid_t pid;			/* names the instance tracebook-<pid> */
+	int filter_pid;			/* --pid: allocation events filtered on common_pid (0: none) */
+	const char *filter_comm;	/* --comm: said in the plan (filtered in user space) */
 };
 
 struct tb_plan {
