@@ -28,6 +28,8 @@ struct tb_analysis_opts {
 	const char *comm;	/* ... and of tasks of this name (NULL: all) */
 	const int32_t *pids;	/* or of these pids (a command and its children), npids */
 	size_t npids;
+	int follow_forks;	/* with pids: sched:sched_process_fork events whose parent is
+				 * one of them add the child (a command's children) */
 	uint64_t max_objects;	/* tracked objects per pair analysis (0: the default) */
 	const char *sysroot;	/* prefix of /sys for cache object sizes (tests); NULL: / */
 };
@@ -82,6 +84,17 @@ void tb_analysis_checkpoint(struct tb_analysis *an);
  */
 int tb_analysis_interval(struct tb_analysis *an, uint64_t ts_ns, struct tb_interval *iv);
 void tb_interval_release(struct tb_interval *iv);
+
+/*
+ * tb_analysis_add_task - count allocations of task pid too (`run -- COMMAND`: the
+ * command once started; its children when found by polling /proc).  Returns 1 when
+ * added, 0 when already there, -1 on ENOMEM.  Only with opts.pids set.
+ */
+int tb_analysis_add_task(struct tb_analysis *an, int32_t pid);
+/* 1 if allocations of task pid are counted (it is one of the tasks followed). */
+int tb_analysis_has_task(const struct tb_analysis *an, int32_t pid);
+/* Children added from fork events (sched:sched_process_fork) so far. */
+uint64_t tb_analysis_forks_followed(const struct tb_analysis *an);
 
 /* Live status numbers (status line). */
 struct tb_analysis_status {

@@ -37,6 +37,8 @@
 #include "util/units.h"
 
 #define DEFAULT_RECIPE "slab-leak"
+/* `run -- COMMAND` without fork events: how often /proc is searched for its children */
+#define CHILD_POLL_MS 100
 
 static volatile sig_atomic_t stop_flag;
 static volatile sig_atomic_t stop_signal;
@@ -295,7 +297,7 @@ static int slub_blind(const struct tb_plan *plan, const struct tb_capture_result
 static void fill_info(struct tb_run_info *info, const struct tb_recipe *r,
 		      const struct tb_caps *caps, const struct tb_plan *plan,
 		      const struct tb_capture_result *cres, const struct run_opts *o,
-		      uint64_t through_ns)
+		      uint64_t through_ns, const struct tb_analysis *an)
 {
 	size_t i;
 
@@ -312,8 +314,12 @@ static void fill_info(struct tb_run_info *info, const struct tb_recipe *r,
 	if (o->command.n) {
 		struct strbuf sb = STRBUF_INIT;
 
-		strbuf_addf(&sb, "traced while '%s' ran; allocations attributed to its pid only (its children are not followed); frees of any task count",
-			    o->command.v[0]);
+		if (plan->follows_forks)
+			strbuf_addf(&sb, "traced while '%s' ran; allocations attributed to it and its children (%llu followed through sched:sched_process_fork); frees of any task count",
+				    o->command.v[0], (unsigned long long)tb_analysis_forks_followed(an));
+		else
+			strbuf_addf(&sb, "traced while '%s' ran; allocations attributed to it and its children (found by polling /proc every %d ms: a child that lived less may be missed); frees of any task count",
+				    o->command.v[0], CHILD_POLL_MS);
 		strlist_add(&info->notes, sb.buf);
 		strbuf_release(&sb);
 	}
@@ -359,7 +365,7 @@ static int report(struct tb_analysis *an, const struct tb_recipe *r, const struc
 	struct tb_report *rep;
 	int ret = 0;
 
-	fill_info(&info, r, caps, plan, cres, o, 0);
+	fill_info(&info, r, caps, plan, cres, o, 0, an);
 	rep = tb_report_build(an, &info);
 	if (!rep) {
 		ret = -TB_EXIT_ERROR;
@@ -410,6 +416,8 @@ struct sink_ctx {
 	uint64_t write_cost_ns;		/* how long it took */
 	int checkpoint_failed;		/* said once */
 	int throttle_said;
+	const char *proc_dir;		/* -- COMMAND without fork events: poll here */
+	uint64_t next_poll_ns;
 };
 
 static int sink_snapshot(void *ctx, const char *what, uint64_t wall_ns, const char *text)
@@ -446,7 +454,7 @@ static struct tb_report *checkpoint(struct sink_ctx *sc)
 			       (t0 - sc->last_write_ns) >= CHECKPOINT_SHARE * sc->write_cost_ns);
 	if (!due && !sc->o->interval_ns)
 		return NULL;
-	fill_info(&info, sc->r, sc->caps, sc->plan, NULL, sc->o, t0 - sc->start_ns);
+	fill_info(&info, sc->r, sc->caps, sc->plan, NULL, sc->o, t0 - sc->start_ns, sc->an);
 	rep = tb_report_build(sc->an, &info);
 	info_release(&info);
 	if (!rep || !due)
@@ -497,6 +505,18 @@ static void sink_interval(void *ctx, uint64_t ts_ns)
 	fflush(stdout);
 }
 
+/* `run -- COMMAND` without fork events: the command's children from /proc. */
+static void sink_poll(void *ctx)
+{
+	struct sink_ctx *sc = ctx;
+	uint64_t now = tb_now_ns();
+
+	if (now < sc->next_poll_ns)
+		return;
+	run_children_poll(sc->an, sc->proc_dir);
+	sc->next_poll_ns = now + CHILD_POLL_MS * 1000000ULL;
+}
+
 static uint64_t sink_outstanding(void *ctx)
 {
 	struct tb_analysis_status st = { 0, 0, 0 };
@@ -523,6 +543,8 @@ static struct tb_capture_sink capture_sink(struct sink_ctx *sc)
 	s.interval = sink_interval;
 	s.outstanding = sink_outstanding;
 	s.end = sink_end;
+	if (sc->proc_dir)
+		s.poll = sink_poll;
 	s.ctx = sc;
 	return s;
 }
@@ -560,9 +582,10 @@ static int run_locked(const struct tb_recipe *r, const struct tb_caps *caps,
 	ao.interval_ns = o->interval_ns ? o->interval_ns :
 		plan->duration_ns / 10 > 1000000000ULL ? plan->duration_ns / 10 : 1000000000ULL;
 	if (o->command.n) {
-		/* attribute by the command's pid (its children are not followed) */
+		/* attribute by the command's pid (added once started) and its children's */
 		ao.pids = cmd_pid;
 		ao.npids = 1;
+		ao.follow_forks = plan->follows_forks;
 	}
 	/* the analysis first: a recipe it cannot honour fails before the kernel is touched */
 	an = tb_analysis_new(&plan->spec, &ao);
@@ -610,13 +633,16 @@ static int run_locked(const struct tb_recipe *r, const struct tb_caps *caps,
 		sc.plan = plan;
 		sc.o = o;
 		sc.interval_ns = ao.interval_ns;
+		if (o->command.n && !plan->follows_forks)
+			sc.proc_dir = caps->proc_dir[0] ? caps->proc_dir : "/proc";
 		co.save_dir = save ? save->dir : NULL;
 		sink = capture_sink(&sc);
 		if (o->command.n) {
 			child = start_command(&o->command);
 			if (child < 0)
 				ret = -TB_EXIT_ERROR;
-			cmd_pid[0] = (int32_t)child;
+			else if (tb_analysis_add_task(an, (int32_t)child) < 0)
+				ret = tb_error("out of memory");
 		}
 		if (ret == 0) {
 			sc.start_ns = tb_now_ns();
@@ -698,6 +724,7 @@ int cmd_run(int argc, char **argv)
 	po.pid = getpid();
 	po.filter_pid = (int)o.rep.pid;
 	po.filter_comm = o.rep.comm;
+	po.follow_forks = o.command.n > 0;
 	ret = tb_plan_build(&plan, &r, &caps, &po);
 	if (ret < 0)
 		goto out;

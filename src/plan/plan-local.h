@@ -98,6 +98,7 @@ int plan_events(struct plan_builder *b);
 
 int plan_tracepoints(struct plan_builder *b);	/* plan-tracepoint.c */
 int plan_pid_filter(struct plan_builder *b);	/* plan-pid.c: --pid in the kernel */
+int plan_follow_forks(struct plan_builder *b);	/* plan-pid.c: -- COMMAND's children */
 int plan_slub(struct plan_builder *b);		/* plan-slub.c: toggles chosen, or fallback events */
 int plan_slub_toggles(struct plan_builder *b);	/* plan-slub.c: the toggle writes (last) */
 int plan_kprobes(struct plan_builder *b);	/* plan-kprobe.c */

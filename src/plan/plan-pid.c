@@ -8,6 +8,10 @@
  * left alone.  The analysis filters allocations in user space as well, which is then
  * a no-op for these events.  `--comm` stays in user space only: filters on comm are
  * not on every kernel tracebook plans for (3.10 has none).
+ *
+ * `run -- COMMAND`: the command's children are followed through sched:sched_process_fork
+ * (parent_pid, child_pid; every fork and thread), enabled here where the kernel has it;
+ * without it the run polls /proc for them (cmd-run.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,5 +92,29 @@ int plan_pid_filter(struct plan_builder *b)
 		return tb_error("out of memory");
 	}
 	strbuf_release(&names);
+	return 0;
+}
+
+/**
+ * plan_follow_forks - `run -- COMMAND`: enable sched:sched_process_fork so the
+ * analysis follows the command's children; where the kernel lacks it, say that the
+ * run polls /proc instead.
+ */
+int plan_follow_forks(struct plan_builder *b)
+{
+	int r;
+
+	if (!b->o->follow_forks)
+		return 0;
+	if (!plan_event_exists(b->caps, "sched", "sched_process_fork")) {
+		plan_summary(b->p, "-- COMMAND: no sched:sched_process_fork on this kernel: the command's children are found by polling /proc (one that lives less than a poll may be missed)");
+		return 0;
+	}
+	r = plan_ev_add(&b->evs, "sched", "sched_process_fork", NULL, 0, 0,
+			"-- COMMAND: follow the command's children");
+	if (r)
+		return r;
+	b->p->follows_forks = 1;
+	plan_summary(b->p, "-- COMMAND: its children followed through sched:sched_process_fork");
 	return 0;
 }
