@@ -698,6 +698,51 @@ static void test_build_pid_filter(void **state)
 	tb_plan_free(&p);
 }
 
+/* run -- COMMAND: sched:sched_process_fork enabled to follow its children; without it, /proc */
+static void test_build_follow_forks(void **state)
+{
+	static const char *const eras[] = { "3.10", "4.19", "6.x" };
+	char ev[PATH_MAX], moved[PATH_MAX + 8];
+	struct strlist a = STRLIST_INIT;
+	struct tb_plan_opts o;
+	struct tb_recipe r;
+	struct tb_caps c;
+	struct tb_plan p;
+	unsigned i;
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	o.pid = 42;
+	o.follow_forks = 1;
+	assert_int_equal(tb_recipe_load_string("unit.recipe", pid_recipe, &a, &r), 0);
+	for (i = 0; i < 3; i++) {
+		caps_kernel(&c, eras[i]);
+		assert_int_equal(tb_plan_build(&p, &r, &c, &o), 0);
+		assert_true(p.follows_forks);
+		assert_non_null(step(&p, TB_STEP_WRITE, "/events/sched/sched_process_fork/enable"));
+		assert_null(step(&p, TB_STEP_WRITE, "/events/sched/sched_process_fork/filter"));
+		assert_true(said(&p.summary, "its children followed through sched:sched_process_fork"));
+		tb_plan_free(&p);
+	}
+	/* a kernel without the event: nothing enabled for it, the plan says /proc is polled */
+	snprintf(ev, sizeof(ev), "%s/tracing/events/sched/sched_process_fork", fake_root);
+	snprintf(moved, sizeof(moved), "%s.gone", ev);
+	assert_int_equal(rename(ev, moved), 0);
+	assert_int_equal(tb_plan_build(&p, &r, &c, &o), 0);
+	assert_false(p.follows_forks);
+	assert_null(step(&p, TB_STEP_WRITE, "/events/sched/sched_process_fork/enable"));
+	assert_true(said(&p.summary, "found by polling /proc"));
+	tb_plan_free(&p);
+	assert_int_equal(rename(moved, ev), 0);
+	/* without a command: no fork event */
+	o.follow_forks = 0;
+	assert_int_equal(tb_plan_build(&p, &r, &c, &o), 0);
+	assert_false(p.follows_forks);
+	assert_null(step(&p, TB_STEP_WRITE, "/events/sched/sched_process_fork/enable"));
+	tb_plan_free(&p);
+	tb_recipe_free(&r);
+}
+
 /* ---- the recipe is only read; the plan carries the analyses ------------------------ */
 
 static void add_list(struct strbuf *sb, const char *what, const struct strlist *l)
@@ -861,6 +906,7 @@ int main(void)
 		cmocka_unit_test(test_build_instance_or_top),
 		cmocka_unit_test(test_build_slub_toggle_or_fallback),
 		cmocka_unit_test(test_build_pid_filter),
+		cmocka_unit_test(test_build_follow_forks),
 		cmocka_unit_test(test_build_leaves_recipe_spec_resolved),
 	};
 
