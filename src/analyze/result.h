@@ -288,6 +288,13 @@ struct tb_interval {
  * printing why.
  */
 struct tb_report *tb_report_build(struct tb_analysis *an, const struct tb_run_info *info);
+/*
+ * tb_report_name_tasks - give the tasks of every group that have no name the one
+ * comm_of returns for their pid (raw captures carry only common_pid: `run` names
+ * them from the kernel's saved_cmdlines).  Returns the tasks named, or -1 on ENOMEM.
+ */
+long tb_report_name_tasks(struct tb_report *rep, const char *(*comm_of)(void *ctx, int32_t pid),
+			  void *ctx);
 /* An empty report (for readers that fill one in); NULL on ENOMEM. */
 struct tb_report *tb_report_alloc(void);
 void tb_report_free(struct tb_report *rep);

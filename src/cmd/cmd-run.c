@@ -22,6 +22,7 @@
 #include "cmd/cmds.h"
 #include "apply/apply.h"
 #include "kernel/caps.h"
+#include "kernel/cmdlines.h"
 #include "apply/journal.h"
 #include "apply/lock.h"
 #include "plan/plan.h"
@@ -357,9 +358,25 @@ static void info_release(struct tb_run_info *info)
 	strlist_clear(&info->notes);
 }
 
+static const char *cmdline_comm(void *ctx, int32_t pid)
+{
+	return tb_cmdlines_comm(ctx, pid);
+}
+
+/*
+ * The raw records carry no task names: read the kernel's saved_cmdlines (merged into
+ * cl, which every interval's read feeds) and name the report's tasks from it.
+ */
+static void name_tasks(struct tb_report *rep, struct tb_cmdlines *cl, const struct tb_caps *caps)
+{
+	tb_cmdlines_read(cl, caps->tracefs);
+	if (tb_report_name_tasks(rep, cmdline_comm, cl) < 0)
+		tb_warn("out of memory naming the report's tasks");
+}
+
 static int report(struct tb_analysis *an, const struct tb_recipe *r, const struct tb_caps *caps,
 		  const struct tb_plan *plan, const struct tb_capture_result *cres,
-		  const struct run_opts *o)
+		  const struct run_opts *o, struct tb_cmdlines *cl)
 {
 	struct tb_run_info info;
 	struct tb_report *rep;
@@ -367,6 +384,8 @@ static int report(struct tb_analysis *an, const struct tb_recipe *r, const struc
 
 	fill_info(&info, r, caps, plan, cres, o, 0, an);
 	rep = tb_report_build(an, &info);
+	if (rep)
+		name_tasks(rep, cl, caps);
 	if (!rep) {
 		ret = -TB_EXIT_ERROR;
 	} else {
@@ -416,6 +435,7 @@ struct sink_ctx {
 	uint64_t write_cost_ns;		/* how long it took */
 	int checkpoint_failed;		/* said once */
 	int throttle_said;
+	struct tb_cmdlines *cmdlines;	/* task names read at every interval */
 	const char *proc_dir;		/* -- COMMAND without fork events: poll here */
 	uint64_t next_poll_ns;
 };
@@ -457,6 +477,8 @@ static struct tb_report *checkpoint(struct sink_ctx *sc)
 	fill_info(&info, sc->r, sc->caps, sc->plan, NULL, sc->o, t0 - sc->start_ns, sc->an);
 	rep = tb_report_build(sc->an, &info);
 	info_release(&info);
+	if (rep)
+		name_tasks(rep, sc->cmdlines, sc->caps);
 	if (!rep || !due)
 		return rep;
 	if (sc->o->json_default && !sc->checkpoints)
@@ -569,6 +591,7 @@ static int run_locked(const struct tb_recipe *r, const struct tb_caps *caps,
 	unsigned done = 0;
 	int ret, rr, captured = 0, status = 0;
 	int32_t cmd_pid[1] = { -2 };	/* matches no task until the command starts */
+	struct tb_cmdlines cmdlines = { NULL, 0, 0 };
 	pid_t child = -1;
 
 	memset(&cres, 0, sizeof(cres));
@@ -632,6 +655,7 @@ static int run_locked(const struct tb_recipe *r, const struct tb_caps *caps,
 		sc.caps = caps;
 		sc.plan = plan;
 		sc.o = o;
+		sc.cmdlines = &cmdlines;
 		sc.interval_ns = ao.interval_ns;
 		if (o->command.n && !plan->follows_forks)
 			sc.proc_dir = caps->proc_dir[0] ? caps->proc_dir : "/proc";
@@ -671,9 +695,10 @@ static int run_locked(const struct tb_recipe *r, const struct tb_caps *caps,
 	if (captured && ret == 0 && plan->kmsg && !cres.slub_allocs)
 		ret = slub_blind(plan, &cres);
 	else if (captured && ret == 0)
-		ret = report(an, r, caps, plan, &cres, o);
+		ret = report(an, r, caps, plan, &cres, o, &cmdlines);
 	tb_capture_result_release(&cres);
 	tb_analysis_free(an);
+	tb_cmdlines_free(&cmdlines);
 	if (rr < 0)
 		return rr;
 	return ret;

@@ -5,7 +5,9 @@
 # outside the command plants 5 at the same site.  The run (4 s) ends before the planters
 # let go: the report has exactly the 9 of the command's family, allocated by its
 # children's pids, none by the outsider; the note says how children were followed
-# (sched:sched_process_fork here); the tracing state is restored.
+# (sched:sched_process_fork here); the tracing state is restored.  The raw capture
+# names the tasks (comm from the kernel's saved_cmdlines: "tb-workload"), and so does
+# `analyze` of the run's --save directory (trace.dat's saved cmdlines).
 . "$(dirname "$0")/../lib.sh"
 
 if ! is_root; then skip "command children" "needs root"; finish; fi
@@ -36,7 +38,7 @@ SH
 	( for _ in $(seq 100); do grep -qs kmem "$T"/instances/tracebook-*/set_event && break; sleep 0.05; done
 	  exec "$WL" -p 5 -P signalfd -d 0.2 -H 6 > "$WORK/other.out" 2>&1 ) &
 	opid=$!
-	"$TB" run slab-leak -d 4s --top 100 -o "$WORK/r.json" -- sh "$WORK/script.sh" > "$WORK/run.out" 2> "$WORK/run.err"
+	"$TB" run slab-leak -d 4s --top 100 -o "$WORK/r.json" --save "$WORK/save" -- sh "$WORK/script.sh" > "$WORK/run.out" 2> "$WORK/run.err"
 	rc=$?
 	wait $opid
 	after=$(tracefs_snapshot "$T")
@@ -55,6 +57,14 @@ SH
 	expect_match "the note says how children were followed" "its children \\([0-9]+ followed through sched:sched_process_fork\\)" "$(jq -r '.notes[]' "$WORK/r.json")"
 	expect_match "the plan enabled the fork event" "children followed through sched:sched_process_fork" "$(jq -r '.plan[]' "$WORK/r.json")"
 	expect_eq "tracing state restored" "$before" "$after"
+	# task names in a raw capture: live, and from the saved trace.dat
+	local comms
+	comms=$(jq -r '[.pairs[] | select(.label == "slab") | .outstanding[] | select(.site | startswith("do_signalfd4+")) | .top_tasks[].comm] | unique | join(" ")' "$WORK/r.json")
+	expect_eq "raw capture: the planters are named" "tb-workload" "$comms"
+	expect_match "text: comm[pid] of the planter" "by tb-workload\\[$(cat "$WORK/child.pid")\\] 6" "$(cat "$WORK/run.out")"
+	"$TB" analyze "$WORK/save" -o "$WORK/a.json" > "$WORK/a.out" 2>&1
+	comms=$(jq -r --argjson p "$(cat "$WORK/child.pid")" '[.pairs[] | .outstanding[] | select(.site | startswith("do_signalfd4+")) | .top_tasks[] | select(.pid == $p) | .comm] | unique | join(" ")' "$WORK/a.json" 2>/dev/null)
+	expect_eq "analyze of --save's trace.dat: the planter named from saved cmdlines" "tb-workload" "$comms"
 }
 
 exec 9> "$LIVE_LOCK"; flock 9
