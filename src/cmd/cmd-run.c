@@ -5,7 +5,8 @@
  * Restore happens on every path once the first write is journaled: normal end,
  * duration reached, capture error, kernel refusal, journal/disk errors, and
  * SIGINT/SIGTERM/SIGHUP (they only set the stop flag; the capture returns and the
- * restore runs).  SIGKILL and power cuts leave the journal for `tracebook restore`.
+ * restore runs).  SIGKILL and power cuts leave the journal for `tracebook restore`, and
+ * the JSON report of the last trend interval (rewritten at each, marked partial).
  */
 #include <errno.h>
 #include <signal.h>
