@@ -319,6 +319,11 @@ struct tb_analysis {
 	int finished;
 	struct tb_grid grid;
 	const char *filter_comm;	/* interned --comm */
+	/* `run -- COMMAND`: the command's pid and its descendants (opts.pids, then forks) */
+	int32_t *tasks;
+	size_t ntasks, atasks;
+	const char *i_sched, *i_fork;	/* interned "sched", "sched_process_fork" */
+	uint64_t forks_followed;	/* children added from fork events */
 
 	/*
 	 * Stacks of return probes taken at entry: a kretprobe's own stack is the return

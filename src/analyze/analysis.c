@@ -387,6 +387,17 @@ struct tb_analysis *tb_analysis_new(const struct tb_recipe *r, const struct tb_a
 	if (an->opts.comm && !(an->filter_comm = tb_intern(an->opts.comm)))
 		goto nomem;
 	{
+		size_t k;
+
+		an->i_sched = tb_intern("sched");
+		an->i_fork = tb_intern("sched_process_fork");
+		if (!an->i_sched || !an->i_fork)
+			goto nomem;
+		for (k = 0; k < an->opts.npids; k++)
+			if (tb_analysis_add_task(an, an->opts.pids[k]) < 0)
+				goto nomem;
+	}
+	{
 		unsigned i;
 
 		for (i = 0; i < an->npairs; i++)
@@ -407,6 +418,7 @@ void tb_analysis_free(struct tb_analysis *an)
 	if (!an)
 		return;
 	free(an->seen);
+	free(an->tasks);
 	for (i = 0; i < an->npairs; i++)
 		tb_pair_release(&an->pairs[i]);
 	for (i = 0; i < an->ncounts; i++)
@@ -643,6 +655,22 @@ static int note_seen(struct tb_analysis *an, const struct tb_event *ev)
 	return 0;
 }
 
+/* sched:sched_process_fork of a followed task: follow the child (threads too). */
+static int follow_fork(struct tb_analysis *an, const struct tb_event *ev)
+{
+	uint64_t parent, child;
+	int r;
+
+	if (tb_event_u64(ev, "parent_pid", 10, &parent) || tb_event_u64(ev, "child_pid", 10, &child))
+		return 0;
+	if (!tb_analysis_has_task(an, (int32_t)parent))
+		return 0;
+	r = tb_analysis_add_task(an, (int32_t)child);
+	if (r > 0)
+		an->forks_followed++;
+	return r < 0 ? -1 : 0;
+}
+
 static int sink_event(void *ctx, const struct tb_event *ev)
 {
 	struct tb_analysis *an = ctx;
@@ -653,6 +681,9 @@ static int sink_event(void *ctx, const struct tb_event *ev)
 	an->events++;
 	if (ev->name && note_seen(an, ev))
 		return tb_error("out of memory counting events");
+	if (ev->name == an->i_fork && ev->system == an->i_sched && an->opts.follow_forks &&
+	    an->ntasks && follow_fork(an, ev) < 0)
+		return tb_error("out of memory following forks");
 	if (ev->ts_ns) {
 		if (!an->first_ts || ev->ts_ns < an->first_ts)
 			an->first_ts = ev->ts_ns;
@@ -770,6 +801,14 @@ void tb_analysis_finish(struct tb_analysis *an)
 	an->finished = 1;
 }
 
+void tb_analysis_checkpoint(struct tb_analysis *an)
+{
+	unsigned i;
+
+	for (i = 0; i < an->nbals; i++)
+		tb_balance_finish(&an->bals[i]);	/* a recount: events may follow */
+}
+
 /**
  * tb_an_wanted - 1 if ev passes --pid/--comm (or the command's pids): the task that
  * made it is one asked for.  Frees and puts are never filtered (any task may free
@@ -777,19 +816,58 @@ void tb_analysis_finish(struct tb_analysis *an)
  */
 int tb_an_wanted(const struct tb_analysis *an, const struct tb_event *ev)
 {
-	size_t i;
-
 	if (an->opts.pid && ev->pid != an->opts.pid)
 		return 0;
 	if (an->filter_comm && (!ev->comm || strcmp(ev->comm, an->filter_comm)))
 		return 0;
-	if (an->opts.npids) {
-		for (i = 0; i < an->opts.npids; i++)
-			if (ev->pid == an->opts.pids[i])
-				return 1;
-		return 0;
-	}
+	if (an->opts.npids)
+		return tb_analysis_has_task(an, ev->pid);
 	return 1;
+}
+
+/* The index of pid in the sorted task list, or where it would go (*found 0). */
+static size_t task_pos(const struct tb_analysis *an, int32_t pid, int *found)
+{
+	size_t lo = 0, hi = an->ntasks;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (an->tasks[mid] < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = lo < an->ntasks && an->tasks[lo] == pid;
+	return lo;
+}
+
+int tb_analysis_has_task(const struct tb_analysis *an, int32_t pid)
+{
+	int found;
+
+	task_pos(an, pid, &found);
+	return found;
+}
+
+int tb_analysis_add_task(struct tb_analysis *an, int32_t pid)
+{
+	int found;
+	size_t at = task_pos(an, pid, &found);
+
+	if (found)
+		return 0;
+	if (ALLOC_GROW(an->tasks, an->ntasks + 1, an->atasks))
+		return -1;
+	memmove(an->tasks + at + 1, an->tasks + at, (an->ntasks - at) * sizeof(*an->tasks));
+	an->tasks[at] = pid;
+	an->ntasks++;
+	return 1;
+}
+
+uint64_t tb_analysis_forks_followed(const struct tb_analysis *an)
+{
+	return an->forks_followed;
 }
 
 /* ---- interval and status ----------------------------------------------------------- */

@@ -28,6 +28,8 @@ struct tb_analysis_opts {
 	const char *comm;	/* ... and of tasks of this name (NULL: all) */
 	const int32_t *pids;	/* or of these pids (a command and its children), npids */
 	size_t npids;
+	int follow_forks;	/* with pids: sched:sched_process_fork events whose parent is
+				 * one of them add the child (a command's children) */
 	uint64_t max_objects;	/* tracked objects per pair analysis (0: the default) */
 	const char *sysroot;	/* prefix of /sys for cache object sizes (tests); NULL: / */
 };
@@ -70,11 +72,29 @@ int tb_analysis_snapshot_from(struct tb_analysis *an, const char *what, uint64_t
 void tb_analysis_finish(struct tb_analysis *an);
 
 /*
+ * tb_analysis_checkpoint - bring the figures a report reads up to date without ending
+ * the input (a report written during the run): balances recount what is held; frees
+ * still waiting for a late allocation keep waiting.  Events may follow.
+ */
+void tb_analysis_checkpoint(struct tb_analysis *an);
+
+/*
  * The top growing groups of every pair analysis since the previous call (--interval),
  * into iv (report/ renders it; release with tb_interval_release).  0 or -1 on ENOMEM.
  */
 int tb_analysis_interval(struct tb_analysis *an, uint64_t ts_ns, struct tb_interval *iv);
 void tb_interval_release(struct tb_interval *iv);
+
+/*
+ * tb_analysis_add_task - count allocations of task pid too (`run -- COMMAND`: the
+ * command once started; its children when found by polling /proc).  Returns 1 when
+ * added, 0 when already there, -1 on ENOMEM.  Only with opts.pids set.
+ */
+int tb_analysis_add_task(struct tb_analysis *an, int32_t pid);
+/* 1 if allocations of task pid are counted (it is one of the tasks followed). */
+int tb_analysis_has_task(const struct tb_analysis *an, int32_t pid);
+/* Children added from fork events (sched:sched_process_fork) so far. */
+uint64_t tb_analysis_forks_followed(const struct tb_analysis *an);
 
 /* Live status numbers (status line). */
 struct tb_analysis_status {

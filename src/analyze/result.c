@@ -988,6 +988,31 @@ static int add_notes(struct tb_report *rep, struct tb_analysis *an)
 	return r ? -1 : 0;
 }
 
+long tb_report_name_tasks(struct tb_report *rep, const char *(*comm_of)(void *ctx, int32_t pid),
+			  void *ctx)
+{
+	size_t i, j, k;
+	long named = 0;
+
+	for (i = 0; i < rep->npairs; i++)
+		for (j = 0; j < rep->pairs[i].nsites; j++) {
+			struct tb_rsite *s = &rep->pairs[i].sites[j];
+
+			for (k = 0; k < s->ntasks; k++) {
+				const char *c;
+
+				if (s->tasks[k].comm || s->tasks[k].pid <= 0 ||
+				    !(c = comm_of(ctx, s->tasks[k].pid)))
+					continue;
+				s->tasks[k].comm = strdup(c);
+				if (!s->tasks[k].comm)
+					return -1;
+				named++;
+			}
+		}
+	return named;
+}
+
 struct tb_report *tb_report_build(struct tb_analysis *an, const struct tb_run_info *info)
 {
 	struct tb_report *rep = tb_report_alloc();
@@ -999,7 +1024,11 @@ struct tb_report *tb_report_build(struct tb_analysis *an, const struct tb_run_in
 		info = &none;
 	if (!rep)
 		goto nomem;
-	tb_analysis_finish(an);
+	if (info->partial)
+		tb_analysis_checkpoint(an);
+	else
+		tb_analysis_finish(an);
+	rep->partial = info->partial;
 	rep->tool = strdup("tracebook");
 	rep->version = strdup(TB_VERSION);
 	rep->kernel_release = dup_or_null(info->kernel_release);

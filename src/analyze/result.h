@@ -35,6 +35,7 @@ struct tb_run_info {
 	const uint64_t *lost_per_cpu;	/* ncpus entries, or NULL */
 	const struct tb_unread *unread;	/* malformed lines by the events they could have been */
 	size_t nunread;
+	int partial;			/* the run goes on: a checkpoint (duration_ns = through) */
 };
 
 
@@ -234,10 +235,11 @@ struct tb_report {
 	int schema;			/* JSON schema version read (0: written here) */
 	uint64_t interval_ns;		/* the trend interval (0: none) */
 	unsigned coarsened;		/* times the trend interval doubled to stay bounded */
+	int partial;			/* written during the run: through duration_ns only */
 };
 
 /* The JSON report's schema version (docs/report-schema.md). */
-#define TB_REPORT_SCHEMA 2
+#define TB_REPORT_SCHEMA 3
 
 /*
  * Did the analysis see any of its events?  An analysis that saw none has no verdict
@@ -280,11 +282,19 @@ struct tb_interval {
 };
 
 /*
- * tb_report_build - the result of analysis an (finished here, see tb_analysis_finish)
- * with the run's facts.  Returns a report to free with tb_report_free, or NULL after
+ * tb_report_build - the result of analysis an (finished here, see tb_analysis_finish;
+ * with info->partial only checkpointed, see tb_analysis_checkpoint, so events can
+ * follow) with the run's facts.  Returns a report to free with tb_report_free, or NULL after
  * printing why.
  */
 struct tb_report *tb_report_build(struct tb_analysis *an, const struct tb_run_info *info);
+/*
+ * tb_report_name_tasks - give the tasks of every group that have no name the one
+ * comm_of returns for their pid (raw captures carry only common_pid: `run` names
+ * them from the kernel's saved_cmdlines).  Returns the tasks named, or -1 on ENOMEM.
+ */
+long tb_report_name_tasks(struct tb_report *rep, const char *(*comm_of)(void *ctx, int32_t pid),
+			  void *ctx);
 /* An empty report (for readers that fill one in); NULL on ENOMEM. */
 struct tb_report *tb_report_alloc(void);
 void tb_report_free(struct tb_report *rep);

@@ -307,6 +307,8 @@ int tb_capture_run(const struct tb_capture_opts *o, const struct tb_capture_sink
 		if (o->duration_ns && now - r.start >= o->duration_ns)
 			break;
 		wait_data(&r);
+		if (sink->poll)
+			sink->poll(sink->ctx);
 		{
 			uint64_t t0 = tb_now_ns(), dt;
 

@@ -39,6 +39,8 @@ struct tb_capture_sink {
 	uint64_t (*outstanding)(void *ctx);
 	/* The buffers are drained and the last snapshot taken: nothing more comes. */
 	void (*end)(void *ctx);
+	/* Before each read of the buffers (every few ms; `run -- COMMAND` polls /proc). */
+	void (*poll)(void *ctx);
 	void *ctx;
 };
 

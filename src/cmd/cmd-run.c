@@ -5,7 +5,8 @@
  * Restore happens on every path once the first write is journaled: normal end,
  * duration reached, capture error, kernel refusal, journal/disk errors, and
  * SIGINT/SIGTERM/SIGHUP (they only set the stop flag; the capture returns and the
- * restore runs).  SIGKILL and power cuts leave the journal for `tracebook restore`.
+ * restore runs).  SIGKILL and power cuts leave the journal for `tracebook restore`, and
+ * the JSON report of the last trend interval (rewritten at each, marked partial).
  */
 #include <errno.h>
 #include <signal.h>
@@ -22,6 +23,7 @@
 #include "cmd/cmds.h"
 #include "apply/apply.h"
 #include "kernel/caps.h"
+#include "kernel/cmdlines.h"
 #include "apply/journal.h"
 #include "apply/lock.h"
 #include "plan/plan.h"
@@ -32,10 +34,13 @@
 #include "util/fileio.h"
 #include "util/parse-options.h"
 #include "util/strbuf.h"
+#include "util/clock.h"
 #include "util/strlist.h"
 #include "util/units.h"
 
 #define DEFAULT_RECIPE "slab-leak"
+/* `run -- COMMAND` without fork events: how often /proc is searched for its children */
+#define CHILD_POLL_MS 100
 
 static volatile sig_atomic_t stop_flag;
 static volatile sig_atomic_t stop_signal;
@@ -108,14 +113,16 @@ int run_parse_args(int argc, char **argv, const struct tb_usage *u, struct run_o
 		TB_OPT_DURATION('d', "duration", &o->duration_ns, "D", 1, UINT64_MAX,
 				"how long to trace (10s, 5m; recipe default, max 24h)"),
 		TB_OPT_STRING('o', "output", &o->json, "FILE", "write the report as JSON (atomically; default:\n"
-			      "/var/tmp/tracebook/RECIPE-TIME.json)"),
+			      "/var/tmp/tracebook/RECIPE-TIME.json); rewritten as a partial\n"
+			      "report at every trend interval during the run"),
 		TB_OPT_STRING(0, "folded", &o->folded, "FILE",
 			      "outstanding bytes per stack, FlameGraph folded format"),
 		TB_OPT_STRING(0, "html", &o->html, "FILE",
 			      "the report as one self-contained HTML page (atomically)"),
 		CMD_OPT_TOP(&o->top, "groups shown per analysis (default 10)"),
 		TB_OPT_DURATION(0, "interval", &o->interval_ns, "D", 100000000ULL, UINT64_MAX,
-				"print the top growing groups every D"),
+				"trend interval; print the top growing groups and the\n"
+				"trend table so far (verdicts) every D"),
 		TB_OPT_FLAG('n', "dry-run", &o->dry_run,
 			    "print the plan (every write, what it replaces, why); touch nothing"),
 		TB_OPT_FLAG(0, "force", &o->force,
@@ -284,38 +291,50 @@ static int slub_blind(const struct tb_plan *plan, const struct tb_capture_result
 	return -TB_EXIT_BLIND;
 }
 
-static int report(struct tb_analysis *an, const struct tb_recipe *r, const struct tb_caps *caps,
-		  const struct tb_plan *plan, const struct tb_capture_result *cres,
-		  const struct run_opts *o)
+/*
+ * The run's facts for the report (release with info_release).  @cres: the capture's
+ * result at the end, or NULL for a report written during the run (the analysis
+ * counts events then; @through_ns is how long the capture has run).
+ */
+static void fill_info(struct tb_run_info *info, const struct tb_recipe *r,
+		      const struct tb_caps *caps, const struct tb_plan *plan,
+		      const struct tb_capture_result *cres, const struct run_opts *o,
+		      uint64_t through_ns, const struct tb_analysis *an)
 {
-	struct tb_run_info info;
-	struct tb_report *rep;
 	size_t i;
-	int ret = 0;
 
-	memset(&info, 0, sizeof(info));
-	info.kernel_release = caps->release;
-	info.arch = caps->machine;
-	info.recipe = r->name;
-	info.source = cres->text_fallback || plan->source == TB_SRC_TEXT ?
+	memset(info, 0, sizeof(*info));
+	info->kernel_release = caps->release;
+	info->arch = caps->machine;
+	info->recipe = r->name;
+	info->source = (cres && cres->text_fallback) || plan->source == TB_SRC_TEXT ?
 		"trace_pipe text (fallback)" : "raw per-CPU buffers";
 	for (i = 0; i < plan->summary.n; i++)
-		strlist_add(&info.plan_summary, plan->summary.v[i]);
+		strlist_add(&info->plan_summary, plan->summary.v[i]);
 	for (i = 0; i < plan->notes.n; i++)
-		strlist_add(&info.notes, plan->notes.v[i]);
+		strlist_add(&info->notes, plan->notes.v[i]);
 	if (o->command.n) {
 		struct strbuf sb = STRBUF_INIT;
 
-		strbuf_addf(&sb, "traced while '%s' ran; allocations attributed to its pid only (its children are not followed); frees of any task count",
-			    o->command.v[0]);
-		strlist_add(&info.notes, sb.buf);
+		if (plan->follows_forks)
+			strbuf_addf(&sb, "traced while '%s' ran; allocations attributed to it and its children (%llu followed through sched:sched_process_fork); frees of any task count",
+				    o->command.v[0], (unsigned long long)tb_analysis_forks_followed(an));
+		else
+			strbuf_addf(&sb, "traced while '%s' ran; allocations attributed to it and its children (found by polling /proc every %d ms: a child that lived less may be missed); frees of any task count",
+				    o->command.v[0], CHILD_POLL_MS);
+		strlist_add(&info->notes, sb.buf);
 		strbuf_release(&sb);
 	}
+	if (!cres) {
+		info->partial = 1;
+		info->duration_ns = through_ns;
+		return;
+	}
 	if (stop_signal)
-		strlist_add(&info.notes, stop_signal == SIGINT ? "stopped early by SIGINT" :
+		strlist_add(&info->notes, stop_signal == SIGINT ? "stopped early by SIGINT" :
 			    stop_signal == SIGTERM ? "stopped early by SIGTERM" : "stopped early by SIGHUP");
 	if (cres->kmsg_overwritten)
-		strlist_add(&info.notes, "the kernel log overwrote records before tracebook read them "
+		strlist_add(&info->notes, "the kernel log overwrote records before tracebook read them "
 			    "(its ring buffer is too small for this rate: boot with a larger log_buf_len, "
 			    "or trace a quieter cache): SLUB TRACE records were lost, so objects may be "
 			    "missing or look outstanding");
@@ -323,17 +342,51 @@ static int report(struct tb_analysis *an, const struct tb_recipe *r, const struc
 		struct strbuf sb = STRBUF_INIT;
 
 		tb_decode_interleaved_note(&sb, cres->kmsg_interleaved);
-		strlist_add(&info.notes, sb.buf);
+		strlist_add(&info->notes, sb.buf);
 		strbuf_release(&sb);
 	}
-	info.duration_ns = cres->elapsed_ns;
-	info.events = cres->events;
-	info.lost = cres->lost;
-	info.lost_unknown = cres->lost_unknown;
-	info.ncpus = cres->ncpus;
-	info.lost_per_cpu = cres->lost_per_cpu;
+	info->duration_ns = cres->elapsed_ns;
+	info->events = cres->events;
+	info->lost = cres->lost;
+	info->lost_unknown = cres->lost_unknown;
+	info->ncpus = cres->ncpus;
+	info->lost_per_cpu = cres->lost_per_cpu;
+}
 
+static void info_release(struct tb_run_info *info)
+{
+	strlist_clear(&info->plan_summary);
+	strlist_clear(&info->notes);
+}
+
+static const char *cmdline_comm(void *ctx, int32_t pid)
+{
+	return tb_cmdlines_comm(ctx, pid);
+}
+
+/*
+ * The raw records carry no task names: read the kernel's saved_cmdlines (merged into
+ * cl, which every interval's read feeds) and name the report's tasks from it.
+ */
+static void name_tasks(struct tb_report *rep, struct tb_cmdlines *cl, const struct tb_caps *caps)
+{
+	tb_cmdlines_read(cl, caps->tracefs);
+	if (tb_report_name_tasks(rep, cmdline_comm, cl) < 0)
+		tb_warn("out of memory naming the report's tasks");
+}
+
+static int report(struct tb_analysis *an, const struct tb_recipe *r, const struct tb_caps *caps,
+		  const struct tb_plan *plan, const struct tb_capture_result *cres,
+		  const struct run_opts *o, struct tb_cmdlines *cl)
+{
+	struct tb_run_info info;
+	struct tb_report *rep;
+	int ret = 0;
+
+	fill_info(&info, r, caps, plan, cres, o, 0, an);
 	rep = tb_report_build(an, &info);
+	if (rep)
+		name_tasks(rep, cl, caps);
 	if (!rep) {
 		ret = -TB_EXIT_ERROR;
 	} else {
@@ -361,17 +414,31 @@ static int report(struct tb_analysis *an, const struct tb_recipe *r, const struc
 		}
 		tb_report_free(rep);
 	}
-	strlist_clear(&info.plan_summary);
-	strlist_clear(&info.notes);
+	info_release(&info);
 	return ret;
 }
 
 /* ---- the capture's sink: events and snapshots into the analyses, ticks rendered to stdout ---- */
 
-/* What the capture's callbacks reach: the analyses, and the --save directory. */
+/* What the capture's callbacks reach: the analyses, the --save directory, and what
+ * the report written at every trend interval needs. */
 struct sink_ctx {
 	struct tb_analysis *an;
 	struct run_save *save;		/* NULL without --save */
+	const struct tb_recipe *r;
+	const struct tb_caps *caps;
+	const struct tb_plan *plan;
+	const struct run_opts *o;
+	uint64_t start_ns;		/* CLOCK_MONOTONIC when the capture started */
+	uint64_t interval_ns;		/* the trend interval (the capture's ticks) */
+	unsigned checkpoints;		/* partial reports written */
+	uint64_t last_write_ns;		/* when the last one was started */
+	uint64_t write_cost_ns;		/* how long it took */
+	int checkpoint_failed;		/* said once */
+	int throttle_said;
+	struct tb_cmdlines *cmdlines;	/* task names read at every interval */
+	const char *proc_dir;		/* -- COMMAND without fork events: poll here */
+	uint64_t next_poll_ns;
 };
 
 static int sink_snapshot(void *ctx, const char *what, uint64_t wall_ns, const char *text)
@@ -383,17 +450,94 @@ static int sink_snapshot(void *ctx, const char *what, uint64_t wall_ns, const ch
 	return tb_analysis_snapshot(sc->an, what, wall_ns, text);
 }
 
+/*
+ * A rewrite may take at most this share of the run (1/20): a report of thousands of
+ * groups with long trends takes a few hundred ms to write (bench/checkpoint.sh), so on
+ * short intervals it is rewritten every few intervals instead, said once.
+ */
+#define CHECKPOINT_SHARE 20
+
+/*
+ * The JSON report as it stands, marked partial ("complete": false, through the time
+ * the capture has run), replacing the previous one atomically: a run killed hard
+ * (SIGKILL, power cut) leaves the last written interval's report.  Built always (the
+ * --interval lines read it); written when due.  Returns the report (the caller frees
+ * it), or NULL.
+ */
+static struct tb_report *checkpoint(struct sink_ctx *sc)
+{
+	struct tb_run_info info;
+	struct tb_report *rep;
+	uint64_t t0 = tb_now_ns(), t1;
+	int due;
+
+	due = sc->o->json && (!sc->checkpoints ||
+			       (t0 - sc->last_write_ns) >= CHECKPOINT_SHARE * sc->write_cost_ns);
+	if (!due && !sc->o->interval_ns)
+		return NULL;
+	fill_info(&info, sc->r, sc->caps, sc->plan, NULL, sc->o, t0 - sc->start_ns, sc->an);
+	rep = tb_report_build(sc->an, &info);
+	info_release(&info);
+	if (rep)
+		name_tasks(rep, sc->cmdlines, sc->caps);
+	if (!rep || !due)
+		return rep;
+	if (sc->o->json_default && !sc->checkpoints)
+		make_parent_dirs(sc->o->json);
+	if (tb_report_write_json(rep, sc->o->json) == 0)
+		sc->checkpoints++;
+	else if (!sc->checkpoint_failed++)
+		tb_warn("the report of this interval was not written (the run goes on; the final report is tried at the end)");
+	t1 = tb_now_ns();
+	sc->last_write_ns = t0;
+	sc->write_cost_ns = t1 - t0;
+	if (getenv("TRACEBOOK_CHECKPOINT_DEBUG"))
+		fprintf(stderr, "checkpoint %u: report built and written in %.1f ms\n",
+			sc->checkpoints, (double)(t1 - t0) / 1e6);
+	if (!sc->throttle_said && sc->write_cost_ns * CHECKPOINT_SHARE > sc->interval_ns) {
+		char d[32], e[32];
+
+		sc->throttle_said = 1;
+		tb_note("writing the report took %s: it is rewritten every %s rather than every interval (at most 1/%d of the run)",
+			tb_fmt_duration(sc->write_cost_ns, d, sizeof(d)),
+			tb_fmt_duration(sc->write_cost_ns * CHECKPOINT_SHARE, e, sizeof(e)),
+			CHECKPOINT_SHARE);
+	}
+	return rep;
+}
+
+/* Every trend interval: the partial report; with --interval also the lines. */
 static void sink_interval(void *ctx, uint64_t ts_ns)
 {
 	struct sink_ctx *sc = ctx;
 	struct tb_interval iv;
+	struct tb_report *rep;
+	int have_iv = 0;
 
-	if (tb_analysis_interval(sc->an, ts_ns, &iv) == 0)
-		tb_report_print_interval(&iv, stdout);
-	else
-		tb_warn("out of memory: --interval lines skipped");
-	tb_interval_release(&iv);
+	if (sc->o->interval_ns) {
+		have_iv = tb_analysis_interval(sc->an, ts_ns, &iv) == 0;
+		if (!have_iv)
+			tb_warn("out of memory: --interval lines skipped");
+	}
+	rep = checkpoint(sc);
+	if (have_iv)
+		tb_report_print_interval(&iv, rep, sc->o->top, stdout);
+	if (sc->o->interval_ns)
+		tb_interval_release(&iv);
+	tb_report_free(rep);
 	fflush(stdout);
+}
+
+/* `run -- COMMAND` without fork events: the command's children from /proc. */
+static void sink_poll(void *ctx)
+{
+	struct sink_ctx *sc = ctx;
+	uint64_t now = tb_now_ns();
+
+	if (now < sc->next_poll_ns)
+		return;
+	run_children_poll(sc->an, sc->proc_dir);
+	sc->next_poll_ns = now + CHILD_POLL_MS * 1000000ULL;
 }
 
 static uint64_t sink_outstanding(void *ctx)
@@ -422,6 +566,8 @@ static struct tb_capture_sink capture_sink(struct sink_ctx *sc)
 	s.interval = sink_interval;
 	s.outstanding = sink_outstanding;
 	s.end = sink_end;
+	if (sc->proc_dir)
+		s.poll = sink_poll;
 	s.ctx = sc;
 	return s;
 }
@@ -446,6 +592,7 @@ static int run_locked(const struct tb_recipe *r, const struct tb_caps *caps,
 	unsigned done = 0;
 	int ret, rr, captured = 0, status = 0;
 	int32_t cmd_pid[1] = { -2 };	/* matches no task until the command starts */
+	struct tb_cmdlines cmdlines = { NULL, 0, 0 };
 	pid_t child = -1;
 
 	memset(&cres, 0, sizeof(cres));
@@ -459,9 +606,10 @@ static int run_locked(const struct tb_recipe *r, const struct tb_caps *caps,
 	ao.interval_ns = o->interval_ns ? o->interval_ns :
 		plan->duration_ns / 10 > 1000000000ULL ? plan->duration_ns / 10 : 1000000000ULL;
 	if (o->command.n) {
-		/* attribute by the command's pid (its children are not followed) */
+		/* attribute by the command's pid (added once started) and its children's */
 		ao.pids = cmd_pid;
 		ao.npids = 1;
+		ao.follow_forks = plan->follows_forks;
 	}
 	/* the analysis first: a recipe it cannot honour fails before the kernel is touched */
 	an = tb_analysis_new(&plan->spec, &ao);
@@ -491,7 +639,8 @@ static int run_locked(const struct tb_recipe *r, const struct tb_caps *caps,
 		co.kmsg = plan->kmsg;
 		co.snap = plan->snapshot;
 		co.duration_ns = plan->duration_ns;
-		co.interval_ns = o->interval_ns;
+		/* ticks at every trend interval: the partial report (and --interval's lines) */
+		co.interval_ns = ao.interval_ns;
 		co.stop = &stop_flag;
 		co.status_line = isatty(STDERR_FILENO);
 		{
@@ -500,17 +649,28 @@ static int run_locked(const struct tb_recipe *r, const struct tb_caps *caps,
 			tb_note("tracing %s for %s (Ctrl-C stops early; the tracing state is restored either way)",
 				r->name, tb_fmt_duration(plan->duration_ns, d, sizeof(d)));
 		}
+		memset(&sc, 0, sizeof(sc));
 		sc.an = an;
 		sc.save = save;
+		sc.r = r;
+		sc.caps = caps;
+		sc.plan = plan;
+		sc.o = o;
+		sc.cmdlines = &cmdlines;
+		sc.interval_ns = ao.interval_ns;
+		if (o->command.n && !plan->follows_forks)
+			sc.proc_dir = caps->proc_dir[0] ? caps->proc_dir : "/proc";
 		co.save_dir = save ? save->dir : NULL;
 		sink = capture_sink(&sc);
 		if (o->command.n) {
 			child = start_command(&o->command);
 			if (child < 0)
 				ret = -TB_EXIT_ERROR;
-			cmd_pid[0] = (int32_t)child;
+			else if (tb_analysis_add_task(an, (int32_t)child) < 0)
+				ret = tb_error("out of memory");
 		}
 		if (ret == 0) {
+			sc.start_ns = tb_now_ns();
 			ret = tb_capture_run(&co, &sink, &cres);
 			captured = 1;
 		}
@@ -536,9 +696,10 @@ static int run_locked(const struct tb_recipe *r, const struct tb_caps *caps,
 	if (captured && ret == 0 && plan->kmsg && !cres.slub_allocs)
 		ret = slub_blind(plan, &cres);
 	else if (captured && ret == 0)
-		ret = report(an, r, caps, plan, &cres, o);
+		ret = report(an, r, caps, plan, &cres, o, &cmdlines);
 	tb_capture_result_release(&cres);
 	tb_analysis_free(an);
+	tb_cmdlines_free(&cmdlines);
 	if (rr < 0)
 		return rr;
 	return ret;
@@ -587,6 +748,9 @@ int cmd_run(int argc, char **argv)
 	po.text = o.text;
 	po.duration_ns = o.duration_ns;
 	po.pid = getpid();
+	po.filter_pid = (int)o.rep.pid;
+	po.filter_comm = o.rep.comm;
+	po.follow_forks = o.command.n > 0;
 	ret = tb_plan_build(&plan, &r, &caps, &po);
 	if (ret < 0)
 		goto out;

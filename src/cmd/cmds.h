@@ -89,6 +89,10 @@ int run_save_begin(struct run_save *s, const char *dir, const char *recipe_path,
 int run_save_snapshot(struct run_save *s, const char *what, uint64_t wall_ns, const char *text);
 int run_save_end(struct run_save *s);
 
+/* `run -- COMMAND` without fork events: its children from /proc (run-children.c). */
+struct tb_analysis;
+unsigned run_children_poll(struct tb_analysis *an, const char *proc);
+
 /* `probe --json` of caps to out (cmd-probe.c); 0 or -1. */
 int probe_write_json(const struct tb_caps *caps, FILE *out);
 

@@ -41,6 +41,9 @@ struct tb_rawdec {
 	int lsize;
 	int stack_type;
 	uint64_t events, unknown, bad;
+	int names;		/* name tasks from the tep's cmdlines (trace.dat) */
+	int32_t last_pid;	/* the last name looked up */
+	const char *last_comm;
 	uint64_t stackbuf[MAX_STACK];
 	char strbuf[STRBUF_SIZE];
 	struct tb_event ev;
@@ -160,6 +163,13 @@ void tb_rawdec_free(struct tb_rawdec *d)
 	free(d);
 }
 
+void tb_rawdec_set_names(struct tb_rawdec *d, int on)
+{
+	d->names = on;
+	d->last_pid = 0;
+	d->last_comm = NULL;
+}
+
 int tb_rawdec_stack_type(const struct tb_rawdec *d)
 {
 	return d->stack_type;
@@ -247,6 +257,15 @@ static int emit(void *ctx, int cpu, const struct tb_rrec *r, const struct tb_rre
 	ev->system = e->sys;
 	ev->name = e->name;
 	ev->ptr_quality = TB_PTR_REAL;
+	if (d->names && ev->pid > 0) {
+		if (ev->pid != d->last_pid) {
+			const char *c = tep_data_comm_from_pid(d->tep, ev->pid);
+
+			d->last_pid = ev->pid;
+			d->last_comm = c && strcmp(c, "<...>") ? tb_intern(c) : NULL;
+		}
+		ev->comm = d->last_comm;
+	}
 	for (i = 0; i < e->nf; i++) {
 		const struct fdesc *f = &e->f[i];
 		struct tb_field *o = &ev->fields[ev->nfields];

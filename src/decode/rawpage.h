@@ -114,6 +114,9 @@ struct tb_rawdec;
 
 struct tb_rawdec *tb_rawdec_new(struct tep_handle *tep, const struct tb_sink *sink);
 void tb_rawdec_free(struct tb_rawdec *d);
+/* on: events get ev->comm from the tep's registered cmdlines (a trace.dat's saved
+ * cmdlines); off (the live capture): no name. */
+void tb_rawdec_set_names(struct tb_rawdec *d, int on);
 /* The common_type of ftrace:kernel_stack in this tep, or -1. */
 int tb_rawdec_stack_type(const struct tb_rawdec *d);
 /* struct tb_merge_out callbacks bound to d. */

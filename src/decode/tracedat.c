@@ -47,6 +47,7 @@ struct dat_cpu {
 };
 
 struct dat {
+	unsigned ncomms;	/* saved cmdlines registered in tep (task names) */
 	const char *path;
 	int fd;
 	uint64_t size;		/* of the file */
@@ -280,8 +281,25 @@ static int read_v6(struct dat *d)
 		return -1;
 	if (rd4(d, &n) < 0 || skip(d, n) < 0)		/* printk formats */
 		return -1;
-	if (rd8(d, &n8) < 0 || skip(d, n8) < 0)		/* saved cmdlines */
+	if (rd8(d, &n8) < 0)				/* saved cmdlines: "PID COMM" */
 		return -1;
+	if (n8 && n8 < (64u << 20)) {
+		char *b = rdblob(d, n8), *line, *save = NULL;
+
+		if (!b)
+			return -1;
+		for (line = strtok_r(b, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			char *end;
+			long pid = strtol(line, &end, 10);
+
+			if (end != line && pid > 0 && *end == ' ' && end[1] &&
+			    strcmp(end + 1, "<...>") && tep_register_comm(d->tep, end + 1, (int)pid) == 0)
+				d->ncomms++;
+		}
+		free(b);
+	} else if (skip(d, n8) < 0) {
+		return -1;
+	}
 	if (rd4(d, &cpus) < 0 || rd(d, word, 10) < 0)
 		return -1;
 	if (!memcmp(word, "options  ", 10)) {
@@ -694,6 +712,8 @@ int tb_decode_tracedat(const char *path, const struct tb_sink *sink,
 		ret = tb_error("out of memory");
 		goto out;
 	}
+	if (d.ncomms)
+		tb_rawdec_set_names(dec, 1);	/* events name their task from the saved cmdlines */
 	out = tb_rawdec_out(dec);
 	if (tb_merge_init(&m, d.ncpus, &out) < 0) {
 		ret = tb_error("out of memory");

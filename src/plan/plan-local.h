@@ -97,6 +97,8 @@ int plan_events(struct plan_builder *b);
 /* ---- the pieces ------------------------------------------------------------------- */
 
 int plan_tracepoints(struct plan_builder *b);	/* plan-tracepoint.c */
+int plan_pid_filter(struct plan_builder *b);	/* plan-pid.c: --pid in the kernel */
+int plan_follow_forks(struct plan_builder *b);	/* plan-pid.c: -- COMMAND's children */
 int plan_slub(struct plan_builder *b);		/* plan-slub.c: toggles chosen, or fallback events */
 int plan_slub_toggles(struct plan_builder *b);	/* plan-slub.c: the toggle writes (last) */
 int plan_kprobes(struct plan_builder *b);	/* plan-kprobe.c */

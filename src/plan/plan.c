@@ -150,6 +150,10 @@ int tb_plan_build(struct tb_plan *p, const struct tb_recipe *r, const struct tb_
 		ret = plan_slub(&b);
 	if (!ret)
 		ret = plan_kprobes(&b);
+	if (!ret)
+		ret = plan_pid_filter(&b);
+	if (!ret)
+		ret = plan_follow_forks(&b);
 	for (k = 0; k < b.evs.n; k++)
 		b.want_stacks |= b.evs.v[k].stack;
 	/* where, and how stacks are taken there */

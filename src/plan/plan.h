@@ -58,6 +58,9 @@ struct tb_plan_opts {
 	int text;			/* --text: read trace_pipe text instead of raw buffers */
 	uint64_t duration_ns;		/* -d, 0 = recipe default */
 	pid_t pid;			/* names the instance tracebook-<pid> */
+	int filter_pid;			/* --pid: allocation events filtered on common_pid (0: none) */
+	const char *filter_comm;	/* --comm: said in the plan (filtered in user space) */
+	int follow_forks;		/* run -- COMMAND: trace forks to follow its children */
 };
 
 struct tb_plan {
@@ -73,6 +76,7 @@ struct tb_plan {
 	uint64_t duration_ns;
 	unsigned long buffer_kb;	/* per-CPU buffer size asked for (0 = unchanged) */
 	int uses_function_tracer;
+	int follows_forks;		/* sched:sched_process_fork enabled (follow_forks) */
 
 	struct strlist summary;		/* one line per choice worth telling (report head) */
 	struct strlist notes;		/* warnings the reader must see (fallbacks, hashing) */

@@ -31,6 +31,9 @@ static void side(const char *what, const struct tb_report *r, FILE *out)
 		r->arch ? " " : "", r->arch ? r->arch : "",
 		tb_fmt_duration(r->duration_ns, buf, sizeof(buf)),
 		r->events);
+	if (r->partial)
+		fprintf(out, "!! %s: partial report, through %s (the run did not end)\n", what,
+			tb_fmt_duration(r->duration_ns, buf, sizeof(buf)));
 	if (loss) {
 		fprintf(out, "!! %s: %s\n", what, loss);
 		free(loss);

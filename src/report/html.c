@@ -996,6 +996,12 @@ static void run_facts(const struct tb_report *rep, struct strbuf *sb)
 	dl(sb, "written by", t.buf);
 	if (rep->duration_ns)
 		dl(sb, "duration", tb_fmt_duration(rep->duration_ns, b, sizeof(b)));
+	if (rep->partial) {
+		strbuf_reset(&t);
+		strbuf_addf(&t, "partial report, through %s (written during the run, which did not end)",
+			    tb_fmt_duration(rep->duration_ns, b, sizeof(b)));
+		dl(sb, "complete", t.buf);
+	}
 	strbuf_reset(&t);
 	strbuf_addf(&t, "%" PRIu64 " seen, %" PRIu64 " lost%s", rep->events, rep->lost,
 		    rep->lost_unknown ? " (and an unknown number more)" : "");

@@ -636,6 +636,9 @@ static void read_report(struct rd *rd, json_object *root, struct tb_report *rep)
 	rep->schema = (int)get_i64(rd, root, "", "schema_version");	/* absent: 1 */
 	if (!rep->schema)
 		rep->schema = 1;
+	/* schema 3: "complete": false is a report rewritten during a run that did not end */
+	if (get_typed(rd, root, "", "complete", 1u << json_type_boolean, "true or false"))
+		rep->partial = !get_bool(rd, root, "", "complete");
 	rep->interval_ns = get_u64(rd, root, "", "interval_ns");
 	rep->coarsened = (unsigned)get_u64(rd, root, "", "interval_coarsened");
 	if (json_object_object_get_ex(root, "kernel", &k) &&

@@ -266,6 +266,10 @@ static json_object *report_json(const struct tb_report *rep)
 	kstr(o, "tool", rep->tool ? rep->tool : "tracebook");
 	kstr(o, "version", rep->version);
 	json_object_object_add(o, "schema_version", json_object_new_int(TB_REPORT_SCHEMA));
+	/* schema 3: a report rewritten during the run says how far it got */
+	json_object_object_add(o, "complete", json_object_new_boolean(!rep->partial));
+	kdbl(o, "through_s", (double)rep->duration_ns / 1e9);
+	knum(o, "through_ns", rep->duration_ns);
 	knum(o, "interval_ns", rep->interval_ns);
 	json_object_object_add(o, "interval_coarsened", json_object_new_int((int)rep->coarsened));
 	kstr(k, "release", rep->kernel_release);

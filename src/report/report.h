@@ -24,8 +24,10 @@ int tb_report_write_folded(const struct tb_report *rep, const char *path);
 int tb_report_write_html(const struct tb_report *rep, const char *path, unsigned top);
 /* Read a JSON report written by tb_report_write_json (for diff). */
 struct tb_report *tb_report_read_json(const char *path);
-/* The --interval lines of an interval result (analyze's tb_analysis_interval). */
-void tb_report_print_interval(const struct tb_interval *iv, FILE *out);
+/* The --interval lines of an interval result (analyze's tb_analysis_interval), with the
+ * trend so far of rep (the partial report of that moment; NULL: none), top groups. */
+void tb_report_print_interval(const struct tb_interval *iv, const struct tb_report *rep,
+			      unsigned top, FILE *out);
 /* The growth section (analyze's struct tb_rgrowth); top caches per table (0 = 10). */
 void tb_report_print_growth(const struct tb_rgrowth *g, FILE *out, unsigned top);
 struct json_object;

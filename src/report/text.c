@@ -99,6 +99,9 @@ static void print_head(const struct tb_report *rep, FILE *out)
 	if (rep->recipe)
 		fprintf(out, ": recipe %s", rep->recipe);
 	fputc('\n', out);
+	if (rep->partial)
+		fprintf(out, "!! partial report, through %s: written during the run, which did not "
+			"end (killed, or still running)\n", tb_fmt_duration(rep->duration_ns, buf, sizeof(buf)));
 	if (rep->kernel_release || rep->arch)
 		fprintf(out, "  kernel     %s%s%s%s\n", rep->kernel_release ? rep->kernel_release :
 			"unknown", rep->arch ? " (" : "", rep->arch ? rep->arch : "",
@@ -143,30 +146,6 @@ static void print_head(const struct tb_report *rep, FILE *out)
 		fprintf(out, "%snote: %s\n", i ? "" : "\n", rep->notes.v[i]);
 }
 
-/**
- * tb_report_print_interval - one line per pair analysis (outstanding now, change this
- * interval), then its most grown groups.
- */
-void tb_report_print_interval(const struct tb_interval *iv, FILE *out)
-{
-	char when[32], b1[32], b2[32];
-	unsigned i, k;
-
-	tb_fmt_duration(iv->since_start_ns, when, sizeof(when));
-	for (i = 0; i < iv->npairs; i++) {
-		const struct tb_interval_pair *p = &iv->pairs[i];
-		int64_t tb = p->dbytes;
-
-		fprintf(out, "[%s] %s: %" PRIu64 " outstanding (%s), %+" PRId64 " objects "
-			"(%s%s) this interval\n", when, p->label, p->count,
-			tb_fmt_bytes(p->bytes, b1, sizeof(b1)), p->dcount, tb < 0 ? "-" : "+",
-			tb_fmt_bytes((uint64_t)(tb < 0 ? -tb : tb), b2, sizeof(b2)));
-		for (k = 0; k < p->ntop; k++)
-			fprintf(out, "    %+" PRId64 " objects %+" PRId64 " bytes  %s%s%s\n",
-				p->top[k].dcount, p->top[k].dbytes, p->top[k].site,
-				p->top[k].by ? "  " : "", p->top[k].by ? p->top[k].by : "");
-	}
-}
 /*
  * tb_report_confidence_text - the confidence of one analysis into buf: the loss
  * sentence, and when malformed lines could have been its events (@unread) or events
@@ -237,6 +216,56 @@ static const char *rate_bytes(double v, char *buf, size_t size)
 	tb_fmt_bytes((uint64_t)(v < 0 ? -v : v), b, sizeof(b));
 	snprintf(buf, size, "%s%s", v <= -1 ? "-" : "+", b);
 	return buf;
+}
+
+/**
+ * tb_report_print_interval - the --interval lines: per pair analysis, outstanding now
+ * and the change this interval, its most grown groups this interval, then (from @rep,
+ * the partial report of the same moment, when there is one) its top groups so far
+ * with their verdict-so-far, outstanding count and bytes and rate per hour.
+ * @top: groups of the trend table shown per analysis (--top; 0: 10)
+ */
+void tb_report_print_interval(const struct tb_interval *iv, const struct tb_report *rep,
+			      unsigned top, FILE *out)
+{
+	char when[32], b1[32], b2[32], r1[32];
+	unsigned i, k;
+	size_t j, n;
+
+	if (!top)
+		top = 10;
+	tb_fmt_duration(iv->since_start_ns, when, sizeof(when));
+	for (i = 0; i < iv->npairs; i++) {
+		const struct tb_interval_pair *p = &iv->pairs[i];
+		const struct tb_rpair *rp = NULL;
+		int64_t tb = p->dbytes;
+
+		fprintf(out, "[%s] %s: %" PRIu64 " outstanding (%s), %+" PRId64 " objects "
+			"(%s%s) this interval\n", when, p->label, p->count,
+			tb_fmt_bytes(p->bytes, b1, sizeof(b1)), p->dcount, tb < 0 ? "-" : "+",
+			tb_fmt_bytes((uint64_t)(tb < 0 ? -tb : tb), b2, sizeof(b2)));
+		for (k = 0; k < p->ntop; k++)
+			fprintf(out, "    %+" PRId64 " objects %+" PRId64 " bytes  %s%s%s\n",
+				p->top[k].dcount, p->top[k].dbytes, p->top[k].site,
+				p->top[k].by ? "  " : "", p->top[k].by ? p->top[k].by : "");
+		for (j = 0; rep && j < rep->npairs; j++)
+			if (!strcmp(rep->pairs[j].label, p->label))
+				rp = &rep->pairs[j];
+		if (!rp || !rp->nsites)
+			continue;
+		n = rp->nsites < top ? rp->nsites : top;
+		fprintf(out, "    trend so far (top %zu of %" PRIu64 " groups):\n", n, rp->groups);
+		for (j = 0; j < n; j++) {
+			const struct tb_rsite *s = &rp->sites[j];
+
+			fprintf(out, "    %-17s %8" PRIu64 " %-7s %10s %8s/h  %s%s%s%s\n",
+				tb_verdict_words((enum tb_verdict)s->verdict), s->count,
+				s->count == 1 ? "object" : "objects",
+				tb_fmt_bytes(s->bytes, b1, sizeof(b1)),
+				rate(s->objects_h, r1, sizeof(r1)), s->site, s->by ? " (" : "",
+				s->by ? s->by : "", s->by ? ")" : "");
+		}
+	}
 }
 
 /**

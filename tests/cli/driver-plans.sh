@@ -58,6 +58,7 @@ for era in 3.10 4.19 6.x; do
 	plan kernfs-leak-$e $era kernfs-leak
 	plan netdev-leak-$e $era netdev-leak stack=yes
 	plan slub-trace-$e $era slub-trace cache=kmalloc-64
+	plan slab-leak-pid-$e $era slab-leak --pid 4242 --comm bash
 done
 plan slub-trace-merged-419 4.19 slub-trace cache=eventpoll_pwq
 plan kernfs-leak-armhf armhf kernfs-leak

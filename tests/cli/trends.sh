@@ -40,7 +40,7 @@ verdict() { jq -r --arg s "$2" '.pairs[0].outstanding[] | select(.site | startsw
 gen 100 0.5 > "$TMP/leak.txt"
 out=$("$TB" analyze "$TMP/leak.txt" -o "$TMP/leak.json" 2>&1); rc=$?
 expect_eq "analyze of the synthetic trace exits 0" 0 "$rc"
-expect_eq "JSON schema_version 2" 2 "$(jq .schema_version "$TMP/leak.json")"
+expect_eq "JSON schema_version 3" 3 "$(jq .schema_version "$TMP/leak.json")"
 expect_eq "interval from the span: 100 s / 10 = 10 s" 10000000000 "$(jq .interval_ns "$TMP/leak.json")"
 expect_eq "planted steadily over time: grows" grows "$(verdict "$TMP/leak.json" leak_site)"
 expect_eq "warm-up then flat: plateau" plateau "$(verdict "$TMP/leak.json" cache_site)"

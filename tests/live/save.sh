@@ -48,7 +48,8 @@ expect_eq "trace-cmd report lists exactly the events tracebook counted" "$counte
 expect_eq "trace.dat: no trace-cmd warnings" "" "$(trace-cmd report "$S/trace.dat" 2>&1 >/dev/null | grep -iv '^cpus=' | head -3)"
 
 # analyze DIR gives the live report, minus what belongs to the run itself
-q='del(.plan, .source, .duration_s, .duration_ns, .lost_per_cpu, .lost_window_s)'
+# (through_s/through_ns, schema 3, are the duration: the run's own, like duration_s)
+q='del(.plan, .source, .duration_s, .duration_ns, .through_s, .through_ns, .lost_per_cpu, .lost_window_s)'
 "$TB" analyze "$S" -o "$W/offline.json" > "$W/offline.txt" 2> "$W/offline.err"; rc=$?
 expect_eq "analyze DIR: exit 0" 0 "$rc"
 [ "$rc" = 0 ] || sed 's/^/    | /' "$W/offline.err" | tail -5

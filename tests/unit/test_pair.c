@@ -12,6 +12,8 @@
 #include "analyze/analysis-local.h"
 #include "analyze-testlib.h"
 #include "report/report-local.h"
+#include "analyze/trend.h"
+#include "util/strbuf.h"
 
 #define MS 1000000ULL
 
@@ -681,7 +683,7 @@ static void test_interval_and_status(void **state)
 	feed_alloc(&f.s, 20 * MS, 0, 0x9000, 64, 64, "cache_fill+0x1/0x10");
 	out = open_memstream(&buf, &len);
 	assert_int_equal(tb_analysis_interval(f.an, 20 * MS, &iv), 0);
-	tb_report_print_interval(&iv, out);
+	tb_report_print_interval(&iv, NULL, 0, out);
 	tb_interval_release(&iv);
 	fclose(out);
 	assert_non_null(strstr(buf, "kmem: 11 outstanding"));
@@ -695,7 +697,7 @@ static void test_interval_and_status(void **state)
 	buf = NULL;
 	out = open_memstream(&buf, &len);
 	assert_int_equal(tb_analysis_interval(f.an, 40 * MS, &iv), 0);
-	tb_report_print_interval(&iv, out);
+	tb_report_print_interval(&iv, NULL, 0, out);
 	tb_interval_release(&iv);
 	fclose(out);
 	assert_non_null(strstr(buf, "+1 objects +128 bytes  leaker+0x1/0x10"));
@@ -708,11 +710,90 @@ static void test_interval_and_status(void **state)
 	fx_close(&f);
 }
 
+/*
+ * A report written during the run (a checkpoint, info.partial) leaves the analysis as
+ * it was: a cross-CPU free waiting for its late allocation still pairs with it, and the
+ * final report equals that of a run without the checkpoint.  Its JSON says
+ * "complete": false and how far it got; the reader gives the flag back; the
+ * --interval lines show the trend so far with verdicts.
+ */
+static void test_checkpoint_keeps_the_run_going(void **state)
+{
+	struct tb_run_info info;
+	struct tb_report *part, *back;
+	const struct tb_rpair *p;
+	struct strbuf sb = STRBUF_INIT;
+	struct tb_interval iv;
+	char path[] = "/tmp/tb-test-partial.XXXXXX", *buf = NULL;
+	size_t len = 0;
+	FILE *out;
+	struct fx f;
+	uint64_t i;
+	int fd;
+
+	fx_open(&f, TB_GROUP_SITE, NULL);
+	for (i = 0; i < 60; i++)	/* a leak over 6 s: one object per 100 ms */
+		feed_alloc(&f.s, (i + 1) * 100 * MS, 0, 0x100000 + i * 0x100, 128, 128,
+			   "leaker+0x1/0x10");
+	feed_free(&f.s, 6001 * MS, 1, 0x5000);	/* on CPU 1, before its allocation */
+	memset(&info, 0, sizeof(info));
+	info.partial = 1;
+	info.duration_ns = 6001 * MS;
+	part = tb_report_build(f.an, &info);
+	assert_non_null(part);
+	assert_true(part->partial);
+	assert_int_equal(part->duration_ns, 6001 * MS);
+	assert_int_equal(part->pairs[0].count, 60);
+	assert_int_equal(part->pairs[0].unmatched_frees, 0);	/* still waiting */
+	assert_int_equal(part->pairs[0].sites[0].verdict, TB_V_GROWS);
+	/* the --interval lines of that moment: the trend so far, verdict first */
+	assert_int_equal(tb_analysis_interval(f.an, 6001 * MS, &iv), 0);
+	out = open_memstream(&buf, &len);
+	tb_report_print_interval(&iv, part, 3, out);
+	fclose(out);
+	tb_interval_release(&iv);
+	assert_non_null(strstr(buf, "trend so far (top 1 of 1 groups):"));
+	assert_non_null(strstr(buf, "grows steadily          60 objects"));
+	assert_non_null(strstr(buf, "leaker+0x1/0x10"));
+	free(buf);
+	/* JSON: complete false, through; read back as partial */
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(tb_report_write_json(part, path), 0);
+	back = tb_report_read_json(path);
+	assert_non_null(back);
+	assert_true(back->partial);
+	assert_int_equal(back->duration_ns, 6001 * MS);
+	assert_int_equal(tb_report_json_string(part, &sb), 0);
+	assert_non_null(strstr(sb.buf, "\"complete\":false"));
+	assert_non_null(strstr(sb.buf, "\"through_ns\":6001000000"));
+	tb_report_free(back);
+	tb_report_free(part);
+	strbuf_reset(&sb);
+	/* the late allocation of the waiting free arrives after the checkpoint */
+	feed_alloc(&f.s, 6001 * MS + 50000, 0, 0x5000, 64, 64, "inv+0x0/0x1");
+	p = fx_report(&f);
+	assert_false(f.rep->partial);
+	assert_int_equal(p->inversions, 1);
+	assert_int_equal(p->unmatched_frees, 0);
+	assert_int_equal(p->count, 60);
+	assert_int_equal(tb_report_json_string(f.rep, &sb), 0);
+	assert_non_null(strstr(sb.buf, "\"complete\":true"));
+	back = tb_report_read_json(path);	/* the partial one is still there */
+	assert_non_null(back);
+	tb_report_free(back);
+	unlink(path);
+	strbuf_release(&sb);
+	fx_close(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_outstanding_by_site),
 		cmocka_unit_test(test_cross_cpu_and_before_run),
+		cmocka_unit_test(test_checkpoint_keeps_the_run_going),
 		cmocka_unit_test(test_timestamp_inversion),
 		cmocka_unit_test(test_reused_pointer_is_implicit_free),
 		cmocka_unit_test(test_null_frees_ignored),

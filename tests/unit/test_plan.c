@@ -688,6 +688,137 @@ static void test_build_slub_toggle_or_fallback(void **state)
 	tb_plan_free(&p);
 }
 
+/* ---- --pid in the kernel: allocations only, ANDed with the recipe's filter ---------- */
+
+static const char pid_recipe[] =
+	"[recipe]\nname = unit-pid\nsummary = s\n"
+	"[tracepoint kmem:kmalloc]\nfilter = bytes_alloc == 64\n"
+	"[tracepoint kmem:kmem_cache_alloc]\n"
+	"[tracepoint kmem:kfree]\n"
+	"[tracepoint kmem:kmem_cache_free]\n"
+	"[pair objects]\nalloc = kmem:kmalloc kmem:kmem_cache_alloc\n"
+	"free = kmem:kfree kmem:kmem_cache_free\nkey = ptr\n";
+
+static int build_pid(struct tb_plan *p, struct tb_caps *c, const char *recipe, const char *assign,
+		     int pid, const char *comm)
+{
+	struct strlist a = STRLIST_INIT;
+	struct tb_plan_opts o;
+	struct tb_recipe r;
+	int ret;
+
+	if (assign)
+		strlist_add(&a, assign);
+	memset(&o, 0, sizeof(o));
+	o.pid = 42;
+	o.filter_pid = pid;
+	o.filter_comm = comm;
+	assert_int_equal(tb_recipe_load_string("unit.recipe", recipe, &a, &r), 0);
+	strlist_clear(&a);
+	ret = tb_plan_build(p, &r, c, &o);
+	tb_recipe_free(&r);
+	return ret;
+}
+
+static void test_build_pid_filter(void **state)
+{
+	static const char *const eras[] = { "3.10", "4.19", "6.x" };
+	struct tb_caps c;
+	struct tb_plan p;
+	const struct tb_step *s;
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		caps_kernel(&c, eras[i]);
+		assert_int_equal(build_pid(&p, &c, pid_recipe, NULL, 4242, "bash"), 0);
+		/* allocations: the recipe's filter AND common_pid; one without: common_pid */
+		s = step(&p, TB_STEP_WRITE, "/events/kmem/kmalloc/filter");
+		assert_non_null(s);
+		assert_string_equal(s->value, "(bytes_alloc == 64) && common_pid == 4242");
+		s = step(&p, TB_STEP_WRITE, "/events/kmem/kmem_cache_alloc/filter");
+		assert_non_null(s);
+		assert_string_equal(s->value, "common_pid == 4242");
+		/* frees: no filter at all (any task frees) */
+		assert_null(step(&p, TB_STEP_WRITE, "/events/kmem/kfree/filter"));
+		assert_null(step(&p, TB_STEP_WRITE, "/events/kmem/kmem_cache_free/filter"));
+		assert_true(said(&p.summary, "--pid 4242: in the kernel (common_pid == 4242) on kmem:kmalloc, kmem:kmem_cache_alloc; frees are not filtered"));
+		assert_true(said(&p.summary, "--comm bash: filtered in user space"));
+		tb_plan_free(&p);
+	}
+	/* without --pid: no common_pid anywhere */
+	caps_kernel(&c, "6.x");
+	assert_int_equal(build_pid(&p, &c, pid_recipe, NULL, 0, NULL), 0);
+	s = step(&p, TB_STEP_WRITE, "/events/kmem/kmalloc/filter");
+	assert_non_null(s);
+	assert_string_equal(s->value, "bytes_alloc == 64");
+	assert_null(step(&p, TB_STEP_WRITE, "/events/kmem/kmem_cache_alloc/filter"));
+	assert_false(said(&p.summary, "--pid"));
+	tb_plan_free(&p);
+	/* an event that is an allocation in one pair and a free in another: left alone */
+	assert_int_equal(build_pid(&p, &c,
+				   "[recipe]\nname = unit-pid2\nsummary = s\n"
+				   "[tracepoint kmem:kmalloc]\n[tracepoint kmem:kfree]\n"
+				   "[pair a]\nalloc = kmem:kmalloc\nfree = kmem:kfree\nkey = ptr\n"
+				   "[pair b]\nalloc = kmem:kfree\nfree = kmem:kmalloc\nkey = ptr\n",
+				   NULL, 7, NULL), 0);
+	assert_null(step(&p, TB_STEP_WRITE, "/events/kmem/kmalloc/filter"));
+	assert_true(said(&p.summary, "--pid 7: no allocation-only event to filter in the kernel"));
+	tb_plan_free(&p);
+	/* SLUB fallback (6.x: read-only toggle): the stand-in allocation events are filtered */
+	assert_int_equal(build_pid(&p, &c, slub_recipe, "cache=kmalloc-64", 99, NULL), 0);
+	s = step(&p, TB_STEP_WRITE, "/instances/tracebook-42/events/kmem/kmalloc/filter");
+	assert_non_null(s);
+	assert_string_equal(s->value, "(bytes_alloc == 64) && common_pid == 99");
+	assert_null(step(&p, TB_STEP_WRITE, "/instances/tracebook-42/events/kmem/kfree/filter"));
+	tb_plan_free(&p);
+}
+
+/* run -- COMMAND: sched:sched_process_fork enabled to follow its children; without it, /proc */
+static void test_build_follow_forks(void **state)
+{
+	static const char *const eras[] = { "3.10", "4.19", "6.x" };
+	char ev[PATH_MAX], moved[PATH_MAX + 8];
+	struct strlist a = STRLIST_INIT;
+	struct tb_plan_opts o;
+	struct tb_recipe r;
+	struct tb_caps c;
+	struct tb_plan p;
+	unsigned i;
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	o.pid = 42;
+	o.follow_forks = 1;
+	assert_int_equal(tb_recipe_load_string("unit.recipe", pid_recipe, &a, &r), 0);
+	for (i = 0; i < 3; i++) {
+		caps_kernel(&c, eras[i]);
+		assert_int_equal(tb_plan_build(&p, &r, &c, &o), 0);
+		assert_true(p.follows_forks);
+		assert_non_null(step(&p, TB_STEP_WRITE, "/events/sched/sched_process_fork/enable"));
+		assert_null(step(&p, TB_STEP_WRITE, "/events/sched/sched_process_fork/filter"));
+		assert_true(said(&p.summary, "its children followed through sched:sched_process_fork"));
+		tb_plan_free(&p);
+	}
+	/* a kernel without the event: nothing enabled for it, the plan says /proc is polled */
+	snprintf(ev, sizeof(ev), "%s/tracing/events/sched/sched_process_fork", fake_root);
+	snprintf(moved, sizeof(moved), "%s.gone", ev);
+	assert_int_equal(rename(ev, moved), 0);
+	assert_int_equal(tb_plan_build(&p, &r, &c, &o), 0);
+	assert_false(p.follows_forks);
+	assert_null(step(&p, TB_STEP_WRITE, "/events/sched/sched_process_fork/enable"));
+	assert_true(said(&p.summary, "found by polling /proc"));
+	tb_plan_free(&p);
+	assert_int_equal(rename(moved, ev), 0);
+	/* without a command: no fork event */
+	o.follow_forks = 0;
+	assert_int_equal(tb_plan_build(&p, &r, &c, &o), 0);
+	assert_false(p.follows_forks);
+	assert_null(step(&p, TB_STEP_WRITE, "/events/sched/sched_process_fork/enable"));
+	tb_plan_free(&p);
+	tb_recipe_free(&r);
+}
+
 /* ---- the recipe is only read; the plan carries the analyses ------------------------ */
 
 static void add_list(struct strbuf *sb, const char *what, const struct strlist *l)
@@ -851,6 +982,8 @@ int main(void)
 		cmocka_unit_test(test_build_instance_or_top),
 		cmocka_unit_test(test_build_subbuf),
 		cmocka_unit_test(test_build_slub_toggle_or_fallback),
+		cmocka_unit_test(test_build_pid_filter),
+		cmocka_unit_test(test_build_follow_forks),
 		cmocka_unit_test(test_build_leaves_recipe_spec_resolved),
 	};
 

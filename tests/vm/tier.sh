@@ -70,7 +70,7 @@ KERNELS=(
 )
 # Guest checks enabled (functions check_<name> in lib/guest-tests), extended as features
 # land on main.  A check for a missing feature FAILS; it is never skipped.
-CHECKS=${VM_CHECKS:-"version probe buffer hist recipes slabs slableak kprobe kprobebad argregs kernfs kernfsstack netdev kill9 kill9fn plans offtrace stackinst"}
+CHECKS=${VM_CHECKS:-"version probe buffer hist recipes slabs slableak kprobe kprobebad argregs kernfs kernfsstack netdev kill9 kill9fn plans offtrace stackinst pidfilter"}
 # The old kernels (3.10, 4.19) run every shipped recipe live with a planted workload
 # (3.10 has no trigger files: no stackinst there); the 4.19 boot without an RNG device
 # checks what probe says about (____ptrval____).
