@@ -269,6 +269,24 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* DIR/uname.txt ("Linux NODE RELEASE VERSION... MACHINE"): the kernel the data is from. */
+static void read_uname(struct opts *o, const char *dir)
+{
+	struct strbuf u = STRBUF_INIT;
+	char sys[64], node[256], p[4200];
+
+	snprintf(p, sizeof(p), "%s/uname.txt", dir);
+	if (!o->release[0] && tb_read_file(p, &u) == 0 && u.buf &&
+	    sscanf(u.buf, "%63s %255s %127s", sys, node, o->release) == 3) {
+		char *last;
+
+		strbuf_rtrim(&u);
+		last = strrchr(u.buf, ' ');
+		snprintf(o->arch, sizeof(o->arch), "%s", last ? last + 1 : "");
+	}
+	strbuf_release(&u);
+}
+
 /*
  * A directory argument is a `run --save` directory (or an unpacked `collect`
  * bundle's run): it stands for its files - the /proc/slabinfo snapshots (proc/NNN-
@@ -327,23 +345,7 @@ static int expand_dir(struct opts *o, const char *dir, struct strlist *files)
 				    "proc/NNN-slabinfo in it)", dir);
 		goto out;
 	}
-	strbuf_reset(&sb);
-	strbuf_addf(&sb, "%s/uname.txt", dir);
-	if (!o->release[0]) {
-		struct strbuf u = STRBUF_INIT;
-		char sys[64], node[256];
-
-		/* "Linux NODE RELEASE VERSION... MACHINE" */
-		if (tb_read_file(sb.buf, &u) == 0 && u.buf &&
-		    sscanf(u.buf, "%63s %255s %127s", sys, node, o->release) == 3) {
-			char *last;
-
-			strbuf_rtrim(&u);
-			last = strrchr(u.buf, ' ');
-			snprintf(o->arch, sizeof(o->arch), "%s", last ? last + 1 : "");
-		}
-		strbuf_release(&u);
-	}
+	read_uname(o, dir);
 	strbuf_reset(&sb);
 	strbuf_addf(&sb, "%s/kallsyms", dir);
 	if (!o->kallsyms && is_file_nonempty(sb.buf)) {
@@ -388,6 +390,7 @@ static int expand_bundle(struct opts *o, const char *arg, const char *top,
 		return tb_error_code(TB_EXIT_USAGE, "%s: one bundle at a time (%s is another)",
 				     arg, o->bundle_top);
 	snprintf(o->bundle_top, sizeof(o->bundle_top), "%s", top);
+	read_uname(o, top);
 	snprintf(p, sizeof(p), "%s/kallsyms", top);
 	if (!o->kallsyms && is_file_nonempty(p)) {
 		if (strlist_add(&o->owned, p))

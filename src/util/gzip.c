@@ -471,11 +471,11 @@ static int member(struct inflate *s)
 	uint32_t last, type;
 	uint8_t flg;
 
+	if ((s->len - s->pos >= 2 || !s->pos) &&
+	    (s->len - s->pos < 2 || p[0] != 0x1f || p[1] != 0x8b))
+		return fail(s, "not gzip data (no 1f 8b magic): not a .tar.gz");
 	if (s->len - s->pos < 18)
-		return fail(s, s->pos ? "a gzip member cut short: truncated" :
-			    "too short to be gzip: truncated or not a .tar.gz");
-	if (p[0] != 0x1f || p[1] != 0x8b)
-		return fail(s, "not gzip data (no 1f 8b magic)");
+		return fail(s, "a gzip member cut short: truncated");
 	if (p[2] != 8)
 		return fail(s, "gzip with a compression method other than deflate");
 	flg = p[3];
