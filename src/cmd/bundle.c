@@ -7,6 +7,8 @@
  *   snap/1-KIND, 2-KIND slabinfo/meminfo/vmstat/buddyinfo, D apart (mtime: when taken)
  *   run/                the short `run slab-leak --save` (a run --save directory)
  *   run-report.txt, run-exit.txt   the run's text report; its exit status and messages
+ *   MTIMES              "SEC.NSEC PATH" of every file: tar keeps whole seconds, and the
+ *                       snapshots' times are what growth rates are computed from
  * Owns packing a staged directory into the bundle, and reading one back: unpacked into
  * a fresh temporary directory after every member was checked (bundle_unpack), so
  * nothing is ever written outside it.
@@ -80,6 +82,7 @@ static int walk(const char *dir, const char *rel, struct strlist *l)
 int bundle_pack(const char *stage, const char *top, const char *out_path, size_t *out_size)
 {
 	struct strbuf tar = STRBUF_INIT, gz = STRBUF_INIT, p = STRBUF_INIT, name = STRBUF_INIT;
+	struct strbuf mt = STRBUF_INIT;	/* MTIMES: tar keeps whole seconds only */
 	struct strlist files = STRLIST_INIT;
 	size_t i;
 	int r;
@@ -102,6 +105,8 @@ int bundle_pack(const char *stage, const char *top, const char *out_path, size_t
 		if (S_ISDIR(st.st_mode)) {
 			r = tb_ustar_add(&tar, name.buf, 1, NULL, 0, (uint64_t)st.st_mtime);
 		} else if (S_ISREG(st.st_mode)) {
+			strbuf_addf(&mt, "%lld.%09ld %s\n", (long long)st.st_mtim.tv_sec,
+				    st.st_mtim.tv_nsec, files.v[i]);
 			if (st.st_size && tb_read_file(p.buf, &data) < 0) {
 				r = tb_error("collect: cannot read %s: %s", p.buf, strerror(errno));
 			} else {
@@ -112,6 +117,11 @@ int bundle_pack(const char *stage, const char *top, const char *out_path, size_t
 		strbuf_release(&data);
 		if (r == -ENAMETOOLONG)
 			r = tb_error("collect: %s: name too long for a tar member", name.buf);
+	}
+	if (!r) {
+		strbuf_reset(&name);
+		strbuf_addf(&name, "%s/MTIMES", top);
+		r = tb_ustar_add(&tar, name.buf, 0, mt.buf, mt.len, (uint64_t)time(NULL));
 	}
 	if (!r)
 		r = tb_ustar_end(&tar);
@@ -128,6 +138,7 @@ int bundle_pack(const char *stage, const char *top, const char *out_path, size_t
 		*out_size = gz.len;
 	}
 	strlist_clear(&files);
+	strbuf_release(&mt);
 	strbuf_release(&tar);
 	strbuf_release(&gz);
 	strbuf_release(&p);
@@ -387,4 +398,32 @@ int bundle_print_growth(const char *top, unsigned ntop, FILE *out)
 	}
 	tb_growth_free(g);
 	return r;
+}
+
+void bundle_apply_mtimes(const char *top)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char p[4200], *line, *save = NULL;
+
+	snprintf(p, sizeof(p), "%s/MTIMES", top);
+	if (tb_read_file(p, &sb) < 0 || !sb.len) {
+		strbuf_release(&sb);
+		return;
+	}
+	for (line = strtok_r(sb.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		long long sec;
+		long nsec;
+		int off = 0;
+		struct timespec ts[2];
+		char f[4400];
+
+		if (sscanf(line, "%lld.%9ld %n", &sec, &nsec, &off) != 2 || !off ||
+		    !tb_ustar_name_ok(line + off) || nsec < 0 || nsec > 999999999)
+			continue;
+		snprintf(f, sizeof(f), "%s/%s", top, line + off);
+		ts[0].tv_sec = ts[1].tv_sec = (time_t)sec;
+		ts[0].tv_nsec = ts[1].tv_nsec = nsec;
+		utimensat(AT_FDCWD, f, ts, AT_SYMLINK_NOFOLLOW);
+	}
+	strbuf_release(&sb);
 }

@@ -43,6 +43,9 @@ int bundle_find_top(const char *dir, char *top, size_t size);
  */
 int bundle_unpack(const char *file, char *tmp, size_t tmpsize, char *top, size_t topsize);
 
+/* Set the files' times under top from its MTIMES (nanoseconds; tar keeps seconds). */
+void bundle_apply_mtimes(const char *top);
+
 /* rm -r dir (a directory tracebook made). */
 void bundle_remove_tree(const char *dir);
 

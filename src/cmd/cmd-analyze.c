@@ -391,6 +391,7 @@ static int expand_bundle(struct opts *o, const char *arg, const char *top,
 				     arg, o->bundle_top);
 	snprintf(o->bundle_top, sizeof(o->bundle_top), "%s", top);
 	read_uname(o, top);
+	bundle_apply_mtimes(top);
 	snprintf(p, sizeof(p), "%s/kallsyms", top);
 	if (!o->kallsyms && is_file_nonempty(p)) {
 		if (strlist_add(&o->owned, p))
