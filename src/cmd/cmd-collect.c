@@ -292,6 +292,21 @@ static int cmp_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* run/kallsyms is the bundle's kallsyms again (megabytes): kept once, at the top. */
+static void drop_run_kallsyms(struct collect *c)
+{
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+	char pa[4200], pb[4200];
+
+	if (stage_path(c, "kallsyms", pa, sizeof(pa)) || stage_path(c, "run/kallsyms", pb, sizeof(pb)))
+		return;
+	if (tb_read_file(pa, &a) == 0 && tb_read_file(pb, &b) == 0 && a.len == b.len &&
+	    !memcmp(a.buf, b.buf, a.len))
+		unlink(pb);
+	strbuf_release(&a);
+	strbuf_release(&b);
+}
+
 /* The staged files with their sizes (into the MANIFEST and on stdout). */
 static void list_sizes(const char *dir, const char *rel, struct strbuf *sb, uint64_t *total)
 {
@@ -441,6 +456,8 @@ int cmd_collect(int argc, char **argv)
 		r = snapshots(&c, 1);
 	if (!r)
 		r = short_run(&c, d_ns);
+	if (!r)
+		drop_run_kallsyms(&c);
 	if (!r) {
 		/* the second snapshot D after the first, however long the run took */
 		uint64_t el = tb_now_ns() - t0;
