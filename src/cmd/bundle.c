@@ -259,7 +259,6 @@ static int unpack_member(void *ctx, const struct tb_ustar_member *m)
 
 int bundle_is_file(const char *path)
 {
-	unsigned char magic[2];
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
 	struct stat st;
@@ -270,12 +269,28 @@ int bundle_is_file(const char *path)
 		close(fd);
 		return 0;
 	}
-	n = read(fd, magic, 2);
-	close(fd);
-	if (n == 2 && magic[0] == 0x1f && magic[1] == 0x8b)
-		return 1;
 	n = (ssize_t)strlen(path);
-	return (n > 7 && !strcmp(path + n - 7, ".tar.gz")) || (n > 4 && !strcmp(path + n - 4, ".tgz"));
+	if ((n > 7 && !strcmp(path + n - 7, ".tar.gz")) || (n > 4 && !strcmp(path + n - 4, ".tgz"))) {
+		close(fd);
+		return 1;
+	}
+	/* any other gzip is a bundle only if it holds a tar (a plain .gz of a trace is
+	 * said by the decoders: zcat it) */
+	{
+		static char head[65536];
+		struct strbuf out = STRBUF_INIT;
+		char err[256];
+		int is = 0;
+
+		n = read(fd, head, sizeof(head));
+		if (n > 2 && (unsigned char)head[0] == 0x1f && (unsigned char)head[1] == 0x8b) {
+			tb_gunzip(head, (size_t)n, 1024, &out, err, sizeof(err));
+			is = out.len >= 512 && !memcmp(out.buf + 257, "ustar", 5);
+		}
+		strbuf_release(&out);
+		close(fd);
+		return is;
+	}
 }
 
 /* A directory is a bundle's top when its MANIFEST says so. */

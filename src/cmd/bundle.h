@@ -27,7 +27,7 @@ int bundle_pack(const char *stage, const char *top, const char *out_path, size_t
 int bundle_check(const void *gzdata, size_t len, const char *file, struct strbuf *tar,
 		 int (*member)(void *ctx, const struct tb_ustar_member *m), void *ctx);
 
-/* bundle_is_file - 1 if path is a regular file that is gzip (or named .tar.gz/.tgz). */
+/* bundle_is_file - 1 if path is a regular file named .tar.gz/.tgz, or a gzip holding a tar. */
 int bundle_is_file(const char *path);
 
 /*
