@@ -24,6 +24,7 @@ int tb_ustar_add(struct strbuf *tar, const char *name, int dir, const void *data
 		 uint64_t mtime)
 {
 	char h[BLOCK], full[260];
+	uint64_t size;
 	size_t nl, split = 0, i;
 	unsigned sum = 0;
 
@@ -33,7 +34,8 @@ int tb_ustar_add(struct strbuf *tar, const char *name, int dir, const void *data
 		return -ENAMETOOLONG;
 	if (dir)
 		len = 0;
-	if ((uint64_t)len >= (1ULL << 33))
+	size = len;	/* 64-bit: on 32-bit builds len cannot reach the limit */
+	if (size >> 33)	/* 11 octal digits: below 8 GiB */
 		return -EFBIG;
 	memset(h, 0, sizeof(h));
 	if (nl > 100) {
