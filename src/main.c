@@ -28,6 +28,7 @@ static const struct command commands[] = {
 	{ "slabs", cmd_slabs, "slab caches by size and growth; merged aliases" },
 	{ "merge", cmd_merge, "one report across hosts of a fleet hunt (contrib/ansible)" },
 	{ "report", cmd_report, "render a saved JSON report (text, or --html FILE)" },
+	{ "collect", cmd_collect, "one .tar.gz of this box for a leak hunt elsewhere (analyze it)" },
 };
 
 static void usage(FILE *out)

@@ -174,7 +174,8 @@ static int read_head(struct tb_tracedat *t)
 		}
 		lines[n++] = l;
 	}
-	qsort(lines, n, sizeof(*lines), cmp_str);
+	if (n)	/* qsort(NULL, 0) is undefined (UBSan): a fake root has no event formats */
+		qsort(lines, n, sizeof(*lines), cmp_str);
 	strbuf_reset(&body);
 	put4(&body, 0);			/* number of systems, set below */
 	for (i = 0; i < n; i++) {

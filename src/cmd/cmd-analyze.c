@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include "util/fileio.h"
+#include "cmd/bundle.h"
 #include "cmd/cmds.h"
 #include "decode/decode.h"
 #include "kernel/ksyms.h"
@@ -38,7 +39,10 @@ static const struct tb_usage analyze_usage = {
 	"  trace / trace_pipe text of any kernel (3.10 .. 6.x), kernel logs with SLUB\n"
 	"  'TRACE' records (dmesg, kern.log, journalctl -k), trace-cmd report text,\n"
 	"  trace.dat (v6, v7 uncompressed), /proc/slabinfo snapshots.  Arguments after '--' are files.\n"
-	"A directory written by `run --save` stands for its files, kallsyms and recipe.",
+	"A directory written by `run --save` stands for its files, kallsyms and recipe.\n"
+	"A `collect` bundle (FILE.tar.gz, or the directory it unpacks to) stands for its\n"
+	"short run, with the bundle's own kallsyms and uname, plus the growth between its\n"
+	"two /proc snapshots.",
 	NULL,
 };
 
@@ -52,6 +56,9 @@ struct opts {
 	struct strlist owned;	/* paths made from a --save directory */
 	struct strlist procsnaps;	/* its proc/NNN-meminfo|vmstat|buddyinfo files */
 	char release[128], arch[64];	/* its uname.txt: the kernel it ran on */
+	char bundle_tmp[4096];		/* a .tar.gz bundle unpacked here (removed at the end) */
+	char bundle_top[4096];		/* a `collect` bundle's top directory, or "" */
+	int bundle_norun;		/* the bundle has no data of its short run */
 };
 
 /* Counts every event and loss on the way to the real sink (run info). */
@@ -262,6 +269,24 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* DIR/uname.txt ("Linux NODE RELEASE VERSION... MACHINE"): the kernel the data is from. */
+static void read_uname(struct opts *o, const char *dir)
+{
+	struct strbuf u = STRBUF_INIT;
+	char sys[64], node[256], p[4200];
+
+	snprintf(p, sizeof(p), "%s/uname.txt", dir);
+	if (!o->release[0] && tb_read_file(p, &u) == 0 && u.buf &&
+	    sscanf(u.buf, "%63s %255s %127s", sys, node, o->release) == 3) {
+		char *last;
+
+		strbuf_rtrim(&u);
+		last = strrchr(u.buf, ' ');
+		snprintf(o->arch, sizeof(o->arch), "%s", last ? last + 1 : "");
+	}
+	strbuf_release(&u);
+}
+
 /*
  * A directory argument is a `run --save` directory (or an unpacked `collect`
  * bundle's run): it stands for its files - the /proc/slabinfo snapshots (proc/NNN-
@@ -320,23 +345,7 @@ static int expand_dir(struct opts *o, const char *dir, struct strlist *files)
 				    "proc/NNN-slabinfo in it)", dir);
 		goto out;
 	}
-	strbuf_reset(&sb);
-	strbuf_addf(&sb, "%s/uname.txt", dir);
-	if (!o->release[0]) {
-		struct strbuf u = STRBUF_INIT;
-		char sys[64], node[256];
-
-		/* "Linux NODE RELEASE VERSION... MACHINE" */
-		if (tb_read_file(sb.buf, &u) == 0 && u.buf &&
-		    sscanf(u.buf, "%63s %255s %127s", sys, node, o->release) == 3) {
-			char *last;
-
-			strbuf_rtrim(&u);
-			last = strrchr(u.buf, ' ');
-			snprintf(o->arch, sizeof(o->arch), "%s", last ? last + 1 : "");
-		}
-		strbuf_release(&u);
-	}
+	read_uname(o, dir);
 	strbuf_reset(&sb);
 	strbuf_addf(&sb, "%s/kallsyms", dir);
 	if (!o->kallsyms && is_file_nonempty(sb.buf)) {
@@ -366,14 +375,64 @@ out:
 	return ret;
 }
 
+/*
+ * A `collect` bundle (cmd/bundle.c): its own uname and kallsyms name the kernel and the
+ * sites; its short run's --save directory is the data; the growth between its two
+ * snapshots is printed after the report (cmd_analyze).
+ */
+static int expand_bundle(struct opts *o, const char *arg, const char *top,
+			 struct strlist *files)
+{
+	char p[4200];
+	struct stat st;
+
+	if (o->bundle_top[0])
+		return tb_error_code(TB_EXIT_USAGE, "%s: one bundle at a time (%s is another)",
+				     arg, o->bundle_top);
+	snprintf(o->bundle_top, sizeof(o->bundle_top), "%s", top);
+	read_uname(o, top);
+	bundle_apply_mtimes(top);
+	snprintf(p, sizeof(p), "%s/kallsyms", top);
+	if (!o->kallsyms && is_file_nonempty(p)) {
+		if (strlist_add(&o->owned, p))
+			return tb_error("out of memory");
+		o->kallsyms = o->owned.v[o->owned.n - 1];
+	}
+	snprintf(p, sizeof(p), "%s/run", top);
+	if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+		char q[4300];
+
+		snprintf(q, sizeof(q), "%s/trace.dat", p);
+		if (is_file_nonempty(q) || (snprintf(q, sizeof(q), "%s/proc", p), is_dir(q)))
+			return expand_dir(o, p, files);
+	}
+	/* no run data: the uname for the report's header only */
+	o->bundle_norun = 1;
+	return 0;
+}
+
 static int expand_dirs(struct opts *o)
 {
 	struct strlist files = STRLIST_INIT;
+	char top[4096];
 	size_t i;
 	int ret = 0;
 
 	for (i = 0; i < o->files.n && !ret; i++) {
-		if (strcmp(o->files.v[i], "-") && is_dir(o->files.v[i]))
+		if (strcmp(o->files.v[i], "-") && is_dir(o->files.v[i]) &&
+		    bundle_find_top(o->files.v[i], top, sizeof(top)))
+			ret = expand_bundle(o, o->files.v[i], top, &files);
+		else if (strcmp(o->files.v[i], "-") && !is_dir(o->files.v[i]) &&
+			 bundle_is_file(o->files.v[i])) {
+			if (o->bundle_tmp[0])
+				ret = tb_error_code(TB_EXIT_USAGE, "%s: one bundle at a time",
+						    o->files.v[i]);
+			else
+				ret = bundle_unpack(o->files.v[i], o->bundle_tmp,
+						    sizeof(o->bundle_tmp), top, sizeof(top));
+			if (!ret)
+				ret = expand_bundle(o, o->files.v[i], top, &files);
+		} else if (strcmp(o->files.v[i], "-") && is_dir(o->files.v[i]))
 			ret = expand_dir(o, o->files.v[i], &files);
 		else if (strlist_add(&files, o->files.v[i]))
 			ret = tb_error("out of memory");
@@ -431,6 +490,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 				      "standard input)");
 	if ((ret = expand_dirs(o)))
 		return ret;
+	if (o->bundle_norun && !o->files.n)
+		return 0;	/* a bundle without its run's data: the growth only */
 	if ((ret = check_inputs(&o->files)))
 		return ret;
 	if (o->kallsyms && (ret = check_kallsyms(o->kallsyms)))
@@ -819,6 +880,18 @@ int cmd_analyze(int argc, char **argv)
 	ret = parse_args(argc, argv, &o);
 	if (ret)
 		goto out;
+	if (o.bundle_norun && !o.files.n) {
+		struct strbuf ex = STRBUF_INIT;
+		char p[4200];
+
+		snprintf(p, sizeof(p), "%s/run-exit.txt", o.bundle_top);
+		tb_read_file(p, &ex);
+		printf("bundle %s: its short slab-leak run left no data (%s)\n", o.bundle_top,
+		       ex.len ? strtok(ex.buf, "\n") : "no run-exit.txt");
+		strbuf_release(&ex);
+		ret = bundle_print_growth(o.bundle_top, o.top ? o.top : 10, stdout);
+		goto out;
+	}
 	sink.event = count_event;
 	sink.lost = count_lost;
 	sink.ctx = &cnt;
@@ -840,6 +913,12 @@ int cmd_analyze(int argc, char **argv)
 		goto out;
 	}
 	ret = run_report(&o, set, &cnt);
+	if (o.bundle_top[0] && (ret >= 0 || ret == -TB_EXIT_BLIND)) {
+		int g = bundle_print_growth(o.bundle_top, o.top ? o.top : 10, stdout);
+
+		if (g < 0 && ret >= 0)
+			ret = g;
+	}
 out:
 	tb_decode_set_free(set);
 	free(cnt.lost_cpu);
@@ -849,5 +928,7 @@ out:
 	strlist_clear(&o.procsnaps);
 	if (ksyms_tmp[0])
 		unlink(ksyms_tmp);
+	if (o.bundle_tmp[0])
+		bundle_remove_tree(o.bundle_tmp);
 	return ret > 0 ? 0 : ret;
 }

@@ -20,6 +20,7 @@ int cmd_diff(int argc, char **argv);
 int cmd_slabs(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_collect(int argc, char **argv);
 
 /*
  * Each command parses its options from one table (util/parse-options.h) in its own

@@ -86,4 +86,9 @@ touch "$T/report-a.json" "$T/report-b.json"
 expect_eq "run -o <TAB>: files" "$(lines "$T/report-a.json" "$T/report-b.json")" "$(comp run -o "$T/report-")"
 expect_eq "diff <TAB>: files" "$(lines "$T/report-a.json" "$T/report-b.json")" "$(comp diff "$T/report-")"
 expect_eq "run -d <TAB>: nothing to offer for a duration" "" "$(comp run -d "")"
+# collect: its options, a file for -o, nothing for -d
+expect_eq "tracebook collect -<TAB>" "$(lines --help --interval --output -d -h -o)" "$(comp collect -)"
+expect_eq "tracebook collect -d <TAB>: a duration, nothing offered" "" "$(comp collect -d "")"
+mkdir -p "$T/cdir" && touch "$T/cdir/box.tar.gz"
+expect_eq "tracebook collect -o DIR/<TAB>: files" "$T/cdir/box.tar.gz" "$(comp collect -o "$T/cdir/")"
 finish
