@@ -21,6 +21,7 @@
 #include "report/report.h"
 #include "util/clock.h"
 #include "util/intern.h"
+#include "synth.h"
 
 #define REPEAT 5
 
@@ -40,41 +41,23 @@ int main(int argc, char **argv)
 	uint64_t intervals = argc > 3 ? strtoull(argv[3], NULL, 0) : 100;
 	const char *file = argc > 4 ? argv[4] : "/tmp/tracebook-checkpoint.json";
 	const uint64_t step = 1000000000ULL;	/* 1 s trend interval */
-	struct tb_recipe_pair p;
-	struct tb_recipe r;
+	struct synth_kmem sk;
 	struct tb_analysis_opts ao;
 	struct tb_analysis *an;
 	struct tb_sink s;
 	struct tb_event ev;
-	const char *f_ptr, *f_site, *f_bytes, *kmem, *kmalloc, *kfree, *comm;
 	uint64_t i, per, ts = step, worst = 0, sum = 0, build = 0;
 	double cpu = 0;
 	unsigned k;
 	struct stat st;
 
-	memset(&r, 0, sizeof(r));
-	memset(&p, 0, sizeof(p));
 	memset(&ao, 0, sizeof(ao));
 	ao.interval_ns = step;
-	p.label = (char *)"kmem";
-	strlist_split_ws(&p.alloc, "kmem:kmalloc");
-	strlist_split_ws(&p.free, "kmem:kfree");
-	p.alloc_key = p.free_key = (char *)"ptr";
-	p.size = (char *)"bytes_alloc";
-	p.group = TB_GROUP_SITE;
-	r.pairs = &p;
-	r.npairs = 1;
-	an = tb_analysis_new(&r, &ao);
+	synth_kmem_init(&sk, 0);
+	an = tb_analysis_new(&sk.r, &ao);
 	if (!an)
 		return 1;
 	s = tb_analysis_sink(an);
-	f_ptr = tb_intern("ptr");
-	f_site = tb_intern("call_site");
-	f_bytes = tb_intern("bytes_alloc");
-	kmem = tb_intern("kmem");
-	kmalloc = tb_intern("kmalloc");
-	kfree = tb_intern("kfree");
-	comm = tb_intern("worker");
 	per = objects / intervals + 1;
 	/* every interval: per objects kept, per objects allocated and freed, over all sites */
 	for (i = 0; i < 2 * objects + (REPEAT * 2 * per); i++) {
@@ -88,16 +71,16 @@ int main(int argc, char **argv)
 		if (i == 2 * objects)
 			break;
 		tb_event_clear(&ev);
-		ev.system = kmem;
+		ev.system = sk.kmem;
 		ev.cpu = (int)(n & 3);
 		ev.pid = 1000 + (int)(n & 15);
-		ev.comm = comm;
+		ev.comm = sk.comm;
 		ev.ts_ns = ts + (i % (2 * per));
-		ev.name = is_free ? kfree : kmalloc;
-		tb_event_add_num(&ev, f_ptr, is_free ? ptr : ptr);
+		ev.name = is_free ? sk.kfree : sk.kmalloc;
+		tb_event_add_num(&ev, sk.f_ptr, is_free ? ptr : ptr);
 		if (!is_free) {
-			tb_event_add_num(&ev, f_site, 0xffffffff81000000ULL + (n % groups) * 0x40);
-			tb_event_add_num(&ev, f_bytes, 64);
+			tb_event_add_num(&ev, sk.f_site, 0xffffffff81000000ULL + (n % groups) * 0x40);
+			tb_event_add_num(&ev, sk.f_bytes, 64);
 		}
 		if (s.event(s.ctx, &ev))
 			return 1;
@@ -130,14 +113,14 @@ int main(int argc, char **argv)
 		ts += step;
 		for (i = 0; i < per; i++) {
 			tb_event_clear(&ev);
-			ev.system = kmem;
+			ev.system = sk.kmem;
 			ev.pid = 1000;
-			ev.comm = comm;
+			ev.comm = sk.comm;
 			ev.ts_ns = ts + i;
-			ev.name = kmalloc;
-			tb_event_add_num(&ev, f_ptr, 0xffff999000000000ULL + ((uint64_t)k * per + i) * 64);
-			tb_event_add_num(&ev, f_site, 0xffffffff81000000ULL + (i % groups) * 0x40);
-			tb_event_add_num(&ev, f_bytes, 64);
+			ev.name = sk.kmalloc;
+			tb_event_add_num(&ev, sk.f_ptr, 0xffff999000000000ULL + ((uint64_t)k * per + i) * 64);
+			tb_event_add_num(&ev, sk.f_site, 0xffffffff81000000ULL + (i % groups) * 0x40);
+			tb_event_add_num(&ev, sk.f_bytes, 64);
 			if (s.event(s.ctx, &ev))
 				return 1;
 		}
@@ -147,8 +130,7 @@ int main(int argc, char **argv)
 	       (double)sum / REPEAT / 1e6, cpu / REPEAT, (double)build / REPEAT / 1e6,
 	       (double)worst / 1e6, REPEAT, (long long)st.st_size / 1024);
 	tb_analysis_free(an);
-	strlist_clear(&p.alloc);
-	strlist_clear(&p.free);
+	synth_kmem_clear(&sk);
 	tb_intern_reset();
 	return 0;
 }

@@ -20,6 +20,7 @@
 #include "analyze/result.h"
 #include "analyze/trend.h"
 #include "util/intern.h"
+#include "synth.h"
 
 static double cpu_s(void)
 {
@@ -46,48 +47,30 @@ int main(int argc, char **argv)
 	uint64_t total = (uint64_t)(hours * 3600 * rate), i, leaked = 0, cache_n = 0;
 	uint64_t step_ns = (uint64_t)(1e9 / rate), next_leak = 0, leak_ns;
 	uint64_t ring[128] = { 0 }, cache[4096];
-	struct tb_recipe_pair p;
-	struct tb_recipe r;
+	struct synth_kmem sk;
 	struct tb_analysis *an;
 	struct tb_run_info info;
 	struct tb_report *rep;
 	struct tb_sink s;
 	struct tb_event ev;
-	const char *f_ptr, *f_site, *f_bytes, *kmem, *kmalloc, *kfree, *comm;
 	double c0 = cpu_s(), c1;
 	size_t k;
 
 	leak_ns = leak > 0 ? (uint64_t)(1e9 / leak) : UINT64_MAX;
-	memset(&r, 0, sizeof(r));
-	memset(&p, 0, sizeof(p));
-	p.label = (char *)"kmem";
-	strlist_split_ws(&p.alloc, "kmem:kmalloc");
-	strlist_split_ws(&p.free, "kmem:kfree");
-	p.alloc_key = p.free_key = (char *)"ptr";
-	p.size = (char *)"bytes_alloc";
-	p.group = TB_GROUP_SITE;
-	r.pairs = &p;
-	r.npairs = 1;
-	an = tb_analysis_new(&r, NULL);	/* interval: a tenth of the span (adaptive grid) */
+	synth_kmem_init(&sk, 0);
+	an = tb_analysis_new(&sk.r, NULL);	/* interval: a tenth of the span (adaptive grid) */
 	if (!an)
 		return 1;
 	s = tb_analysis_sink(an);
-	f_ptr = tb_intern("ptr");
-	f_site = tb_intern("call_site");
-	f_bytes = tb_intern("bytes_alloc");
-	kmem = tb_intern("kmem");
-	kmalloc = tb_intern("kmalloc");
-	kfree = tb_intern("kfree");
-	comm = tb_intern("worker");
 	for (i = 0; i < total; i++) {
 		uint64_t ts = 1000000000ULL + i * step_ns, ptr, site;
 		int is_free = 0;
 
 		tb_event_clear(&ev);
-		ev.system = kmem;
+		ev.system = sk.kmem;
 		ev.cpu = (int)(i & 3);
 		ev.pid = 1000 + (int)(i & 7);
-		ev.comm = comm;
+		ev.comm = sk.comm;
 		ev.ts_ns = ts;
 		if (ts - 1000000000ULL >= next_leak) {
 			/* the leak: never freed */
@@ -114,11 +97,11 @@ int main(int argc, char **argv)
 			ring[(i >> 1) & 127] = ptr;
 			site = 0xffffffff81000000ULL + ((i >> 4) & 63) * 0x100;
 		}
-		ev.name = is_free ? kfree : kmalloc;
-		tb_event_add_num(&ev, f_ptr, ptr);
+		ev.name = is_free ? sk.kfree : sk.kmalloc;
+		tb_event_add_num(&ev, sk.f_ptr, ptr);
 		if (!is_free) {
-			tb_event_add_num(&ev, f_site, site);
-			tb_event_add_num(&ev, f_bytes, site == 0xffffffff83000000ULL ? 256 :
+			tb_event_add_num(&ev, sk.f_site, site);
+			tb_event_add_num(&ev, sk.f_bytes, site == 0xffffffff83000000ULL ? 256 :
 					 site == 0xffffffff82000000ULL ? 128 : 64);
 		}
 		if (s.event(s.ctx, &ev))
@@ -149,8 +132,7 @@ int main(int argc, char **argv)
 	}
 	tb_report_free(rep);
 	tb_analysis_free(an);
-	strlist_clear(&p.alloc);
-	strlist_clear(&p.free);
+	synth_kmem_clear(&sk);
 	tb_intern_reset();
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <time.h>
 #include "analyze/analysis-local.h"
 #include "util/intern.h"
+#include "synth.h"
 
 static long rss_kib(void)
 {
@@ -41,38 +42,19 @@ int main(int argc, char **argv)
 {
 	uint64_t n = argc > 1 ? strtoull(argv[1], NULL, 10) : 1000000;
 	uint64_t churn = argc > 2 ? strtoull(argv[2], NULL, 10) : 2000000;
-	struct tb_recipe_pair p;
-	struct tb_recipe r;
+	struct synth_kmem sk;
 	struct tb_analysis *an;
 	struct tb_sink s;
 	struct tb_event ev;
-	const char *f_ptr, *f_site, *f_bytes, *f_req, *kmem, *kmalloc, *kfree;
 	double bpo, min_bpo = 1e9, max_bpo = 0, t0, t1;
 	long rss0, rss1;
 	uint64_t i;
 
-	memset(&r, 0, sizeof(r));
-	memset(&p, 0, sizeof(p));
-	p.label = (char *)"kmem";
-	strlist_split_ws(&p.alloc, "kmem:kmalloc");
-	strlist_split_ws(&p.free, "kmem:kfree");
-	p.alloc_key = p.free_key = (char *)"ptr";
-	p.size = (char *)"bytes_alloc";
-	p.requested = (char *)"bytes_req";
-	p.group = TB_GROUP_SITE;
-	r.pairs = &p;
-	r.npairs = 1;
-	an = tb_analysis_new(&r, NULL);
+	synth_kmem_init(&sk, 1);
+	an = tb_analysis_new(&sk.r, NULL);
 	if (!an)
 		return 1;
 	s = tb_analysis_sink(an);
-	f_ptr = tb_intern("ptr");
-	f_site = tb_intern("call_site");
-	f_bytes = tb_intern("bytes_alloc");
-	f_req = tb_intern("bytes_req");
-	kmem = tb_intern("kmem");
-	kmalloc = tb_intern("kmalloc");
-	kfree = tb_intern("kfree");
 
 	rss0 = rss_kib();
 	t0 = now();
@@ -82,15 +64,15 @@ int main(int argc, char **argv)
 			0xffff889000000000ULL + ((i - n) / 2) * 64;
 
 		tb_event_clear(&ev);
-		ev.system = kmem;
-		ev.name = is_free ? kfree : kmalloc;
+		ev.system = sk.kmem;
+		ev.name = is_free ? sk.kfree : sk.kmalloc;
 		ev.ts_ns = 1000 + i * 500;
 		ev.cpu = (int)(i & 1);
-		tb_event_add_num(&ev, f_ptr, ptr);
-		tb_event_add_num(&ev, f_site, 0xffffffff81000000ULL + (i % 8) * 0x100);
+		tb_event_add_num(&ev, sk.f_ptr, ptr);
+		tb_event_add_num(&ev, sk.f_site, 0xffffffff81000000ULL + (i % 8) * 0x100);
 		if (!is_free) {
-			tb_event_add_num(&ev, f_bytes, 64);
-			tb_event_add_num(&ev, f_req, 60);
+			tb_event_add_num(&ev, sk.f_bytes, 64);
+			tb_event_add_num(&ev, sk.f_req, 60);
 		}
 		if (s.event(s.ctx, &ev))
 			return 1;
@@ -113,8 +95,7 @@ int main(int argc, char **argv)
 	printf("events fed                 %" PRIu64 " in %.2f s = %.2f M events/s (one core)\n",
 	       n + churn * 2, t1 - t0, (double)(n + churn * 2) / (t1 - t0) / 1e6);
 	tb_analysis_free(an);
-	strlist_clear(&p.alloc);
-	strlist_clear(&p.free);
+	synth_kmem_clear(&sk);
 	tb_intern_reset();
 	return 0;
 }
