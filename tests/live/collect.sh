@@ -48,7 +48,7 @@ expect_eq "the snapshots are 2 s apart (or a little more)" 1 "$(( t2 - t1 >= 2 &
 expect_match "dmesg.txt holds the kernel log" '^\[ *[0-9]+\.[0-9]+\] ' "$(head -1 "$B/dmesg.txt")"
 
 # analyze BUNDLE: the short run's report (as it was live), plus the growth
-q='del(.plan, .source, .duration_s, .duration_ns, .lost_per_cpu, .lost_window_s)'
+q='del(.plan, .source, .duration_s, .duration_ns, .lost_per_cpu, .lost_window_s, .through_s, .through_ns)'
 "$TB" analyze "$W/out/box.tar.gz" -o "$W/offline.json" > "$W/offline.txt" 2> "$W/offline.err"; rc=$?
 expect_eq "analyze BUNDLE: exit 0" 0 "$rc"
 [ "$rc" = 0 ] || tail -5 "$W/offline.err" | sed 's/^/    | /'
