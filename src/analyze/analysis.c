@@ -636,15 +636,8 @@ static int note_seen(struct tb_analysis *an, const struct tb_event *ev)
 		if (an->seen[i].name == ev->name && an->seen[i].system == ev->system)
 			break;
 	if (i == an->nseen) {
-		if (an->nseen == an->seen_cap) {
-			unsigned cap = an->seen_cap ? an->seen_cap * 2 : 16;
-			struct tb_seen_ev *n = realloc(an->seen, cap * sizeof(*n));
-
-			if (!n)
-				return -1;
-			an->seen = n;
-			an->seen_cap = cap;
-		}
+		if (ALLOC_GROW(an->seen, an->nseen + 1, an->seen_cap) < 0)
+			return -1;
 		an->seen[i].system = ev->system;
 		an->seen[i].name = ev->name;
 		an->seen[i].n = 0;

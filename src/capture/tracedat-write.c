@@ -35,6 +35,7 @@
 #include "util/fileio.h"
 #include "util/strbuf.h"
 #include "util/version.h"
+#include "util/alloc.h"
 
 #define OPT_CPUSTAT	2
 #define OPT_TRACECLOCK	4
@@ -163,14 +164,9 @@ static int read_head(struct tb_tracedat *t)
 	for (l = ev.buf ? strtok_r(ev.buf, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save)) {
 		if (!strchr(l, ':') || !strncmp(l, "ftrace:", 7))
 			continue;
-		if (n == cap) {
-			char **nl = realloc(lines, (cap = cap ? cap * 2 : 16) * sizeof(*lines));
-
-			if (!nl) {
-				tb_error("out of memory");
-				goto out;
-			}
-			lines = nl;
+		if (ALLOC_GROW(lines, n + 1, cap) < 0) {
+			tb_error("out of memory");
+			goto out;
 		}
 		lines[n++] = l;
 	}

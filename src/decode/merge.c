@@ -19,6 +19,7 @@
 #include <string.h>
 #include <traceevent/kbuffer.h>
 #include "decode/rawpage.h"
+#include "util/alloc.h"
 
 #define RB_MISSED_EVENTS	(1UL << 31)
 #define RB_MISSED_STORED	(1UL << 30)
@@ -119,16 +120,9 @@ int tb_rpage_parse(void *kbv, struct tb_rpage *p)
 		 */
 		if (p->nrec >= p->size / 4)
 			break;
-		if (p->nrec == p->arec) {
-			/* a recycled page keeps its array: this grows only at the start */
-			unsigned na = p->arec ? p->arec * 2 : 64;
-			struct tb_rrec *v = realloc(p->recs, na * sizeof(*v));
-
-			if (!v)
-				return -ENOMEM;
-			p->recs = v;
-			p->arec = na;
-		}
+		/* a recycled page keeps its array: this grows only at the start */
+		if (ALLOC_GROW(p->recs, p->nrec + 1, p->arec) < 0)
+			return -ENOMEM;
 		r = &p->recs[p->nrec++];
 		sz = kbuffer_event_size(kb);
 		r->ts = ts;

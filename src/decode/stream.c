@@ -15,6 +15,7 @@
 #include "util/procfs.h"
 #include "util/strbuf.h"
 #include "util/strlist.h"
+#include "util/alloc.h"
 
 #define IN_BUF (1u << 20)		/* read buffer */
 #define IN_MAX_LINE (16u << 20)		/* longer lines are cut (and counted malformed) */
@@ -282,15 +283,8 @@ static int note_span(struct input *in, const struct tb_event *ev)
 		if (in->spans[i].cpu == ev->cpu)
 			break;
 	if (i == in->nspans) {
-		if (in->nspans == in->aspans) {
-			unsigned na = in->aspans ? 2 * in->aspans : 8;
-			struct cpu_span *nv = realloc(in->spans, na * sizeof(*nv));
-
-			if (!nv)
-				return tb_error("out of memory merging %s", in->path);
-			in->spans = nv;
-			in->aspans = na;
-		}
+		if (ALLOC_GROW(in->spans, in->nspans + 1, in->aspans) < 0)
+			return tb_error("out of memory merging %s", in->path);
 		in->spans[i].cpu = ev->cpu;
 		in->spans[i].lo = in->spans[i].hi = ev->ts_ns;
 		in->nspans++;

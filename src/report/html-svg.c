@@ -19,6 +19,7 @@
 #include <string.h>
 #include "report/html-local.h"
 #include "util/units.h"
+#include "util/alloc.h"
 
 void tb_html_esc(struct strbuf *sb, const char *s)
 {
@@ -219,15 +220,8 @@ static struct node *child(struct node *n, const char *name)
 	for (i = 0; i < n->nkids; i++)
 		if (!strcmp(n->kids[i]->name, name))
 			return n->kids[i];
-	if (n->nkids == n->alloc) {
-		size_t a = n->alloc ? n->alloc * 2 : 4;
-		struct node **k = realloc(n->kids, a * sizeof(*k));
-
-		if (!k)
-			return NULL;
-		n->kids = k;
-		n->alloc = a;
-	}
+	if (ALLOC_GROW(n->kids, n->nkids + 1, n->alloc) < 0)
+		return NULL;
 	c = calloc(1, sizeof(*c));
 	if (!c || !(c->name = strdup(name))) {
 		free(c);
