@@ -29,7 +29,9 @@ count_sh() { # file name rc
 	p=$(grep -c '^ok - ' "$f")
 	fl=$(grep -c '^not ok - ' "$f")
 	s=$(grep -c '^skip - ' "$f")
-	grep -E '^(not ok|skip) - ' "$f" | sed "s|^|    $name: |"
+	# each failure with its detail lines (indented, as expect_eq prints them), at most 12
+	awk -v n="$name" '/^(not ok|skip) - / { print "    " n ": " $0; d = (/^not ok/) ? 12 : 0; next }
+		d > 0 && /^    / { print "    " $0; d--; next } { d = 0 }' "$f"
 	if [ "$rc" != 0 ]; then fl=$((fl + 1)); echo "    $name: script exited $rc"; tail -20 "$f" | sed 's/^/    | /'; fi
 	if [ "$p$fl$s" = 000 ]; then fl=1; echo "    $name: ran no check"; fi
 	pass=$((pass + p)); fail=$((fail + fl)); skipped=$((skipped + s))

@@ -71,6 +71,11 @@ else
 		text=$(jq -c "$q" "$TMP/text.json"); raw=$(jq -c "$q" "$TMP/raw.json")
 		expect_match "round trip: the buffer held kmem events" '"a":[1-9]' "$text"
 		expect_eq "round trip: raw stream and its text rendering give the same report" "$raw" "$text"
+		if [ "$raw" != "$text" ]; then
+			# what each reading decoded, to tell a dropped line from a different order
+			"$TB" analyze --dump-events "$TMP/trace.txt" 2>&1 | tail -n 1 | sed 's/^/    text: /'
+			"$TB" analyze --dump-events "$TMP/raw.dat" 2>&1 | tail -n 1 | sed 's/^/    raw:  /'
+		fi
 	else
 		not_ok "round trip: trace.dat analyzed"; sed 's/^/    /' "$TMP/raw.err" | head
 	fi
