@@ -73,8 +73,10 @@ else
 		expect_eq "round trip: raw stream and its text rendering give the same report" "$raw" "$text"
 		if [ "$raw" != "$text" ]; then
 			# what each reading decoded, to tell a dropped line from a different order
-			"$TB" analyze --dump-events "$TMP/trace.txt" 2>&1 | tail -n 1 | sed 's/^/    text: /'
-			"$TB" analyze --dump-events "$TMP/raw.dat" 2>&1 | tail -n 1 | sed 's/^/    raw:  /'
+			for f in trace.txt raw.dat; do
+				echo "    $f: $("$TB" analyze --dump-events "$TMP/$f" 2>/dev/null | grep -v '^#' |
+					awk '{ n[$5]++ } END { for (e in n) printf "%s=%d ", e, n[e] }')"
+			done
 		fi
 	else
 		not_ok "round trip: trace.dat analyzed"; sed 's/^/    /' "$TMP/raw.err" | head
