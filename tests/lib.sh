@@ -55,6 +55,24 @@ live_tracefs() {
 	[ -n "$d" ] && [ -e "$d/trace" ] && echo "$d"
 }
 
+# planted_prereqs NAME: what the live tests that plant signalfds with build/tb-workload
+# need (root, tracefs with kmem:kmalloc, $TB, jq, the workload built, 4.17+ where
+# signalfd's kmalloc is in do_signalfd4).  Sets T; otherwise says why (skip, or not ok
+# when the workload does not build) and exits.
+planted_prereqs() {
+	local name=$1
+	is_root || { skip "$name" "needs root"; finish; }
+	T=$(live_tracefs)
+	[ -n "$T" ] || { skip "$name" "no tracefs on this kernel"; finish; }
+	[ -d "$T/events/kmem/kmalloc" ] || { skip "$name" "no kmem:kmalloc tracepoint"; finish; }
+	[ -x "$TB" ] || { skip "$name" "$TB not built (make asan)"; finish; }
+	command -v jq >/dev/null || { skip "$name" "jq needed to read the JSON report"; finish; }
+	make -s -C "$TOP" workload >/dev/null 2>&1 || { not_ok "make workload"; finish; }
+	case $(uname -r) in
+	[0-3].*|4.[0-9].*|4.1[0-6].*) skip "$name" "signalfd's kmalloc is not in do_signalfd4 before 4.17"; finish ;;
+	esac
+}
+
 # Serialise tests that touch the live kernel's tracing state (helpers, CI, devs).
 LIVE_LOCK=/tmp/tracebook-live-tests.lock
 with_live_lock() { flock "$LIVE_LOCK" "$@"; }

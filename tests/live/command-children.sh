@@ -10,16 +10,7 @@
 # `analyze` of the run's --save directory (trace.dat's saved cmdlines).
 . "$(dirname "$0")/../lib.sh"
 
-if ! is_root; then skip "command children" "needs root"; finish; fi
-T=$(live_tracefs)
-if [ -z "$T" ]; then skip "command children" "no tracefs on this kernel"; finish; fi
-if [ ! -d "$T/events/kmem/kmalloc" ]; then skip "command children" "no kmem:kmalloc tracepoint"; finish; fi
-if [ ! -x "$TB" ]; then skip "command children" "$TB not built (make asan)"; finish; fi
-command -v jq >/dev/null || { skip "command children" "jq needed to read the JSON report"; finish; }
-make -s -C "$TOP" workload >/dev/null 2>&1 || { not_ok "make workload"; finish; }
-case $(uname -r) in
-[0-3].*|4.[0-9].*|4.1[0-6].*) skip "command children" "signalfd's kmalloc is not in do_signalfd4 before 4.17"; finish ;;
-esac
+planted_prereqs "command children"
 WORK=$(mktemp -d /tmp/tb-children.XXXXXX)
 WL=$TOP/build/tb-workload
 

@@ -8,16 +8,7 @@
 # execs tb-workload once tracing is on (exec keeps the pid).
 . "$(dirname "$0")/../lib.sh"
 
-if ! is_root; then skip "pid filter" "needs root"; finish; fi
-T=$(live_tracefs)
-if [ -z "$T" ]; then skip "pid filter" "no tracefs on this kernel"; finish; fi
-if [ ! -d "$T/events/kmem/kmalloc" ]; then skip "pid filter" "no kmem:kmalloc tracepoint"; finish; fi
-if [ ! -x "$TB" ]; then skip "pid filter" "$TB not built (make asan)"; finish; fi
-command -v jq >/dev/null || { skip "pid filter" "jq needed to read the JSON report"; finish; }
-make -s -C "$TOP" workload >/dev/null 2>&1 || { not_ok "make workload"; finish; }
-case $(uname -r) in
-[0-3].*|4.[0-9].*|4.1[0-6].*) skip "pid filter" "signalfd's kmalloc is not in do_signalfd4 before 4.17"; finish ;;
-esac
+planted_prereqs "pid filter"
 WORK=$(mktemp -d /tmp/tb-pidf.XXXXXX)
 
 body() {

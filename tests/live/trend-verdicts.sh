@@ -9,17 +9,7 @@
 # --interval lines show the trend table so far with the planted group growing.
 . "$(dirname "$0")/../lib.sh"
 
-if ! is_root; then skip "trend verdicts" "needs root"; finish; fi
-T=$(live_tracefs)
-[ -z "$T" ] && [ -e /sys/kernel/tracing/trace ] && T=/sys/kernel/tracing
-if [ -z "$T" ]; then skip "trend verdicts" "no tracefs on this kernel"; finish; fi
-if [ ! -d "$T/events/kmem/kmalloc" ]; then skip "trend verdicts" "no kmem:kmalloc tracepoint"; finish; fi
-if [ ! -x "$TB" ]; then skip "trend verdicts" "$TB not built (make asan)"; finish; fi
-command -v jq >/dev/null || { skip "trend verdicts" "jq needed to read the JSON report"; finish; }
-make -s -C "$TOP" workload >/dev/null 2>&1 || { not_ok "make workload"; finish; }
-case $(uname -r) in
-[0-3].*|4.[0-9].*|4.1[0-6].*) skip "trend verdicts" "signalfd's kmalloc is not in do_signalfd4 before 4.17"; finish ;;
-esac
+planted_prereqs "trend verdicts"
 WORK=$(mktemp -d /tmp/tb-trend.XXXXXX)
 
 body() {
