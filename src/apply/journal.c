@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -112,6 +113,7 @@ int tb_journal_open(struct tb_journal *j, const char *tracefs, const char *recip
 {
 	char dir[PATH_MAX], path[PATH_MAX + 64];
 	struct strbuf sb = STRBUF_INIT;
+	const char *mnt, *fs;
 	int r, dfd;
 
 	j->fd = -1;
@@ -128,6 +130,14 @@ int tb_journal_open(struct tb_journal *j, const char *tracefs, const char *recip
 	strbuf_addf(&sb, "\npid\t%ld\nstart\t%lld\nrecipe\t", (long)getpid(), (long long)time(NULL));
 	add_escaped(&sb, recipe ? recipe : "");
 	strbuf_addch(&sb, '\n');
+	if ((mnt = tb_tracefs_ours(&fs)) != NULL) {
+		/* replayed last: a run killed before main unmounted it leaves no mount behind */
+		strbuf_addstr(&sb, "M\t");
+		add_escaped(&sb, mnt);
+		strbuf_addch(&sb, '\t');
+		add_escaped(&sb, fs);
+		strbuf_addch(&sb, '\n');
+	}
 	r = strbuf_failed(&sb) || !j->path ? -ENOMEM : write_all_sync(j->fd, sb.buf, sb.len);
 	strbuf_release(&sb);
 	if (r < 0) {
@@ -236,6 +246,30 @@ static int entry_present(const char *path, const char *undo)
 	return found;
 }
 
+/*
+ * A tracefs/debugfs the run mounted.  The run's own process unmounts it in main once
+ * every file is closed; a run that died (kill -9) could not, so `restore` does.  A busy
+ * mount is only a warning: the tracing state itself is back.
+ */
+static void restore_mount(const struct rec *rc, struct tb_restore_result *res)
+{
+	const char *ours = tb_tracefs_ours(NULL);
+
+	if (ours && !strcmp(ours, rc->path))
+		return;		/* this process mounted it: main unmounts it at exit */
+	if (tb_tracefs_mounted_at(rc->arg, rc->path) != 1) {
+		res->unchanged++;	/* already unmounted */
+		return;
+	}
+	if (umount(rc->path) < 0) {
+		tb_warn("could not unmount %s at %s, which the run mounted: %s; 'umount %s' when it is no longer in use",
+			rc->arg, rc->path, strerror(errno), rc->path);
+		return;
+	}
+	tb_note("unmounted %s at %s (the run had mounted it)", rc->arg, rc->path);
+	res->restored++;
+}
+
 static int restore_one(const struct rec *rc, int verbose, struct tb_restore_result *res)
 {
 	struct strbuf cur = STRBUF_INIT;
@@ -319,6 +353,9 @@ static int restore_one(const struct rec *rc, int verbose, struct tb_restore_resu
 			tb_note("removed our entry from %s ('%s')", rc->path, rc->arg);
 		res->restored++;
 		break;
+	case 'M':
+		restore_mount(rc, res);
+		break;
 	case 'D':
 		for (tries = 0; tries < 50; tries++) {
 			r = tb_ctl_rmdir(rc->path);
@@ -400,7 +437,7 @@ int tb_journal_restore(const char *path, int verbose, struct tb_restore_result *
 	for (line = strtok_r(sb.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *t1, *t2;
 
-		if ((line[0] != 'W' && line[0] != 'A' && line[0] != 'D') || line[1] != '\t')
+		if (!strchr("WADM", line[0]) || !line[0] || line[1] != '\t')
 			continue;	/* header lines */
 		t1 = line + 2;
 		t2 = strchr(t1, '\t');

@@ -18,6 +18,8 @@
  *   W <TAB> PATH <TAB> VALUE     write VALUE back into PATH (it held VALUE before)
  *   A <TAB> PATH <TAB> UNDO      append UNDO to PATH (removes our entry: -:grp/ev, !func)
  *   D <TAB> PATH                 rmdir PATH (an instance we created)
+ *   M <TAB> PATH <TAB> FSTYPE    umount PATH: the run mounted FSTYPE there (first record,
+ *                                so it is replayed last; its own process unmounts at exit)
  */
 #ifndef TB_APPLY_JOURNAL_H
 #define TB_APPLY_JOURNAL_H

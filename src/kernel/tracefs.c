@@ -279,6 +279,23 @@ static void remember_mount(const char *where, const char *fs)
 	snprintf(mounted_fs, sizeof(mounted_fs), "%s", fs);
 }
 
+const char *tb_tracefs_ours(const char **fs)
+{
+	if (fs)
+		*fs = mounted_fs;
+	return mounted_here[0] ? mounted_here : NULL;
+}
+
+int tb_tracefs_mounted_at(const char *fstype, const char *where)
+{
+	char mnt[4096];
+	int r = find_mount(fstype, where, mnt, sizeof(mnt));
+
+	if (r <= 0)
+		return r;
+	return !strcmp(mnt, where);
+}
+
 int tb_tracefs_unmount_ours(void)
 {
 	int e;

@@ -66,6 +66,20 @@ int tb_tracefs_find(struct tb_tracefs_loc *loc, int mount_ok);
  */
 int tb_tracefs_unmount_ours(void);
 
+/*
+ * tb_tracefs_ours - the mount point tb_tracefs_find() mounted in this process, or NULL
+ * @fs: if not NULL, set to its filesystem type ("tracefs" or "debugfs")
+ * The run's journal records it, so `tracebook restore` can unmount it after a run that
+ * was killed before main could (kill -9).
+ */
+const char *tb_tracefs_ours(const char **fs);
+
+/*
+ * tb_tracefs_mounted_at - is a @fstype filesystem mounted exactly at @where?
+ * (/proc/self/mountinfo).  Returns 1 yes, 0 no, -errno when mountinfo cannot be read.
+ */
+int tb_tracefs_mounted_at(const char *fstype, const char *where);
+
 /* tb_tracefs_set_dir - remember @dir as the tracing directory (tests, callers that know). */
 void tb_tracefs_set_dir(const char *dir);
 

@@ -184,9 +184,28 @@ if [ "$T" = /sys/kernel/tracing ] && unshare -m --propagation private true 2>/de
 		grep -cE " - (tracefs|debugfs) " /proc/self/mountinfo | sed "s/^/after-probe=/"
 		"$1" run slab-leak -d 1s -o "$2/ns-run.json" >"$2/ns-run.out" 2>"$2/ns-run.err"; echo "run=$?"
 		grep -cE " - (tracefs|debugfs) " /proc/self/mountinfo | sed "s/^/after-run=/"
+		# a run killed with SIGKILL cannot unmount: its journal says what it mounted, and
+		# restore unmounts it after putting the tracing state back
+		mkdir "$2/rundir"
+		TRACEBOOK_RUNDIR=$2/rundir "$1" run slab-leak -d 60s -o "$2/ns-kill.json" >/dev/null 2>"$2/ns-kill.err" &
+		pid=$!
+		for i in $(seq 100); do
+			grep -qs "^[WD]	" "$2/rundir/journal-$pid" && break
+			sleep 0.1
+		done
+		sleep 0.5
+		kill -9 "$pid"; wait "$pid" 2>/dev/null
+		grep -o "^M	[^	]*	[a-z]*" "$2/rundir/journal-$pid" | tr "\t" " " | sed "s/^/journal: /"
+		grep -cE " - (tracefs|debugfs) " /proc/self/mountinfo | sed "s/^/after-kill=/"
+		TRACEBOOK_RUNDIR=$2/rundir "$1" restore >"$2/ns-restore.out" 2>"$2/ns-restore.err"; echo "restore=$?"
+		grep -cE " - (tracefs|debugfs) " /proc/self/mountinfo | sed "s/^/after-restore=/"
+		ls "$2/rundir" | grep -c "^journal-" | sed "s/^/journals-left=/"
 	' - "$TB" "$W" >"$W/ns" 2>&1
-	expect_eq "unmounted tracefs: probe exit 0, unmounted after; run exit 0, unmounted after" \
-		"probe=0 after-probe=0 run=0 after-run=0" "$(tr '\n' ' ' <"$W/ns" | sed 's/ $//')"
+	expect_eq "unmounted tracefs: probe exit 0, unmounted after; run exit 0, unmounted after; killed run: mounted until restore (exit 0), which unmounts it" \
+		"probe=0 after-probe=0 run=0 after-run=0 journal: M /sys/kernel/tracing tracefs after-kill=1 restore=0 after-restore=0 journals-left=0" \
+		"$(tr '\n' ' ' <"$W/ns" | sed 's/ $//')"
+	expect_match "restore says it unmounted the killed run's tracefs" \
+		'unmounted tracefs at /sys/kernel/tracing \(the run had mounted it\)' "$(cat "$W/ns-restore.err")"
 	expect_eq "probe --json says it mounted tracefs" true "$(jq -r .tracefs.mounted_now "$W/ns-probe.json")"
 	expect_match "probe says it unmounted tracefs again" 'unmounted tracefs at /sys/kernel/tracing again' "$(cat "$W/ns-probe.err")"
 	expect_match "run says it mounted tracefs" 'mounted tracefs at /sys/kernel/tracing' "$(cat "$W/ns-run.err")"
