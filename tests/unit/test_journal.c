@@ -543,6 +543,31 @@ static void test_lock(void **state)
 	tb_lock_release(&b);
 }
 
+/*
+ * A journal whose run mounted tracefs (the M record, first) at a place where nothing
+ * is mounted any more: restore counts it as already back, replays the rest (here a
+ * write of a file that is gone with its instance) and removes the journal.
+ */
+static void test_mount_record_already_unmounted(void **state)
+{
+	char jpath[700];
+	struct tb_restore_result res;
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	snprintf(jpath, sizeof(jpath), "%s/run/journal-999999", tmpdir);
+	strbuf_addf(&sb, "tracebook-journal 1\ntracefs\t%s/no/tracing\npid\t999999\nstart\t1\n"
+		    "recipe\tx\nM\t%s/no/tracing\ttracefs\nW\t%s/no/tracing/instances/gone/tracing_on\t1\n",
+		    tmpdir, tmpdir, tmpdir);
+	assert_int_equal(tb_write_file_atomic(jpath, sb.buf, sb.len), 0);
+	assert_int_equal(tb_journal_restore(jpath, 1, &res), 0);
+	assert_int_equal(res.unchanged, 2);
+	assert_int_equal(res.restored, 0);
+	assert_int_equal(res.failed, 0);
+	assert_false(tb_exists(jpath));
+	strbuf_release(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -553,6 +578,7 @@ int main(void)
 		cmocka_unit_test(test_outside_refused),
 		cmocka_unit_test(test_lock),
 		cmocka_unit_test(test_keep_expanded_buffer),
+		cmocka_unit_test(test_mount_record_already_unmounted),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
