@@ -494,6 +494,21 @@ static void cpu_line(struct tb_decoder *d, struct kl *kl, const char *body)
 	}
 }
 
+/* Past a 3.10 frame's address " [<ffffffff8163a9a8>] " (p itself when there is none); NULL if cut. */
+static char *skip_address(char *p)
+{
+	char *q;
+
+	if (p[0] != '[' || p[1] != '<')
+		return p;
+	q = strstr(p, ">]");
+	if (!q)
+		return NULL;
+	for (p = q + 2; *p == ' '; p++)
+		;
+	return p;
+}
+
 /*
  * A call-trace frame?  Returns 1 with [*s, *e) the frame text, 2 for an unreliable
  * "? " frame, 3 for a marker (<IRQ> ...) or raw stack words, 4 for a frame cut in
@@ -509,27 +524,15 @@ static int frame_shape(char *body, char **s, char **e)
 	if (*p == '<' && (p[1] == '/' || (p[1] >= 'A' && p[1] <= 'Z')) && strchr(p, '>') &&
 	    strlen(p) < 12)
 		return 3;
-	if (p[0] == '[' && p[1] == '<') {	/* 3.10 " [<ffffffff8163a9a8>] sym+0x19/0x1b" */
-		q = strstr(p, ">]");
-		if (!q)
-			return 0;
-		p = q + 2;
-		while (*p == ' ')
-			p++;
-	}
+	if (!(p = skip_address(p)))
+		return 0;
 	if (p[0] == '?' && p[1] == ' ') {
 		unreliable = 1;
 		p += 2;
 		while (*p == ' ')
 			p++;
-		if (p[0] == '[' && p[1] == '<') {
-			q = strstr(p, ">]");
-			if (!q)
-				return 0;
-			p = q + 2;
-			while (*p == ' ')
-				p++;
-		}
+		if (!(p = skip_address(p)))
+			return 0;
 	}
 	/* raw stack words of vanilla 3.10: " ffff88003a6b1e00 ffffffff8163a9a8 ..." */
 	q = p;
