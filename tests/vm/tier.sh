@@ -74,7 +74,8 @@ CHECKS=${VM_CHECKS:-"version probe buffer hist recipes slabs slableak kprobe kpr
 # The old kernels (3.10, 4.19) run every shipped recipe live with a planted workload
 # (3.10 has no trigger files: no stackinst there); the 4.19 boot without an RNG device
 # checks what probe says about (____ptrval____).
-OLD_CHECKS=${VM_OLD_CHECKS:-"slubtoggle pathref ip6dst pagealloc compaction kill9more"}
+# (VM_OLD_CHECKS="" runs only the common checks on them.)
+OLD_CHECKS=${VM_OLD_CHECKS-"slubtoggle pathref ip6dst pagealloc compaction kill9more"}
 NORNG_CHECKS=${VM_NORNG_CHECKS:-"version ptrval"}
 # The slub_debug boot runs only what that boot is for.  Not default (diagnostics): equipment
 # (the kernel does what the checks assume), timing (what the pieces cost).
