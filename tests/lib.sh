@@ -15,6 +15,12 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 TB_FAILS=0
 
+# A check that calls a misspelt helper (or a tool that is not installed) must fail, not
+# vanish: bash calls this for every command it cannot find.  fd 9 is the script's own
+# stdout, so the line is counted even from inside $(...).
+exec 9>&1
+command_not_found_handle() { echo "not ok - command not found: $*" >&9; return 127; }
+
 ok() { echo "ok - $*"; }
 not_ok() { echo "not ok - $*"; TB_FAILS=$((TB_FAILS + 1)); }
 skip() { echo "skip - $1: $2"; }

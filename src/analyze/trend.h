@@ -22,6 +22,14 @@ enum tb_verdict {
 /* Objects a group must have reached at least for grows/plateau (fewer: too-short). */
 #define TB_TREND_MIN_OBJECTS 3
 
+/*
+ * Runs shorter than this are "short": on a busy box, caches still warming up (dentries,
+ * inodes, buffer heads) rise in every interval of a few minutes too, so reports say
+ * beside their "grows steadily" verdicts that the run is too short to tell them from a
+ * leak.  The verdicts themselves do not change.
+ */
+#define TB_TREND_SHORT_RUN_NS (10ULL * 60 * 1000000000ULL)
+
 struct tb_trend_verdict {
 	enum tb_verdict v;
 	double objects_h, bytes_h;	/* rate per hour: slope over the second half */

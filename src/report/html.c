@@ -315,6 +315,15 @@ static void summary(const struct tb_report *rep, struct strbuf *sb)
 				strbuf_addf(&li, "; over time: %u grow steadily, %u plateau, %u "
 					    "churn, %u too short to tell", nv[TB_V_GROWS],
 					    nv[TB_V_PLATEAU], nv[TB_V_CHURN], nv[TB_V_SHORT]);
+			if (nv[TB_V_GROWS] && rep->duration_ns &&
+			    rep->duration_ns < TB_TREND_SHORT_RUN_NS) {
+				char d[32];
+
+				strbuf_addf(&li, " <strong class=\"short-run\">(a run of %s is short: "
+					    "caches still warming up grow steadily in it too; run for "
+					    "10 minutes or more before calling a group a leak)</strong>",
+					    tb_fmt_duration(rep->duration_ns, d, sizeof(d)));
+			}
 			trended |= with > 0;
 		}
 		strbuf_addstr(&li, "</li>\n");

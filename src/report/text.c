@@ -72,6 +72,39 @@ char *tb_report_seen_text(const struct tb_report *rep)
 	return strbuf_failed(&sb) ? NULL : strbuf_detach(&sb, NULL);
 }
 
+/*
+ * How many groups got which verdict over time, and, when some grow steadily in a short
+ * run, that a cache still warming up does that too (TB_TREND_SHORT_RUN_NS).
+ */
+static void print_trend_summary(const struct tb_report *rep, const struct tb_rpair *p, FILE *out)
+{
+	unsigned nv[4] = { 0, 0, 0, 0 };
+	char iv[32], span[32];
+	size_t i, with = 0;
+
+	for (i = 0; i < p->nsites; i++) {
+		const struct tb_rsite *s = &p->sites[i];
+
+		if (s->trend.n >= 2 && s->verdict >= 0 && s->verdict < 4) {
+			nv[s->verdict]++;
+			with++;
+		}
+	}
+	if (!with)
+		return;
+	fprintf(out, "   over time");
+	if (rep->interval_ns && rep->duration_ns)
+		fprintf(out, " (every %s for %s)", tb_fmt_duration(rep->interval_ns, iv, sizeof(iv)),
+			tb_fmt_duration(rep->duration_ns, span, sizeof(span)));
+	fprintf(out, ": %u grow%s steadily, %u plateau, %u churn, %u too short to tell\n",
+		nv[TB_V_GROWS], nv[TB_V_GROWS] == 1 ? "s" : "", nv[TB_V_PLATEAU], nv[TB_V_CHURN],
+		nv[TB_V_SHORT]);
+	if (nv[TB_V_GROWS] && rep->duration_ns && rep->duration_ns < TB_TREND_SHORT_RUN_NS)
+		fprintf(out, "   !! a run of %s is short: caches still warming up grow steadily in it "
+			"too; run for 10 minutes or more (-d 10m) before calling a group a leak\n",
+			tb_fmt_duration(rep->duration_ns, span, sizeof(span)));
+}
+
 static void print_no_verdict(const struct tb_report *rep, FILE *out)
 {
 	char *seen = tb_report_seen_text(rep);
@@ -387,6 +420,7 @@ static void print_pair(const struct tb_report *rep, const struct tb_rpair *p, FI
 		tb_report_confidence_text(rep, "frees", p->unread, p->nokey, p->count,
 					  p->uncertain, conf, sizeof(conf)),
 		p->hashed ? "; hashed 32-bit pointers may collide" : "");
+	print_trend_summary(rep, p, out);
 	if (!p->nsites) {
 		/* events whose pointer the kernel hid could not be paired: no clean verdict */
 		if (p->hidden)

@@ -67,6 +67,14 @@ expect_match "text: verdict and rate beside the group" 'grows steadily, \+72[0-3
 expect_match "text: bytes with units" '51200 bytes \(50\.0 KiB\) in 200 allocations from leak_site' "$out"
 expect_match "text: plateau named" '^	plateau' "$out"
 expect_match "text: trend line" 'trend every 10\.0s: 0 20 40 60 80 100 120 140 160 180 200 objects' "$out"
+expect_match "text: verdict counts over time" 'over time \(every 10\.0s for [0-9.ms ]+\): 1 grows steadily, 1 plateau, 1 churn, 0 too short to tell' "$out"
+expect_match "text: a 100 s run is said to be short beside its grows verdict" \
+	'!! a run of [0-9.ms ]+ is short: caches still warming up grow steadily in it too; run for 10 minutes or more' "$out"
+gen 660 3 > "$TMP/long.txt"
+long=$("$TB" analyze "$TMP/long.txt" 2>&1)
+expect_match "11 minutes: the leak still grows" 'leak_site\+0x1/0x10.*
+	grows steadily' "$long"
+expect_nomatch "11 minutes: no short-run caveat" 'is short: caches still warming up' "$long"
 expect_match "text: allocs, frees, share" '200 allocations, 0 frees, 100% never freed; 256 B per object; median age' "$out"
 expect_match "text: who" 'by leaker\[100\] 200' "$out"
 expect_nomatch "no '1 allocations'" ' 1 allocations' "$out"
