@@ -70,8 +70,12 @@ expect_match "text: trend line" 'trend every 10\.0s: 0 20 40 60 80 100 120 140 1
 expect_match "text: verdict counts over time" 'over time \(every 10\.0s for [0-9.ms ]+\): 1 grows steadily, 1 plateau, 1 churn, 0 too short to tell' "$out"
 expect_match "text: a 100 s run is said to be short beside its grows verdict" \
 	'!! a run of [0-9.ms ]+ is short: caches still warming up grow steadily in it too; run for 10 minutes or more' "$out"
+"$TB" report "$TMP/leak.json" --html "$TMP/leak.html" >/dev/null 2>&1
+expect_match "HTML summary: the short-run caveat" '<strong class="short-run">\(a run of 1m40s is short' "$(cat "$TMP/leak.html")"
 gen 660 3 > "$TMP/long.txt"
-long=$("$TB" analyze "$TMP/long.txt" 2>&1)
+long=$("$TB" analyze "$TMP/long.txt" -o "$TMP/long.json" 2>&1)
+"$TB" report "$TMP/long.json" --html "$TMP/long.html" >/dev/null 2>&1
+expect_nomatch "HTML summary of 11 minutes: no short-run caveat" 'short-run' "$(cat "$TMP/long.html")"
 expect_match "11 minutes: the leak still grows" 'leak_site\+0x1/0x10.*
 	grows steadily' "$long"
 expect_nomatch "11 minutes: no short-run caveat" 'is short: caches still warming up' "$long"
