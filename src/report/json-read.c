@@ -603,8 +603,9 @@ static int add_rvm(struct rd *rd, struct tb_rvm **v, size_t *n, const char *key,
 
 /*
  * What the JSON keeps of a growth result: everything the text shows except the
- * vmstat values (their changes only), the last interval's length and whether the span
- * was given by --between.
+ * vmstat values (their changes only), the last interval's length (known again from
+ * the series' points when they hold the last two snapshots) and whether the span was
+ * given by --between.
  */
 static void read_growth(struct rd *rd, json_object *o, struct tb_report *rep)
 {
@@ -627,6 +628,10 @@ static void read_growth(struct rd *rd, json_object *o, struct tb_report *rep)
 	g->format = get_str(rd, o, "slabs", "format");
 	read_points(rd, o, "slab_points", &g->slab_pts);
 	read_points(rd, o, "meminfo_points", &g->mem_pts);
+	/* the last interval's length, when the series has its two snapshots */
+	n = g->slab_pts.n;
+	if (n >= 2 && g->slab_pts.t_ns && g->slab_pts.snap[n - 1] == g->slab_pts.snap[n - 2] + 1)
+		g->last_span_ns = g->slab_pts.t_ns[n - 1] - g->slab_pts.t_ns[n - 2];
 	arr = get_array(rd, o, "slabs", "caches", &n);
 	g->caches = alloc_array(rd, n, sizeof(*g->caches));
 	for (i = 0; g->caches && i < n && !rd->failed; i++) {
