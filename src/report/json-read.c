@@ -439,18 +439,20 @@ static void read_balance(struct rd *rd, json_object *o, struct tb_rbal *b)
  * A series of npts values at key (whole numbers >= 0, null where absent: -1), or NULL
  * when there is none.  Its length must be the points'.
  */
-static int64_t *read_series(struct rd *rd, json_object *o, const char *where, size_t npts)
+static int64_t *read_series(struct rd *rd, json_object *o, const char *where, size_t npts,
+			    const char *pts)
 {
 	json_object *a;
 	int64_t *v;
 	size_t n, i;
+	char want[80];
 
 	a = get_array(rd, o, where, "series", &n);
 	if (!a)
 		return NULL;
 	if (n != npts) {
-		bad(rd, where, "series", npts ? "one value per point of its points" :
-		    "no series without points");
+		snprintf(want, sizeof(want), "one value per point of slabs.%s (%zu)", pts, npts);
+		bad(rd, where, "series", want);
 		return NULL;
 	}
 	v = alloc_array(rd, n, sizeof(*v));
@@ -536,7 +538,7 @@ static void read_rcache(struct rd *rd, json_object *o, struct tb_rcache *c, size
 	c->is_new = get_bool(rd, o, w, "new");
 	c->gone = get_bool(rd, o, w, "gone");
 	c->focus = get_bool(rd, o, w, "focus");
-	c->series = read_series(rd, o, w, npts);
+	c->series = read_series(rd, o, w, npts, "slab_points");
 	al = get_array(rd, o, w, "aliases", &n);
 	c->aliases = alloc_array(rd, n, sizeof(*c->aliases));
 	for (j = 0; c->aliases && j < n && !rd->failed; j++) {
@@ -660,7 +662,8 @@ static void read_growth(struct rd *rd, json_object *o, struct tb_report *rep)
 			m->per_hour = get_dbl(rd, e, "slabs.meminfo_kb", "per_hour");
 			m->has_rate = json_object_object_get_ex(e, "per_hour", &arr) &&
 				      !json_object_is_type(arr, json_type_null);
-			m->series = read_series(rd, e, "slabs.meminfo_kb", g->mem_pts.n);
+			m->series = read_series(rd, e, "slabs.meminfo_kb", g->mem_pts.n,
+						"meminfo_points");
 		}
 	}
 	if (json_object_object_get_ex(o, "vmstat_delta", &v) && json_object_is_type(v, json_type_object)) {
