@@ -7,7 +7,13 @@
  *
  * Only the first, the previous and the last snapshot of each kind are kept: growth
  * since the start, growth over the last interval, and the rate per hour need no more,
- * and a long `slabs -i 10s` watch stays small.
+ * and a long `slabs -i 10s` watch stays small.  Beside them, for the charts over time,
+ * a bounded series (struct points): per slab snapshot every cache's active objects,
+ * per meminfo snapshot its slab lines.  Every cache is kept, and the top ones are
+ * chosen when the result is built: the caches that grow most are only known at the
+ * end (a leak that starts late).  At most TB_GROWTH_MAX_POINTS points of ~300 caches
+ * x 8 bytes: ~300 KB; past that the series is decimated as the trend grid is (every
+ * 2nd point kept, analyze/sample.c), the first and the newest snapshot always kept.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -43,12 +49,32 @@ struct series {
 	unsigned count;
 };
 
+/* One point of a chart series: a snapshot's values, -1 where absent. */
+struct point {
+	uint64_t wall_ns;	/* 0: unknown */
+	unsigned idx;		/* the snapshot's index (0 = the first) */
+	size_t nv;
+	int64_t *v;		/* slab: by the cache's index in names; meminfo: mem_keys */
+};
+
+/*
+ * A bounded series: the points of snapshots idx % stride == 0, then the newest
+ * snapshot (replaced by the next one when its idx is not a multiple of stride).
+ */
+struct points {
+	struct point p[TB_GROWTH_MAX_POINTS];
+	size_t n;
+	unsigned stride;
+};
+
 struct tb_growth {
 	struct strlist focus;		/* caches the recipe names */
 	unsigned from_mask;		/* kinds accepted (bit per K_*) */
 	struct series s[K_MAX];
 	const struct tb_slab_tree *tree;	/* aliases (borrowed), may be NULL */
 	uint64_t between_ns;		/* time between snapshots when they carry none */
+	struct points slab_pts, mem_pts;
+	struct strlist names;		/* every cache seen, the index of slab_pts' values */
 };
 
 struct tb_growth *tb_growth_new(const struct tb_recipe_growth *spec)
@@ -59,6 +85,7 @@ struct tb_growth *tb_growth_new(const struct tb_recipe_growth *spec)
 	if (!g)
 		return NULL;
 	g->from_mask = (1u << K_MAX) - 1;
+	g->slab_pts.stride = g->mem_pts.stride = 1;
 	if (!spec)
 		return g;
 	for (i = 0; i < spec->caches.n; i++)
@@ -91,6 +118,7 @@ static void snap_release(int kind, struct snap *s)
 
 void tb_growth_free(struct tb_growth *g)
 {
+	size_t i;
 	int k;
 
 	if (!g)
@@ -100,6 +128,11 @@ void tb_growth_free(struct tb_growth *g)
 		snap_release(k, &g->s[k].prev);
 		snap_release(k, &g->s[k].last);
 	}
+	for (i = 0; i < g->slab_pts.n; i++)
+		free(g->slab_pts.p[i].v);
+	for (i = 0; i < g->mem_pts.n; i++)
+		free(g->mem_pts.p[i].v);
+	strlist_clear(&g->names);
 	strlist_clear(&g->focus);
 	free(g);
 }
@@ -112,6 +145,96 @@ void tb_growth_set_aliases(struct tb_growth *g, const struct tb_slab_tree *tree)
 void tb_growth_set_between(struct tb_growth *g, uint64_t ns)
 {
 	g->between_ns = ns;
+}
+
+static const char *const mem_keys[] = { "Slab", "SReclaimable", "SUnreclaim", "KReclaimable",
+					"MemFree", "MemAvailable", NULL };
+#define NMEM_KEYS (sizeof(mem_keys) / sizeof(mem_keys[0]) - 1)
+
+/*
+ * Make room for snapshot idx's point in ps; its slot, or NULL.  When full, every
+ * other point is dropped (stride doubles; the first stays); a newest point that is
+ * not on the stride is replaced.
+ */
+static struct point *points_slot(struct points *ps, unsigned idx)
+{
+	size_t i, k;
+
+	if (ps->n && ps->p[ps->n - 1].idx % ps->stride) {
+		free(ps->p[--ps->n].v);
+		ps->p[ps->n].v = NULL;
+	}
+	if (ps->n == TB_GROWTH_MAX_POINTS) {
+		ps->stride *= 2;
+		for (i = k = 0; i < ps->n; i++) {
+			if (ps->p[i].idx % ps->stride) {
+				free(ps->p[i].v);
+				continue;
+			}
+			ps->p[k++] = ps->p[i];
+		}
+		ps->n = k;
+	}
+	memset(&ps->p[ps->n], 0, sizeof(ps->p[0]));
+	ps->p[ps->n].idx = idx;
+	return &ps->p[ps->n];
+}
+
+/* The index of cache name in g->names (added when new); -1 on ENOMEM. */
+static long name_index(struct tb_growth *g, const char *name, size_t hint)
+{
+	size_t i;
+
+	if (hint < g->names.n && !strcmp(g->names.v[hint], name))
+		return (long)hint;
+	for (i = 0; i < g->names.n; i++)
+		if (!strcmp(g->names.v[i], name))
+			return (long)i;
+	if (strlist_add(&g->names, name))
+		return -1;
+	return (long)g->names.n - 1;
+}
+
+/* Add snapshot n (of kind, the count-th) to its series; -1 on ENOMEM. */
+static int add_point(struct tb_growth *g, int kind, const struct snap *n, unsigned count)
+{
+	struct points *ps = kind == K_SLAB ? &g->slab_pts : &g->mem_pts;
+	struct point *pt;
+	size_t i, nv;
+	int64_t *v;
+
+	if (kind == K_SLAB) {
+		for (i = 0; i < n->u.si.n; i++)
+			if (name_index(g, n->u.si.rows[i].name, i) < 0)
+				return -1;
+		nv = g->names.n;
+	} else {
+		nv = NMEM_KEYS;
+	}
+	v = malloc((nv + 1) * sizeof(*v));
+	if (!v)
+		return -1;
+	for (i = 0; i < nv; i++)
+		v[i] = -1;
+	if (kind == K_SLAB) {
+		for (i = 0; i < n->u.si.n; i++)
+			v[name_index(g, n->u.si.rows[i].name, i)] =
+				(int64_t)n->u.si.rows[i].active_objs;
+	} else {
+		for (i = 0; i < nv; i++) {
+			int found;
+			int64_t x = tb_kv_get(&n->u.kv, mem_keys[i], 0, &found);
+
+			if (found)
+				v[i] = x;
+		}
+	}
+	pt = points_slot(ps, count);
+	pt->wall_ns = n->wall_ns;
+	pt->nv = nv;
+	pt->v = v;
+	ps->n++;
+	return 0;
 }
 
 int tb_growth_add(struct tb_growth *g, const char *what, uint64_t wall_ns,
@@ -160,6 +283,10 @@ int tb_growth_add(struct tb_growth *g, const char *what, uint64_t wall_ns,
 	n.wall_ns = wall_ns;
 	n.origin = strdup(origin ? origin : what);
 	se = &g->s[kind];
+	if ((kind == K_SLAB || kind == K_MEM) && add_point(g, kind, &n, se->count)) {
+		snap_release(kind, &n);
+		return tb_error("out of memory reading %s", origin ? origin : what);
+	}
 	if (!se->first.set) {
 		se->first = n;
 	} else {
@@ -325,8 +452,6 @@ static struct cache_growth *cache_table(const struct tb_growth *g, size_t *n)
 
 /* ---- the result (analyze/result.h) ------------------------------------------------ */
 
-static const char *const mem_keys[] = { "Slab", "SReclaimable", "SUnreclaim", "KReclaimable",
-					"MemFree", "MemAvailable", NULL };
 static const char *const compact_keys[] = {
 	"compact_stall", "compact_fail", "compact_success", "compact_migrate_scanned",
 	"compact_free_scanned", "compact_isolated", "compact_daemon_wake",
@@ -401,6 +526,52 @@ static int result_cache(const struct tb_growth *g, const struct cache_growth *c,
 	return 0;
 }
 
+/* The points of ps as a result (2+ snapshots); times since the first when known. */
+static int result_points(const struct tb_growth *g, const struct points *ps, unsigned count,
+			 struct tb_rpoints *rp)
+{
+	size_t i;
+	int timed = 1;
+
+	if (count < 2 || ps->n < 2)
+		return 0;
+	rp->snap = calloc(ps->n, sizeof(*rp->snap));
+	rp->t_ns = calloc(ps->n, sizeof(*rp->t_ns));
+	if (!rp->snap || !rp->t_ns)
+		return -1;
+	rp->n = ps->n;
+	for (i = 0; i < ps->n; i++) {
+		rp->snap[i] = ps->p[i].idx;
+		if (!ps->p[i].wall_ns || ps->p[i].wall_ns < ps->p[0].wall_ns ||
+		    (i && ps->p[i].wall_ns < ps->p[i - 1].wall_ns))
+			timed = 0;
+	}
+	for (i = 0; i < ps->n; i++)
+		rp->t_ns[i] = timed ? ps->p[i].wall_ns - ps->p[0].wall_ns :
+				      (uint64_t)ps->p[i].idx * g->between_ns;
+	if (!timed && !g->between_ns) {
+		free(rp->t_ns);
+		rp->t_ns = NULL;
+	}
+	return 0;
+}
+
+/* Cache r's active objects at each slab point (-1 absent); -1 on ENOMEM. */
+static int result_cache_series(const struct tb_growth *g, struct tb_rcache *r)
+{
+	const struct points *ps = &g->slab_pts;
+	size_t i, k;
+
+	for (k = 0; k < g->names.n && strcmp(g->names.v[k], r->name); k++)
+		;
+	r->series = calloc(ps->n + 1, sizeof(*r->series));
+	if (!r->series)
+		return -1;
+	for (i = 0; i < ps->n; i++)
+		r->series[i] = k < ps->p[i].nv ? ps->p[i].v[k] : -1;
+	return 0;
+}
+
 static int result_caches(const struct tb_growth *g, struct tb_rgrowth *r)
 {
 	const struct series *s = &g->s[K_SLAB];
@@ -425,6 +596,14 @@ static int result_caches(const struct tb_growth *g, struct tb_rgrowth *r)
 	if (!ret)
 		qsort(r->caches, r->ncaches, sizeof(*r->caches),
 		      s->count >= 2 ? tb_rcache_cmp_growth : tb_rcache_cmp_size);
+	if (!ret)
+		ret = result_points(g, &g->slab_pts, s->count, &r->slab_pts);
+	/* the series of the caches the chart shows (the first charted in growth order) */
+	for (i = n = 0; !ret && r->slab_pts.n && i < r->ncaches && n < TB_RGROWTH_SERIES; i++)
+		if (tb_rcache_charted(&r->caches[i])) {
+			ret = result_cache_series(g, &r->caches[i]);
+			n++;
+		}
 	return ret;
 }
 
@@ -437,7 +616,7 @@ static int result_meminfo(const struct tb_growth *g, struct tb_rgrowth *r)
 	if (!m->count)
 		return 0;
 	r->mem = calloc(sizeof(mem_keys) / sizeof(mem_keys[0]), sizeof(*r->mem));
-	if (!r->mem)
+	if (!r->mem || result_points(g, &g->mem_pts, m->count, &r->mem_pts))
 		return -1;
 	for (i = 0; mem_keys[i]; i++) {
 		struct tb_rmem *e = &r->mem[r->nmem];
@@ -455,6 +634,15 @@ static int result_meminfo(const struct tb_growth *g, struct tb_rgrowth *r)
 		e->last = b;
 		e->has_rate = m->count >= 2 && mspan;
 		e->per_hour = per_hour((double)(b - a), e->has_rate ? mspan : 0);
+		if (r->mem_pts.n) {
+			size_t j;
+
+			e->series = calloc(r->mem_pts.n, sizeof(*e->series));
+			if (!e->series)
+				return -1;
+			for (j = 0; j < r->mem_pts.n; j++)
+				e->series[j] = g->mem_pts.p[j].v[i];
+		}
 	}
 	return 0;
 }

@@ -9,6 +9,13 @@
 #include <stdint.h>
 #include "analyze/result.h"
 
+/*
+ * Points kept per growth series (slab caches' active objects, meminfo's slab lines):
+ * past it the series keeps every 2nd, then 4th, ... snapshot (the first always) and
+ * the last one, so a day of `slabs -i 10s` stays small.
+ */
+#define TB_GROWTH_MAX_POINTS 128
+
 struct tb_growth;
 struct tb_recipe_growth;	/* recipe/recipe.h */
 

@@ -717,6 +717,11 @@ int tb_rcache_cmp_size(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+int tb_rcache_charted(const struct tb_rcache *c)
+{
+	return tb_rcache_obj_bytes(c) > 0 || c->focus;
+}
+
 struct tb_rgrowth *tb_rgrowth_alloc(void)
 {
 	struct tb_rgrowth *g = calloc(1, sizeof(*g));
@@ -746,11 +751,18 @@ void tb_rgrowth_free(struct tb_rgrowth *g)
 		for (j = 0; j < g->caches[i].naliases; j++)
 			free(g->caches[i].aliases[j]);
 		free(g->caches[i].aliases);
+		free(g->caches[i].series);
 	}
 	free(g->caches);
-	for (i = 0; i < g->nmem; i++)
+	for (i = 0; i < g->nmem; i++) {
 		free(g->mem[i].key);
+		free(g->mem[i].series);
+	}
 	free(g->mem);
+	free(g->slab_pts.snap);
+	free(g->slab_pts.t_ns);
+	free(g->mem_pts.snap);
+	free(g->mem_pts.t_ns);
 	free_vm(g->vmstat, g->nvmstat);
 	free_vm(g->vmrows, g->nvmrows);
 	for (i = 0; i < g->nzones; i++) {

@@ -152,6 +152,18 @@ struct tb_rcache {
 	int64_t i_active, i_size;		/* over the last interval */
 	double active_h, obj_bytes_h, size_h;	/* per hour */
 	int is_new, gone, focus;
+	int64_t *series;		/* active objects at each slab point (tb_rgrowth
+					   slab_pts), -1 where absent; NULL: none kept */
+};
+
+/*
+ * The snapshots a growth series has a point for (at most TB_GROWTH_MAX_POINTS: a long
+ * watch is decimated, the first and the last snapshot always kept).
+ */
+struct tb_rpoints {
+	size_t n;			/* 0: no series */
+	unsigned *snap;			/* n: index of the snapshot (0 = the first) */
+	uint64_t *t_ns;			/* n: time since the first; NULL when unknown */
 };
 
 /* A /proc/meminfo line (kB) in the first and the last snapshot. */
@@ -160,6 +172,8 @@ struct tb_rmem {
 	int64_t first, last;
 	double per_hour;		/* valid when has_rate */
 	int has_rate;
+	int64_t *series;		/* kB at each meminfo point (tb_rgrowth mem_pts),
+					   -1 where absent; NULL: none kept */
 };
 
 /* A /proc/vmstat counter: its change, and its values when known (not in vmstat). */
@@ -195,7 +209,17 @@ struct tb_rgrowth {
 	int64_t compact_stalls;
 	struct tb_rzone *zones;		/* buddyinfo, last snapshot */
 	size_t nzones;
+	struct tb_rpoints slab_pts;	/* the slab series' points (2+ slab snapshots) */
+	struct tb_rpoints mem_pts;	/* the meminfo series' points (2+ meminfo snapshots) */
 };
+
+/*
+ * Caches with a series: the first TB_RGROWTH_SERIES caches in growth order that grew
+ * in bytes or are in the recipe's focus (the lines of the HTML slab chart).
+ */
+#define TB_RGROWTH_SERIES 8
+/* 1 if cache c (of a list in growth order) is charted: grew in bytes or is in focus */
+int tb_rcache_charted(const struct tb_rcache *c);
 
 /* 1 if at least two snapshots of one kind were taken (there is growth to tell). */
 int tb_rgrowth_has_result(const struct tb_rgrowth *g);

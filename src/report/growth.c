@@ -286,6 +286,35 @@ static void add(json_object *o, const char *key, json_object *v)
 	json_object_object_add(o, key, v);
 }
 
+/* values at the points of a series: whole numbers, null where absent (-1) */
+static json_object *series_json(const int64_t *v, size_t n)
+{
+	json_object *a = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_object_array_add(a, v[i] < 0 ? NULL : json_object_new_int64(v[i]));
+	return a;
+}
+
+/* {"snapshot": [...], "t_ns": [...] or null} */
+static json_object *points_json(const struct tb_rpoints *p)
+{
+	json_object *o = json_object_new_object(), *s = json_object_new_array(), *t = NULL;
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		json_object_array_add(s, json_object_new_int64(p->snap[i]));
+	if (p->t_ns) {
+		t = json_object_new_array();
+		for (i = 0; i < p->n; i++)
+			json_object_array_add(t, json_object_new_uint64(p->t_ns[i]));
+	}
+	add(o, "snapshot", s);
+	add(o, "t_ns", t);
+	return o;
+}
+
 static json_object *cache_json(const struct tb_rgrowth *g, const struct tb_rcache *c)
 {
 	json_object *o = json_object_new_object(), *al;
@@ -307,6 +336,8 @@ static json_object *cache_json(const struct tb_rgrowth *g, const struct tb_rcach
 		add(o, "active_per_hour", rate(c->active_h, g->span_ns != 0));
 		add(o, "obj_bytes_per_hour", rate(c->obj_bytes_h, g->span_ns != 0));
 		add(o, "size_bytes_per_hour", rate(c->size_h, g->span_ns != 0));
+		if (c->series && g->slab_pts.n)
+			add(o, "series", series_json(c->series, g->slab_pts.n));
 	}
 	if (c->is_new)
 		add(o, "new", json_object_new_boolean(1));
@@ -333,6 +364,8 @@ json_object *tb_growth_to_json(const struct tb_rgrowth *g)
 	add(o, "span_ns", g->span_ns ? json_object_new_uint64(g->span_ns) : NULL);
 	if (g->format)
 		add(o, "format", json_object_new_string(g->format));
+	if (g->slab_pts.n)
+		add(o, "slab_points", points_json(&g->slab_pts));
 	a = json_object_new_array();
 	for (i = 0; i < g->ncaches; i++)
 		json_object_array_add(a, cache_json(g, &g->caches[i]));
@@ -347,9 +380,13 @@ json_object *tb_growth_to_json(const struct tb_rgrowth *g)
 			add(e, "last", json_object_new_int64(g->mem[i].last));
 			add(e, "delta", json_object_new_int64(g->mem[i].last - g->mem[i].first));
 			add(e, "per_hour", rate(g->mem[i].per_hour, g->mem[i].has_rate));
+			if (g->mem[i].series && g->mem_pts.n)
+				add(e, "series", series_json(g->mem[i].series, g->mem_pts.n));
 			add(m, g->mem[i].key, e);
 		}
 		add(o, "meminfo_kb", m);
+		if (g->mem_pts.n)
+			add(o, "meminfo_points", points_json(&g->mem_pts));
 	}
 	if (g->snapshots[TB_PROC_VMSTAT] >= 2) {
 		json_object *d = json_object_new_object();

@@ -442,65 +442,141 @@ static void cache_label(struct strbuf *sb, const struct tb_rcache *c)
 		strbuf_addch(sb, ')');
 }
 
+/*
+ * The x of each point of pts: seconds since the first snapshot, or the snapshot's
+ * number when the times are unknown.  NULL on ENOMEM.
+ */
+static double *points_x(const struct tb_rpoints *pts)
+{
+	double *xs = calloc(pts->n + 1, sizeof(*xs));
+	size_t i;
+
+	for (i = 0; xs && i < pts->n; i++)
+		xs[i] = pts->t_ns ? (double)pts->t_ns[i] / 1e9 : (double)pts->snap[i];
+	return xs;
+}
+
+/* " at each of N snapshots" (or how they were thinned), and whether x is time */
+static void points_title(char *title, size_t size, const char *what,
+			 const struct tb_rpoints *pts, unsigned nsnap)
+{
+	char thin[64] = "";
+
+	if (pts->n < nsnap)
+		snprintf(thin, sizeof(thin), " (%zu of them drawn, the first and last kept)",
+			 pts->n);
+	snprintf(title, size, "%s at each of %u snapshots%s%s", what, nsnap, thin,
+		 pts->t_ns ? "" : " (time between them unknown: x is the snapshot's number, "
+		 "not to scale)");
+}
+
+/*
+ * One line per charted cache (tb_rcache_charted, at most CHART_MAX): a point per slab
+ * point of the report; a report without series (older JSON) draws first to last.
+ */
 static void slab_charts(const struct tb_rgrowth *g, const struct tb_rcache *v, size_t nv,
 			struct strbuf *sb)
 {
 	struct tb_html_series s[CHART_MAX];
 	struct strbuf names[CHART_MAX];
-	double xs[2] = { 0, g->span_ns ? (double)g->span_ns / 1e9 : 1 };
-	double ys[CHART_MAX][2];
-	size_t i, n = 0;
-	char title[160];
+	double xs2[2] = { 0, g->span_ns ? (double)g->span_ns / 1e9 : 1 };
+	double *ys[CHART_MAX], *xs = g->slab_pts.n ? points_x(&g->slab_pts) : NULL;
+	size_t i, j, n = 0;
+	int every = 1;
+	char title[240];
 
 	for (i = 0; i < nv && n < CHART_MAX; i++) {
 		const struct tb_rcache *c = &v[i];
+		int pts = c->series && xs;
 
-		if (tb_rcache_obj_bytes(c) <= 0 && !c->focus)
+		if (!tb_rcache_charted(c))
 			continue;
+		ys[n] = calloc(pts ? g->slab_pts.n : 2, sizeof(double));
+		if (!ys[n])
+			break;
 		strbuf_init(&names[n]);
 		cache_label(&names[n], c);
-		ys[n][1] = (double)c->active * c->objsize;
-		ys[n][0] = (double)((int64_t)c->active - c->d_active) * c->objsize;
+		if (pts) {
+			for (j = 0; j < g->slab_pts.n; j++)
+				ys[n][j] = c->series[j] < 0 ? 0 : (double)c->series[j] * c->objsize;
+		} else {
+			ys[n][1] = (double)c->active * c->objsize;
+			ys[n][0] = (double)((int64_t)c->active - c->d_active) * c->objsize;
+			every = 0;
+		}
 		s[n].name = strbuf_str(&names[n]);
-		s[n].x = xs;
+		s[n].x = pts ? xs : xs2;
 		s[n].y = ys[n];
-		s[n].n = 2;
+		s[n].n = pts ? g->slab_pts.n : 2;
 		n++;
 	}
-	snprintf(title, sizeof(title), "Slab caches: active objects x object size, first to "
-		 "last of %u snapshots%s", g->snapshots[TB_PROC_SLABINFO],
-		 g->span_ns ? "" : " (time between them unknown: x is not to scale)");
+	if (every && n)
+		points_title(title, sizeof(title), "Slab caches: active objects x object size",
+			     &g->slab_pts, g->snapshots[TB_PROC_SLABINFO]);
+	else
+		snprintf(title, sizeof(title), "Slab caches: active objects x object size, first "
+			 "to last of %u snapshots%s", g->snapshots[TB_PROC_SLABINFO],
+			 g->span_ns ? "" : " (time between them unknown: x is not to scale)");
 	if (n)
 		tb_html_line_chart(sb, "slab-growth", title, TB_HTML_BYTES, s, n);
 	else
 		strbuf_addstr(sb, "<p>No cache grew between the snapshots.</p>\n");
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		strbuf_release(&names[i]);
+		free(ys[i]);
+	}
+	free(xs);
 }
 
+/* Slab, SUnreclaim, SReclaimable: a point per meminfo point (first to last without). */
 static void meminfo_chart(const struct tb_rgrowth *g, struct strbuf *sb)
 {
 	static const char *const keys[] = { "Slab", "SUnreclaim", "SReclaimable" };
 	struct tb_html_series s[3];
-	double xs[2] = { 0, g->span_ns ? (double)g->span_ns / 1e9 : 1 }, ys[3][2];
-	size_t i, k, n = 0;
+	double xs2[2] = { 0, g->span_ns ? (double)g->span_ns / 1e9 : 1 };
+	double *ys[3], *xs = g->mem_pts.n ? points_x(&g->mem_pts) : NULL;
+	size_t i, j, k, n = 0;
+	int every = 1;
+	char title[240];
 
-	if (g->snapshots[TB_PROC_MEMINFO] < 2)
+	if (g->snapshots[TB_PROC_MEMINFO] < 2) {
+		free(xs);
 		return;
+	}
 	for (k = 0; k < 3; k++)
-		for (i = 0; i < g->nmem; i++)
-			if (!strcmp(g->mem[i].key, keys[k])) {
-				ys[n][0] = (double)g->mem[i].first * 1024;
-				ys[n][1] = (double)g->mem[i].last * 1024;
-				s[n].name = keys[k];
-				s[n].x = xs;
-				s[n].y = ys[n];
-				s[n].n = 2;
-				n++;
+		for (i = 0; i < g->nmem; i++) {
+			const struct tb_rmem *m = &g->mem[i];
+			int pts = m->series && xs;
+
+			if (strcmp(m->key, keys[k]))
+				continue;
+			ys[n] = calloc(pts ? g->mem_pts.n : 2, sizeof(double));
+			if (!ys[n])
+				break;
+			if (pts) {
+				for (j = 0; j < g->mem_pts.n; j++)
+					ys[n][j] = m->series[j] < 0 ? 0 : (double)m->series[j] * 1024;
+			} else {
+				ys[n][0] = (double)m->first * 1024;
+				ys[n][1] = (double)m->last * 1024;
+				every = 0;
 			}
+			s[n].name = keys[k];
+			s[n].x = pts ? xs : xs2;
+			s[n].y = ys[n];
+			s[n].n = pts ? g->mem_pts.n : 2;
+			n++;
+		}
+	if (every && n)
+		points_title(title, sizeof(title), "/proc/meminfo: slab memory", &g->mem_pts,
+			     g->snapshots[TB_PROC_MEMINFO]);
+	else
+		snprintf(title, sizeof(title), "/proc/meminfo: slab memory, first to last snapshot");
 	if (n)
-		tb_html_line_chart(sb, "meminfo", "/proc/meminfo: slab memory, first to last "
-				   "snapshot", TB_HTML_BYTES, s, n);
+		tb_html_line_chart(sb, "meminfo", title, TB_HTML_BYTES, s, n);
+	for (i = 0; i < n; i++)
+		free(ys[i]);
+	free(xs);
 }
 
 static void slabs(const struct tb_rgrowth *g, struct strbuf *sb, unsigned top)

@@ -435,7 +435,86 @@ static void read_balance(struct rd *rd, json_object *o, struct tb_rbal *b)
 
 /* ---- "slabs": the growth result (report/growth.c writes it) ----------------------- */
 
-static void read_rcache(struct rd *rd, json_object *o, struct tb_rcache *c)
+/*
+ * A series of npts values at key (whole numbers >= 0, null where absent: -1), or NULL
+ * when there is none.  Its length must be the points'.
+ */
+static int64_t *read_series(struct rd *rd, json_object *o, const char *where, size_t npts,
+			    const char *pts)
+{
+	json_object *a;
+	int64_t *v;
+	size_t n, i;
+	char want[80];
+
+	a = get_array(rd, o, where, "series", &n);
+	if (!a)
+		return NULL;
+	if (n != npts) {
+		snprintf(want, sizeof(want), "one value per point of slabs.%s (%zu)", pts, npts);
+		bad(rd, where, "series", want);
+		return NULL;
+	}
+	v = alloc_array(rd, n, sizeof(*v));
+	for (i = 0; v && i < n; i++) {
+		json_object *x = json_object_array_get_idx(a, i);
+
+		if (!x) {
+			v[i] = -1;
+		} else if (!json_object_is_type(x, json_type_int) || json_object_get_int64(x) < 0) {
+			bad(rd, where, "series[]", "whole numbers >= 0 or null");
+			free(v);
+			return NULL;
+		} else {
+			v[i] = json_object_get_int64(x);
+		}
+	}
+	return v;
+}
+
+/* "slab_points" / "meminfo_points": {"snapshot": [...], "t_ns": [...] or null} */
+static void read_points(struct rd *rd, json_object *o, const char *key, struct tb_rpoints *p)
+{
+	json_object *v = get_typed(rd, o, "slabs", key, 1u << json_type_object, "an object");
+	json_object *s, *t;
+	size_t n, nt, i;
+	char w[40];
+
+	if (!v)
+		return;
+	snprintf(w, sizeof(w), "slabs.%s", key);
+	s = get_array(rd, v, w, "snapshot", &n);
+	t = get_array(rd, v, w, "t_ns", &nt);
+	if (t && nt != n) {
+		bad(rd, w, "t_ns", "as many times as snapshots");
+		return;
+	}
+	p->snap = alloc_array(rd, n, sizeof(*p->snap));
+	if (t)
+		p->t_ns = alloc_array(rd, n, sizeof(*p->t_ns));
+	if (!p->snap || (t && !p->t_ns))
+		return;
+	for (i = 0; i < n; i++) {
+		json_object *a = json_object_array_get_idx(s, i);
+		json_object *b = t ? json_object_array_get_idx(t, i) : NULL;
+
+		if (!json_object_is_type(a, json_type_int) || json_object_get_int64(a) < 0 ||
+		    (i && json_object_get_int64(a) <= (int64_t)p->snap[i - 1])) {
+			bad(rd, w, "snapshot", "rising whole numbers >= 0");
+			return;
+		}
+		if (t && !json_object_is_type(b, json_type_int)) {
+			bad(rd, w, "t_ns", "whole numbers");
+			return;
+		}
+		p->snap[i] = (unsigned)json_object_get_int64(a);
+		if (t)
+			p->t_ns[i] = json_object_get_uint64(b);
+	}
+	p->n = n;
+}
+
+static void read_rcache(struct rd *rd, json_object *o, struct tb_rcache *c, size_t npts)
 {
 	const char *w = "slabs.caches[]";
 	json_object *al;
@@ -459,6 +538,7 @@ static void read_rcache(struct rd *rd, json_object *o, struct tb_rcache *c)
 	c->is_new = get_bool(rd, o, w, "new");
 	c->gone = get_bool(rd, o, w, "gone");
 	c->focus = get_bool(rd, o, w, "focus");
+	c->series = read_series(rd, o, w, npts, "slab_points");
 	al = get_array(rd, o, w, "aliases", &n);
 	c->aliases = alloc_array(rd, n, sizeof(*c->aliases));
 	for (j = 0; c->aliases && j < n && !rd->failed; j++) {
@@ -525,8 +605,9 @@ static int add_rvm(struct rd *rd, struct tb_rvm **v, size_t *n, const char *key,
 
 /*
  * What the JSON keeps of a growth result: everything the text shows except the
- * vmstat values (their changes only), the last interval's length and whether the span
- * was given by --between.
+ * vmstat values (their changes only), the last interval's length (known again from
+ * the series' points when they hold the last two snapshots) and whether the span was
+ * given by --between.
  */
 static void read_growth(struct rd *rd, json_object *o, struct tb_report *rep)
 {
@@ -547,13 +628,19 @@ static void read_growth(struct rd *rd, json_object *o, struct tb_report *rep)
 							    tb_proc_kinds[k].name);
 	g->span_ns = get_u64(rd, o, "slabs", "span_ns");
 	g->format = get_str(rd, o, "slabs", "format");
+	read_points(rd, o, "slab_points", &g->slab_pts);
+	read_points(rd, o, "meminfo_points", &g->mem_pts);
+	/* the last interval's length, when the series has its two snapshots */
+	n = g->slab_pts.n;
+	if (n >= 2 && g->slab_pts.t_ns && g->slab_pts.snap[n - 1] == g->slab_pts.snap[n - 2] + 1)
+		g->last_span_ns = g->slab_pts.t_ns[n - 1] - g->slab_pts.t_ns[n - 2];
 	arr = get_array(rd, o, "slabs", "caches", &n);
 	g->caches = alloc_array(rd, n, sizeof(*g->caches));
 	for (i = 0; g->caches && i < n && !rd->failed; i++) {
 		json_object *c = item(rd, arr, i, "slabs.caches");
 
 		if (c)
-			read_rcache(rd, c, &g->caches[g->ncaches++]);
+			read_rcache(rd, c, &g->caches[g->ncaches++], g->slab_pts.n);
 	}
 	if (json_object_object_get_ex(o, "meminfo_kb", &v) && json_object_is_type(v, json_type_object)) {
 		g->mem = alloc_array(rd, (size_t)json_object_object_length(v), sizeof(*g->mem));
@@ -575,6 +662,8 @@ static void read_growth(struct rd *rd, json_object *o, struct tb_report *rep)
 			m->per_hour = get_dbl(rd, e, "slabs.meminfo_kb", "per_hour");
 			m->has_rate = json_object_object_get_ex(e, "per_hour", &arr) &&
 				      !json_object_is_type(arr, json_type_null);
+			m->series = read_series(rd, e, "slabs.meminfo_kb", g->mem_pts.n,
+						"meminfo_points");
 		}
 	}
 	if (json_object_object_get_ex(o, "vmstat_delta", &v) && json_object_is_type(v, json_type_object)) {

@@ -7,7 +7,8 @@
 # clicks the frames named in "#click=ID,..." with a real click event once loaded).
 # Inputs: a kmem trace with stacks (tests/fixtures/live-6x), SLUB TRACE records of a
 # CentOS 7 3.10 guest (tests/fixtures/centos7-3.10) and a saved JSON report built here
-# around the real slab growth of tests/fixtures/slabinfo.  Screenshots and DOMs are kept
+# around the real slab growth of tests/fixtures/slabinfo (four snapshots: the slab and
+# meminfo charts draw a point per snapshot).  Screenshots and DOMs are kept
 # in $TB_TEST_LOGDIR/html (default build/test-logs/html).
 . "$(dirname "$0")/../lib.sh"
 
@@ -143,8 +144,25 @@ expect_eq "3.10: no trend chart" 0 "$(grep -c 'id="trend-0"' "$d/c7.dom")"
 expect_match "3.10: the source is the kernel log" 'slub-trace-kmsg-lines.txt \(kernel log\)' "$dom"
 
 # ---- 3. a saved JSON report: slab growth, balances, losses, hostile strings -------------
-"$TB" slabs "$FX/slabinfo/live-6.18-before.txt" "$FX/slabinfo/live-6.18-after.txt" \
+# four snapshots 20s apart: the real before and after, and two between them (every
+# cache's active and total objects and meminfo's slab lines a third and two thirds of
+# the way), so the slab chart must draw 4 points per line, not first and last
+for k in 0 1 2 3; do
+	awk -v k="$k" -v t="12:3$((7 + (k * 20) / 60)):$(printf '%02d' $(((k * 20) % 60)))" '
+	function mid(b, a) { return int(b + (a - b) * k / 3) }
+	FNR == 1 { f++ }
+	f == 1 && /: tunables/ { b2[$1] = $2; b3[$1] = $3; next }
+	f == 1 && /^(Slab|SUnreclaim|SReclaimable):/ { bm[$1] = $2; next }
+	f == 1 { next }
+	FNR == 1 { print "Sun Nov 22 " t " UTC 2026"; next }
+	/: tunables/ && ($1 in b2) { $2 = mid(b2[$1], $2); $3 = mid(b3[$1], $3); if ($3 < $2) $3 = $2 }
+	/^(Slab|SUnreclaim|SReclaimable):/ && ($1 in bm) { $2 = mid(bm[$1], $2) }
+	{ print }' "$FX/slabinfo/live-6.18-before.txt" "$FX/slabinfo/live-6.18-after.txt" > "$d/snap$k.txt"
+done
+"$TB" slabs "$d/snap0.txt" "$d/snap1.txt" "$d/snap2.txt" "$d/snap3.txt" \
 	--sysfs "$FX/slabinfo/sys-kernel-slab-6.18.ls" --json > "$d/slabs.json" 2>/dev/null
+expect_eq "slabs --json: 4 slab snapshots, 4 points" "4 4" \
+	"$(jq -r '"\(.growth.snapshots.slabinfo) \(.growth.slab_points.snapshot | length)"' "$d/slabs.json")"
 jq -e .growth "$d/slabs.json" >/dev/null && ok "slabs --json gave a growth object" || not_ok "slabs --json gave no growth"
 jq --slurpfile s "$d/slabs.json" -n '{
  tool: "tracebook", version: "0.1.0", kernel: {release: "3.10.0-1160.el7.x86_64", arch: "x86_64"},
@@ -208,6 +226,16 @@ want=$(jq '[.growth.caches[] | select(.delta_obj_bytes > 0 or .focus)] | length 
 got=$(section slab-growth "$d/saved.dom" | grep -o '<polyline class="series"' | wc -l)
 expect_eq "saved: slab chart has one line per growing cache (at most 8)" "$want" "$got"
 expect_match "saved: the merged aliases are named" 'signal_cache \(merged: UNIX, UNIX-STREAM\)' "$dom"
+# points per line: one per snapshot (4), for every line of the slab and meminfo charts
+points() { section "$1" "$2" | grep -o '<polyline class="series"[^>]*points="[^"]*"' | sed 's/.*points="\([^"]*\)"/\1/' | awk '{ print NF }' | sort -u | paste -sd' '; }
+nsnap=$(jq '.growth.snapshots.slabinfo' "$d/slabs.json")
+expect_eq "saved: the JSON's series are as many as the lines" "$want" "$(jq '[.growth.caches[] | select(.series)] | length' "$d/slabs.json")"
+expect_eq "saved: every slab line has a point per snapshot ($nsnap)" "$nsnap" "$(points slab-growth "$d/saved.dom")"
+expect_eq "saved: every meminfo line has a point per snapshot ($nsnap)" "$nsnap" "$(points meminfo "$d/saved.dom")"
+expect_match "saved: the slab chart's title says so" "<figcaption>Slab caches: active objects x object size at each of $nsnap snapshots<" "$(section slab-growth "$d/saved.dom")"
+sig=$(jq -c '[.growth.caches[] | select(.name == "signal_cache") | .series[]]' "$d/slabs.json")
+expect_eq "saved: signal_cache's series rises from before to after through the two between" \
+	"[$(awk '$1 == "signal_cache" { printf "%s%s", s, $2; s = "," }' "$d/snap0.txt" "$d/snap1.txt" "$d/snap2.txt" "$d/snap3.txt")]" "$sig"
 want=$(jq '[.growth.meminfo_kb | keys[] | select(. == "Slab" or . == "SUnreclaim" or . == "SReclaimable")] | length' "$d/slabs.json")
 got=$(section meminfo "$d/saved.dom" | grep -o '<polyline class="series"' | wc -l)
 expect_eq "saved: meminfo chart has Slab/SUnreclaim/SReclaimable ($want)" "$want" "$got"

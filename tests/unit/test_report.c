@@ -380,10 +380,32 @@ static void test_json_escaping(void **state)
 	tb_report_free(rep);
 }
 
+static void assert_points_equal(const struct tb_rpoints *a, const struct tb_rpoints *b)
+{
+	size_t i;
+
+	assert_int_equal(a->n, b->n);
+	assert_int_equal(!a->t_ns, !b->t_ns);
+	for (i = 0; i < a->n; i++) {
+		assert_int_equal(a->snap[i], b->snap[i]);
+		if (a->t_ns)
+			assert_int_equal(a->t_ns[i], b->t_ns[i]);
+	}
+}
+
+static void assert_series_equal(const int64_t *a, const int64_t *b, size_t n)
+{
+	size_t i;
+
+	assert_int_equal(!a, !b);
+	for (i = 0; a && i < n; i++)
+		assert_int_equal(a[i], b[i]);
+}
+
 /* Every field of a growth result (rates to the 0.1 the JSON keeps). */
 static void assert_growth_equal(const struct tb_rgrowth *a, const struct tb_rgrowth *b)
 {
-	size_t i, j;
+	size_t i, j, nseries = 0;
 	int k;
 
 	for (k = 0; k < TB_PROC_KINDS; k++)
@@ -411,8 +433,16 @@ static void assert_growth_equal(const struct tb_rgrowth *a, const struct tb_rgro
 		assert_int_equal(x->naliases, y->naliases);
 		for (j = 0; j < x->naliases; j++)
 			assert_string_equal(x->aliases[j], y->aliases[j]);
+		assert_series_equal(x->series, y->series, a->slab_pts.n);
+		nseries += x->series != NULL;
 	}
+	assert_points_equal(&a->slab_pts, &b->slab_pts);
+	assert_points_equal(&a->mem_pts, &b->mem_pts);
+	if (a->slab_pts.n)
+		assert_true(nseries > 0);
 	assert_int_equal(a->nmem, b->nmem);
+	for (i = 0; i < a->nmem; i++)
+		assert_series_equal(a->mem[i].series, b->mem[i].series, a->mem_pts.n);
 	assert_int_equal(a->nzones, b->nzones);
 	assert_int_equal(a->compaction, b->compaction);
 }
@@ -445,12 +475,17 @@ static void test_growth_in_report(void **state)
 	strstr(b, "\nMemTotal:")[1] = '\0';
 	assert_int_equal(tb_analysis_snapshot(an, "slabinfo", 1000 * 1000000000ULL,
 					      strchr(a, '\n') + 1), 0);
+	/* a snapshot between them: the series has 3 points, which the JSON carries */
+	assert_int_equal(tb_analysis_snapshot(an, "slabinfo", 1030 * 1000000000ULL,
+					      strchr(a, '\n') + 1), 0);
 	assert_int_equal(tb_analysis_snapshot(an, "slabinfo", 1060 * 1000000000ULL,
 					      strchr(b, '\n') + 1), 0);
 	rep = tb_report_build(an, NULL);
 	assert_non_null(rep);
 	assert_non_null(rep->growth);
 	assert_true(rep->growth->ncaches > 0);
+	assert_int_equal(rep->growth->slab_pts.n, 3);
+	assert_int_equal(rep->growth->slab_pts.t_ns[1], 30 * 1000000000ULL);
 	txt = text_of(rep, 0);
 	assert_non_null(strstr(txt, "== slab growth"));
 	assert_int_equal(tb_report_write_json(rep, tmp("slabs.json")), 0);

@@ -443,6 +443,115 @@ static void test_growth_rates(void **state)
 	tb_growth_free(g);
 }
 
+/* A slabinfo with cache "leaky" at active objects a (64 B), "steady" at 100, and
+ * "late" from snapshot 3 on. */
+static char *series_slabinfo(unsigned i, unsigned a)
+{
+	static char buf[1024];
+
+	snprintf(buf, sizeof(buf), "slabinfo - version: 2.1\n"
+		 "leaky %u %u 64 64 1 : tunables 0 0 0 : slabdata 1 1 0\n"
+		 "steady 100 128 256 16 1 : tunables 0 0 0 : slabdata 8 8 0\n%s", a, a + 64,
+		 i >= 3 ? "late 5 16 512 8 1 : tunables 0 0 0 : slabdata 2 2 0\n" : "");
+	return buf;
+}
+
+/*
+ * The series behind the charts: one point per snapshot while there are few, times
+ * since the first; past TB_GROWTH_MAX_POINTS decimated with the first and the newest
+ * snapshot kept, evenly spaced, bounded; the values those of the snapshots drawn.
+ */
+static void test_growth_series(void **state)
+{
+	struct tb_growth *g = tb_growth_new(NULL);
+	struct tb_rgrowth *r;
+	const struct tb_rcache *leaky = NULL, *steady = NULL, *late = NULL;
+	const struct tb_rmem *su = NULL;
+	char mem[128];
+	unsigned i, n = 5, total = 1000;
+	size_t j, k;
+
+	(void)state;
+	assert_non_null(g);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(tb_growth_add(g, "slabinfo", (1000 + 10 * i) * 1000000000ULL,
+					       series_slabinfo(i, 100 + 50 * i), "s"), 0);
+		snprintf(mem, sizeof(mem), "Slab: %u kB\nSReclaimable: 1000 kB\nSUnreclaim: %u kB\n",
+			 3000 + i, 2000 + i);
+		assert_int_equal(tb_growth_add(g, "meminfo", (1000 + 10 * i) * 1000000000ULL, mem,
+					       "m"), 0);
+	}
+	r = tb_growth_result(g);
+	assert_non_null(r);
+	assert_int_equal(r->slab_pts.n, n);
+	assert_non_null(r->slab_pts.t_ns);
+	for (j = 0; j < n; j++) {
+		assert_int_equal(r->slab_pts.snap[j], j);
+		assert_int_equal(r->slab_pts.t_ns[j], j * 10 * 1000000000ULL);
+	}
+	for (j = 0; j < r->ncaches; j++) {
+		if (!strcmp(r->caches[j].name, "leaky"))
+			leaky = &r->caches[j];
+		if (!strcmp(r->caches[j].name, "steady"))
+			steady = &r->caches[j];
+		if (!strcmp(r->caches[j].name, "late"))
+			late = &r->caches[j];
+	}
+	assert_non_null(leaky);
+	assert_non_null(leaky->series);
+	for (j = 0; j < n; j++)
+		assert_int_equal(leaky->series[j], 100 + 50 * j);
+	/* a cache that did not grow is not charted: no series */
+	assert_non_null(steady);
+	assert_null(steady->series);
+	/* a cache that came later: absent (-1) before */
+	assert_non_null(late);
+	assert_non_null(late->series);
+	assert_int_equal(late->series[2], -1);
+	assert_int_equal(late->series[3], 5);
+	assert_int_equal(r->mem_pts.n, n);
+	for (j = 0; j < r->nmem; j++)
+		if (!strcmp(r->mem[j].key, "SUnreclaim"))
+			su = &r->mem[j];
+	assert_non_null(su);
+	assert_non_null(su->series);
+	for (j = 0; j < n; j++)
+		assert_int_equal(su->series[j], 2000 + j);
+	tb_rgrowth_free(r);
+
+	/* a long watch: bounded, first and last kept, evenly spaced between them */
+	for (; i < total; i++) {
+		assert_int_equal(tb_growth_add(g, "slabinfo", (1000 + 10 * i) * 1000000000ULL,
+					       series_slabinfo(i, 100 + 50 * i), "s"), 0);
+		snprintf(mem, sizeof(mem), "Slab: %u kB\nSUnreclaim: %u kB\n", 3000 + i, 2000 + i);
+		assert_int_equal(tb_growth_add(g, "meminfo", 0, mem, "m"), 0);
+	}
+	r = tb_growth_result(g);
+	assert_non_null(r);
+	assert_true(r->slab_pts.n <= TB_GROWTH_MAX_POINTS);
+	assert_true(r->slab_pts.n >= TB_GROWTH_MAX_POINTS / 2);
+	assert_int_equal(r->slab_pts.snap[0], 0);
+	assert_int_equal(r->slab_pts.snap[r->slab_pts.n - 1], total - 1);
+	k = r->slab_pts.snap[1];
+	assert_true(k >= 2);
+	for (j = 1; j + 1 < r->slab_pts.n; j++)
+		assert_int_equal(r->slab_pts.snap[j], j * k);
+	for (j = 0; j < r->ncaches; j++)
+		if (!strcmp(r->caches[j].name, "leaky"))
+			leaky = &r->caches[j];
+	for (j = 0; j < r->slab_pts.n; j++) {
+		assert_int_equal(leaky->series[j], 100 + 50 * r->slab_pts.snap[j]);
+		assert_int_equal(r->slab_pts.t_ns[j], r->slab_pts.snap[j] * 10 * 1000000000ULL);
+	}
+	assert_int_equal(leaky->series[r->slab_pts.n - 1], (int64_t)leaky->active);
+	/* meminfo: the later snapshots carry no time, so the series has none */
+	assert_true(r->mem_pts.n <= TB_GROWTH_MAX_POINTS);
+	assert_int_equal(r->mem_pts.snap[r->mem_pts.n - 1], total - 1);
+	assert_null(r->mem_pts.t_ns);
+	tb_rgrowth_free(r);
+	tb_growth_free(g);
+}
+
 static void test_growth_unknown_time(void **state)
 {
 	struct tb_growth *g = tb_growth_new(NULL);
@@ -724,6 +833,7 @@ int main(void)
 		cmocka_unit_test(test_time_lines),
 		cmocka_unit_test(test_meminfo_vmstat_buddy),
 		cmocka_unit_test(test_growth_rates),
+		cmocka_unit_test(test_growth_series),
 		cmocka_unit_test(test_growth_unknown_time),
 		cmocka_unit_test(test_growth_compaction),
 		cmocka_unit_test(test_alias_tree_310),
