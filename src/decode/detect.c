@@ -92,17 +92,37 @@ static int memmem_n(const char *l, size_t n, const char *needle)
 }
 
 /* The first line is /proc/slabinfo's header (util/procfs.c recognizes it). */
-static int first_line_is_slabinfo(const char *head, size_t len)
+/* The first line of head into line (cut to size - 1); the rest after it, or NULL. */
+static const char *first_line(const char *head, size_t len, char *line, size_t size)
 {
-	char line[128];
 	const char *nl = memchr(head, '\n', len);
 	size_t n = nl ? (size_t)(nl - head) : len;
 
-	if (n >= sizeof(line))
-		n = sizeof(line) - 1;
+	if (n >= size)
+		n = size - 1;
 	memcpy(line, head, n);
 	line[n] = '\0';
+	return nl ? nl + 1 : NULL;
+}
+
+static int is_slabinfo_header(const char *line)
+{
 	return line[0] != ' ' && line[0] != '\t' && tb_slab_header(line, NULL) == TB_SLABFMT_PROC;
+}
+
+static int first_line_is_slabinfo(const char *head, size_t len)
+{
+	char line[128];
+	const char *rest = first_line(head, len, line, sizeof(line));
+	uint64_t t;
+
+	if (is_slabinfo_header(line))
+		return 1;
+	/* (date; cat /proc/slabinfo) > FILE: a time line first, as `slabs` reads it */
+	if (!rest || tb_parse_wall_time(line, &t))
+		return 0;
+	first_line(rest, len - (size_t)(rest - head), line, sizeof(line));
+	return is_slabinfo_header(line);
 }
 
 /* A /dev/kmsg record: "LEVEL,SEQ,USEC,FLAGS[,...];" (digits, commas, a flag char). */

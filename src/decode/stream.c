@@ -529,6 +529,20 @@ static int run_slabinfo(struct tb_decode_set *s, struct input *in)
 		return tb_error("out of memory reading %s", in->path);
 	if (in->fd > 0 && !fstat(in->fd, &st))
 		wall = (uint64_t)st.st_mtim.tv_sec * 1000000000ULL + (uint64_t)st.st_mtim.tv_nsec;
+	{
+		/* a first line from `date` ((date; cat /proc/slabinfo) > FILE, as `slabs` reads
+		 * it) says when better than the mtime, which a copy (scp, tar) changes */
+		const char *nl = memchr(sb.buf, '\n', sb.len);
+		char line[128];
+		uint64_t t;
+
+		if (nl && (size_t)(nl - sb.buf) < sizeof(line)) {
+			memcpy(line, sb.buf, (size_t)(nl - sb.buf));
+			line[nl - sb.buf] = '\0';
+			if (!tb_parse_wall_time(line, &t))
+				wall = t;
+		}
+	}
 	r = s->snapshot ? s->snapshot(s->snapshot_ctx, tb_proc_kinds[TB_PROC_SLABINFO].name, wall, sb.buf, in->path) : 0;
 	in->done = 1;
 	strbuf_release(&sb);

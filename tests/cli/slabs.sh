@@ -146,6 +146,14 @@ done
 rows() { # number of rows in the "Top caches by growth" table of $1
 	printf '%s\n' "$1" | awk '/^Top caches by growth/ { f = 1; getline; next } f && /^  [^ (]/ { n++; next } f { exit } END { print n + 0 }'
 }
+# a time line first ((date; cat /proc/slabinfo) > FILE): analyze reads it as slabinfo and
+# takes the time from it, not from the mtime (equal here, as after a copy)
+{ echo "Tue Dec  1 10:00:00 UTC 2026"; cat "$TMP/si-before.txt"; } > "$TMP/sd-before.txt"
+{ echo "Tue Dec  1 10:05:00 UTC 2026"; cat "$TMP/si-after.txt"; } > "$TMP/sd-after.txt"
+touch -r "$TMP/sd-before.txt" "$TMP/sd-after.txt"
+out=$("$TB" analyze "$TMP/sd-before.txt" "$TMP/sd-after.txt" 2>&1); rc=$?
+expect_eq "analyze of slabinfo files with a date line first exits 0" 0 "$rc"
+expect_match "analyze: the span from the date lines, not the equal mtimes" 'Slab growth: 2 snapshots \(/proc/slabinfo\) over 5m00s' "$out"
 out=$("$TB" analyze "$TMP/si-before.txt" "$TMP/si-after.txt" -o "$TMP/g1.json" 2>&1); rc=$?
 expect_eq "analyze of two slabinfo files exits 0" 0 "$rc"
 expect_match "its report has the growth section" '== slab growth' "$out"
