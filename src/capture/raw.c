@@ -47,6 +47,8 @@
 
 #define QUEUE_CAP_MAX (256ULL << 20)	/* bytes of pages waiting for the decoder... */
 #define QUEUE_CAP_MIN (16ULL << 20)	/* ...at most 1/8 of MemAvailable, within these */
+#define QUEUE_SOFT_CAP (8U << 20)	/* past this, pages wait in the kernel's buffer... */
+#define PUMP_BYTES_MAX (1U << 20)	/* one pump decodes at most this much (~5-10 ms) */
 #define READS_PER_PASS 256		/* fairness among CPUs */
 #define READER_NICE (-10)
 #define WATERMARK_MARGIN 2000000ULL	/* 2 ms of trace clock (ns clocks) */
@@ -71,6 +73,8 @@ struct tb_raw {
 	size_t q_bytes;				/* under lock */
 	size_t q_peak;				/* under lock: most bytes ever waiting */
 	size_t q_cap;
+	uint64_t kbuf_bytes;	/* one CPU's kernel buffer (buffer_size_kb), 0 unknown */
+	uint64_t deferred;	/* reader passes that left a CPU's pages in the kernel */
 	int stopping;		/* drain and finish (under lock) */
 	int finished;		/* reader has exited (under lock) */
 	int read_error;		/* errno of a failed read (under lock) */
@@ -102,6 +106,9 @@ int tb_parse_cpu_stats(const char *text, struct tb_cpu_stats *st)
 			st->entries = v;
 		} else if (sscanf(l, "read events: %llu", &v) == 1) {
 			st->read = v;
+		} else if (sscanf(l, "bytes: %llu", &v) == 1) {
+			st->bytes = v;
+			st->has_bytes = 1;
 		}
 		l = strchr(l, '\n');
 		if (l)
@@ -141,6 +148,42 @@ static size_t subbuf_size(const char *trace_dir)
 	if (tb_read_line(path, line, sizeof(line)) == 0 && (kb = strtol(line, NULL, 10)) > 0)
 		return (size_t)kb * 1024;
 	return (size_t)sysconf(_SC_PAGESIZE);
+}
+
+/* One CPU's ring buffer in bytes (buffer_size_kb: "N" or "N (expanded: M)"), 0 unknown. */
+static uint64_t kernel_buffer_bytes(const char *trace_dir)
+{
+	char path[4096], line[64];
+	long kb;
+
+	snprintf(path, sizeof(path), "%s/buffer_size_kb", trace_dir);
+	if (tb_read_line(path, line, sizeof(line)) == 0 && (kb = strtol(line, NULL, 10)) > 0)
+		return (uint64_t)kb * 1024;
+	return 0;
+}
+
+/*
+ * Past QUEUE_SOFT_CAP of pages waiting for the decoder, the reader leaves a CPU's
+ * pages in the kernel's ring buffer while less than half of it is unread (its
+ * per_cpu/cpuN/stats "bytes:"), so a starved decoder does not grow our memory; the
+ * kernel's buffer absorbs what it was sized for.  Where that count or the buffer
+ * size is not known, it reads on (up to q_cap) as before.
+ */
+static int leave_in_kernel(struct tb_raw *r, unsigned c)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct tb_cpu_stats st;
+	char path[4096];
+	int leave = 0;
+
+	if (!r->kbuf_bytes)
+		return 0;
+	snprintf(path, sizeof(path), "%s/per_cpu/cpu%u/stats", r->trace_dir, c);
+	if (tb_read_file(path, &sb) == 0 && tb_parse_cpu_stats(sb.buf, &st) == 0 &&
+	    st.has_bytes && st.bytes < r->kbuf_bytes / 2)
+		leave = 1;
+	strbuf_release(&sb);
+	return leave;
 }
 
 /* Parse events/SYS/NAME/format under trace_dir into tep; -1 if absent or bad. */
@@ -274,6 +317,7 @@ struct tb_raw *tb_raw_open(const char *trace_dir, unsigned ncpus, const struct t
 		r->q_cap = (size_t)cap;
 	}
 	r->subbuf = subbuf_size(trace_dir);
+	r->kbuf_bytes = kernel_buffer_bytes(trace_dir);
 	r->tep = load_formats(trace_dir);
 	if (!r->tep)
 		goto fail;
@@ -351,12 +395,13 @@ static void *reader_main(void *arg)
 	if (!bound)
 		err = ENOMEM;
 	for (; !err;) {
-		int any_full = 0, any_data = 0, stopping, over;
+		int any_full = 0, any_data = 0, stopping, over, soft;
 		unsigned c;
 
 		pthread_mutex_lock(&r->lock);
 		stopping = r->stopping;
 		over = r->q_bytes > r->q_cap;
+		soft = !stopping && r->q_bytes > QUEUE_SOFT_CAP;
 		pthread_mutex_unlock(&r->lock);
 
 		for (c = 0; c < r->ncpus && !over && !err; c++) {
@@ -367,6 +412,10 @@ static void *reader_main(void *arg)
 
 			if (r->fds[c] < 0)
 				continue;
+			if (soft && leave_in_kernel(r, c)) {
+				r->deferred++;
+				continue;
+			}
 			for (k = 0; k < READS_PER_PASS; k++) {
 				ssize_t n;
 
@@ -501,6 +550,12 @@ void tb_raw_wait(struct tb_raw *r, unsigned ms)
  * tb_raw_pump - decode what the reader queued and emit what the merge allows.
  * @drain: emit everything (after tb_raw_stop)
  *
+ * Without drain one pump takes at most PUMP_BYTES_MAX of the queue (the rest waits
+ * for the next pump), so no single pump does more than a few ms of work.  The
+ * reader's watermarks say "everything up to here is queued": they are handed to the
+ * merge only when the whole queue was taken, else a record still queued could be
+ * older than one the merge lets out.
+ *
  * Returns 0, or negative after printing why (read error, ENOMEM, the sink stopped).
  */
 int tb_raw_pump(struct tb_raw *r, int drain)
@@ -519,12 +574,29 @@ int tb_raw_pump(struct tb_raw *r, int drain)
 	}
 	/* records reserved before a visit but committed after it (an interrupted or
 	 * preempted writer) arrive late: keep a margin below each proven watermark */
+	p = r->q_head;
+	if (!drain) {
+		struct tb_rpage *last = NULL, *q;
+		size_t took = 0;
+
+		for (q = p; q && (took < PUMP_BYTES_MAX || !last); q = q->next) {
+			took += q->size;
+			last = q;
+		}
+		if (q) {
+			/* a prefix: the rest stays queued, the watermarks stay as they were */
+			r->q_head = q;
+			r->q_bytes -= took;
+			last->next = NULL;
+			goto taken;
+		}
+	}
 	for (c = 0; c < r->ncpus; c++)
 		r->merge.cpu[c].bound = r->bound[c] > WATERMARK_MARGIN ?
 					r->bound[c] - WATERMARK_MARGIN : 0;
-	p = r->q_head;
 	r->q_head = r->q_tail = NULL;
 	r->q_bytes = 0;
+taken:
 	err = r->read_error;
 	pthread_mutex_unlock(&r->lock);
 	for (; p; p = n) {
@@ -632,6 +704,12 @@ uint64_t tb_raw_events(const struct tb_raw *r)
 uint64_t tb_raw_bytes(const struct tb_raw *r)
 {
 	return r->bytes_seen;
+}
+
+/* Reader visits that left a CPU's pages in the kernel (queue past its soft cap). */
+uint64_t tb_raw_deferred(struct tb_raw *r)
+{
+	return r->deferred;	/* read after the reader thread was joined */
 }
 
 /* The most bytes of pages that ever waited for the decoder, and the merge's most. */

@@ -584,7 +584,12 @@ static void test_stats(void **state)
 	assert_int_equal(st.dropped, 6);
 	assert_int_equal(st.entries, 12);
 	assert_int_equal(st.read, 78);
+	assert_int_equal(st.bytes, 1);
+	assert_int_equal(st.has_bytes, 1);
 	assert_int_equal(st.ok, 1);
+	/* 3.10-style stats without "bytes:": unknown, so the reader never defers there */
+	assert_int_equal(tb_parse_cpu_stats("entries: 1\noverrun: 2\n", &st), 0);
+	assert_int_equal(st.has_bytes, 0);
 	assert_int_equal(tb_parse_cpu_stats("garbage\n", &st), -1);
 	assert_int_equal(st.ok, 0);
 }
