@@ -604,7 +604,9 @@ taken:
 		r->bytes_seen += p->size;
 		if (ret == 0 && r->save && tb_tracedat_page(r->save, p->cpu, p->data, p->size) < 0)
 			ret = -1;
-		if (ret == 0 && tb_rpage_parse(r->kb, p) < 0)
+		/* the kernel's pages are in the host's byte order */
+		if (ret == 0 && (TB_RPAGE_WALK_NATIVE ? tb_rpage_walk(p, r->lsize) :
+				 tb_rpage_parse(r->kb, p)) < 0)
 			ret = tb_error("out of memory decoding pages");
 		if (ret < 0) {
 			tb_rpage_free(p);
