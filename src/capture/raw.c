@@ -164,7 +164,7 @@ static uint64_t kernel_buffer_bytes(const char *trace_dir)
 
 /*
  * Past QUEUE_SOFT_CAP of pages waiting for the decoder, the reader leaves a CPU's
- * pages in the kernel's ring buffer while less than half of it is unread (its
+ * pages in the kernel's ring buffer while less than a quarter of it is unread (its
  * per_cpu/cpuN/stats "bytes:"), so a starved decoder does not grow our memory; the
  * kernel's buffer absorbs what it was sized for.  Where that count or the buffer
  * size is not known, it reads on (up to q_cap) as before.
@@ -180,7 +180,7 @@ static int leave_in_kernel(struct tb_raw *r, unsigned c)
 		return 0;
 	snprintf(path, sizeof(path), "%s/per_cpu/cpu%u/stats", r->trace_dir, c);
 	if (tb_read_file(path, &sb) == 0 && tb_parse_cpu_stats(sb.buf, &st) == 0 &&
-	    st.has_bytes && st.bytes < r->kbuf_bytes / 2)
+	    st.has_bytes && st.bytes < r->kbuf_bytes / 4)
 		leave = 1;
 	strbuf_release(&sb);
 	return leave;
