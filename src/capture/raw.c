@@ -49,6 +49,7 @@
 #define QUEUE_CAP_MIN (16ULL << 20)	/* ...at most 1/8 of MemAvailable, within these */
 #define QUEUE_SOFT_CAP (8U << 20)	/* past this, pages wait in the kernel's buffer... */
 #define PUMP_BYTES_MAX (1U << 20)	/* one pump decodes at most this much (~5-10 ms) */
+#define PUMP_RECORDS 32768		/* ...and emits at most this many records */
 #define READS_PER_PASS 256		/* fairness among CPUs */
 #define READER_NICE (-10)
 #define WATERMARK_MARGIN 2000000ULL	/* 2 ms of trace clock (ns clocks) */
@@ -74,7 +75,8 @@ struct tb_raw {
 	size_t q_peak;				/* under lock: most bytes ever waiting */
 	size_t q_cap;
 	uint64_t kbuf_bytes;	/* one CPU's kernel buffer (buffer_size_kb), 0 unknown */
-	uint64_t deferred;	/* reader passes that left a CPU's pages in the kernel */
+	uint64_t deferred;	/* reader passes that left the pages in the kernel */
+	int merge_more;		/* the last pump stopped at its budget (consumer) */
 	int stopping;		/* drain and finish (under lock) */
 	int finished;		/* reader has exited (under lock) */
 	int read_error;		/* errno of a failed read (under lock) */
@@ -163,11 +165,12 @@ static uint64_t kernel_buffer_bytes(const char *trace_dir)
 }
 
 /*
- * Past QUEUE_SOFT_CAP of pages waiting for the decoder, the reader leaves a CPU's
- * pages in the kernel's ring buffer while less than a quarter of it is unread (its
- * per_cpu/cpuN/stats "bytes:"), so a starved decoder does not grow our memory; the
- * kernel's buffer absorbs what it was sized for.  Where that count or the buffer
- * size is not known, it reads on (up to q_cap) as before.
+ * Past QUEUE_SOFT_CAP of pages waiting for the decoder, the reader leaves the pages
+ * in the kernel's ring buffers while less than a quarter of every CPU's buffer is
+ * unread (per_cpu/cpuN/stats "bytes:"), so a starved decoder does not grow our
+ * memory; the kernel's buffer absorbs what it was sized for.  Where that count or
+ * the buffer size is not known, it reads on (up to q_cap) as before.  1: CPU c may
+ * wait.
  */
 static int leave_in_kernel(struct tb_raw *r, unsigned c)
 {
@@ -403,6 +406,19 @@ static void *reader_main(void *arg)
 		over = r->q_bytes > r->q_cap;
 		soft = !stopping && r->q_bytes > QUEUE_SOFT_CAP;
 		pthread_mutex_unlock(&r->lock);
+		/*
+		 * All CPUs or none: leaving one CPU in the kernel while reading the
+		 * others only moves the memory into the merge, which must hold the
+		 * others' records until that CPU is read (measured: merge peak 9.4 MB).
+		 */
+		if (soft && !over) {
+			over = 1;
+			for (c = 0; c < r->ncpus && over; c++)
+				if (r->fds[c] >= 0 && !leave_in_kernel(r, c))
+					over = 0;
+			if (over)
+				r->deferred++;
+		}
 
 		for (c = 0; c < r->ncpus && !over && !err; c++) {
 			int k;
@@ -412,10 +428,6 @@ static void *reader_main(void *arg)
 
 			if (r->fds[c] < 0)
 				continue;
-			if (soft && leave_in_kernel(r, c)) {
-				r->deferred++;
-				continue;
-			}
 			for (k = 0; k < READS_PER_PASS; k++) {
 				ssize_t n;
 
@@ -540,6 +552,8 @@ void tb_raw_wait(struct tb_raw *r, unsigned ms)
 {
 	struct timespec ts = tb_wall_after_ms(ms);
 
+	if (r->merge_more)
+		return;		/* records are waiting in the merge: no need to sleep */
 	pthread_mutex_lock(&r->lock);
 	if (!r->q_head && !r->finished)
 		pthread_cond_timedwait(&r->cond, &r->lock, &ts);
@@ -619,7 +633,11 @@ taken:
 	if (err)
 		return tb_error("reading %s/per_cpu/*/trace_pipe_raw: %s", r->trace_dir,
 				strerror(err));
-	return tb_merge_run(&r->merge, drain);
+	/* at most PUMP_RECORDS leave the merge per pump; the rest go next time */
+	r->merge.budget = drain ? 0 : PUMP_RECORDS;
+	ret = tb_merge_run(&r->merge, drain);
+	r->merge_more = r->merge.budget_hit;
+	return ret;
 }
 
 /**

@@ -476,6 +476,9 @@ static int emit_head(struct tb_merge *m, unsigned c, struct tb_rrec *best, int d
  */
 int tb_merge_run(struct tb_merge *m, int drain)
 {
+	uint64_t left = m->budget;
+
+	m->budget_hit = 0;
 	for (;;) {
 		struct tb_rrec *best = NULL, *r;
 		unsigned c, bc = 0;
@@ -507,9 +510,14 @@ int tb_merge_run(struct tb_merge *m, int drain)
 			return 0;
 		limit = drain || second < min_empty_bound ? second : min_empty_bound;
 		do {
+			if (!drain && m->budget && !left) {
+				m->budget_hit = 1;
+				return 0;
+			}
 			ret = emit_head(m, bc, best, drain);
 			if (ret <= 0)
 				return ret;
+			left--;
 			best = cpu_head(m, bc);
 		} while (best && best->ts <= limit);
 	}

@@ -64,6 +64,10 @@ struct tb_merge {
 	uint64_t last_emitted_ts;
 	size_t queued_bytes, queued_peak;
 	struct tb_merge_out out;
+	/* budget: emit at most this many records per tb_merge_run without drain (0: no
+	 * limit); budget_hit: the last run stopped there, records are left to emit */
+	uint64_t budget;
+	int budget_hit;
 	/*
 	 * Used-up pages kept for reuse instead of freed (their recs[] too): the reader
 	 * takes them back (tb_raw_pump), so a steady capture stops calling malloc for

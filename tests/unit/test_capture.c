@@ -388,6 +388,54 @@ static void test_page_walk(void **state)
 }
 
 /* Two CPUs interleaved: without watermarks only "all CPUs queued" emits. */
+/* A budget stops a run after that many records; the next run goes on in order. */
+static void test_merge_budget(void **state)
+{
+	struct kbuffer *kb = new_kb();
+	struct rec_out o;
+	struct tb_merge_out mo = { out_emit, out_lost, &o };
+	struct tb_merge m;
+	struct pagebuild pb;
+	unsigned i, c;
+
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(tb_merge_init(&m, 2, &mo), 0);
+	for (c = 0; c < 2; c++) {
+		pb_init(&pb, 100 + c);
+		for (i = 0; i < 40; i++)
+			pb_event(&pb, 100 + c + i * 2, TYPE_EV, 1, c * 100 + i);
+		tb_merge_add(&m, pb_page(&pb, kb, (int)c, 0));
+		m.cpu[c].bound = 1000;	/* both CPUs read to the end */
+	}
+	m.budget = 25;
+	assert_int_equal(tb_merge_run(&m, 0), 0);
+	assert_int_equal(o.n, 25);
+	assert_int_equal(m.budget_hit, 1);
+	assert_int_equal(tb_merge_run(&m, 0), 0);
+	assert_int_equal(o.n, 50);
+	assert_int_equal(tb_merge_run(&m, 0), 0);
+	assert_int_equal(o.n, 75);
+	assert_int_equal(tb_merge_run(&m, 0), 0);
+	assert_int_equal(o.n, 80);	/* the rest, under the budget */
+	assert_int_equal(m.budget_hit, 0);
+	assert_sorted(&o);
+	for (i = 0; i < o.n; i++)
+		assert_int_equal(o.ts[i], 100 + i);
+	/* drain ignores the budget */
+	for (c = 0; c < 2; c++) {
+		pb_init(&pb, 200 + c);
+		for (i = 0; i < 40; i++)
+			pb_event(&pb, 200 + c + i * 2, TYPE_EV, 1, 0);
+		tb_merge_add(&m, pb_page(&pb, kb, (int)c, 0));
+	}
+	assert_int_equal(tb_merge_run(&m, 1), 0);
+	assert_int_equal(o.n, 160);
+	assert_sorted(&o);
+	tb_merge_release(&m);
+	kbuffer_free(kb);
+	(void)state;
+}
+
 static void test_merge_order(void **state)
 {
 	struct kbuffer *kb = new_kb();
@@ -935,6 +983,7 @@ int main(void)
 		cmocka_unit_test(test_page_parse),
 		cmocka_unit_test(test_page_walk),
 		cmocka_unit_test(test_merge_order),
+		cmocka_unit_test(test_merge_budget),
 		cmocka_unit_test(test_merge_random),
 		cmocka_unit_test(test_merge_stack),
 		cmocka_unit_test(test_merge_lost),
