@@ -51,6 +51,7 @@
 #define PUMP_BYTES_MAX (1U << 20)	/* one pump decodes at most this much (~5-10 ms) */
 #define PUMP_RECORDS 32768		/* ...and emits at most this many records */
 #define READS_PER_PASS 256		/* fairness among CPUs */
+#define SOFT_READS_PER_PASS 32		/* past QUEUE_SOFT_CAP: 128 KiB a CPU, then recheck */
 #define READER_NICE (-10)
 #define WATERMARK_MARGIN 2000000ULL	/* 2 ms of trace clock (ns clocks) */
 
@@ -428,7 +429,8 @@ static void *reader_main(void *arg)
 
 			if (r->fds[c] < 0)
 				continue;
-			for (k = 0; k < READS_PER_PASS; k++) {
+			/* past the soft cap: a little per pass, then look at the kernel again */
+			for (k = 0; k < (soft ? SOFT_READS_PER_PASS : READS_PER_PASS); k++) {
 				ssize_t n;
 
 				if (!page && !mine) {
