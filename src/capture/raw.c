@@ -588,8 +588,6 @@ int tb_raw_pump(struct tb_raw *r, int drain)
 		r->spare = spare;
 		spare = n;
 	}
-	/* records reserved before a visit but committed after it (an interrupted or
-	 * preempted writer) arrive late: keep a margin below each proven watermark */
 	p = r->q_head;
 	if (!drain) {
 		struct tb_rpage *last = NULL, *q;
@@ -607,6 +605,8 @@ int tb_raw_pump(struct tb_raw *r, int drain)
 			goto taken;
 		}
 	}
+	/* records reserved before a visit but committed after it (an interrupted or
+	 * preempted writer) arrive late: keep a margin below each proven watermark */
 	for (c = 0; c < r->ncpus; c++)
 		r->merge.cpu[c].bound = r->bound[c] > WATERMARK_MARGIN ?
 					r->bound[c] - WATERMARK_MARGIN : 0;
@@ -728,7 +728,7 @@ uint64_t tb_raw_bytes(const struct tb_raw *r)
 	return r->bytes_seen;
 }
 
-/* Reader visits that left a CPU's pages in the kernel (queue past its soft cap). */
+/* Reader passes that left the pages in the kernel (the queue past its soft cap). */
 uint64_t tb_raw_deferred(struct tb_raw *r)
 {
 	return r->deferred;	/* read after the reader thread was joined */
