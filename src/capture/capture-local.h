@@ -20,6 +20,8 @@ struct tep_handle;
 
 struct tb_cpu_stats {
 	uint64_t overrun, dropped, entries, read;
+	uint64_t bytes;		/* unread bytes in the buffer ("bytes:"), if has_bytes */
+	int has_bytes;
 	int ok;
 };
 /* Parse the text of per_cpu/cpuN/stats. Returns 0, -1 when no counter was found. */
@@ -47,6 +49,7 @@ uint64_t tb_raw_events(const struct tb_raw *r);
 uint64_t tb_raw_bytes(const struct tb_raw *r);
 uint64_t tb_raw_last_ts(const struct tb_raw *r);
 void tb_raw_peaks(struct tb_raw *r, size_t *queue, size_t *merge);
+uint64_t tb_raw_deferred(struct tb_raw *r);
 /* Per-CPU loss said by the pages' missed-event counts. */
 void tb_raw_loss(const struct tb_raw *r, unsigned cpu, uint64_t *pages, int *pages_unknown);
 void tb_raw_merge_stats(const struct tb_raw *r, uint64_t *emitted, uint64_t *orphan_stacks,

@@ -119,7 +119,21 @@ struct run {
 	uint64_t start, next_snap, next_interval;
 	uint64_t longest_pump;	/* ns: the longest the decoder+sink took at once */
 	uint64_t stalls;	/* pumps longer than PUMP_STALL_NS */
+	/*
+	 * The same by the thread's own CPU time: a pump long in wall time but short in
+	 * CPU time waited for a CPU (scheduler starvation on a loaded box), not for work.
+	 */
+	uint64_t longest_pump_cpu, cpu_stalls;
 };
+
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) < 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
 
 static int pump(struct run *r, int drain)
 {
@@ -310,17 +324,23 @@ int tb_capture_run(const struct tb_capture_opts *o, const struct tb_capture_sink
 		if (sink->poll)
 			sink->poll(sink->ctx);
 		{
-			uint64_t t0 = tb_now_ns(), dt;
+			uint64_t t0 = tb_now_ns(), c0 = thread_cpu_ns(), dt, dc;
 
 			ret = pump(&r, 0);
 			dt = tb_now_ns() - t0;
+			dc = thread_cpu_ns() - c0;
 			if (dt > r.longest_pump)
 				r.longest_pump = dt;
+			if (dc > r.longest_pump_cpu)
+				r.longest_pump_cpu = dc;
 			if (dt > PUMP_STALL_NS)
 				r.stalls++;
+			if (dc > PUMP_STALL_NS)
+				r.cpu_stalls++;
 			if (dt > PUMP_STALL_NS && getenv("TRACEBOOK_CAPTURE_DEBUG"))
-				fprintf(stderr, "capture: pump took %.1f ms at %.2f s, %llu events so far\n",
-					(double)dt / 1e6, (double)(t0 - r.start) / 1e9,
+				fprintf(stderr, "capture: pump took %.1f ms (%.1f ms of its CPU) at %.2f s, "
+					"%llu events so far\n", (double)dt / 1e6, (double)dc / 1e6,
+					(double)(t0 - r.start) / 1e9,
 					(unsigned long long)(r.raw ? tb_raw_events(r.raw) : 0));
 		}
 		if (ret == 0)
@@ -372,13 +392,18 @@ stop:
 		res->lost_unknown = 1;	/* kernel log records: how many is not known */
 	if (getenv("TRACEBOOK_CAPTURE_DEBUG"))
 		fprintf(stderr, "capture: %llu events, %llu bytes read, queue peak %llu, merge peak "
-			"%llu, longest pump %.1f ms, %llu pumps over %llu ms, lost: pages %llu stats %llu\n",
+			"%llu, longest pump %.1f ms, %llu pumps over %llu ms, lost: pages %llu stats %llu; "
+			"longest pump CPU %.1f ms, %llu pumps over %llu ms of CPU, %llu reads left in "
+			"the kernel\n",
 			(unsigned long long)res->events,
 			(unsigned long long)res->bytes_read,
 			(unsigned long long)res->queue_peak_bytes,
 			(unsigned long long)res->merge_peak_bytes, (double)r.longest_pump / 1e6,
 			(unsigned long long)r.stalls, PUMP_STALL_NS / 1000000ULL,
-			(unsigned long long)res->lost_pages, (unsigned long long)res->lost_stats);
+			(unsigned long long)res->lost_pages, (unsigned long long)res->lost_stats,
+			(double)r.longest_pump_cpu / 1e6, (unsigned long long)r.cpu_stalls,
+			PUMP_STALL_NS / 1000000ULL,
+			(unsigned long long)(r.raw ? tb_raw_deferred(r.raw) : 0));
 	if (res->lost || res->lost_unknown)
 		tb_warn("%s%llu events were LOST (per-CPU ring buffers overflowed): frees may be "
 			"missing, outstanding counts are upper bounds",

@@ -140,6 +140,118 @@ int tb_rpage_parse(void *kbv, struct tb_rpage *p)
 	return 0;
 }
 
+/* Record header types (type_len of struct ring_buffer_event, kernel/trace/ring_buffer.c). */
+#define RB_TYPE_PADDING		29
+#define RB_TYPE_TIME_EXTEND	30
+#define RB_TYPE_TIME_STAMP	31
+#define RB_TS_SHIFT		27
+/* absolute time stamps lack the 5 top bits: they come from the running time */
+#define RB_TS_MSB		(0xf8ULL << 56)
+
+static uint32_t load_u32(const unsigned char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+/**
+ * tb_rpage_walk - split p->data into records without libtraceevent's kbuffer: the
+ * same walk (headers, time extends, absolute time stamps, padding, records of any
+ * length) done inline, for pages in the host's byte order on a little-endian host
+ * (the live capture; a trace.dat of the same byte order).
+ * @lsize: the kernel's long size (4 or 8): the commit field's width
+ *
+ * Gives the records tb_rpage_parse() gives for every page the kernel writes (a unit
+ * test holds them equal); on a damaged page it stops at the first record that does
+ * not fit.  Returns 0, or -ENOMEM.  Big-endian hosts: tb_rpage_parse().
+ */
+int tb_rpage_walk(struct tb_rpage *p, int lsize)
+{
+	const unsigned char *data;
+	size_t hdr, size, off = 0, avail;
+	uint64_t ts;
+
+	p->nrec = p->pos = 0;
+	if (lsize != 4 && lsize != 8)
+		lsize = 8;
+	hdr = 8 + (size_t)lsize;
+	p->missed = page_missed(p->data, p->size, lsize);
+	if (p->size < hdr)
+		return 0;
+	size = (size_t)(load_long(p->data + 8, lsize) & RB_COMMIT_MASK);
+	if (size > p->size - hdr)
+		return 0;
+	memcpy(&ts, p->data, 8);
+	data = p->data + hdr;
+	avail = p->size - hdr;	/* what was read past the header (>= size) */
+	while (off < size) {
+		uint32_t h, tl, delta;
+		size_t len;
+		struct tb_rrec *r;
+
+		if (off + 4 > avail)
+			break;
+		h = load_u32(data + off);
+		tl = h & 31;
+		delta = h >> 5;
+		off += 4;
+		if (tl >= RB_TYPE_PADDING) {
+			if (off + 4 > avail)
+				break;
+			if (tl == RB_TYPE_PADDING) {
+				ts += delta;
+				len = load_u32(data + off);
+			} else {
+				uint64_t ext = ((uint64_t)load_u32(data + off) << RB_TS_SHIFT) + delta;
+
+				if (tl == RB_TYPE_TIME_STAMP)
+					ts = ext | (ts & RB_TS_MSB);
+				else
+					ts += ext;
+				len = 4;
+			}
+			if (len > avail - off)
+				break;
+			off += len;
+			continue;
+		}
+		if (tl == 0) {
+			uint32_t l;
+
+			if (off + 4 > avail)
+				break;
+			l = load_u32(data + off);
+			if (l < 4)	/* kbuffer would go backwards: a damaged page */
+				break;
+			len = ((size_t)l - 4 + 3) & ~(size_t)3;
+			off += 4;
+		} else {
+			len = (size_t)tl * 4;
+		}
+		ts += delta;
+		if (ALLOC_GROW(p->recs, p->nrec + 1, p->arec) < 0)
+			return -ENOMEM;
+		r = &p->recs[p->nrec++];
+		r->ts = ts;
+		r->data = (void *)(data + off);
+		/* a damaged length must not take the record past what was read */
+		r->size = (unsigned)(len <= avail - off ? len : avail - off);
+		r->type = 0;
+		if (r->size >= 2) {
+			uint16_t type;
+
+			memcpy(&type, data + off, 2);
+			r->type = type;
+		}
+		if (len > avail - off)
+			break;
+		off += len;
+	}
+	return 0;
+}
+
 /**
  * tb_merge_init - an empty merge of ncpus CPUs.
  * @out: where records go
@@ -364,6 +476,9 @@ static int emit_head(struct tb_merge *m, unsigned c, struct tb_rrec *best, int d
  */
 int tb_merge_run(struct tb_merge *m, int drain)
 {
+	uint64_t left = m->budget;
+
+	m->budget_hit = 0;
 	for (;;) {
 		struct tb_rrec *best = NULL, *r;
 		unsigned c, bc = 0;
@@ -395,9 +510,14 @@ int tb_merge_run(struct tb_merge *m, int drain)
 			return 0;
 		limit = drain || second < min_empty_bound ? second : min_empty_bound;
 		do {
+			if (!drain && m->budget && !left) {
+				m->budget_hit = 1;
+				return 0;
+			}
 			ret = emit_head(m, bc, best, drain);
 			if (ret <= 0)
 				return ret;
+			left--;
 			best = cpu_head(m, bc);
 		} while (best && best->ts <= limit);
 	}

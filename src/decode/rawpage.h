@@ -64,6 +64,10 @@ struct tb_merge {
 	uint64_t last_emitted_ts;
 	size_t queued_bytes, queued_peak;
 	struct tb_merge_out out;
+	/* budget: emit at most this many records per tb_merge_run without drain (0: no
+	 * limit); budget_hit: the last run stopped there, records are left to emit */
+	uint64_t budget;
+	int budget_hit;
 	/*
 	 * Used-up pages kept for reuse instead of freed (their recs[] too): the reader
 	 * takes them back (tb_raw_pump), so a steady capture stops calling malloc for
@@ -89,6 +93,17 @@ struct tb_rpage *tb_rpage_alloc(size_t size);
  * cannot load gives zero records.  p->missed is taken from the sub-buffer header.
  */
 int tb_rpage_parse(void *kb, struct tb_rpage *p);
+/*
+ * The same split without kbuffer, inline (the live capture's hot path): pages in the
+ * host's byte order on a little-endian host only (TB_RPAGE_WALK_NATIVE); lsize is the
+ * kernel's long size.  Returns 0 or -ENOMEM.
+ */
+int tb_rpage_walk(struct tb_rpage *p, int lsize);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define TB_RPAGE_WALK_NATIVE 1
+#else
+#define TB_RPAGE_WALK_NATIVE 0
+#endif
 void tb_rpage_free(struct tb_rpage *p);
 
 /* A used-up page back to the merge's spares (freed when there are enough). */

@@ -658,7 +658,9 @@ static int refill(struct dat *d, struct tb_merge *m, unsigned c, uint64_t *bytes
 		p->cpu = (int)c;
 		p->size = n;
 		p->next = NULL;
-		if (tb_rpage_parse(d->kb, p) < 0) {
+		/* a file of the other byte order was refused: pages are in the host's */
+		if ((TB_RPAGE_WALK_NATIVE ? tb_rpage_walk(p, d->lsize) :
+		     tb_rpage_parse(d->kb, p)) < 0) {
 			tb_rpage_free(p);
 			return tb_error("out of memory");
 		}

@@ -1,8 +1,9 @@
 /*
  * fuzz_rawdecode.c - libFuzzer target owning the raw ring-buffer path of the live
- * capture: sub-buffer pages split into records (capture/merge.c tb_rpage_parse with
- * libtraceevent's kbuffer), merged across CPUs (tb_merge_*), decoded with real event
- * formats (capture/rawdecode.c) and fed to the analysis and its report.
+ * capture: sub-buffer pages split into records (decode/merge.c tb_rpage_walk, and
+ * tb_rpage_parse with libtraceevent's kbuffer), merged across CPUs (tb_merge_*),
+ * decoded with real event formats (capture/rawdecode.c) and fed to the analysis and
+ * its report.
  *
  * The formats are the kernel's own (tests/fake/formats: 6.x kmem/vmscan events and
  * the 3.10 kmalloc, plus ftrace's kernel_stack), parsed once into a tep.  Input: byte
@@ -121,7 +122,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memset(p->data, 0, PAGE);
 		memcpy(p->data, data + off, n);
 		p->cpu = (int)(i % ncpus);
-		if (tb_rpage_parse(kb, p)) {
+		/* the capture's split (tb_rpage_walk); every third page kbuffer's */
+		if (i % 3 == 2 ? tb_rpage_parse(kb, p) : tb_rpage_walk(p, 8)) {
 			tb_rpage_free(p);
 			goto out;
 		}
