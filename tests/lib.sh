@@ -81,7 +81,7 @@ planted_prereqs() {
 
 # Serialise tests that touch the live kernel's tracing state (helpers, CI, devs).
 LIVE_LOCK=/tmp/tracebook-live-tests.lock
-with_live_lock() { flock "$LIVE_LOCK" "$@"; }
+with_live_lock() { flock -o "$LIVE_LOCK" "$@"; }
 
 # Snapshot every tracefs control file a run could touch, for byte-identical compare.
 # Values at their defaults (enable 0, filter none, empty trigger) are left out, so the

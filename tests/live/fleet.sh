@@ -53,7 +53,8 @@ cleanup() {
 	done
 	[ "$MADE_RUN_SSHD" = 1 ] && rmdir /run/sshd 2>/dev/null
 	[ -n "${WL_PID:-}" ] && kill "$WL_PID" 2>/dev/null
-	[ -n "${LOCK_PID:-}" ] && kill "$LOCK_PID" 2>/dev/null
+	# flock(1) and its sleep: killing flock alone left the sleep holding the lock files
+	[ -n "${LOCK_PID:-}" ] && { pkill -P "$LOCK_PID" 2>/dev/null; kill "$LOCK_PID" 2>/dev/null; }
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
