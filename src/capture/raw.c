@@ -141,28 +141,30 @@ void tb_read_cpu_stats(const char *trace_dir, unsigned ncpus, struct tb_cpu_stat
 	}
 }
 
-/* The sub-buffer size: buffer_subbuf_size_kb (6.8+) or the page size. */
-static size_t subbuf_size(const char *trace_dir)
+/* A "<file>" of trace_dir that holds KiB ("N" or "N (expanded: M)") in bytes; 0 unknown. */
+static uint64_t kb_file_bytes(const char *trace_dir, const char *file)
 {
 	char path[4096], line[64];
 	long kb;
 
-	snprintf(path, sizeof(path), "%s/buffer_subbuf_size_kb", trace_dir);
-	if (tb_read_line(path, line, sizeof(line)) == 0 && (kb = strtol(line, NULL, 10)) > 0)
-		return (size_t)kb * 1024;
-	return (size_t)sysconf(_SC_PAGESIZE);
-}
-
-/* One CPU's ring buffer in bytes (buffer_size_kb: "N" or "N (expanded: M)"), 0 unknown. */
-static uint64_t kernel_buffer_bytes(const char *trace_dir)
-{
-	char path[4096], line[64];
-	long kb;
-
-	snprintf(path, sizeof(path), "%s/buffer_size_kb", trace_dir);
+	snprintf(path, sizeof(path), "%s/%s", trace_dir, file);
 	if (tb_read_line(path, line, sizeof(line)) == 0 && (kb = strtol(line, NULL, 10)) > 0)
 		return (uint64_t)kb * 1024;
 	return 0;
+}
+
+/* The sub-buffer size: buffer_subbuf_size_kb (6.8+) or the page size. */
+static size_t subbuf_size(const char *trace_dir)
+{
+	uint64_t b = kb_file_bytes(trace_dir, "buffer_subbuf_size_kb");
+
+	return b ? (size_t)b : (size_t)sysconf(_SC_PAGESIZE);
+}
+
+/* One CPU's ring buffer in bytes (buffer_size_kb), 0 unknown. */
+static uint64_t kernel_buffer_bytes(const char *trace_dir)
+{
+	return kb_file_bytes(trace_dir, "buffer_size_kb");
 }
 
 /*
