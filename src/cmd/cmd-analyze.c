@@ -47,7 +47,7 @@ static const struct tb_usage analyze_usage = {
 };
 
 struct opts {
-	const char *recipe, *json, *folded, *kallsyms, *html;
+	const char *recipe, *json, *folded, *kallsyms, *html, *buffer;
 	unsigned top;
 	int dump;
 	struct report_opts rep;
@@ -461,6 +461,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
 				"do not detect: ftrace | klog | tracecmd | dat | slabinfo"),
 		TB_OPT_STRING(0, "kallsyms", &o->kallsyms, "F",
 			      "the box's /proc/kallsyms, to name raw addresses"),
+		TB_OPT_STRING(0, "buffer", &o->buffer, "NAME",
+			      "trace.dat: read instance buffer NAME (trace-cmd -B NAME); default:\n"
+			      "the top buffer when it holds data, else the first instance"),
 		TB_OPT_FLAG(0, "dump-events", &o->dump,
 			    "print the decoded events (one per line) instead of a report"),
 		TB_OPT_DURATION(0, "interval", &o->rep.interval_ns, "D", 1000000ULL, UINT64_MAX,
@@ -904,6 +907,7 @@ int cmd_analyze(int argc, char **argv)
 		ret = tb_error("out of memory");
 		goto out;
 	}
+	tb_decode_set_buffer(set, o.buffer);
 	for (i = 0; i < o.files.n; i++)
 		if ((ret = tb_decode_set_add(set, o.files.v[i], o.fmt)) < 0)
 			goto out;

@@ -121,8 +121,10 @@ uint64_t tb_decoder_lineno(const struct tb_decoder *d);
  * (decode/tracedat.c; no libtracecmd, so every build reads it).  stats: events.
  * Returns 0, or negative after printing why (-TB_EXIT_BADINPUT: not readable as a
  * trace.dat, compressed, other endianness).
+ * @buffer: the instance buffer to read (trace-cmd record -B NAME), or NULL for the
+ *          top buffer when it holds pages, else the first instance that does
  */
-int tb_decode_tracedat(const char *path, const struct tb_sink *sink,
+int tb_decode_tracedat(const char *path, const char *buffer, const struct tb_sink *sink,
 		       struct tb_decode_stats *stats);
 /* tb_tracedat_kallsyms - the kallsyms text a trace.dat carries (none: empty); 0 or neg. */
 struct strbuf;
@@ -162,6 +164,8 @@ struct tb_decode_set *tb_decode_set_new(const struct tb_sink *sink,
  * (says which *cat to pipe it through) or its format is unknown.
  */
 int tb_decode_set_add(struct tb_decode_set *s, const char *path, enum tb_format fmt);
+/* tb_decode_set_buffer - the trace.dat instance buffer to read (NULL: the default rule). */
+void tb_decode_set_buffer(struct tb_decode_set *s, const char *name);
 /* tb_decode_set_map_event - tb_decoder_map_event for every decoder of the set. */
 int tb_decode_set_map_event(struct tb_decode_set *s, const char *name, const char *system);
 /* tb_decode_set_run - decode everything; 0, or negative (error printed, or sink stop). */

@@ -59,6 +59,7 @@ struct tb_decode_set {
 	struct { char *name, *system; } *maps;
 	unsigned nmaps;
 	struct strlist warnings;	/* inputs that overlap (said on stderr too) */
+	const char *buffer;		/* trace.dat: the instance buffer to read, or NULL */
 };
 
 struct tb_decode_set *tb_decode_set_new(const struct tb_sink *sink,
@@ -72,6 +73,11 @@ struct tb_decode_set *tb_decode_set_new(const struct tb_sink *sink,
 	s->snapshot = snapshot;
 	s->snapshot_ctx = snapshot_ctx;
 	return s;
+}
+
+void tb_decode_set_buffer(struct tb_decode_set *s, const char *name)
+{
+	s->buffer = name;
 }
 
 static int fill(struct input *in)
@@ -566,7 +572,7 @@ int tb_decode_set_run(struct tb_decode_set *s)
 			if (in->fd == 0)
 				return tb_error_code(TB_EXIT_BADINPUT, "trace.dat on standard input: "
 						     "give it as a file");
-			r = tb_decode_tracedat(in->path, &s->sink, &in->dat_stats);
+			r = tb_decode_tracedat(in->path, s->buffer, &s->sink, &in->dat_stats);
 			if (r < 0)
 				return r;
 			in->done = 1;

@@ -66,6 +66,7 @@ struct dat {
 	unsigned nbuf;
 	uint32_t hdr_cpus;	/* v6: the header's CPU count */
 	int err;		/* the first -TB_EXIT_x said (helpers return -1 after it) */
+	const char *want;	/* --buffer: the instance buffer to read (NULL: pick_buffer's rule) */
 	struct strbuf *ksyms;	/* tb_tracedat_kallsyms: the kallsyms text goes here */
 	uint64_t ksyms_at;	/* v7: the KALLSYMS section */
 };
@@ -427,6 +428,41 @@ static int read_v7_buffer(struct dat *d, unsigned i)
 }
 
 /*
+ * --buffer NAME: that instance buffer's pages and no other; an error naming the
+ * buffers the file has when it has no such buffer, or when that one holds no pages.
+ */
+static int want_buffer(struct dat *d)
+{
+	struct strbuf sb = STRBUF_INIT;
+	unsigned i;
+	int r;
+
+	for (i = 0; i < d->nbuf; i++) {
+		if (!d->buf[i].name[0] || strcmp(d->buf[i].name, d->want))
+			continue;
+		r = d->version == 7 ? read_v7_buffer(d, i) : read_v6_buffer(d, i);
+		if (r < 0)
+			return r;
+		if (!has_data(d)) {
+			strbuf_addf(&sb, "buffer instance '%s' holds no ring-buffer pages", d->want);
+			r = bad(d, strbuf_str(&sb));
+			strbuf_release(&sb);
+			return r;
+		}
+		return 0;
+	}
+	strbuf_addf(&sb, "no buffer instance '%s' in it (--buffer); its instances:", d->want);
+	for (i = 0; i < d->nbuf; i++)
+		if (d->buf[i].name[0])
+			strbuf_addf(&sb, " '%s'", d->buf[i].name);
+	if (!strchr(strbuf_str(&sb), '\''))
+		strbuf_addstr(&sb, " none (only the top buffer: leave --buffer out)");
+	r = bad(d, strbuf_str(&sb));
+	strbuf_release(&sb);
+	return r;
+}
+
+/*
  * Which buffer's pages to read: the top instance's when it holds data, else the first
  * instance buffer that does (trace-cmd record -B / extract -B); others are said and
  * left out (their CPUs' timestamps would need a merge of their own).
@@ -436,6 +472,8 @@ static int pick_buffer(struct dat *d)
 	unsigned i, top = d->nbuf, chosen = d->nbuf;
 	int r;
 
+	if (d->want)
+		return want_buffer(d);
 	if (d->version == 7) {
 		for (i = 0; i < d->nbuf && top == d->nbuf; i++)
 			if (!d->buf[i].name[0])
@@ -465,10 +503,11 @@ static int pick_buffer(struct dat *d)
 said:
 	for (i = 0; i < d->nbuf; i++)
 		if (i != chosen && d->buf[i].name[0])
-			tb_warn("%s: buffer instance '%s' is not read (one buffer per file: %s)",
+			tb_warn("%s: buffer instance '%s' is not read (one buffer per file: %s; "
+				"--buffer %s reads it instead)",
 				d->path, d->buf[i].name, chosen < d->nbuf ?
 				(d->buf[chosen].name[0] ? d->buf[chosen].name : "the top one") :
-				"the top one");
+				"the top one", d->buf[i].name);
 	return 0;
 }
 
@@ -679,7 +718,7 @@ static int refill(struct dat *d, struct tb_merge *m, unsigned c, uint64_t *bytes
  * Returns 0, or negative after printing why (-TB_EXIT_BADINPUT for a file it
  * cannot read as a trace.dat, naming what and where).
  */
-int tb_decode_tracedat(const char *path, const struct tb_sink *sink,
+int tb_decode_tracedat(const char *path, const char *buffer, const struct tb_sink *sink,
 		       struct tb_decode_stats *stats)
 {
 	struct dat d;
@@ -694,6 +733,7 @@ int tb_decode_tracedat(const char *path, const struct tb_sink *sink,
 	memset(&d, 0, sizeof(d));
 	memset(&m, 0, sizeof(m));
 	d.path = path;
+	d.want = buffer;
 	d.fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (d.fd < 0)
 		return tb_error_code(TB_EXIT_BADINPUT, "cannot open %s: %s", path, strerror(errno));

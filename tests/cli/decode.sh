@@ -166,6 +166,14 @@ else
 		expect_eq "trace.dat $v and its report text: same report numbers" "$(report_numbers $R)" \
 			"$(report_numbers "$TMP/$v.dat" | sed -E 's|(\+0x[0-9a-f]+)/0x[0-9a-f]+|\1|')"
 		expect_match "trace.dat $v: sites named from its own kallsyms" '"1 64 eventfs_set_attr\+0x10d/0x140 null"' "$(report_numbers "$TMP/$v.dat")"
+		# --buffer: the instance by name (the same events: it is the one with data); a
+		# name the file does not have: exit 3, naming the ones it has
+		expect_eq "trace.dat $v --buffer tbdecode: the same events" "$want" \
+			"$("$TB" analyze --buffer tbdecode --dump-events "$TMP/$v.dat" 2>/dev/null | evkey)"
+		out=$("$TB" analyze --buffer nosuch "$TMP/$v.dat" 2>&1); rc=$?
+		expect_eq "trace.dat $v --buffer nosuch: exit 3" 3 "$rc"
+		expect_match "trace.dat $v --buffer nosuch: names the file's instances" \
+			"$v.dat: no buffer instance 'nosuch' in it \\(--buffer\\); its instances: 'tbdecode'" "$out"
 	done
 	# damaged: a cut file is refused with exit 3 naming what is missing
 	head -c 100000 "$TMP/v6.dat" > "$TMP/cut.dat"
