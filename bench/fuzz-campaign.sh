@@ -42,7 +42,12 @@ one() { # target: fuzz it for TIME seconds
 	      -max_total_time="$TIME" -print_final_stats=1 -close_fd_mask=2 -timeout=25
 	      -artifact_prefix="$DIR/artifacts/$name/")
 	[ -f tests/fuzz/dict/"$name".dict ] && args+=(-dict=tests/fuzz/dict/"$name".dict)
-	nice -n 19 "$DIR/bin/$t" "${args[@]}" "$DIR/$name" > "$DIR/$name.log" 2>&1
+	if [ -f tests/fuzz/lsan/"$name".supp ]; then	# as tests/fuzz/run.sh
+		LSAN_OPTIONS="suppressions=$PWD/tests/fuzz/lsan/$name.supp:print_suppressions=0" \
+			nice -n 19 "$DIR/bin/$t" "${args[@]}" "$DIR/$name" > "$DIR/$name.log" 2>&1
+	else
+		nice -n 19 "$DIR/bin/$t" "${args[@]}" "$DIR/$name" > "$DIR/$name.log" 2>&1
+	fi
 	echo "rc $?" >> "$DIR/$name.info"
 	echo "end $(date -u +%s)" >> "$DIR/$name.info"
 	echo "corpus_after $(corpus_size "$DIR/$name")" >> "$DIR/$name.info"

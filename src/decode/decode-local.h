@@ -145,4 +145,11 @@ void tb_dec_origin(const struct tb_decoder *d, uint64_t lineno, char *buf, size_
 /* Hand an event to the sink; negative stops the decoder. */
 int tb_dec_emit(struct tb_decoder *d, const struct tb_event *ev);
 
+/*
+ * tb_tracedat_format_ok - is an event format from a trace.dat in the kernel's own shape
+ * (name, ID, format:, field lines, print fmt)?  1 yes, 0 no (tracedat.c skips it rather
+ * than hand libtraceevent a damaged one).
+ */
+int tb_tracedat_format_ok(const char *b, size_t size);
+
 #endif

@@ -199,9 +199,129 @@ static int read_header_info(struct dat *d)
 	return skip(d, n);
 }
 
+/*
+ * An event format from the file with its "print fmt:" made empty, into sb: tracebook
+ * reads fields and never prints through libtraceevent, whose print-format parser
+ * crashes on some damaged formats (a print fmt naming a field the format does not
+ * have: found by fuzz_tracedat).
+ */
+static void drop_print_fmt(const char *b, size_t size, struct strbuf *sb)
+{
+	static const char key[] = "\nprint fmt:";
+	const char *p = memmem(b, size, key, sizeof(key) - 1);
+
+	strbuf_reset(sb);
+	if (!p) {
+		strbuf_add(sb, b, size);
+		return;
+	}
+	strbuf_add(sb, b, (size_t)(p + 1 - b));
+	strbuf_addstr(sb, "print fmt: \"\"\n");
+}
+
+/* s[0..n) is digits only (1 to 9 of them), or n == 0 when empty_ok. */
+static int digits(const char *s, size_t n, int empty_ok)
+{
+	size_t i;
+
+	if (!n)
+		return empty_ok;
+	if (n > 9)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+/*
+ * "\tfield:DECL;\toffset:N;\tsize:N;[\tsigned:N;]": DECL is C words, spaces, '*' and
+ * array brackets holding digits (or nothing: "char[]", __data_loc).
+ */
+static int field_line_ok(const char *l, size_t n)
+{
+	const char *e = l + n, *p, *semi;
+	static const char *const keys[] = { "\toffset:", "\tsize:", "\tsigned:" };
+	unsigned k;
+
+	if (n < 7 || memcmp(l, "\tfield:", 7))
+		return 0;
+	semi = memchr(l, ';', n);
+	if (!semi || semi == l + 7)
+		return 0;
+	for (p = l + 7; p < semi; p++) {
+		if (*p == '[') {
+			const char *c = memchr(p, ']', (size_t)(semi - p));
+
+			if (!c || !digits(p + 1, (size_t)(c - p - 1), 1))
+				return 0;
+			p = c;
+		} else if (!(*p == '_' || *p == ' ' || *p == '*' || *p == ':' ||
+			     (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			     (*p >= '0' && *p <= '9'))) {
+			return 0;
+		}
+	}
+	p = semi + 1;
+	for (k = 0; k < 3 && p < e; k++) {
+		size_t kl = strlen(keys[k]);
+
+		if ((size_t)(e - p) < kl || memcmp(p, keys[k], kl))
+			return 0;
+		p += kl;
+		semi = memchr(p, ';', (size_t)(e - p));
+		if (!semi || !digits(p, (size_t)(semi - p), 0))
+			return 0;
+		p = semi + 1;
+	}
+	return k >= 2 && p == e;
+}
+
+/*
+ * An event format in the kernel's own shape ("name: N", "ID: N", "format:", field
+ * lines, blank lines, "print fmt: ..."), checked before libtraceevent parses it: its
+ * parser crashes on damaged field declarations ("args[\x17]": found by fuzz_tracedat).
+ * A format that is not in that shape is skipped like one libtraceevent refuses.
+ */
+int tb_tracedat_format_ok(const char *b, size_t size)
+{
+	const char *p = b, *e = b + size;
+	int state = 0;		/* 0 name, 1 ID, 2 format:, 3 fields */
+
+	while (p < e) {
+		const char *nl = memchr(p, '\n', (size_t)(e - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(e - p);
+
+		switch (state) {
+		case 0:
+			if (n < 7 || memcmp(p, "name: ", 6) || memchr(p, '\0', n))
+				return 0;
+			break;
+		case 1:
+			if (n < 5 || memcmp(p, "ID: ", 4) || !digits(p + 4, n - 4, 0))
+				return 0;
+			break;
+		case 2:
+			if (n != 7 || memcmp(p, "format:", 7))
+				return 0;
+			break;
+		default:
+			if (n >= 10 && !memcmp(p, "print fmt:", 10))
+				return 1;
+			if (n && !field_line_ok(p, n))
+				return 0;
+		}
+		if (state < 3)
+			state++;
+		p = nl ? nl + 1 : e;
+	}
+	return state == 3;
+}
+
 /* count4, then count x (size8 format) of system sys */
 static int read_formats(struct dat *d, const char *sys)
 {
+	struct strbuf sb = STRBUF_INIT;
 	uint32_t n, i;
 	uint64_t size;
 	char *b;
@@ -209,12 +329,21 @@ static int read_formats(struct dat *d, const char *sys)
 	if (rd4(d, &n) < 0)
 		return -1;
 	for (i = 0; i < n; i++) {
-		if (rd8(d, &size) < 0 || !(b = rdblob(d, size)))
+		if (rd8(d, &size) < 0 || !(b = rdblob(d, size))) {
+			strbuf_release(&sb);
 			return -1;
-		/* an event this libtraceevent cannot parse is skipped (its records too) */
-		tep_parse_event(d->tep, b, (unsigned long)size, sys);
+		}
+		drop_print_fmt(b, (size_t)size, &sb);
 		free(b);
+		if (strbuf_failed(&sb)) {
+			strbuf_release(&sb);
+			return tb_error("out of memory");
+		}
+		/* an event this libtraceevent cannot parse is skipped (its records too) */
+		if (tb_tracedat_format_ok(sb.buf, sb.len))
+			tep_parse_event(d->tep, sb.buf, (unsigned long)sb.len, sys);
 	}
+	strbuf_release(&sb);
 	return 0;
 }
 

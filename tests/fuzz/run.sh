@@ -33,6 +33,12 @@ for t in "${targets[@]}"; do
 	exe=$BIN/$t
 	log=$WORK/$name.log
 	if [ ! -x "$exe" ]; then echo "$t: not built ($exe; make fuzz-build)"; fail=1; continue; fi
+	# leaks inside a library we call (tests/fuzz/lsan/NAME.supp says which and why)
+	if [ -f tests/fuzz/lsan/"$name".supp ]; then
+		export LSAN_OPTIONS="suppressions=$TOP/tests/fuzz/lsan/$name.supp:print_suppressions=0"
+	else
+		unset LSAN_OPTIONS
+	fi
 	if [ $replay = 1 ]; then
 		inputs=(tests/fuzz/regress/"$name"/*)
 		[ -e "${inputs[0]}" ] || { echo "$t: no regression inputs"; continue; }

@@ -12,7 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <glob.h>
 #include "decode/decode.h"
+#include "decode/decode-local.h"
+#include "util/fileio.h"
+#include "util/strbuf.h"
 #include "util/intern.h"
 
 /* A sink that dumps every event (canonical form) and loss into a string. */
@@ -449,6 +453,64 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* Every format in the files matching pattern passes the trace.dat format check. */
+static unsigned formats_ok(const char *pattern)
+{
+	glob_t g;
+	size_t i;
+	unsigned n = 0;
+
+	if (glob(pattern, 0, NULL, &g))
+		return 0;
+	for (i = 0; i < g.gl_pathc; i++) {
+		struct strbuf sb = STRBUF_INIT;
+
+		if (tb_read_file(g.gl_pathv[i], &sb) == 0 && sb.len) {
+			if (!tb_tracedat_format_ok(sb.buf, sb.len))
+				fail_msg("a real format refused: %s", g.gl_pathv[i]);
+			n++;
+		}
+		strbuf_release(&sb);
+	}
+	globfree(&g);
+	return n;
+}
+
+/*
+ * trace.dat event formats are checked for the kernel's shape before libtraceevent
+ * parses them (it crashes on some damaged ones): real formats of 3.10 and 6.x, and of
+ * this machine's kernel when its tracefs is readable, pass; damaged ones do not.
+ */
+static void test_tracedat_format_check(void **state)
+{
+	static const char good[] =
+		"name: kfree\nID: 7\nformat:\n"
+		"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n\n"
+		"\tfield:unsigned long call_site;\toffset:8;\tsize:8;\tsigned:0;\n"
+		"\tfield:char comm[16];\toffset:16;\tsize:16;\tsigned:1;\n"
+		"\tfield:__data_loc char[] name;\toffset:32;\tsize:4;\tsigned:1;\n\n"
+		"print fmt: \"call_site=%pS\", (void *)REC->call_site\n";
+	static const char *const bad[] = {
+		"name: x\nID: 1\nformat:\n\tfield:unsigned long args[\x17];\toffset:24;\tsize:0;\tsigned:0;\n",
+		"name: x\nID: one\nformat:\n",
+		"ID: 1\nname: x\nformat:\n",
+		"name: x\nID: 1\nformat:\n\tfield:int a;\toffset:0;\tsize:4;\tsigned:0;\ngarbage\n",
+		"name: x\nID: 1\nformat:\n\tfield:int a;\toffset:0x;\tsize:4;\tsigned:0;\n",
+		"name: x\nID: 1\nformat:\n\tfield:int a[1;\toffset:0;\tsize:4;\tsigned:0;\n",
+		"name: x\nID: 1\n",
+	};
+	size_t i;
+
+	(void)state;
+	assert_true(tb_tracedat_format_ok(good, sizeof(good) - 1));
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (tb_tracedat_format_ok(bad[i], strlen(bad[i])))
+			fail_msg("a damaged format passed: %s", bad[i]);
+	assert_true(formats_ok("tests/fake/formats/*/*.format") == 9);
+	/* this machine's kernel, where its tracefs is readable: every one of its formats */
+	printf("%u formats of this kernel checked\n", formats_ok("/sys/kernel/tracing/events/*/*/format"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -463,6 +525,7 @@ int main(void)
 		cmocka_unit_test(test_kernel_log_kmsg_and_bad),
 		cmocka_unit_test(test_tracecmd_report),
 		cmocka_unit_test(test_long_and_odd_lines),
+		cmocka_unit_test(test_tracedat_format_check),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, teardown);
