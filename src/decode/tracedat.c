@@ -235,8 +235,26 @@ static int digits(const char *s, size_t n, int empty_ok)
 }
 
 /*
+ * What an array's brackets may hold: a length, or nothing ("char[]"); older kernels
+ * print the macro's text when the length is an expression ("[13 + 1]", "[(4) * 2]").
+ */
+static int array_len_ok(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n > 64)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!(s[i] == '_' || s[i] == ' ' || s[i] == '+' || s[i] == '*' || s[i] == '(' ||
+		      s[i] == ')' || (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9')))
+			return 0;
+	return 1;
+}
+
+/*
  * "\tfield:DECL;\toffset:N;\tsize:N;[\tsigned:N;]": DECL is C words, spaces, '*' and
- * array brackets holding digits (or nothing: "char[]", __data_loc).
+ * array brackets (array_len_ok).
  */
 static int field_line_ok(const char *l, size_t n)
 {
@@ -253,7 +271,7 @@ static int field_line_ok(const char *l, size_t n)
 		if (*p == '[') {
 			const char *c = memchr(p, ']', (size_t)(semi - p));
 
-			if (!c || !digits(p + 1, (size_t)(c - p - 1), 1))
+			if (!c || !array_len_ok(p + 1, (size_t)(c - p - 1)))
 				return 0;
 			p = c;
 		} else if (!(*p == '_' || *p == ' ' || *p == '*' || *p == ':' ||

@@ -488,7 +488,8 @@ static void test_tracedat_format_check(void **state)
 		"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n\n"
 		"\tfield:unsigned long call_site;\toffset:8;\tsize:8;\tsigned:0;\n"
 		"\tfield:char comm[16];\toffset:16;\tsize:16;\tsigned:1;\n"
-		"\tfield:__data_loc char[] name;\toffset:32;\tsize:4;\tsigned:1;\n\n"
+		"\tfield:__data_loc char[] name;\toffset:32;\tsize:4;\tsigned:1;\n"
+		"\tfield:u8 key[13 + 1];\toffset:36;\tsize:14;\tsigned:0;\n\n"
 		"print fmt: \"call_site=%pS\", (void *)REC->call_site\n";
 	static const char *const bad[] = {
 		"name: x\nID: 1\nformat:\n\tfield:unsigned long args[\x17];\toffset:24;\tsize:0;\tsigned:0;\n",
