@@ -318,8 +318,8 @@ static void note_task(struct tb_pair_group *g, const struct tb_event *ev)
 		if (!t->allocs) {
 			t->pid = ev->pid;
 			t->comm = ev->comm ? tb_intern(ev->comm) : NULL;
-		} else if (t->pid != ev->pid ||
-			   (ev->comm && t->comm && strcmp(t->comm, ev->comm))) {
+		} else if (t->pid != ev->pid || (ev->comm && t->comm && t->comm != ev->comm &&
+						 strcmp(t->comm, ev->comm))) {
 			continue;
 		}
 		t->allocs++;

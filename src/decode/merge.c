@@ -371,7 +371,7 @@ void tb_merge_add(struct tb_merge *m, struct tb_rpage *p)
 }
 
 /* The head record of CPU c, after dropping used-up pages; NULL when none queued. */
-static struct tb_rrec *cpu_head(struct tb_merge *m, unsigned c)
+static struct tb_rrec *cpu_head_slow(struct tb_merge *m, unsigned c)
 {
 	struct tb_merge_cpu *mc = &m->cpu[c];
 	struct tb_rpage *p;
@@ -396,17 +396,32 @@ static struct tb_rrec *cpu_head(struct tb_merge *m, unsigned c)
 	return NULL;
 }
 
+/* The same, inline for the usual case: inside a page already started (per record). */
+static inline struct tb_rrec *cpu_head(struct tb_merge *m, unsigned c)
+{
+	struct tb_rpage *p = m->cpu[c].head;
+
+	if (p && p->pos && p->pos < p->nrec)
+		return &p->recs[p->pos];
+	return cpu_head_slow(m, c);
+}
+
+static struct tb_rrec *cpu_next_slow(struct tb_rpage *p)
+{
+	for (p = p->next; p; p = p->next)
+		if (p->nrec)
+			return &p->recs[0];
+	return NULL;
+}
+
 /* The record after the head of CPU c, or NULL if nothing more is queued. */
-static struct tb_rrec *cpu_next(struct tb_merge *m, unsigned c)
+static inline struct tb_rrec *cpu_next(struct tb_merge *m, unsigned c)
 {
 	struct tb_rpage *p = m->cpu[c].head;
 
 	if (p->pos + 1 < p->nrec)
 		return &p->recs[p->pos + 1];
-	for (p = p->next; p; p = p->next)
-		if (p->nrec)
-			return &p->recs[0];
-	return NULL;
+	return cpu_next_slow(p);
 }
 
 static void cpu_advance(struct tb_merge *m, unsigned c)

@@ -232,10 +232,24 @@ static unsigned decode_stack(struct tb_rawdec *d, const struct evdesc *e,
 	return out;
 }
 
+/*
+ * A string field of len bytes at s: in place when the kernel stored its NUL inside the
+ * field (__data_loc strings always do; char[] mostly), so no scan and no copy - the
+ * record outlives the sink's call; else copied (bounded) into the scratch buffer.
+ */
+static const char *field_str(struct tb_rawdec *d, size_t *used, const unsigned char *s,
+			     size_t len)
+{
+	if (len && !s[len - 1])
+		return (const char *)s;
+	return scratch_str(d, used, s, len);
+}
+
 static int emit(void *ctx, int cpu, const struct tb_rrec *r, const struct tb_rrec *stack)
 {
 	struct tb_rawdec *d = ctx;
-	struct evdesc *e = describe(d, r->type);
+	struct evdesc *e = (unsigned)r->type < d->ntypes && d->types[r->type] ?
+		d->types[r->type] : describe(d, r->type);
 	struct tb_event *ev = &d->ev;
 	const unsigned char *p = r->data;
 	size_t used = 0;
@@ -249,14 +263,20 @@ static int emit(void *ctx, int cpu, const struct tb_rrec *r, const struct tb_rre
 	}
 	if (e->is_stack)
 		return 0;
-	memset(ev, 0, offsetof(struct tb_event, fields));
+	/* the header one member at a time: a memset of it was 2 % of a capture's CPU */
 	ev->ts_ns = r->ts;
 	ev->cpu = cpu;
 	ev->pid = e->pid_off >= 0 && (unsigned)e->pid_off + 4 <= r->size ?
 		(int32_t)load_num(p + e->pid_off, 4, 1) : -1;
+	ev->comm = NULL;
 	ev->system = e->sys;
 	ev->name = e->name;
 	ev->ptr_quality = TB_PTR_REAL;
+	ev->stack.n = 0;
+	ev->stack.addrs = NULL;
+	ev->stack.syms = NULL;
+	ev->origin = NULL;
+	ev->nfields = 0;
 	if (d->names && ev->pid > 0) {
 		if (ev->pid != d->last_pid) {
 			const char *c = tep_data_comm_from_pid(d->tep, ev->pid);
@@ -298,7 +318,7 @@ static int emit(void *ctx, int cpu, const struct tb_rrec *r, const struct tb_rre
 			}
 			o->type = TB_FV_STR;
 			o->num = 0;
-			o->str = scratch_str(d, &used, s, len);
+			o->str = field_str(d, &used, s, len);
 			if (!o->str)
 				continue;
 		}

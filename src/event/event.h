@@ -57,6 +57,7 @@ struct tb_stack {
 	const char *const *syms;	/* n strings "sym+0x1a/0x60", or NULL */
 };
 
+/* decode/rawdecode.c's emit() sets the members before fields one by one: add new ones there. */
 struct tb_event {
 	uint64_t ts_ns;		/* trace clock in ns (counter clocks: raw count); 0 unknown */
 	int32_t cpu;		/* -1 unknown */

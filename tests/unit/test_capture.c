@@ -800,6 +800,20 @@ static void test_rawdecode(void **state)
 	assert_int_equal(tb_rawdec_events(d), 2);
 	assert_int_equal(tb_rawdec_unknown(d), 1);
 
+	/*
+	 * A string whose field holds no NUL (a damaged or foreign record): copied up to
+	 * the field's length and terminated, never read past it (the record's next bytes
+	 * are not NUL).  With its NUL inside (above) it is passed in place.
+	 */
+	loc = 28 | (7u << 16);		/* 7 bytes "kmalloc", then "-64" in the record */
+	memcpy(rec + 24, &loc, 4);
+	pb_init(&pb, 4000);
+	pb_add(&pb, 4000, rec, 40);
+	tb_merge_add(&m, pb_page(&pb, kb, 0, 0));
+	assert_int_equal(tb_merge_run(&m, 1), 0);
+	assert_int_equal(g.n, 3);
+	assert_string_equal(g.name, "kmalloc");
+
 	tb_merge_release(&m);
 	tb_rawdec_free(d);
 	tep_free(tep);
