@@ -186,6 +186,19 @@ int tb_rpage_walk(struct tb_rpage *p, int lsize)
 	memcpy(&ts, p->data, 8);
 	data = p->data + hdr;
 	avail = p->size - hdr;	/* what was read past the header (>= size) */
+	/*
+	 * Room for the records a page of this size usually holds, in one allocation
+	 * (kept when the page is recycled): growing from nothing took four reallocs per
+	 * fresh page, most of a capture's first pump.
+	 */
+	if (p->arec < size / 24 + 1) {
+		struct tb_rrec *nr = tb_realloc_array(p->recs, size / 24 + 1, sizeof(*nr));
+
+		if (!nr)
+			return -ENOMEM;
+		p->recs = nr;
+		p->arec = size / 24 + 1;
+	}
 	while (off < size) {
 		uint32_t h, tl, delta;
 		size_t len;
