@@ -189,7 +189,7 @@ int tb_rpage_walk(struct tb_rpage *p, int lsize)
 	/*
 	 * Room for the records a page of this size usually holds, in one allocation
 	 * (kept when the page is recycled): growing from nothing took four reallocs per
-	 * fresh page, most of a capture's first pump.
+	 * fresh page, a visible part of a capture's first pump.
 	 */
 	if (p->arec < size / 24 + 1) {
 		struct tb_rrec *nr = tb_realloc_array(p->recs, size / 24 + 1, sizeof(*nr));
