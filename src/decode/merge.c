@@ -24,6 +24,8 @@
 #define RB_MISSED_EVENTS	(1UL << 31)
 #define RB_MISSED_STORED	(1UL << 30)
 #define RB_COMMIT_MASK		((1UL << 27) - 1)
+/* Bytes of a small record with its header (kmem events are 28-56): sizes recs[] once. */
+#define RPAGE_TYPICAL_REC	24
 
 static uint64_t load_long(const unsigned char *p, int lsize)
 {
@@ -191,13 +193,14 @@ int tb_rpage_walk(struct tb_rpage *p, int lsize)
 	 * (kept when the page is recycled): growing from nothing took four reallocs per
 	 * fresh page, a visible part of a capture's first pump.
 	 */
-	if (p->arec < size / 24 + 1) {
-		struct tb_rrec *nr = tb_realloc_array(p->recs, size / 24 + 1, sizeof(*nr));
+	if (p->arec < size / RPAGE_TYPICAL_REC + 1) {
+		unsigned n = (unsigned)(size / RPAGE_TYPICAL_REC + 1);
+		struct tb_rrec *nr = tb_realloc_array(p->recs, n, sizeof(*nr));
 
 		if (!nr)
 			return -ENOMEM;
 		p->recs = nr;
-		p->arec = size / 24 + 1;
+		p->arec = n;
 	}
 	while (off < size) {
 		uint32_t h, tl, delta;

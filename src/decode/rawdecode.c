@@ -131,6 +131,14 @@ static struct evdesc *describe(struct tb_rawdec *d, int type)
 	return e;
 }
 
+/* describe() for every record: a type already described costs no call. */
+static inline struct evdesc *desc_of(struct tb_rawdec *d, int type)
+{
+	if ((unsigned)type < d->ntypes && d->types[type])
+		return d->types[type];
+	return describe(d, type);
+}
+
 /**
  * tb_rawdec_new - a decoder of raw records for the events tep knows, feeding sink.
  */
@@ -248,8 +256,7 @@ static const char *field_str(struct tb_rawdec *d, size_t *used, const unsigned c
 static int emit(void *ctx, int cpu, const struct tb_rrec *r, const struct tb_rrec *stack)
 {
 	struct tb_rawdec *d = ctx;
-	struct evdesc *e = (unsigned)r->type < d->ntypes && d->types[r->type] ?
-		d->types[r->type] : describe(d, r->type);
+	struct evdesc *e = desc_of(d, r->type);
 	struct tb_event *ev = &d->ev;
 	const unsigned char *p = r->data;
 	size_t used = 0;
@@ -325,7 +332,7 @@ static int emit(void *ctx, int cpu, const struct tb_rrec *r, const struct tb_rre
 		ev->nfields++;
 	}
 	if (stack) {
-		const struct evdesc *se = describe(d, stack->type);
+		const struct evdesc *se = desc_of(d, stack->type);
 
 		if (se && se->is_stack) {
 			ev->stack.n = decode_stack(d, se, stack);
