@@ -19,14 +19,21 @@
 # found after trace-cmd (tests/lib.sh tracefs_snapshot), else says what differs and
 # exits 1.
 #
-# usage: bench/capture.sh [-d SECONDS] [-n PLANT] [-r RUNS] [-w "cat tracecmd tracebook"]
-#        (defaults 10, 1000, 1, all three ways)
+# Between two ways it waits PAUSE seconds (-p, default 20): trace-cmd's clean-up (its
+# 1.5 GB file removed, its 32 MiB buffers shrunk back) goes on after it exits, and a way
+# started at once was charged with it (bench/README, 6 Dec 2026).
+#
+# usage: bench/capture.sh [-d SECONDS] [-n PLANT] [-r RUNS] [-p PAUSE] [-w "cat tracecmd tracebook"]
+#        (defaults 10, 1000, 1, 20, all three ways)
 # Prints a markdown table on stdout; details on stderr.
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-D=10 N=1000 RUNS=1 WAYS="cat tracecmd tracebook"
-while getopts d:n:r:w: o; do
-	case $o in d) D=$OPTARG ;; n) N=$OPTARG ;; r) RUNS=$OPTARG ;; w) WAYS=$OPTARG ;; *) exit 2 ;; esac
+D=10 N=1000 RUNS=1 PAUSE=20 WAYS="cat tracecmd tracebook"
+while getopts d:n:p:r:w: o; do
+	case $o in d) D=$OPTARG ;; n) N=$OPTARG ;; p) PAUSE=$OPTARG ;; r) RUNS=$OPTARG ;; w) WAYS=$OPTARG ;; *) exit 2 ;; esac
+done
+for v in "$D" "$N" "$RUNS" "$PAUSE"; do
+	case $v in ''|*[!0-9]*) echo "bench/capture.sh: -d, -n, -r and -p take a whole number, not '$v'" >&2; exit 2 ;; esac
 done
 TB=${TB:-$TOP/tracebook}
 PLANT_KIND=${PLANT_KIND:-signalfd}
@@ -35,9 +42,13 @@ WL=$TOP/build/tb-workload
 LOCK=/tmp/tracebook-live-tests.lock
 
 [ "$(id -u)" = 0 ] || { echo "bench/capture.sh: needs root" >&2; exit 1; }
-T=$(awk '{ for (i = 1; i <= NF; i++) if ($i == "-") { if ($(i+1) == "tracefs") { print $5; exit } break } }' /proc/self/mountinfo)
-[ -n "$T" ] || T=/sys/kernel/tracing
-[ -e "$T/trace" ] || { echo "bench/capture.sh: no tracefs" >&2; exit 1; }
+# tracefs_snapshot: every control file a run could touch, for a byte-identical compare;
+# live_tracefs mounts tracefs where none is mounted (unmounted again at the end, by
+# cleanup)
+TB_SAVED=$TB
+# shellcheck source=tests/lib.sh
+. "$TOP/tests/lib.sh"
+TB=$TB_SAVED
 [ -x "$TB" ] || { echo "bench/capture.sh: $TB not built (make tracebook)" >&2; exit 1; }
 [ -x "$WL" ] || make -s -C "$TOP" workload >&2 || exit 1
 TC=$(command -v trace-cmd)
@@ -49,12 +60,10 @@ case " $WAYS " in *" tracecmd "*)
 	${CC:-cc} -std=gnu99 -Wall -Wextra -Werror -O2 -o "$TCCOUNT" "$TOP/bench/tc-count.c" \
 		$(pkg-config --cflags --libs libtracecmd) || exit 1 ;;
 esac
-# tracefs_snapshot: every control file a run could touch, for a byte-identical compare
-TB_SAVED=$TB
-# shellcheck source=tests/lib.sh
-. "$TOP/tests/lib.sh"
-TB=$TB_SAVED
 
+MOUNTS_BEFORE=$(tracing_mounts)
+T=$(live_tracefs)
+[ -n "$T" ] || { echo "bench/capture.sh: no tracefs (not mounted, and mounting it at /sys/kernel/tracing failed)" >&2; exit 1; }
 WORK=$(mktemp -d /tmp/tb-bench.XXXXXX)
 INST=$T/instances/tb-bench-$$
 WLPID= CATPID= TCPID= TOPSAVED= STATE_BAD=0
@@ -75,6 +84,7 @@ cleanup() {
 		rmdir "$INST"
 	fi
 	rm -rf "$WORK"
+	unmount_new_tracing_mounts "$MOUNTS_BEFORE" >&2
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -290,9 +300,12 @@ EOF
 TC_NSPE=
 echo "| capture | events | M events/s | lost | CPU | CPU ns/event | peak RSS | planted found | churned objects reported outstanding |"
 echo "|---|---|---|---|---|---|---|---|---|"
+first=1
 for run in $(seq "$RUNS"); do
 	echo "run $run: load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 	for way in $WAYS; do
+		[ -n "$first" ] || sleep "$PAUSE"
+		first=
 		case $way in
 		cat) bench_cat ;;
 		tracecmd) bench_tracecmd ;;

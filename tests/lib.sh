@@ -49,6 +49,31 @@ expect_nomatch() {
 
 is_root() { [ "$(id -u)" = 0 ]; }
 
+# The mount points of every tracefs and debugfs now mounted, one per line, sorted: the
+# runner (and bench/capture.sh) takes this before and after, and unmounts what the
+# tests mounted (live_tracefs mounts tracefs where it finds none), so a machine without
+# a tracefs mount is left without one.
+tracing_mounts() {
+	awk '{ for (i = 7; i < NF; i++) if ($i == "-") { if ($(i + 1) == "tracefs" || $(i + 1) == "debugfs") print $5; break } }' \
+		/proc/self/mountinfo 2>/dev/null | sort -u
+}
+
+# unmount_new_tracing_mounts BEFORE: unmount each tracefs/debugfs mount point that is
+# not in BEFORE (tracing_mounts' output then), deepest first; says what it unmounted and
+# warns (returns 1) for a mount still busy.
+unmount_new_tracing_mounts() {
+	local before=$1 m rc=0
+	for m in $(tracing_mounts | sort -r); do
+		printf '%s\n' "$before" | grep -Fxq -- "$m" && continue
+		if umount "$m" 2>/dev/null; then
+			echo "unmounted $m (mounted during the tests)"
+		else
+			echo "warning: $m was mounted during the tests and is busy: left mounted" >&2; rc=1
+		fi
+	done
+	return $rc
+}
+
 # The live tracefs directory, mounting it like tracebook does; empty if none.
 live_tracefs() {
 	local d

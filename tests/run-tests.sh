@@ -12,6 +12,9 @@ filter=${TEST_FILTER:-.}
 pass=0 fail=0 skipped=0
 failed_names=()
 log=$(mktemp -d /tmp/tracebook-tests.XXXXXX)
+# live tests mount tracefs where none is mounted: unmount it again at the end
+# shellcheck source=tests/lib.sh
+mounts_before=$(. "$TOP/tests/lib.sh" && tracing_mounts)
 
 count_cmocka() { # file name rc
 	local f=$1 name=$2 rc=$3 p fl s
@@ -63,6 +66,7 @@ for tier in $tiers; do
 	esac
 done
 rm -rf "$log"
+( . "$TOP/tests/lib.sh" && unmount_new_tracing_mounts "$mounts_before" )
 if [ ${#failed_names[@]} -gt 0 ]; then echo "failed: ${failed_names[*]}"; fi
 echo "$pass passed, $fail failed, $skipped skipped"
 [ "$fail" = 0 ]
