@@ -130,6 +130,19 @@ struct tb_pair_group {
 
 struct tb_pair_early;
 
+/*
+ * The group of an allocation by its raw call site address and `by` value: grouped by
+ * site alone, the same (address, by) is always the same group, so an allocation from a
+ * site seen before needs no symbol lookup, no interning and no group-map probe.  A
+ * direct-mapped cache of TB_PAIR_GMEMO entries; a miss takes the full path.
+ */
+#define TB_PAIR_GMEMO 1024
+struct tb_pair_gmemo {
+	uint64_t addr;			/* 0: empty */
+	const char *by;
+	uint64_t group;
+};
+
 struct tb_pair_an {
 	const char *label;
 	char *alloc_desc, *free_desc;	/* "kmem:kmalloc kmem:kmalloc_node" */
@@ -150,6 +163,7 @@ struct tb_pair_an {
 	size_t fifo_head, fifo_n;
 
 	struct tb_otab gidx;		/* (site, by, stack) -> group index */
+	struct tb_pair_gmemo *gmemo;	/* TB_PAIR_GMEMO entries, or NULL: see above */
 	struct tb_pair_group *groups;
 	size_t ngroups, agroups;
 
@@ -356,6 +370,11 @@ int64_t tb_an_stack(struct tb_analysis *an, const struct tb_event *ev);
 const char *tb_an_site(struct tb_analysis *an, const struct tb_event *ev, uint32_t stack);
 /* 1 if ev names its call site in a field (call_site, __probe_ret_ip). */
 int tb_an_has_site_field(const struct tb_analysis *an, const struct tb_event *ev);
+/*
+ * The address in ev's call_site field when it is a number (raw data), else 0: then
+ * tb_an_site is that address symbolized, the same string for the same address.
+ */
+uint64_t tb_an_site_addr(const struct tb_analysis *an, const struct tb_event *ev);
 /* 1 if ev's task passes --pid/--comm (allocations, gets and counted events only). */
 int tb_an_wanted(const struct tb_analysis *an, const struct tb_event *ev);
 /* Field value as an interned string (numbers in decimal), or NULL. */

@@ -504,6 +504,13 @@ int tb_an_has_site_field(const struct tb_analysis *an, const struct tb_event *ev
 		tb_event_field(ev, an->rules->i_ret_ip);
 }
 
+uint64_t tb_an_site_addr(const struct tb_analysis *an, const struct tb_event *ev)
+{
+	const struct tb_field *f = tb_event_field(ev, an->rules->i_call_site);
+
+	return f && (f->type & TB_FV_NUM) ? f->num : 0;
+}
+
 int64_t tb_an_stack(struct tb_analysis *an, const struct tb_event *ev)
 {
 	int64_t id;

@@ -84,8 +84,9 @@ int tb_pair_init(struct tb_pair_an *p, const struct tb_recipe_pair *spec)
 	tb_otab_init(&p->early, sizeof(struct early_rec));
 	tb_otab_init(&p->gidx, sizeof(struct tb_pmap_rec));
 	p->fifo = malloc(TB_PAIR_FIFO * sizeof(*p->fifo));
+	p->gmemo = calloc(TB_PAIR_GMEMO, sizeof(*p->gmemo));
 	if (!p->label || !p->alloc_desc || !p->free_desc || !p->alloc_key || !p->free_key ||
-	    !p->fifo || !p->all_sites)
+	    !p->fifo || !p->gmemo || !p->all_sites)
 		return -1;
 	return 0;
 }
@@ -95,6 +96,7 @@ void tb_pair_release(struct tb_pair_an *p)
 	free(p->alloc_desc);
 	free(p->free_desc);
 	free(p->fifo);
+	free(p->gmemo);
 	while (p->ngroups)
 		free(p->groups[--p->ngroups].series);
 	free(p->groups);
@@ -341,15 +343,57 @@ static void drop_outstanding(struct tb_pair_an *p, const struct tb_pobj *o)
 	p->req_bytes -= req;
 }
 
+/*
+ * The group of allocation ev (by: its `by` value, interned, or NULL); -1 on ENOMEM.
+ * Grouped by site alone with the site in a numeric call_site field, the group is
+ * remembered per (address, by) in p->gmemo (see analysis-local.h).
+ */
+static int64_t alloc_group(struct tb_analysis *an, struct tb_pair_an *p,
+			   const struct tb_event *ev, const char *by)
+{
+	struct tb_pair_gmemo *m = NULL;
+	const char *site;
+	uint32_t stack = 0;
+	uint64_t addr = 0;
+	int64_t gi;
+
+	if (p->gmemo && (p->group_flags & (TB_GROUP_SITE | TB_GROUP_STACK)) == TB_GROUP_SITE &&
+	    (addr = tb_an_site_addr(an, ev)) != 0) {
+		m = &p->gmemo[tb_hash_u64(addr ^ (uint64_t)(uintptr_t)by) & (TB_PAIR_GMEMO - 1)];
+		if (m->addr == addr && m->by == by)
+			return (int64_t)m->group;
+	}
+	/* Intern the stack only when it is grouped on or needed to find the site. */
+	if (ev->stack.n && ((p->group_flags & TB_GROUP_STACK) ||
+			    ((p->group_flags & TB_GROUP_SITE) && !tb_an_has_site_field(an, ev)))) {
+		int64_t sid = tb_an_stack(an, ev);
+
+		if (sid < 0)
+			return -1;
+		stack = (uint32_t)sid;
+	}
+	site = (p->group_flags & (TB_GROUP_SITE | TB_GROUP_STACK)) ?
+		tb_an_site(an, ev, stack) : p->all_sites;
+	if (!site)
+		return -1;
+	gi = group_of(an, p, site, by, (p->group_flags & TB_GROUP_STACK) ? stack : 0);
+	if (gi >= 0 && m) {
+		m->addr = addr;
+		m->by = by;
+		m->group = (uint64_t)gi;
+	}
+	return gi;
+}
+
 int tb_pair_alloc(struct tb_analysis *an, struct tb_pair_an *p, const struct tb_event *ev)
 {
-	const char *site, *by = NULL;
+	const char *by = NULL;
 	struct tb_pair_group *g;
 	struct tb_pobj *o;
 	uint64_t key;
-	uint32_t bytes, stack = 0;
+	uint32_t bytes;
 	uint16_t slack;
-	int64_t gi, sid;
+	int64_t gi;
 	int existed;
 
 	if (!tb_an_wanted(an, ev)) {
@@ -362,21 +406,9 @@ int tb_pair_alloc(struct tb_analysis *an, struct tb_pair_an *p, const struct tb_
 		p->failed_allocs++;
 		return 0;
 	}
-	/* Intern the stack only when it is grouped on or needed to find the site. */
-	if (ev->stack.n && ((p->group_flags & TB_GROUP_STACK) ||
-			    ((p->group_flags & TB_GROUP_SITE) && !tb_an_has_site_field(an, ev)))) {
-		sid = tb_an_stack(an, ev);
-		if (sid < 0)
-			return -1;
-		stack = (uint32_t)sid;
-	}
-	site = (p->group_flags & (TB_GROUP_SITE | TB_GROUP_STACK)) ?
-		tb_an_site(an, ev, stack) : p->all_sites;
-	if (!site)
-		return -1;
 	if (p->by)
 		by = tb_an_field_str(ev, p->by);
-	gi = group_of(an, p, site, by, (p->group_flags & TB_GROUP_STACK) ? stack : 0);
+	gi = alloc_group(an, p, ev, by);
 	if (gi < 0)
 		return -1;
 	sizes_of(an, p, ev, by, &bytes, &slack);

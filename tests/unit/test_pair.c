@@ -537,6 +537,78 @@ static void test_kprobe_pair_and_by_field(void **state)
 	spec_pair_clear(&pp[1]);
 }
 
+/*
+ * Grouped by site, an allocation's group is remembered per (raw call_site address, by)
+ * in a direct-mapped cache (pair.c alloc_group): 3000 addresses in a 1024-entry cache
+ * collide, the same address with other `by` values is other groups, and every
+ * allocation still lands in the group of its own site and by.
+ */
+static void test_group_memo_by_address(void **state)
+{
+	enum { NADDR = 3000, ROUNDS = 3, NBY = 1024 };
+	struct tb_recipe_pair pp;
+	struct tb_recipe r;
+	struct tb_analysis *an;
+	const struct tb_pair_an *pa;
+	struct tb_sink s;
+	struct tev t;
+	uint64_t ptr = 0xffff888000000000ULL;
+	unsigned round, i, g;
+	char want[64], by[16];
+
+	memset(&r, 0, sizeof(r));
+	spec_pair(&pp, "kmem", "kmem:kmalloc", "kmem:kfree", "ptr", "bytes_alloc", NULL,
+		  TB_GROUP_SITE, "node");
+	r.pairs = &pp;
+	r.npairs = 1;
+	an = tb_analysis_new(&r, NULL);
+	assert_non_null(an);
+	s = tb_analysis_sink(an);
+	for (round = 0; round < ROUNDS; round++) {
+		for (i = 0; i < NADDR; i++) {
+			tev(&t, "kmem", "kmalloc", (round * NADDR + i + 1) * MS, 0);
+			tev_num(&t, "call_site", 0xffffffff81000000ULL + 16ULL * i);
+			tev_num(&t, "ptr", ptr += 64);
+			tev_num(&t, "bytes_alloc", 8 + i % 3);
+			tev_num(&t, "node", i % 3);
+			assert_int_equal(s.event(s.ctx, &t.ev), 0);
+		}
+	}
+	/* address 0's site again from NBY other nodes: a group each (they collide too) */
+	for (i = 0; i < NBY; i++) {
+		tev(&t, "kmem", "kmalloc", (ROUNDS * NADDR + i + 1) * MS, 0);
+		tev_num(&t, "call_site", 0xffffffff81000000ULL);
+		tev_num(&t, "ptr", ptr += 64);
+		tev_num(&t, "bytes_alloc", 8);
+		tev_num(&t, "node", 1000 + i);
+		assert_int_equal(s.event(s.ctx, &t.ev), 0);
+	}
+
+	pa = &an->pairs[0];
+	assert_int_equal(pa->ngroups, NADDR + NBY);
+	for (g = 0; g < pa->ngroups; g++) {
+		const struct tb_pair_group *gr = &pa->groups[g];
+		uint64_t addr = strtoull(gr->site, NULL, 16);
+
+		i = (unsigned)((addr - 0xffffffff81000000ULL) / 16);
+		assert_true(i < NADDR);
+		snprintf(want, sizeof(want), "0x%llx", (unsigned long long)addr);
+		assert_string_equal(gr->site, want);
+		assert_non_null(gr->by);
+		if (strtoul(gr->by, NULL, 10) >= 1000) {
+			assert_int_equal(i, 0);
+			assert_int_equal(gr->allocs, 1);
+			continue;
+		}
+		snprintf(by, sizeof(by), "%u", i % 3);
+		assert_string_equal(gr->by, by);
+		assert_int_equal(gr->allocs, ROUNDS);
+		assert_int_equal(gr->bytes, ROUNDS * (8 + i % 3));
+	}
+	tb_analysis_free(an);
+	spec_pair_clear(&pp);
+}
+
 static void test_pages_by_pfn(void **state)
 {
 	struct tb_recipe_pair pp;
@@ -804,6 +876,7 @@ int main(void)
 		cmocka_unit_test(test_kprobe_pair_and_by_field),
 		cmocka_unit_test(test_pages_by_pfn),
 		cmocka_unit_test(test_memory_per_object),
+		cmocka_unit_test(test_group_memo_by_address),
 		cmocka_unit_test(test_top_groups_sorted),
 		cmocka_unit_test(test_interval_and_status),
 		cmocka_unit_test(test_lost_window),
