@@ -45,6 +45,17 @@ LIBS := $(PC_LIBS) -lpthread -lm -ldl
 # the first rule is the default goal: `make` builds ./tracebook
 all: tracebook
 
+# Each build's compiler and flags live in DIR/.flags, rewritten (here, while the Makefile
+# is read) only when they changed, and every object of that build depends on it: an
+# object compiled with other flags (a new -D, the file-prefix map, CFLAGS=...) is
+# rebuilt, not linked stale into the binary (git's GIT-CFLAGS does the same).
+define track_flags
+ifneq ($$(strip $(2)),$$(strip $$(file <$(1)/.flags)))
+$$(shell mkdir -p $(1))
+$$(file >$(1)/.flags,$$(strip $(2)))
+endif
+endef
+
 $(GEN_SRC): $(RECIPES) contrib/embed-recipes.sh
 	@mkdir -p $(dir $@)
 	./contrib/embed-recipes.sh $@ $(RECIPES)
@@ -57,7 +68,8 @@ REL_OBJ := $(SRC:%.c=$(REL)/%.o)
 tracebook: $(REL_OBJ)
 	$(CC) -o $@ $^ $(LIBS)
 
-$(REL)/%.o: %.c
+$(eval $(call track_flags,$(REL),$(CC) $(REL_CFLAGS) $(CFLAGS)))
+$(REL)/%.o: %.c $(REL)/.flags
 	@mkdir -p $(dir $@)
 	@echo '  CC      $<'
 	@$(CC) $(REL_CFLAGS) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
@@ -76,7 +88,8 @@ asan: $(ASAN)/tracebook $(UNIT_BIN)
 $(ASAN)/tracebook: $(ASAN_OBJ)
 	$(CC) $(SAN) -o $@ $^ $(LIBS)
 
-$(ASAN)/%.o: %.c
+$(eval $(call track_flags,$(ASAN),$(CC) $(ASAN_CFLAGS)))
+$(ASAN)/%.o: %.c $(ASAN)/.flags
 	@mkdir -p $(dir $@)
 	@echo '  CC asan $<'
 	@$(CC) $(ASAN_CFLAGS) $(DEPFLAGS) -Itests/unit -c -o $@ $<
@@ -94,7 +107,8 @@ clang: $(CLANG)/tracebook
 $(CLANG)/tracebook: $(CLANG_OBJ)
 	clang -o $@ $^ $(LIBS)
 
-$(CLANG)/%.o: %.c
+$(eval $(call track_flags,$(CLANG),clang $(BASE_CFLAGS) -O2))
+$(CLANG)/%.o: %.c $(CLANG)/.flags
 	@mkdir -p $(dir $@)
 	@echo '  CLANG   $<'
 	@clang $(BASE_CFLAGS) -O2 $(DEPFLAGS) -c -o $@ $<
@@ -123,7 +137,8 @@ $(STATIC)/tracebook: $(STATIC_OBJ)
 	$(STATIC_CC) -static -o $@ $^ $(shell $(STATIC_PC) --static --libs $(PKGS)) \
 		-lpthread -lm
 
-$(STATIC)/%.o: %.c
+$(eval $(call track_flags,$(STATIC),$(STATIC_CC) $(STATIC_CFLAGS)))
+$(STATIC)/%.o: %.c $(STATIC)/.flags
 	@mkdir -p $(dir $@)
 	@echo '  CC $(ARCH) $<'
 	@$(STATIC_CC) $(STATIC_CFLAGS) $(DEPFLAGS) -c -o $@ $<
@@ -213,7 +228,8 @@ $(FUZZ_BIN): $(FUZZ)/%: $(FUZZ)/tests/fuzz/%.o $(FUZZ_LIB_OBJ)
 	@echo "  LD fuzz $@"
 	@clang -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
 
-$(FUZZ)/%.o: %.c
+$(eval $(call track_flags,$(FUZZ),clang $(FUZZ_CFLAGS)))
+$(FUZZ)/%.o: %.c $(FUZZ)/.flags
 	@mkdir -p $(dir $@)
 	@echo '  CC fuzz $<'
 	@clang $(FUZZ_CFLAGS) $(DEPFLAGS) -Itests/fuzz -c -o $@ $<
