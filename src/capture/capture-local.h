@@ -49,7 +49,14 @@ uint64_t tb_raw_events(const struct tb_raw *r);
 uint64_t tb_raw_bytes(const struct tb_raw *r);
 uint64_t tb_raw_last_ts(const struct tb_raw *r);
 void tb_raw_peaks(struct tb_raw *r, size_t *queue, size_t *merge);
-uint64_t tb_raw_deferred(struct tb_raw *r);
+/* The reader thread's work, for TRACEBOOK_CAPTURE_DEBUG (valid once it was joined). */
+struct tb_raw_reads {
+	uint64_t passes;	/* passes over the CPUs */
+	uint64_t sleeps;	/* passes followed by a sleep (every CPU read out) */
+	uint64_t full, partial, empty;	/* reads of trace_pipe_raw by what came back */
+	uint64_t deferred;	/* passes that left the pages in the kernel (queue full) */
+};
+struct tb_raw_reads tb_raw_reads(const struct tb_raw *r);
 /* Per-CPU loss said by the pages' missed-event counts. */
 void tb_raw_loss(const struct tb_raw *r, unsigned cpu, uint64_t *pages, int *pages_unknown);
 void tb_raw_merge_stats(const struct tb_raw *r, uint64_t *emitted, uint64_t *orphan_stacks,

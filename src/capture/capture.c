@@ -392,11 +392,19 @@ stop:
 			     &res->kmsg_interleaved);
 	if (res->kmsg_overwritten)
 		res->lost_unknown = 1;	/* kernel log records: how many is not known */
+	if (debug && r.raw) {
+		struct tb_raw_reads rd = tb_raw_reads(r.raw);
+
+		fprintf(stderr, "capture: reader: %llu passes (%llu then slept), reads: %llu full, "
+			"%llu partial, %llu empty; %llu passes left the pages in the kernel\n",
+			(unsigned long long)rd.passes, (unsigned long long)rd.sleeps,
+			(unsigned long long)rd.full, (unsigned long long)rd.partial,
+			(unsigned long long)rd.empty, (unsigned long long)rd.deferred);
+	}
 	if (debug)
 		fprintf(stderr, "capture: %llu events, %llu bytes read, queue peak %llu, merge peak "
 			"%llu, longest pump %.1f ms, %llu pumps over %llu ms, lost: pages %llu stats %llu; "
-			"longest pump CPU %.1f ms, %llu pumps over %llu ms of CPU, %llu reads left in "
-			"the kernel\n",
+			"longest pump CPU %.1f ms, %llu pumps over %llu ms of CPU\n",
 			(unsigned long long)res->events,
 			(unsigned long long)res->bytes_read,
 			(unsigned long long)res->queue_peak_bytes,
@@ -404,8 +412,7 @@ stop:
 			(unsigned long long)r.stalls, PUMP_STALL_NS / 1000000ULL,
 			(unsigned long long)res->lost_pages, (unsigned long long)res->lost_stats,
 			(double)r.longest_pump_cpu / 1e6, (unsigned long long)r.cpu_stalls,
-			PUMP_STALL_NS / 1000000ULL,
-			(unsigned long long)(r.raw ? tb_raw_deferred(r.raw) : 0));
+			PUMP_STALL_NS / 1000000ULL);
 	if (res->lost || res->lost_unknown)
 		tb_warn("%s%llu events were LOST (per-CPU ring buffers overflowed): frees may be "
 			"missing, outstanding counts are upper bounds",

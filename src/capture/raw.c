@@ -8,8 +8,9 @@
  * of a page read partially before (full pages may follow it: measured, that mistake
  * let records arrive 25 ms "late"); re-reading at once or blocking gets a few events
  * per call and burns the CPU.  So the reader reads each CPU until nothing comes or
- * two partial pages in a row (the second is the writer's page), and sleeps ~1 ms when
- * a whole pass over the CPUs gave no full page.
+ * two partial pages in a row (the second is the writer's page), and sleeps ~1 ms after
+ * every pass that read each CPU that far (only a CPU left with pages past the per-pass
+ * limit sends it round again at once).
  *
  * Ordering across CPUs (merge.c) needs a watermark per CPU: a timestamp W[c] such
  * that every record of CPU c with ts <= W[c] has been read.  Reading CPU c to empty
@@ -77,7 +78,7 @@ struct tb_raw {
 	size_t q_peak;				/* under lock: most bytes ever waiting */
 	size_t q_cap;
 	uint64_t kbuf_bytes;	/* one CPU's kernel buffer (buffer_size_kb), 0 unknown */
-	uint64_t deferred;	/* reader passes that left the pages in the kernel */
+	struct tb_raw_reads reads;	/* the reader thread's; read after it was joined */
 	int merge_more;		/* the last pump stopped at its budget (consumer) */
 	int stopping;		/* drain and finish (under lock) */
 	int finished;		/* reader has exited (under lock) */
@@ -401,8 +402,8 @@ static void *reader_main(void *arg)
 	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), READER_NICE);
 	if (!bound)
 		err = ENOMEM;
-	for (; !err;) {
-		int any_full = 0, any_data = 0, stopping, over, soft;
+	for (; !err; r->reads.passes++) {
+		int any_full = 0, any_data = 0, behind = 0, stopping, over, soft;
 		unsigned c;
 
 		pthread_mutex_lock(&r->lock);
@@ -421,7 +422,7 @@ static void *reader_main(void *arg)
 				if (r->fds[c] >= 0 && !leave_in_kernel(r, c))
 					over = 0;
 			if (over)
-				r->deferred++;
+				r->reads.deferred++;
 		}
 
 		for (c = 0; c < r->ncpus && !over && !err; c++) {
@@ -458,6 +459,7 @@ static void *reader_main(void *arg)
 					break;
 				}
 				if (n <= 0) {
+					r->reads.empty++;
 					proven = 1;	/* empty */
 					break;
 				}
@@ -491,6 +493,7 @@ static void *reader_main(void *arg)
 					 * the writer's page: stop there, do not spin on it.
 					 */
 					page = NULL;
+					r->reads.partial++;
 					if (++partials == 2) {
 						proven = 1;
 						break;
@@ -500,7 +503,10 @@ static void *reader_main(void *arg)
 				page = NULL;
 				partials = 0;
 				any_full = 1;
+				r->reads.full++;
 			}
+			if (k == (soft ? SOFT_READS_PER_PASS : READS_PER_PASS))
+				behind = 1;	/* left with pages still to read */
 			/* read to empty or to the writer's page: proven up to before_visit */
 			if (proven && !err && before_visit > bound[c])
 				bound[c] = before_visit;
@@ -525,7 +531,15 @@ static void *reader_main(void *arg)
 			if (empty_passes >= 2)
 				break;
 			sleep_ms(2);
-		} else if (!any_full) {
+		} else if (!behind) {
+			/*
+			 * Every CPU read to empty or to its writer's page: sleep, whether
+			 * or not full pages came.  Going round again at once found a page
+			 * or two and ended each CPU with a partial read (the writer's page,
+			 * read again later): 14.7 k passes, 60 k partial and empty reads
+			 * in a 10 s bench run, against 7.5 k passes, 39 k reads this way.
+			 */
+			r->reads.sleeps++;
 			sleep_ms(1);
 		}
 	}
@@ -738,10 +752,10 @@ uint64_t tb_raw_bytes(const struct tb_raw *r)
 	return r->bytes_seen;
 }
 
-/* Reader passes that left the pages in the kernel (the queue past its soft cap). */
-uint64_t tb_raw_deferred(struct tb_raw *r)
+/* What the reader thread did (valid after tb_raw_stop joined it). */
+struct tb_raw_reads tb_raw_reads(const struct tb_raw *r)
 {
-	return r->deferred;	/* read after the reader thread was joined */
+	return r->reads;
 }
 
 /* The most bytes of pages that ever waited for the decoder, and the merge's most. */
