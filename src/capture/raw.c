@@ -403,7 +403,7 @@ static void *reader_main(void *arg)
 	if (!bound)
 		err = ENOMEM;
 	for (; !err; r->reads.passes++) {
-		int any_full = 0, any_data = 0, behind = 0, stopping, over, soft;
+		int any_data = 0, behind = 0, stopping, over, soft;
 		unsigned c;
 
 		pthread_mutex_lock(&r->lock);
@@ -502,7 +502,6 @@ static void *reader_main(void *arg)
 				}
 				page = NULL;
 				partials = 0;
-				any_full = 1;
 				r->reads.full++;
 			}
 			if (k == (soft ? SOFT_READS_PER_PASS : READS_PER_PASS))
@@ -517,10 +516,10 @@ static void *reader_main(void *arg)
 		 * Wake the decoder for a batch, not for every pass: while full pages keep
 		 * coming, each pass brings a few, and a wakeup (futex, scheduler, the
 		 * hypervisor's interrupt enable) per pass was ~5 % of a capture's CPU.
-		 * Before the reader sleeps (no full page) or when stopping, always; the
-		 * decoder also wakes by itself every LOOP_MS (capture.c).
+		 * Before the reader sleeps (every CPU read out) or when stopping, always;
+		 * the decoder also wakes by itself every LOOP_MS (capture.c).
 		 */
-		if (any_data && (!any_full || stopping || r->q_bytes >= WAKE_BYTES))
+		if (any_data && (!behind || stopping || r->q_bytes >= WAKE_BYTES))
 			pthread_cond_signal(&r->cond);
 		pthread_mutex_unlock(&r->lock);
 		if (err)
