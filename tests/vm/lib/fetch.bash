@@ -4,16 +4,18 @@
 # Kernels come from the Debian mirror this machine's apt is configured with (the URIs of
 # its Debian archive and security archive, from `apt-get indextargets`; VM_MIRROR=URI
 # overrides, with debian/ and debian-security/ below it), through a PRIVATE apt
-# configuration per release under $VM_CACHE/apt-<release>/ (own sources.list, Dir::Etc,
-# Dir::State, Dir::Cache): the machine's apt sources and lists are never touched.  A flavour's meta package
+# configuration per release and architecture under $VM_CACHE/apt-<release>-<arch>/ (own
+# sources.list, Dir::Etc, Dir::State, Dir::Cache): the machine's apt sources and lists
+# are never touched.  One per architecture because apt updates a repository as a whole:
+# one index it cannot read (seen: bookworm-security's armhf Packages mid-sync, "File has
+# unexpected size") drops every index of that repository, so the amd64 kernels of
+# bookworm-security vanished with the armhf one.  A flavour's meta package
 # (linux-image-amd64, ...) is resolved to the versioned -unsigned image package, so ABI
 # bumps don't break the tier; when the newest version's .deb is missing on the mirror
 # (bullseye-security arm64 images are), older versions (the main suite's) are tried.
 # Only vmlinuz and config are kept: $VM_CACHE/kernels/<name>/{vmlinuz,config,package}.
 
 VM_KEYRING=${VM_KEYRING:-/usr/share/keyrings/debian-archive-keyring.gpg}
-# Debian architectures of the private apt state (the kernels and busybox of the tier)
-VM_DEB_ARCHES="amd64 arm64 armhf"
 
 # vm_mirror_uris: set VM_DEBIAN_URI and VM_SECURITY_URI from VM_MIRROR or, by default,
 # from the machine's apt sources (the repository whose suites are Debian's: the one with
@@ -44,29 +46,30 @@ vm_mirror_uris() {
 	return 0
 }
 
-# vm_apt RELEASE apt-get|apt-cache ARGS... : apt with the private configuration of RELEASE.
+# vm_apt RELEASE DEBARCH apt-get|apt-cache ARGS... : apt with the private configuration
+# of RELEASE for DEBARCH.
 vm_apt() {
-	local rel=$1 tool=$2 root=$VM_CACHE/apt-$1
-	shift 2
+	local rel=$1 arch=$2 tool=$3 root=$VM_CACHE/apt-$1-$2
+	shift 3
 	"$tool" -q -o Dir::Etc="$root/etc" -o Dir::Etc::sourcelist="$root/etc/sources.list" \
 		-o Dir::Etc::sourceparts="$root/etc/sources.list.d" \
 		-o Dir::Etc::preferencesparts="$root/etc/preferences.d" \
 		-o Dir::State="$root/state" -o Dir::State::status="$root/state/status" \
-		-o Dir::Cache="$root/cache" -o APT::Architecture=amd64 \
-		-o APT::Architectures::=amd64 -o APT::Architectures::=arm64 -o APT::Architectures::=armhf \
+		-o Dir::Cache="$root/cache" -o APT::Architecture="$arch" \
+		-o APT::Architectures::="$arch" \
 		-o Debug::NoLocking=1 -o APT::Sandbox::User=root "$@"
 }
 
-# vm_apt_setup RELEASE : write the private sources (RELEASE and RELEASE-security) and run
-# apt-get update once a day at most, or at once when the sources changed (a new
-# architecture).  Returns non-zero when the mirror cannot be read.
+# vm_apt_setup RELEASE DEBARCH : write the private sources (RELEASE and RELEASE-security,
+# DEBARCH only) and run apt-get update once a day at most, or at once when the sources
+# changed.  Returns non-zero when the mirror cannot be read.
 vm_apt_setup() {
-	local rel=$1 root=$VM_CACHE/apt-$1 opts src
+	local rel=$1 arch=$2 root=$VM_CACHE/apt-$1-$2 opts src
 	vm_mirror_uris || return 1
 	mkdir -p "$root/etc/sources.list.d" "$root/etc/preferences.d" "$root/etc/apt.conf.d" \
 		"$root/state/lists/partial" "$root/cache/archives/partial"
 	[ -e "$root/state/status" ] || : > "$root/state/status"
-	opts="[arch=${VM_DEB_ARCHES// /,} signed-by=$VM_KEYRING]"
+	opts="[arch=$arch signed-by=$VM_KEYRING]"
 	src=$(printf 'deb %s %s %s main\n' "$opts" "$VM_DEBIAN_URI" "$rel"
 		[ -n "$VM_SECURITY_URI" ] && printf 'deb %s %s %s-security main\n' "$opts" "$VM_SECURITY_URI" "$rel")
 	if [ "$src" != "$(cat "$root/etc/sources.list" 2>/dev/null)" ]; then
@@ -78,7 +81,7 @@ vm_apt_setup() {
 	fi
 	local try
 	for try in 1 2; do
-		if vm_apt "$rel" apt-get update > "$root/update.log" 2>&1 &&
+		if vm_apt "$rel" "$arch" apt-get update > "$root/update.log" 2>&1 &&
 			! grep -q '^[EW]: Failed' "$root/update.log"; then
 			touch "$root/state/updated"
 			return 0
@@ -102,18 +105,18 @@ vm_apt_setup() {
 vm_fetch_kernel() {
 	local name=$1 arch=$2 rel=$3 meta=$4 dir=$VM_CACHE/kernels/$1 tmp dep pkg deb
 	[ -s "$dir/vmlinuz" ] && return 0
-	if ! vm_apt_setup "$rel"; then
-		echo "apt-get update of $rel from ${VM_DEBIAN_URI:-(no mirror)} failed: $(grep -E '^(E|W):' "$VM_CACHE/apt-$rel/update.log" | head -2 | tr '\n' ' ')" >&2
+	if ! vm_apt_setup "$rel" "$arch"; then
+		echo "apt-get update of $rel ($arch) from ${VM_DEBIAN_URI:-(no mirror)} failed: $(grep -E '^(E|W):' "$VM_CACHE/apt-$rel-$arch/update.log" | head -2 | tr '\n' ' ')" >&2
 		return 1
 	fi
 	tmp=$(mktemp -d "$VM_CACHE/tmp.XXXXXX")
 	# Every version of the meta package, newest first; its Depends names the image.
-	for dep in $(vm_apt "$rel" apt-cache show "$meta:$arch" 2>/dev/null |
+	for dep in $(vm_apt "$rel" "$arch" apt-cache show "$meta:$arch" 2>/dev/null |
 			sed -n 's/^Depends: \(linux-image-[^ ,]*\).*/\1/p'); do
 		for pkg in "$dep-unsigned" "$dep"; do
-			vm_apt "$rel" apt-cache show "$pkg:$arch" > /dev/null 2>&1 || continue
+			vm_apt "$rel" "$arch" apt-cache show "$pkg:$arch" > /dev/null 2>&1 || continue
 			rm -f "$tmp"/*.deb
-			if (cd "$tmp" && vm_apt "$rel" apt-get download "$pkg:$arch") > "$tmp/dl.log" 2>&1; then
+			if (cd "$tmp" && vm_apt "$rel" "$arch" apt-get download "$pkg:$arch") > "$tmp/dl.log" 2>&1; then
 				deb=$(ls "$tmp"/*.deb 2>/dev/null | head -1)
 				if [ -n "$deb" ] && dpkg-deb -x "$deb" "$tmp/x" 2>> "$tmp/dl.log"; then
 					mkdir -p "$dir"
@@ -140,9 +143,9 @@ vm_fetch_kernel() {
 vm_fetch_busybox() {
 	local arch=$1 out=$VM_CACHE/busybox-$1 tmp deb
 	[ -s "$out" ] && return 0
-	vm_apt_setup bookworm || { echo "apt-get update of bookworm failed" >&2; return 1; }
+	vm_apt_setup bookworm "$arch" || { echo "apt-get update of bookworm ($arch) failed" >&2; return 1; }
 	tmp=$(mktemp -d "$VM_CACHE/tmp.XXXXXX")
-	if (cd "$tmp" && vm_apt bookworm apt-get download "busybox-static:$arch") > "$tmp/dl.log" 2>&1; then
+	if (cd "$tmp" && vm_apt bookworm "$arch" apt-get download "busybox-static:$arch") > "$tmp/dl.log" 2>&1; then
 		deb=$(ls "$tmp"/*.deb | head -1)
 		dpkg-deb -x "$deb" "$tmp/x" && cp "$tmp/x/bin/busybox" "$out.tmp" && mv "$out.tmp" "$out"
 	fi
@@ -165,9 +168,9 @@ vm_fetch_modules() {
 	fi
 	deb=$(cat "$dir/package" 2>/dev/null) || { echo "no cached kernel $name" >&2; return 1; }
 	pkg=${deb%%_*} ver=${deb#*_} ver=${ver%_*}
-	vm_apt_setup "$rel" || { echo "apt-get update of $rel failed" >&2; return 1; }
+	vm_apt_setup "$rel" "$arch" || { echo "apt-get update of $rel ($arch) failed" >&2; return 1; }
 	tmp=$(mktemp -d "$VM_CACHE/tmp.XXXXXX")
-	if ! (cd "$tmp" && vm_apt "$rel" apt-get download "$pkg:$arch=$ver") > "$tmp/dl.log" 2>&1; then
+	if ! (cd "$tmp" && vm_apt "$rel" "$arch" apt-get download "$pkg:$arch=$ver") > "$tmp/dl.log" 2>&1; then
 		echo "could not download $pkg:$arch=$ver: $(grep -E 'E:|Err' "$tmp/dl.log" | head -1)" >&2
 		rm -rf "$tmp"; return 1
 	fi
