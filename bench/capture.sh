@@ -172,17 +172,24 @@ bench_cat() {
 # Values of the top-level files trace-cmd record writes (strace of 3.1.6: tracing_on,
 # buffer_size_kb, set_event, events/*/enable, options/*, trace_clock, set_event_pid,
 # set_ftrace_pid, current_tracer), one "file<TAB>value" a line.
+# A buffer never used since boot reads "7 (expanded: 1408)": 7 KiB now, 1408 at its first
+# use.  trace-cmd's use expands it and the kernel cannot shrink it back to unexpanded, so
+# the value to put back is the one first use gives (writing the 7 left the top-level
+# buffer at 7 KiB per CPU: unusable).  Reads "N (expanded: M)" as M.
+unexpanded() { sed 's/^[0-9]* (expanded: \([0-9]*\))$/\1/'; }
 top_values() {
 	local f
 	for f in tracing_on current_tracer trace_clock buffer_size_kb per_cpu/cpu*/buffer_size_kb \
 		set_event_pid tracing_cpumask buffer_percent options/*; do
-		[ -f "$T/$f" ] && printf '%s\t%s\n' "$f" "$(sed -n 's/.*\[\(.*\)\].*/\1/p; t; p' "$T/$f" 2>/dev/null | head -1 | sed 's/ (expanded.*//')"
+		[ -f "$T/$f" ] && printf '%s\t%s\n' "$f" "$(sed -n 's/.*\[\(.*\)\].*/\1/p; t; p' "$T/$f" 2>/dev/null | head -1 | unexpanded)"
 	done
 }
 save_top() {
 	top_values > "$WORK/top.values"
 	cp "$T/set_event" "$WORK/top.set_event"
-	tracefs_snapshot "$T" > "$WORK/state.before"
+	# compared as first use leaves it (see unexpanded): said below when that is a change
+	tracefs_snapshot "$T" | sed 's/[0-9]* (expanded: \([0-9]*\))$/\1/' > "$WORK/state.before"
+	tracefs_snapshot "$T" > "$WORK/state.raw"
 	TOPSAVED=1
 }
 # Put back every value that differs (buffer sizes first, tracing_on last), then compare
@@ -205,6 +212,8 @@ restore_top() {
 	[ "$(cat "$T/tracing_on")" != "$v" ] && echo "$v" > "$T/tracing_on" && fixed="$fixed tracing_on"
 	[ -n "$fixed" ] && echo "trace-cmd left changed (put back by the bench):$fixed" >&2
 	tracefs_snapshot "$T" > "$WORK/state.after"
+	grep -q 'expanded:' "$WORK/state.raw" &&
+		echo "trace-cmd expanded the top-level buffer, unused since boot (the kernel cannot undo that): its size is put back to what first use gives" >&2
 	if ! cmp -s "$WORK/state.before" "$WORK/state.after"; then
 		echo "bench/capture.sh: tracing state NOT as found after trace-cmd:" >&2
 		diff "$WORK/state.before" "$WORK/state.after" | sed 's/^/    /' >&2
