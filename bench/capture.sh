@@ -175,8 +175,9 @@ bench_cat() {
 # A buffer never used since boot reads "7 (expanded: 1408)": 7 KiB now, 1408 at its first
 # use.  trace-cmd's use expands it and the kernel cannot shrink it back to unexpanded, so
 # the value to put back is the one first use gives (writing the 7 left the top-level
-# buffer at 7 KiB per CPU: unusable).  Reads "N (expanded: M)" as M.
-unexpanded() { sed 's/^[0-9]* (expanded: \([0-9]*\))$/\1/'; }
+# buffer at 7 KiB per CPU: unusable).  Reads "N (expanded: M)" at the end of a line
+# (a bare value or a snapshot's "file:value") as M.
+unexpanded() { sed 's/[0-9]* (expanded: \([0-9]*\))$/\1/'; }
 top_values() {
 	local f
 	for f in tracing_on current_tracer trace_clock buffer_size_kb per_cpu/cpu*/buffer_size_kb \
@@ -188,8 +189,8 @@ save_top() {
 	top_values > "$WORK/top.values"
 	cp "$T/set_event" "$WORK/top.set_event"
 	# compared as first use leaves it (see unexpanded): said below when that is a change
-	tracefs_snapshot "$T" | sed 's/[0-9]* (expanded: \([0-9]*\))$/\1/' > "$WORK/state.before"
 	tracefs_snapshot "$T" > "$WORK/state.raw"
+	unexpanded < "$WORK/state.raw" > "$WORK/state.before"
 	TOPSAVED=1
 }
 # Put back every value that differs (buffer sizes first, tracing_on last), then compare

@@ -66,9 +66,9 @@ unmount_new_tracing_mounts() {
 	for m in $(tracing_mounts | sort -r); do
 		printf '%s\n' "$before" | grep -Fxq -- "$m" && continue
 		if umount "$m" 2>/dev/null; then
-			echo "unmounted $m (mounted during the tests)"
+			echo "unmounted $m (it was not mounted before)"
 		else
-			echo "warning: $m was mounted during the tests and is busy: left mounted" >&2; rc=1
+			echo "warning: $m was not mounted before and is busy: left mounted" >&2; rc=1
 		fi
 	done
 	return $rc

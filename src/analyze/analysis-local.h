@@ -163,7 +163,7 @@ struct tb_pair_an {
 	size_t fifo_head, fifo_n;
 
 	struct tb_otab gidx;		/* (site, by, stack) -> group index */
-	struct tb_pair_gmemo *gmemo;	/* TB_PAIR_GMEMO entries, or NULL: see above */
+	struct tb_pair_gmemo *gmemo;	/* TB_PAIR_GMEMO entries: see above */
 	struct tb_pair_group *groups;
 	size_t ngroups, agroups;
 

@@ -357,7 +357,7 @@ static int64_t alloc_group(struct tb_analysis *an, struct tb_pair_an *p,
 	uint64_t addr = 0;
 	int64_t gi;
 
-	if (p->gmemo && (p->group_flags & (TB_GROUP_SITE | TB_GROUP_STACK)) == TB_GROUP_SITE &&
+	if ((p->group_flags & (TB_GROUP_SITE | TB_GROUP_STACK)) == TB_GROUP_SITE &&
 	    (addr = tb_an_site_addr(an, ev)) != 0) {
 		m = &p->gmemo[tb_hash_u64(addr ^ (uint64_t)(uintptr_t)by) & (TB_PAIR_GMEMO - 1)];
 		if (m->addr == addr && m->by == by)
