@@ -27,6 +27,14 @@ struct tb_cpu_stats {
 /* Parse the text of per_cpu/cpuN/stats. Returns 0, -1 when no counter was found. */
 int tb_parse_cpu_stats(const char *text, struct tb_cpu_stats *st);
 void tb_read_cpu_stats(const char *trace_dir, unsigned ncpus, struct tb_cpu_stats *st);
+/*
+ * How long the raw reader sleeps after a pass that read every CPU out: kbuf_bytes is
+ * one CPU's kernel buffer (0 unknown), most the bytes the busiest CPU gave in that
+ * pass, elapsed_ns the time since the pass before began.  Milliseconds, 1 to
+ * TB_RAW_SLEEP_MAX_MS (raw.c says why).
+ */
+#define TB_RAW_SLEEP_MAX_MS 4U
+unsigned tb_raw_sleep_ms(uint64_t kbuf_bytes, uint64_t most, uint64_t elapsed_ns);
 
 /* ---- sources run by tb_capture_run (capture.c) --------------------------------- */
 
@@ -53,6 +61,7 @@ void tb_raw_peaks(struct tb_raw *r, size_t *queue, size_t *merge);
 struct tb_raw_reads {
 	uint64_t passes;	/* passes over the CPUs */
 	uint64_t sleeps;	/* passes followed by a sleep (every CPU read out) */
+	uint64_t slept_ms;	/* the sum of those sleeps */
 	uint64_t full, partial, empty;	/* reads of trace_pipe_raw by what came back */
 	uint64_t deferred;	/* passes that left the pages in the kernel (queue full) */
 };

@@ -395,9 +395,10 @@ stop:
 	if (debug && r.raw) {
 		struct tb_raw_reads rd = tb_raw_reads(r.raw);
 
-		fprintf(stderr, "capture: reader: %llu passes (%llu then slept), reads: %llu full, "
-			"%llu partial, %llu empty; %llu passes left the pages in the kernel\n",
+		fprintf(stderr, "capture: reader: %llu passes (%llu then slept, %llu ms in all), reads: "
+			"%llu full, %llu partial, %llu empty; %llu passes left the pages in the kernel\n",
 			(unsigned long long)rd.passes, (unsigned long long)rd.sleeps,
+			(unsigned long long)rd.slept_ms,
 			(unsigned long long)rd.full, (unsigned long long)rd.partial,
 			(unsigned long long)rd.empty, (unsigned long long)rd.deferred);
 	}

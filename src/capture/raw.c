@@ -8,9 +8,9 @@
  * of a page read partially before (full pages may follow it: measured, that mistake
  * let records arrive 25 ms "late"); re-reading at once or blocking gets a few events
  * per call and burns the CPU.  So the reader reads each CPU until nothing comes or
- * two partial pages in a row (the second is the writer's page), and sleeps ~1 ms after
- * every pass that read each CPU that far (only a CPU left with pages past the per-pass
- * limit sends it round again at once).
+ * two partial pages in a row (the second is the writer's page), and sleeps 1-4 ms
+ * (tb_raw_sleep_ms) after every pass that read each CPU that far (only a CPU left
+ * with pages past the per-pass limit sends it round again at once).
  *
  * Ordering across CPUs (merge.c) needs a watermark per CPU: a timestamp W[c] such
  * that every record of CPU c with ts <= W[c] has been read.  Reading CPU c to empty
@@ -42,6 +42,7 @@
 #include <traceevent/kbuffer.h>
 #include "capture/capture-local.h"
 #include "kernel/meminfo.h"
+#include "util/clock.h"
 #include "util/err.h"
 #include "util/fileio.h"
 #include "util/strbuf.h"
@@ -365,6 +366,33 @@ static void sleep_ms(unsigned ms)
 	nanosleep(&ts, NULL);
 }
 
+/**
+ * tb_raw_sleep_ms - the reader's sleep after a pass that read every CPU out.
+ *
+ * Each sleep and wakeup has a fixed cost (timer, scheduler, on a virtual machine the
+ * hypervisor's idle exit) that dwarfs the reads it saves: on the bench, passes 1 ms
+ * apart took 1.5 s of kernel CPU in 10 s at 2.8 M events/s, 4 ms apart 1.0 s (the
+ * same pages read; issue 11).  So the reader sleeps up to TB_RAW_SLEEP_MAX_MS
+ * (longer gained nothing more and lets the pages of one pass fall out of cache) -
+ * but never so long that the busiest CPU, at the rate it just showed, would fill
+ * more than a quarter of its kernel buffer meanwhile; at least 1 ms.  An unknown
+ * buffer size gets the 1 ms of old.
+ */
+unsigned tb_raw_sleep_ms(uint64_t kbuf_bytes, uint64_t most, uint64_t elapsed_ns)
+{
+	double ms;
+
+	if (!kbuf_bytes)
+		return 1;
+	if (!most || !elapsed_ns)
+		return TB_RAW_SLEEP_MAX_MS;
+	/* a quarter of the buffer at most / elapsed bytes per ns, in ms */
+	ms = (double)kbuf_bytes / 4 * (double)elapsed_ns / (double)most / 1e6;
+	if (ms < 1)
+		return 1;
+	return ms >= TB_RAW_SLEEP_MAX_MS ? TB_RAW_SLEEP_MAX_MS : (unsigned)ms;
+}
+
 /* Bytes of events in a sub-buffer as read (commit field without flag bits). */
 static size_t page_used(const struct tb_raw *r, const unsigned char *p, size_t n)
 {
@@ -390,6 +418,7 @@ static void *reader_main(void *arg)
 	size_t full_mark = r->subbuf - 8 - r->lsize - r->subbuf / 8;
 	int empty_passes = 0, err = 0;
 	uint64_t newest_hdr = 0;	/* newest page-header timestamp read so far */
+	uint64_t pass_start = 0;	/* tb_now_ns() when the pass before began */
 	uint64_t *bound = calloc(r->ncpus, sizeof(*bound));
 
 	/*
@@ -404,7 +433,10 @@ static void *reader_main(void *arg)
 		err = ENOMEM;
 	for (; !err; r->reads.passes++) {
 		int any_data = 0, behind = 0, stopping, over, soft;
+		uint64_t most = 0, now = tb_now_ns(), elapsed = pass_start ? now - pass_start : 0;
 		unsigned c;
+
+		pass_start = now;
 
 		pthread_mutex_lock(&r->lock);
 		stopping = r->stopping;
@@ -428,7 +460,7 @@ static void *reader_main(void *arg)
 		for (c = 0; c < r->ncpus && !over && !err; c++) {
 			int k;
 
-			uint64_t before_visit = newest_hdr;
+			uint64_t before_visit = newest_hdr, got = 0;
 			int partials = 0, proven = 0;
 
 			if (r->fds[c] < 0)
@@ -473,6 +505,7 @@ static void *reader_main(void *arg)
 						newest_hdr = hts;
 				}
 				r->bytes += (uint64_t)n;
+				got += (uint64_t)n;
 				any_data = 1;
 				pthread_mutex_lock(&r->lock);
 				page->next = NULL;
@@ -504,6 +537,8 @@ static void *reader_main(void *arg)
 				partials = 0;
 				r->reads.full++;
 			}
+			if (got > most)
+				most = got;
 			if (k == (soft ? SOFT_READS_PER_PASS : READS_PER_PASS))
 				behind = 1;	/* left with pages still to read */
 			/* read to empty or to the writer's page: proven up to before_visit */
@@ -537,9 +572,13 @@ static void *reader_main(void *arg)
 			 * or two and ended each CPU with a partial read (the writer's page,
 			 * read again later): 14.7 k passes, 60 k partial and empty reads
 			 * in a 10 s bench run, against 7.5 k passes, 39 k reads this way.
+			 * How long: tb_raw_sleep_ms().
 			 */
+			unsigned ms = tb_raw_sleep_ms(r->kbuf_bytes, most, elapsed);
+
 			r->reads.sleeps++;
-			sleep_ms(1);
+			r->reads.slept_ms += ms;
+			sleep_ms(ms);
 		}
 	}
 	tb_rpage_free(page);

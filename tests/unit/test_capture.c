@@ -842,6 +842,29 @@ static void test_stats(void **state)
 	assert_int_equal(st.ok, 0);
 }
 
+static void test_reader_sleep(void **state)
+{
+	const uint64_t mib = 1ULL << 20, ms = 1000000ULL;
+
+	(void)state;
+	/* buffer size unknown: the old 1 ms */
+	assert_int_equal(tb_raw_sleep_ms(0, 100, ms), 1);
+	/* nothing came, or no pass before: the longest */
+	assert_int_equal(tb_raw_sleep_ms(8 * mib, 0, ms), TB_RAW_SLEEP_MAX_MS);
+	assert_int_equal(tb_raw_sleep_ms(8 * mib, 4096, 0), TB_RAW_SLEEP_MAX_MS);
+	/* the bench: 8 MiB a CPU, ~92 KiB a ms from the busiest CPU: a quarter lasts 22 ms */
+	assert_int_equal(tb_raw_sleep_ms(8 * mib, 92 * 1024 * 4, 4 * ms), TB_RAW_SLEEP_MAX_MS);
+	/* the default 1410 KiB at the same rate: a quarter lasts 3.8 ms, so 3 */
+	assert_int_equal(tb_raw_sleep_ms(1410 * 1024, 92 * 1024 * 4, 4 * ms), 3);
+	/* 2 ms of room at 1 ms per pass: 2 */
+	assert_int_equal(tb_raw_sleep_ms(8 * 256 * 1024, 256 * 1024, ms), 2);
+	/* a small buffer and a flood: never under 1 ms */
+	assert_int_equal(tb_raw_sleep_ms(64 * 1024, 4 * mib, ms), 1);
+	/* huge values do not overflow into a short or a wild sleep */
+	assert_int_equal(tb_raw_sleep_ms(UINT64_MAX, 1, UINT64_MAX), TB_RAW_SLEEP_MAX_MS);
+	assert_int_equal(tb_raw_sleep_ms(UINT64_MAX / 2, UINT64_MAX, 1), 1);
+}
+
 static void test_kmsg_line(void **state)
 {
 	char out[256];
@@ -1004,6 +1027,7 @@ int main(void)
 		cmocka_unit_test(test_merge_recycle),
 		cmocka_unit_test(test_rawdecode),
 		cmocka_unit_test(test_stats),
+		cmocka_unit_test(test_reader_sleep),
 		cmocka_unit_test(test_kmsg_line),
 		cmocka_unit_test(test_kmsg_to_decoder),
 	};
