@@ -856,7 +856,7 @@ static void test_reader_sleep(void **state)
 	assert_int_equal(tb_raw_sleep_ms(8 * mib, 92 * 1024 * 4, 4 * ms), TB_RAW_SLEEP_MAX_MS);
 	/* the default 1410 KiB at the same rate: a quarter lasts 3.8 ms, so 3 */
 	assert_int_equal(tb_raw_sleep_ms(1410 * 1024, 92 * 1024 * 4, 4 * ms), 3);
-	/* 2 ms of room at 1 ms per pass: 2 */
+	/* a quarter of 2 MiB lasts 2 ms at 256 KiB a ms: 2 */
 	assert_int_equal(tb_raw_sleep_ms(8 * 256 * 1024, 256 * 1024, ms), 2);
 	/* a small buffer and a flood: never under 1 ms */
 	assert_int_equal(tb_raw_sleep_ms(64 * 1024, 4 * mib, ms), 1);
