@@ -373,9 +373,9 @@ static void sleep_ms(unsigned ms)
  * hypervisor's idle exit) that dwarfs the reads it saves: on the bench, passes 1 ms
  * apart took 1.5 s of kernel CPU in 10 s at 2.8 M events/s, 4 ms apart 1.0 s (the
  * same pages read; issue 11).  So the reader sleeps up to TB_RAW_SLEEP_MAX_MS
- * (10 ms gained nothing more on the bench) - but never so long that the busiest CPU, at the rate it just showed, would fill
- * more than a quarter of its kernel buffer meanwhile; at least 1 ms.  An unknown
- * buffer size gets the 1 ms of old.
+ * (10 ms gained nothing more on the bench) - but never so long that the busiest
+ * CPU, at the rate it just showed, would fill more than a quarter of its kernel
+ * buffer meanwhile; at least 1 ms.  An unknown buffer size gets the 1 ms of old.
  */
 unsigned tb_raw_sleep_ms(uint64_t kbuf_bytes, uint64_t most, uint64_t elapsed_ns)
 {
