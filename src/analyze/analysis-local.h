@@ -11,6 +11,7 @@
 #include "analyze/analysis.h"
 #include "event/event.h"
 #include "recipe/recipe.h"
+#include "util/intern.h"
 
 /* ---- pair-table.c: open-addressing tables keyed by a non-zero u64 ------------- */
 
@@ -45,6 +46,17 @@ static inline uint64_t tb_otab_key(const void *rec)
 
 	memcpy(&k, rec, sizeof(k));
 	return k;
+}
+
+/*
+ * Where key's lookup starts, NULL while the table is empty: a caller prefetches it
+ * (__builtin_prefetch) when the lookup is due a few events later.  The prefetch is
+ * the caller's, not in here: gcc takes an inline function holding only a prefetch
+ * for one without effects and drops the call.
+ */
+static inline const unsigned char *tb_otab_home(const struct tb_otab *t, uint64_t key)
+{
+	return t->cap ? tb_otab_slot(t, (size_t)tb_hash_u64(key) & (t->cap - 1)) : NULL;
 }
 
 /*
@@ -131,6 +143,23 @@ struct tb_pair_group {
 struct tb_pair_early;
 
 /*
+ * An allocation or free waiting for its turn at the outstanding-object table.  The
+ * table outgrows the CPU caches, so each lookup would wait for memory: an event's
+ * group, size and key are worked out on arrival and its home slot prefetched, and the
+ * table work runs TB_PAIR_AHEAD events later, in arrival order (tb_pair_sync runs
+ * what waits, before anyone reads the counts).
+ */
+#define TB_PAIR_AHEAD 8
+struct tb_pair_op {
+	uint64_t key, ts_ns;
+	uint64_t first_ts;		/* the analysis' first event time when it came */
+	uint32_t group, bytes;		/* allocations only */
+	uint16_t slack;
+	uint8_t is_free;
+	int32_t cpu;
+};
+
+/*
  * The group of an allocation by its raw call site address and `by` value: grouped by
  * site alone, the same (address, by) is always the same group, so an allocation from a
  * site seen before needs no symbol lookup, no interning and no group-map probe.  A
@@ -161,6 +190,9 @@ struct tb_pair_an {
 	struct tb_otab early;		/* frees not (yet) matched, for skew tolerance */
 	struct tb_pair_early *fifo;	/* ring of early frees in arrival order */
 	size_t fifo_head, fifo_n;
+	struct tb_pair_op ahead[TB_PAIR_AHEAD];	/* a ring: see struct tb_pair_op */
+	unsigned ahead_head, ahead_n;
+	int enomem;			/* table work run by tb_pair_sync ran out of memory */
 
 	struct tb_otab gidx;		/* (site, by, stack) -> group index */
 	struct tb_pair_gmemo *gmemo;	/* TB_PAIR_GMEMO entries: see above */
@@ -183,6 +215,12 @@ int tb_pair_init(struct tb_pair_an *p, const struct tb_recipe_pair *spec);
 void tb_pair_release(struct tb_pair_an *p);
 int tb_pair_alloc(struct tb_analysis *an, struct tb_pair_an *p, const struct tb_event *ev);
 int tb_pair_free(struct tb_analysis *an, struct tb_pair_an *p, const struct tb_event *ev);
+/*
+ * Run the table work still waiting (struct tb_pair_op): counts, groups and the table
+ * are then up to date with every event given.  Returns 0, or -1 if it ran out of
+ * memory (also kept in p->enomem: the next event and the result fail).
+ */
+int tb_pair_sync(struct tb_pair_an *p);
 /* End of input: every free still waiting for a late alloc is unmatched. */
 void tb_pair_flush(struct tb_pair_an *p);
 /*

@@ -805,6 +805,8 @@ void tb_analysis_checkpoint(struct tb_analysis *an)
 {
 	unsigned i;
 
+	for (i = 0; i < an->npairs; i++)
+		tb_pair_sync(&an->pairs[i]);	/* ENOMEM: the result fails */
 	for (i = 0; i < an->nbals; i++)
 		tb_balance_finish(&an->bals[i]);	/* a recount: events may follow */
 }
@@ -910,6 +912,8 @@ int tb_analysis_interval(struct tb_analysis *an, uint64_t ts_ns, struct tb_inter
 		size_t n = 0, shown;
 		int64_t tc = 0, tbytes = 0;
 
+		if (tb_pair_sync(p))
+			return -1;
 		if (!p->ngroups)
 			continue;
 		v = malloc(p->ngroups * sizeof(*v));
@@ -958,13 +962,15 @@ void tb_interval_release(struct tb_interval *iv)
 	iv->npairs = 0;
 }
 
-void tb_analysis_status(const struct tb_analysis *an, struct tb_analysis_status *st)
+void tb_analysis_status(struct tb_analysis *an, struct tb_analysis_status *st)
 {
 	unsigned i;
 
 	st->events = an->events;
 	st->lost = an->lost;
 	st->outstanding = 0;
-	for (i = 0; i < an->npairs; i++)
+	for (i = 0; i < an->npairs; i++) {
+		tb_pair_sync(&an->pairs[i]);	/* ENOMEM: the next event fails */
 		st->outstanding += an->pairs[i].count;
+	}
 }

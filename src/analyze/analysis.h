@@ -96,10 +96,10 @@ int tb_analysis_has_task(const struct tb_analysis *an, int32_t pid);
 /* Children added from fork events (sched:sched_process_fork) so far. */
 uint64_t tb_analysis_forks_followed(const struct tb_analysis *an);
 
-/* Live status numbers (status line). */
+/* Live status numbers (status line); runs the pair analyses' waiting table work first. */
 struct tb_analysis_status {
 	uint64_t events, lost, outstanding;
 };
-void tb_analysis_status(const struct tb_analysis *an, struct tb_analysis_status *st);
+void tb_analysis_status(struct tb_analysis *an, struct tb_analysis_status *st);
 
 #endif

@@ -123,15 +123,14 @@ static void coarser_times(struct tb_pair_an *p)
 
 /*
  * The allocation time to keep for an event at ts (0: no time, counted as the first
- * event's).  The base is the first event's time when the first object is kept; an
- * event older than that (a clock that went back) is kept as the base.
+ * event's).  The base (p->ts_base, set by run_alloc) is the first event's time when
+ * the first object is kept; an event older than that (a clock that went back) is kept
+ * as the base.
  */
-static uint32_t pair_time(struct tb_pair_an *p, const struct tb_analysis *an, uint64_t ts)
+static uint32_t pair_time(struct tb_pair_an *p, uint64_t ts)
 {
 	uint64_t rel;
 
-	if (!p->ts_base)
-		p->ts_base = an->first_ts ? an->first_ts : ts;
 	if (!ts || ts < p->ts_base)
 		return 0;
 	rel = ts - p->ts_base;
@@ -195,7 +194,8 @@ static void expire(struct tb_pair_an *p, uint64_t now, int all)
 
 void tb_pair_flush(struct tb_pair_an *p)
 {
-	expire(p, 0, 1);
+	if (!tb_pair_sync(p))
+		expire(p, 0, 1);
 }
 
 /*
@@ -385,16 +385,157 @@ static int64_t alloc_group(struct tb_analysis *an, struct tb_pair_an *p,
 	return gi;
 }
 
+/* The table work of an allocation (see struct tb_pair_op); -1 on ENOMEM. */
+static int run_alloc(struct tb_pair_an *p, const struct tb_pair_op *op)
+{
+	struct tb_pair_group *g = &p->groups[op->group];
+	struct tb_pobj *o;
+	int existed;
+
+	if (p->fifo_n)
+		expire(p, op->ts_ns, 0);
+	if (p->early.n) {
+		struct early_rec *e = tb_otab_find(&p->early, op->key);
+
+		if (e) {
+			if (e->cpu != op->cpu && e->cpu >= 0 && op->cpu >= 0 &&
+			    op->ts_ns >= e->ts && op->ts_ns - e->ts <= TB_PAIR_SKEW_NS) {
+				/* Its free was merged just before it: a matched pair. */
+				g->frees++;
+				p->inversions++;
+				p->cross_cpu_frees++;
+				tb_otab_delete(&p->early, e);
+				return 0;
+			}
+			p->unmatched_frees++;
+			tb_otab_delete(&p->early, e);
+		}
+	}
+
+	if (p->live.n >= p->max_objects && !tb_otab_find(&p->live, op->key)) {
+		/* the cap on tracked objects: counted, never silently dropped */
+		p->untracked_allocs++;
+		return 0;
+	}
+	o = tb_otab_insert(&p->live, op->key, &existed);
+	if (!o)
+		return -1;
+	if (existed) {
+		/* The pointer is live again: the old object was freed without an event. */
+		p->groups[o->group].implicit++;
+		p->implicit_frees++;
+		drop_outstanding(p, o);
+	}
+	if (!p->ts_base)
+		p->ts_base = op->first_ts ? op->first_ts : op->ts_ns;
+	o->ts = pair_time(p, op->ts_ns);
+	o->group = op->group;
+	o->bytes = op->bytes;
+	o->slack = op->slack;
+	o->cpu = op->cpu < 0 ? UINT16_MAX : (uint16_t)op->cpu;
+	g->count++;
+	g->bytes += op->bytes;
+	g->req += op->bytes - op->slack;
+	p->count++;
+	p->bytes += op->bytes;
+	p->req_bytes += op->bytes - op->slack;
+	if (p->count > p->peak_count)
+		p->peak_count = p->count;
+	if (tb_otab_bytes(&p->live) > p->peak_table_bytes)
+		p->peak_table_bytes = tb_otab_bytes(&p->live);
+	return 0;
+}
+
+/* The table work of a free (see struct tb_pair_op); -1 on ENOMEM. */
+static int run_free(struct tb_pair_an *p, const struct tb_pair_op *op)
+{
+	struct tb_pobj *o;
+	struct early_rec *e;
+	int existed;
+
+	if (p->fifo_n)
+		expire(p, op->ts_ns, 0);
+	o = tb_otab_find(&p->live, op->key);
+	if (o) {
+		uint16_t cpu = op->cpu < 0 ? UINT16_MAX : (uint16_t)op->cpu;
+
+		p->groups[o->group].frees++;
+		if (cpu != o->cpu && cpu != UINT16_MAX && o->cpu != UINT16_MAX)
+			p->cross_cpu_frees++;
+		drop_outstanding(p, o);
+		tb_otab_delete(&p->live, o);
+		return 0;
+	}
+	/* Allocated before the run, or its allocation comes a moment later (skew). */
+	if (p->fifo_n == TB_PAIR_FIFO)
+		pop_early(p);
+	e = tb_otab_insert(&p->early, op->key, &existed);
+	if (!e)
+		return -1;
+	if (existed)
+		p->unmatched_frees++;	/* the earlier free stays unmatched */
+	e->ts = op->ts_ns;
+	e->cpu = op->cpu;
+	p->fifo[(p->fifo_head + p->fifo_n) % TB_PAIR_FIFO].key = op->key;
+	p->fifo[(p->fifo_head + p->fifo_n) % TB_PAIR_FIFO].ts = op->ts_ns;
+	p->fifo_n++;
+	return 0;
+}
+
+/* Run the oldest waiting table work; -1 on ENOMEM. */
+static int run_oldest(struct tb_pair_an *p)
+{
+	const struct tb_pair_op *op = &p->ahead[p->ahead_head];
+
+	p->ahead_head = (p->ahead_head + 1) % TB_PAIR_AHEAD;
+	p->ahead_n--;
+	if ((op->is_free ? run_free(p, op) : run_alloc(p, op)) < 0) {
+		p->enomem = 1;
+		return -1;
+	}
+	return 0;
+}
+
+int tb_pair_sync(struct tb_pair_an *p)
+{
+	while (p->ahead_n)
+		if (run_oldest(p))
+			return -1;
+	return p->enomem ? -1 : 0;
+}
+
+/*
+ * A new slot in the ring of waiting table work, its key's home slot prefetched; the
+ * oldest work runs first when the ring is full.  NULL on ENOMEM.
+ */
+static struct tb_pair_op *queue(struct tb_pair_an *p, uint64_t key, const struct tb_event *ev)
+{
+	const unsigned char *home;
+	struct tb_pair_op *op;
+
+	if (p->enomem || (p->ahead_n == TB_PAIR_AHEAD && run_oldest(p)))
+		return NULL;
+	home = tb_otab_home(&p->live, key);
+	if (home) {		/* a record may straddle two cache lines */
+		__builtin_prefetch(home, 1);
+		__builtin_prefetch(home + p->live.rsz - 1, 1);
+	}
+	op = &p->ahead[(p->ahead_head + p->ahead_n++) % TB_PAIR_AHEAD];
+	op->key = key;
+	op->ts_ns = ev->ts_ns;
+	op->cpu = cpu_of(ev);
+	return op;
+}
+
 int tb_pair_alloc(struct tb_analysis *an, struct tb_pair_an *p, const struct tb_event *ev)
 {
 	const char *by = NULL;
 	struct tb_pair_group *g;
-	struct tb_pobj *o;
+	struct tb_pair_op *op;
 	uint64_t key;
 	uint32_t bytes;
 	uint16_t slack;
 	int64_t gi;
-	int existed;
 
 	if (!tb_an_wanted(an, ev)) {
 		p->filtered++;
@@ -413,73 +554,24 @@ int tb_pair_alloc(struct tb_analysis *an, struct tb_pair_an *p, const struct tb_
 		return -1;
 	sizes_of(an, p, ev, by, &bytes, &slack);
 	p->allocs++;
-
-	if (p->fifo_n)
-		expire(p, ev->ts_ns, 0);
-	if (p->early.n) {
-		struct early_rec *e = tb_otab_find(&p->early, key);
-
-		if (e) {
-			if (e->cpu != cpu_of(ev) && e->cpu >= 0 && cpu_of(ev) >= 0 &&
-			    ev->ts_ns >= e->ts && ev->ts_ns - e->ts <= TB_PAIR_SKEW_NS) {
-				/* Its free was merged just before it: a matched pair. */
-				g = &p->groups[gi];
-				g->allocs++;
-				g->frees++;
-				p->inversions++;
-				p->cross_cpu_frees++;
-				tb_otab_delete(&p->early, e);
-				return 0;
-			}
-			p->unmatched_frees++;
-			tb_otab_delete(&p->early, e);
-		}
-	}
-
-	if (p->live.n >= p->max_objects && !tb_otab_find(&p->live, key)) {
-		/* the cap on tracked objects: counted, never silently dropped */
-		g = &p->groups[gi];
-		g->allocs++;
-		note_task(g, ev);
-		p->untracked_allocs++;
-		return 0;
-	}
-	o = tb_otab_insert(&p->live, key, &existed);
-	if (!o)
-		return -1;
-	if (existed) {
-		/* The pointer is live again: the old object was freed without an event. */
-		p->groups[o->group].implicit++;
-		p->implicit_frees++;
-		drop_outstanding(p, o);
-	}
-	o->ts = pair_time(p, an, ev->ts_ns);
-	o->group = (uint32_t)gi;
-	o->bytes = bytes;
-	o->slack = slack;
-	o->cpu = ev->cpu < 0 ? UINT16_MAX : (uint16_t)ev->cpu;
 	g = &p->groups[gi];
 	g->allocs++;
 	note_task(g, ev);
-	g->count++;
-	g->bytes += bytes;
-	g->req += bytes - slack;
-	p->count++;
-	p->bytes += bytes;
-	p->req_bytes += bytes - slack;
-	if (p->count > p->peak_count)
-		p->peak_count = p->count;
-	if (tb_otab_bytes(&p->live) > p->peak_table_bytes)
-		p->peak_table_bytes = tb_otab_bytes(&p->live);
+	op = queue(p, key, ev);
+	if (!op)
+		return -1;
+	op->first_ts = an->first_ts;
+	op->group = (uint32_t)gi;
+	op->bytes = bytes;
+	op->slack = slack;
+	op->is_free = 0;
 	return 0;
 }
 
 int tb_pair_free(struct tb_analysis *an, struct tb_pair_an *p, const struct tb_event *ev)
 {
-	struct tb_pobj *o;
-	struct early_rec *e;
+	struct tb_pair_op *op;
 	uint64_t key;
-	int existed;
 
 	(void)an;
 	if (key_of(p, ev, p->free_key, p->free_base, p->free_is_pfn, &key))
@@ -489,32 +581,10 @@ int tb_pair_free(struct tb_analysis *an, struct tb_pair_an *p, const struct tb_e
 		return 0;
 	}
 	p->frees++;
-	if (p->fifo_n)
-		expire(p, ev->ts_ns, 0);
-	o = tb_otab_find(&p->live, key);
-	if (o) {
-		uint16_t cpu = ev->cpu < 0 ? UINT16_MAX : (uint16_t)ev->cpu;
-
-		p->groups[o->group].frees++;
-		if (cpu != o->cpu && cpu != UINT16_MAX && o->cpu != UINT16_MAX)
-			p->cross_cpu_frees++;
-		drop_outstanding(p, o);
-		tb_otab_delete(&p->live, o);
-		return 0;
-	}
-	/* Allocated before the run, or its allocation comes a moment later (skew). */
-	if (p->fifo_n == TB_PAIR_FIFO)
-		pop_early(p);
-	e = tb_otab_insert(&p->early, key, &existed);
-	if (!e)
+	op = queue(p, key, ev);
+	if (!op)
 		return -1;
-	if (existed)
-		p->unmatched_frees++;	/* the earlier free stays unmatched */
-	e->ts = ev->ts_ns;
-	e->cpu = cpu_of(ev);
-	p->fifo[(p->fifo_head + p->fifo_n) % TB_PAIR_FIFO].key = key;
-	p->fifo[(p->fifo_head + p->fifo_n) % TB_PAIR_FIFO].ts = ev->ts_ns;
-	p->fifo_n++;
+	op->is_free = 1;
 	return 0;
 }
 

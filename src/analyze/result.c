@@ -293,6 +293,8 @@ static int build_pair(struct tb_report *rep, struct tb_analysis *an, struct tb_p
 	size_t nobjs = 0, n = 0, i, o;
 	int ret = -1;
 
+	if (p->enomem)		/* its table work ran out of memory (tb_pair_sync) */
+		return -1;
 	rp->label = strdup(p->label);
 	rp->alloc = strdup(p->alloc_desc);
 	rp->free = strdup(p->free_desc);

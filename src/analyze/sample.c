@@ -50,6 +50,8 @@ static void take_point(struct tb_analysis *an)
 	for (i = 0; i < an->npairs; i++) {
 		struct tb_pair_an *p = &an->pairs[i];
 
+		/* the counts of every event before this point (ENOMEM fails the next event) */
+		tb_pair_sync(p);
 		for (j = 0; j < p->ngroups; j++) {
 			struct tb_pair_group *g = &p->groups[j];
 
