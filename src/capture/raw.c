@@ -637,20 +637,19 @@ void tb_raw_wait(struct tb_raw *r, unsigned ms)
  */
 int tb_raw_pump(struct tb_raw *r, int drain)
 {
-	struct tb_rpage *p, *n, *spare = tb_merge_take_spares(&r->merge);
+	struct tb_rpage *p, *n, *last_spare, *spare = tb_merge_take_spares(&r->merge, &last_spare);
 	int err, ret = 0;
 	unsigned c;
 
 	pthread_mutex_lock(&r->lock);
 	/* pages the merge has used up go back to the reader (it takes them all at once) */
-	while (spare) {
-		n = spare->next;
-		spare->next = r->spare;
+	if (spare) {
+		last_spare->next = r->spare;
 		r->spare = spare;
-		spare = n;
 	}
 	p = r->q_head;
-	if (!drain) {
+	/* more than one pump's worth queued: find where this pump's part ends */
+	if (!drain && r->q_bytes > PUMP_BYTES_MAX) {
 		struct tb_rpage *last = NULL, *q;
 		size_t took = 0;
 

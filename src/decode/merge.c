@@ -189,6 +189,14 @@ int tb_rpage_walk(struct tb_rpage *p, int lsize)
 	data = p->data + hdr;
 	avail = p->size - hdr;	/* what was read past the header (>= size) */
 	/*
+	 * A live page was just written on the reader thread's CPU: ask for all its cache
+	 * lines at once, so they come in parallel instead of one miss per line as the
+	 * walk reaches them.
+	 */
+	for (off = 0; off < size; off += 64)
+		__builtin_prefetch(data + off);
+	off = 0;
+	/*
 	 * Room for the records a page of this size usually holds, in one allocation
 	 * (kept when the page is recycled): growing from nothing took four reallocs per
 	 * fresh page, a visible part of a capture's first pump.
@@ -297,6 +305,8 @@ void tb_merge_recycle(struct tb_merge *m, struct tb_rpage *p)
 	p->nrec = p->pos = 0;
 	p->missed = 0;
 	p->size = p->cap;
+	if (!m->spare)
+		m->spare_tail = p;
 	p->next = m->spare;
 	m->spare = p;
 	m->nspare++;
@@ -305,12 +315,16 @@ void tb_merge_recycle(struct tb_merge *m, struct tb_rpage *p)
 
 /**
  * tb_merge_take_spares - the kept pages as a list through ->next; the merge keeps none.
+ * @tail: if not NULL, gets the list's last page (NULL when none): a caller splices
+ * the list into its own without walking it (each page's header would be a cache miss)
  */
-struct tb_rpage *tb_merge_take_spares(struct tb_merge *m)
+struct tb_rpage *tb_merge_take_spares(struct tb_merge *m, struct tb_rpage **tail)
 {
 	struct tb_rpage *l = m->spare;
 
-	m->spare = NULL;
+	if (tail)
+		*tail = l ? m->spare_tail : NULL;
+	m->spare = m->spare_tail = NULL;
 	m->nspare = 0;
 	m->spare_bytes = 0;
 	return l;

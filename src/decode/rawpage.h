@@ -74,7 +74,7 @@ struct tb_merge {
 	 * pages and touching fresh memory.  At most TB_MERGE_SPARE_MAX pages and
 	 * TB_MERGE_SPARE_BYTES of data (64 KiB sub-buffers: 32 pages).
 	 */
-	struct tb_rpage *spare;
+	struct tb_rpage *spare, *spare_tail;
 	unsigned nspare;
 	size_t spare_bytes;
 };
@@ -108,8 +108,8 @@ void tb_rpage_free(struct tb_rpage *p);
 
 /* A used-up page back to the merge's spares (freed when there are enough). */
 void tb_merge_recycle(struct tb_merge *m, struct tb_rpage *p);
-/* Take the spare pages (a list through ->next), leaving none. */
-struct tb_rpage *tb_merge_take_spares(struct tb_merge *m);
+/* Take the spare pages (a list through ->next; its last in *tail if asked), leaving none. */
+struct tb_rpage *tb_merge_take_spares(struct tb_merge *m, struct tb_rpage **tail);
 
 /* Queue a parsed page at the end of its CPU (ownership passes to the merge). */
 void tb_merge_add(struct tb_merge *m, struct tb_rpage *p);

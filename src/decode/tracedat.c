@@ -809,7 +809,7 @@ static int refill(struct dat *d, struct tb_merge *m, unsigned c, uint64_t *bytes
 	struct dat_cpu *dc = &d->cpu[c];
 
 	while (dc->left && live_pages(m, c) < QUEUE_PAGES) {
-		struct tb_rpage *p = tb_merge_take_spares(m);
+		struct tb_rpage *p = tb_merge_take_spares(m, NULL);
 		size_t n = dc->left < d->page ? (size_t)dc->left : d->page;
 		ssize_t r;
 

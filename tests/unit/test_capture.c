@@ -969,11 +969,13 @@ static void test_merge_recycle(void **state)
 	assert_int_equal(tb_merge_run(&m, 1), 0);
 	assert_int_equal(o->n, 3);
 	assert_int_equal(m.nspare, 1);
-	spares = tb_merge_take_spares(&m);
+	spares = tb_merge_take_spares(&m, &q);
 	assert_non_null(spares);
 	assert_null(spares->next);
+	assert_ptr_equal(q, spares);	/* the list's last page */
 	assert_int_equal(m.nspare, 0);
-	assert_null(tb_merge_take_spares(&m));
+	assert_null(tb_merge_take_spares(&m, &q));
+	assert_null(q);
 
 	/* fill the same page with 100 other records: parsed in one pass, array grown */
 	p = spares;
