@@ -516,9 +516,10 @@ static struct tb_pair_op *queue(struct tb_pair_an *p, uint64_t key, const struct
 	if (p->enomem || (p->ahead_n == TB_PAIR_AHEAD && run_oldest(p)))
 		return NULL;
 	home = tb_otab_home(&p->live, key);
-	if (home) {		/* a record may straddle two cache lines */
+	if (home) {
+		/* the probe goes on into the next line (so does a record straddling two) */
 		__builtin_prefetch(home, 1);
-		__builtin_prefetch(home + p->live.rsz - 1, 1);
+		__builtin_prefetch(home + 64, 1);
 	}
 	op = &p->ahead[(p->ahead_head + p->ahead_n++) % TB_PAIR_AHEAD];
 	op->key = key;

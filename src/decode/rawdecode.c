@@ -259,8 +259,9 @@ static int emit(void *ctx, int cpu, const struct tb_rrec *r, const struct tb_rre
 	struct evdesc *e = desc_of(d, r->type);
 	struct tb_event *ev = &d->ev;
 	const unsigned char *p = r->data;
+	const unsigned rsize = r->size;
 	size_t used = 0;
-	unsigned i;
+	unsigned i, nf = 0;
 
 	if (!e)
 		return -ENOMEM;
@@ -283,7 +284,6 @@ static int emit(void *ctx, int cpu, const struct tb_rrec *r, const struct tb_rre
 	ev->stack.addrs = NULL;
 	ev->stack.syms = NULL;
 	ev->origin = NULL;
-	ev->nfields = 0;
 	if (d->names && ev->pid > 0) {
 		if (ev->pid != d->last_pid) {
 			const char *c = tep_data_comm_from_pid(d->tep, ev->pid);
@@ -293,11 +293,16 @@ static int emit(void *ctx, int cpu, const struct tb_rrec *r, const struct tb_rre
 		}
 		ev->comm = d->last_comm;
 	}
+	/*
+	 * The count of fields and the record's size stay in locals: stored through o the
+	 * compiler cannot tell them apart from the fields' members and reloads them for
+	 * every field (per-event work the decoder does millions of times a second).
+	 */
 	for (i = 0; i < e->nf; i++) {
 		const struct fdesc *f = &e->f[i];
-		struct tb_field *o = &ev->fields[ev->nfields];
+		struct tb_field *o = &ev->fields[nf];
 
-		if ((unsigned)(f->off + f->size) > r->size) {
+		if ((unsigned)(f->off + f->size) > rsize) {
 			d->bad++;
 			continue;
 		}
@@ -317,7 +322,7 @@ static int emit(void *ctx, int cpu, const struct tb_rrec *r, const struct tb_rre
 				len = loc >> 16;
 				if (f->relative)
 					off += f->off + f->size;
-				if (off + len > r->size) {
+				if (off + len > rsize) {
 					d->bad++;
 					continue;
 				}
@@ -329,8 +334,9 @@ static int emit(void *ctx, int cpu, const struct tb_rrec *r, const struct tb_rre
 			if (!o->str)
 				continue;
 		}
-		ev->nfields++;
+		nf++;
 	}
+	ev->nfields = nf;
 	if (stack) {
 		const struct evdesc *se = desc_of(d, stack->type);
 
