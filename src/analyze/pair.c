@@ -517,9 +517,13 @@ static struct tb_pair_op *queue(struct tb_pair_an *p, uint64_t key, const struct
 		return NULL;
 	home = tb_otab_home(&p->live, key);
 	if (home) {
-		/* the probe goes on into the next line (so does a record straddling two) */
+		/*
+		 * The probe goes on into the next line (so does a record straddling two).
+		 * That line may lie past the table's end: its address is made as a number,
+		 * and a prefetch never faults.
+		 */
 		__builtin_prefetch(home, 1);
-		__builtin_prefetch(home + 64, 1);
+		__builtin_prefetch((const void *)((uintptr_t)home + 64), 1);
 	}
 	op = &p->ahead[(p->ahead_head + p->ahead_n++) % TB_PAIR_AHEAD];
 	op->key = key;
