@@ -957,7 +957,7 @@ static void test_merge_recycle(void **state)
 	struct tb_merge_out out = { out_emit, out_lost, o };
 	struct tb_merge m;
 	struct pagebuild pb;
-	struct tb_rpage *p, *spares, *q;
+	struct tb_rpage *p, *spares, *q, *first, *tail;
 	unsigned i, n;
 
 	assert_non_null(o);
@@ -1002,11 +1002,25 @@ static void test_merge_recycle(void **state)
 		assert_int_equal(o->val[i], 500 + i);
 	}
 
-	/* the spare list is capped */
+	/* the spare list is capped; the page used up above is its first */
+	assert_int_equal(m.nspare, 1);
+	first = m.spare;
 	n = TB_MERGE_SPARE_MAX + 5;
 	for (i = 0; i < n; i++) {
 		q = tb_rpage_alloc(PAGE);
 		assert_non_null(q);
+		tb_merge_recycle(&m, q);
+	}
+	assert_int_equal(m.nspare, TB_MERGE_SPARE_MAX);
+	/* a long list's tail is its last page, the first one kept (tb_raw_pump splices it) */
+	spares = tb_merge_take_spares(&m, &tail);
+	assert_ptr_equal(tail, first);
+	assert_null(tail->next);
+	for (i = 0, q = spares; q; q = q->next)
+		i++;
+	assert_int_equal(i, TB_MERGE_SPARE_MAX);
+	for (q = spares; q; q = p) {	/* back to the merge, which frees them */
+		p = q->next;
 		tb_merge_recycle(&m, q);
 	}
 	assert_int_equal(m.nspare, TB_MERGE_SPARE_MAX);
