@@ -772,6 +772,60 @@ struct tb_sink tb_analysis_sink(struct tb_analysis *an)
 	return s;
 }
 
+/* names[*n] = name unless NULL or there already. */
+static void add_name(const char **names, size_t *n, const char *name)
+{
+	size_t i;
+
+	if (!name)
+		return;
+	for (i = 0; i < *n; i++)
+		if (names[i] == name)
+			return;
+	names[(*n)++] = name;
+}
+
+/*
+ * Every field name the analyses look up: the site and function fields (location(),
+ * function_name()), the fork fields (follow_fork()), each pair's keys, sizes and by
+ * (pair.c: key_of() with "page" for pfn keys, sizes_of(), tb_pair_alloc()) and each
+ * balance's keys (balance.c).  An event's pid, comm, name and stack are not fields.
+ */
+const char **tb_analysis_fields(const struct tb_analysis *an, size_t *n)
+{
+	const struct tb_handlers *hs = an->rules;
+	size_t max = 10 + 6 * (size_t)an->npairs + 2 * (size_t)an->nbals;
+	const char **names;
+	unsigned i;
+
+	*n = 0;
+	if (an->automatic || !(names = malloc(max * sizeof(*names))))
+		return NULL;
+	add_name(names, n, hs->i_ip);
+	add_name(names, n, hs->i_parent_ip);
+	add_name(names, n, hs->i_call_site);
+	add_name(names, n, hs->i_ret_ip);
+	add_name(names, n, hs->i_probe_func);
+	add_name(names, n, hs->i_probe_ip);
+	add_name(names, n, tb_intern("parent_pid"));
+	add_name(names, n, tb_intern("child_pid"));
+	add_name(names, n, tb_intern("page"));
+	for (i = 0; i < an->npairs; i++) {
+		const struct tb_pair_an *p = &an->pairs[i];
+
+		add_name(names, n, p->alloc_key);
+		add_name(names, n, p->free_key);
+		add_name(names, n, p->size);
+		add_name(names, n, p->req_field);
+		add_name(names, n, p->by);
+	}
+	for (i = 0; i < an->nbals; i++) {
+		add_name(names, n, an->bals[i].get_key);
+		add_name(names, n, an->bals[i].put_key);
+	}
+	return names;
+}
+
 int tb_analysis_snapshot_from(struct tb_analysis *an, const char *what, uint64_t wall_ns,
 			      const char *text, const char *origin)
 {

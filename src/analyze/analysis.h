@@ -53,6 +53,14 @@ void tb_analysis_free(struct tb_analysis *an);
 struct tb_sink tb_analysis_sink(struct tb_analysis *an);
 
 /*
+ * tb_analysis_fields - the names of the event fields the sink reads (interned), for a
+ * decoder that can leave the others out.  Returns a malloc'd array of *n names (free
+ * it), or NULL with *n 0: every field (no recipe: the analyses are chosen from the
+ * data), or out of memory.
+ */
+const char **tb_analysis_fields(const struct tb_analysis *an, size_t *n);
+
+/*
  * A /proc snapshot for the growth analyzer.
  * @what: "slabinfo", "meminfo", "vmstat" or "buddyinfo"
  * @wall_ns: CLOCK_REALTIME (or the time the file says it was taken) in ns

@@ -50,6 +50,10 @@ void tb_raw_wait(struct tb_raw *r, unsigned ms);
 /* Stop: reader reads until every CPU is empty (tracing_on is 0 by then), joins. */
 int tb_raw_stop(struct tb_raw *r);
 void tb_raw_close(struct tb_raw *r);
+/* Decode only these fields for every event (see tb_rawdec_select). 0 or -ENOMEM. */
+int tb_raw_select(struct tb_raw *r, const char *const *names, size_t n);
+/* Fields decoded on the sink's asking, names the selection left out. */
+uint64_t tb_raw_late(const struct tb_raw *r);
 /* Keep every page read in t (--save), as it is decoded; t stays the caller's. */
 void tb_raw_set_save(struct tb_raw *r, struct tb_tracedat *t);
 size_t tb_raw_subbuf(const struct tb_raw *r);

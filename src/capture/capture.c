@@ -287,6 +287,9 @@ int tb_capture_run(const struct tb_capture_opts *o, const struct tb_capture_sink
 	} else if (!(r.raw = tb_raw_open(o->trace_dir, ncpus, &r.sink))) {
 		ret = -1;
 		goto out;
+	} else if (o->fields && tb_raw_select(r.raw, o->fields, o->nfields) < 0) {
+		ret = tb_error("out of memory setting up the decoder");
+		goto out;
 	}
 	if (o->save_dir && r.raw) {
 		r.dat = tb_tracedat_open(o->save_dir, o->trace_dir, ncpus, tb_raw_subbuf(r.raw));
@@ -392,9 +395,13 @@ stop:
 			     &res->kmsg_interleaved);
 	if (res->kmsg_overwritten)
 		res->lost_unknown = 1;	/* kernel log records: how many is not known */
+	if (r.raw)
+		res->late_fields = tb_raw_late(r.raw);
 	if (debug && r.raw) {
 		struct tb_raw_reads rd = tb_raw_reads(r.raw);
 
+		fprintf(stderr, "capture: decoder: %s fields decoded, fields decoded when asked: %llu\n",
+			o->fields ? "the sink's" : "all", (unsigned long long)res->late_fields);
 		fprintf(stderr, "capture: reader: %llu passes (%llu then slept, %llu ms in all), reads: "
 			"%llu full, %llu partial, %llu empty; %llu passes left the pages in the kernel\n",
 			(unsigned long long)rd.passes, (unsigned long long)rd.sleeps,

@@ -55,6 +55,13 @@ struct tb_capture_opts {
 	volatile sig_atomic_t *stop;	/* set by the driver's signal handler */
 	int status_line;		/* redraw a one-line status on stderr (TTY only) */
 	const char *save_dir;		/* --save: write save_dir/trace.dat of the raw pages */
+	/*
+	 * The fields the sink reads (interned names), NULL: all.  The raw source decodes
+	 * only these for every event and any other when the sink asks for it
+	 * (ev->more), so a name missing here is slower, not wrong.
+	 */
+	const char *const *fields;
+	size_t nfields;
 };
 
 struct tb_capture_result {
@@ -78,6 +85,7 @@ struct tb_capture_result {
 					 * later record's line (decode_stats.interleaved) */
 	int saved;			/* save_dir/trace.dat was written */
 	uint64_t saved_pages;		/* ring-buffer pages in it */
+	uint64_t late_fields;		/* fields decoded on the sink's asking (not in fields) */
 };
 
 /*

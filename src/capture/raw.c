@@ -343,6 +343,8 @@ struct tb_raw *tb_raw_open(const char *trace_dir, unsigned ncpus, const struct t
 		goto fail;
 	}
 	r->merge.stack_type = tb_rawdec_stack_type(r->dec);
+	/* the kernel's pages are in the host's byte order */
+	tb_merge_set_parse(&r->merge, r->kb, r->lsize);
 	for (c = 0; c < ncpus; c++) {
 		char path[4096];
 
@@ -680,14 +682,12 @@ taken:
 		r->bytes_seen += p->size;
 		if (ret == 0 && r->save && tb_tracedat_page(r->save, p->cpu, p->data, p->size) < 0)
 			ret = -1;
-		/* the kernel's pages are in the host's byte order */
-		if (ret == 0 && (TB_RPAGE_WALK_NATIVE ? tb_rpage_walk(p, r->lsize) :
-				 tb_rpage_parse(r->kb, p)) < 0)
-			ret = tb_error("out of memory decoding pages");
 		if (ret < 0) {
 			tb_rpage_free(p);
 			continue;
 		}
+		/* split into records when its turn comes (merge.c), while it is in cache */
+		p->parsed = 0;
 		tb_merge_add(&r->merge, p);
 	}
 	if (ret < 0)
@@ -699,6 +699,8 @@ taken:
 	r->merge.budget = drain ? 0 : PUMP_RECORDS;
 	ret = tb_merge_run(&r->merge, drain);
 	r->merge_more = r->merge.budget_hit;
+	if (ret == -ENOMEM)	/* splitting a page, or describing an event type */
+		ret = tb_error("out of memory decoding pages");
 	return ret;
 }
 
@@ -766,6 +768,16 @@ void tb_raw_close(struct tb_raw *r)
 	free(r->bound);
 	free(r->trace_dir);
 	free(r);
+}
+
+int tb_raw_select(struct tb_raw *r, const char *const *names, size_t n)
+{
+	return tb_rawdec_select(r->dec, names, n);
+}
+
+uint64_t tb_raw_late(const struct tb_raw *r)
+{
+	return tb_rawdec_late(r->dec);
 }
 
 void tb_raw_set_save(struct tb_raw *r, struct tb_tracedat *t)

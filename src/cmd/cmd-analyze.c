@@ -706,6 +706,8 @@ static int run_report(struct opts *o, struct tb_decode_set *set, struct counting
 	struct tb_run_info info;
 	struct strbuf src = STRBUF_INIT;
 	char *path = NULL;
+	const char **fields = NULL;
+	size_t nfields = 0;
 	unsigned i;
 	int ret;
 
@@ -736,6 +738,10 @@ static int run_report(struct opts *o, struct tb_decode_set *set, struct counting
 		goto out;
 	}
 	cnt->inner = tb_analysis_sink(an);
+	/* trace.dat: decode what the analyses read for every event (the recipe's filters
+	 * ask for theirs: NULL is every field) */
+	fields = tb_analysis_fields(an, &nfields);
+	tb_decode_set_fields(set, fields, nfields);
 	if (r) {
 		/* the recipe's kernel-side narrowing, applied as the live run would have */
 		ret = tb_recipe_filter_new(r, cnt->inner, &rf);
@@ -807,6 +813,8 @@ static int run_report(struct opts *o, struct tb_decode_set *set, struct counting
 				    "in the input: no verdict (exit %d)", rep->recipe,
 				    TB_EXIT_BLIND - TB_EXIT_BASE);
 out:
+	tb_decode_set_fields(set, NULL, 0);
+	free(fields);
 	tb_report_free(rep);
 	tb_analysis_free(an);
 	tb_recipe_filter_free(rf);

@@ -594,6 +594,8 @@ static int run_locked(const struct tb_recipe *r, const struct tb_caps *caps,
 	int32_t cmd_pid[1] = { -2 };	/* matches no task until the command starts */
 	struct tb_cmdlines cmdlines = { NULL, 0, 0 };
 	pid_t child = -1;
+	const char **fields = NULL;
+	size_t nfields = 0;
 
 	memset(&cres, 0, sizeof(cres));
 	memset(&ao, 0, sizeof(ao));
@@ -643,6 +645,10 @@ static int run_locked(const struct tb_recipe *r, const struct tb_caps *caps,
 		co.interval_ns = ao.interval_ns;
 		co.stop = &stop_flag;
 		co.status_line = isatty(STDERR_FILENO);
+		/* the raw decoder decodes these for every event, others when asked (NULL: all) */
+		fields = tb_analysis_fields(an, &nfields);
+		co.fields = fields;
+		co.nfields = nfields;
 		{
 			char d[32];
 
@@ -691,6 +697,7 @@ static int run_locked(const struct tb_recipe *r, const struct tb_caps *caps,
 	/* restore, always */
 	rr = restore_now(journal);
 	free(journal);
+	free(fields);
 	if (captured && save && run_save_end(save) < 0 && ret == 0)
 		ret = -TB_EXIT_ERROR;
 	if (captured && ret == 0 && plan->kmsg && !cres.slub_allocs)

@@ -123,8 +123,11 @@ uint64_t tb_decoder_lineno(const struct tb_decoder *d);
  * trace.dat, compressed, other endianness).
  * @buffer: the instance buffer to read (trace-cmd record -B NAME), or NULL for the
  *          top buffer when it holds pages, else the first instance that does
+ * @fields: the fields sink reads, decoded for every event (interned names; the
+ *          others only when asked for: tb_rawdec_select), or NULL for all
  */
-int tb_decode_tracedat(const char *path, const char *buffer, const struct tb_sink *sink,
+int tb_decode_tracedat(const char *path, const char *buffer, const char *const *fields,
+		       size_t nfields, const struct tb_sink *sink,
 		       struct tb_decode_stats *stats);
 /* tb_tracedat_kallsyms - the kallsyms text a trace.dat carries (none: empty); 0 or neg. */
 struct strbuf;
@@ -164,6 +167,12 @@ struct tb_decode_set *tb_decode_set_new(const struct tb_sink *sink,
  * (says which *cat to pipe it through) or its format is unknown.
  */
 int tb_decode_set_add(struct tb_decode_set *s, const char *path, enum tb_format fmt);
+/*
+ * tb_decode_set_fields - the fields the sink reads (interned names, kept by the caller
+ * until the run ends; NULL: all): trace.dat inputs decode only these for every event
+ * and the others when asked for.  Text inputs have every field anyway.
+ */
+void tb_decode_set_fields(struct tb_decode_set *s, const char *const *names, size_t n);
 /* tb_decode_set_buffer - the trace.dat instance buffer to read (NULL: the default rule). */
 void tb_decode_set_buffer(struct tb_decode_set *s, const char *name);
 /* tb_decode_set_map_event - tb_decoder_map_event for every decoder of the set. */

@@ -99,6 +99,7 @@ int tb_rpage_parse(void *kbv, struct tb_rpage *p)
 	int lsize = kbuffer_start_of_data(kb) - 8;
 
 	p->nrec = p->pos = 0;
+	p->parsed = 1;
 	if (lsize != 4 && lsize != 8)
 		lsize = 8;
 	p->missed = page_missed(p->data, p->size, lsize);
@@ -176,6 +177,7 @@ int tb_rpage_walk(struct tb_rpage *p, int lsize)
 	uint64_t ts;
 
 	p->nrec = p->pos = 0;
+	p->parsed = 1;
 	if (lsize != 4 && lsize != 8)
 		lsize = 8;
 	hdr = 8 + (size_t)lsize;
@@ -289,6 +291,7 @@ int tb_merge_init(struct tb_merge *m, unsigned ncpus, const struct tb_merge_out 
 	m->ncpus = ncpus;
 	m->stack_type = -1;
 	m->out = *out;
+	m->lsize = (int)sizeof(long);	/* until tb_merge_set_parse: this host's kernel */
 	return 0;
 }
 
@@ -303,6 +306,7 @@ void tb_merge_recycle(struct tb_merge *m, struct tb_rpage *p)
 		return;
 	}
 	p->nrec = p->pos = 0;
+	p->parsed = 0;
 	p->missed = 0;
 	p->size = p->cap;
 	if (!m->spare)
@@ -355,8 +359,68 @@ void tb_merge_release(struct tb_merge *m)
 	m->cpu = NULL;
 }
 
+void tb_merge_set_parse(struct tb_merge *m, void *kb, int lsize)
+{
+	m->kb = kb;
+	m->lsize = lsize;
+}
+
+/* What the merge keeps of a page's records once they are known: counts, order. */
+static void page_records(struct tb_merge *m, struct tb_merge_cpu *mc, const struct tb_rpage *p)
+{
+	uint64_t t;
+	unsigned i;
+
+	mc->records += p->nrec;
+	if (!p->nrec)
+		return;
+	t = p->recs[p->nrec - 1].ts;
+	/* the kernel's per-CPU order, as seen: count where it goes backwards */
+	if (p->recs[0].ts < mc->last_ts)
+		m->cpu_inversions++;
+	for (i = 1; i < p->nrec; i++)
+		if (p->recs[i].ts < p->recs[i - 1].ts)
+			m->cpu_inversions++;
+	if (t > mc->last_ts)
+		mc->last_ts = t;
+	if (t > m->newest)
+		m->newest = t;
+}
+
+/*
+ * Split a queued page of CPU c into records now (it has reached the head, or the
+ * head looks past it for a stack).  The missed count was taken at tb_merge_add (the
+ * walk reads the same; it is reported only once the page is split).  Out of memory:
+ * the page gives no records and tb_merge_run says so.
+ */
+static void parse_queued(struct tb_merge *m, unsigned c, struct tb_rpage *p)
+{
+	int r = TB_RPAGE_WALK_NATIVE ? tb_rpage_walk(p, m->lsize) :
+		m->kb ? tb_rpage_parse(m->kb, p) : -EINVAL;
+
+	if (r < 0) {
+		p->nrec = 0;
+		if (!m->parse_err)
+			m->parse_err = r;
+		return;
+	}
+	page_records(m, &m->cpu[c], p);
+	/*
+	 * The CPU's next page, written on the reader thread's CPU, is asked for now: its
+	 * lines come in while this page's records go out, not when its walk needs them.
+	 */
+	if (p->next && !p->next->parsed) {
+		const unsigned char *d = p->next->data;
+		size_t off;
+
+		for (off = 0; off < p->next->size; off += 64)
+			__builtin_prefetch(d + off);
+	}
+}
+
 /**
- * tb_merge_add - queue a parsed page at the end of its CPU; the merge owns it.
+ * tb_merge_add - queue a page at the end of its CPU; the merge owns it.  An unparsed
+ * page is split when it reaches the head (rawpage.h says why).
  */
 void tb_merge_add(struct tb_merge *m, struct tb_rpage *p)
 {
@@ -367,6 +431,10 @@ void tb_merge_add(struct tb_merge *m, struct tb_rpage *p)
 		return;
 	}
 	mc = &m->cpu[p->cpu];
+	if (!p->parsed) {
+		p->nrec = p->pos = 0;
+		p->missed = page_missed(p->data, p->size, m->lsize == 4 ? 4 : 8);
+	}
 	p->next = NULL;
 	if (mc->tail)
 		mc->tail->next = p;
@@ -374,7 +442,6 @@ void tb_merge_add(struct tb_merge *m, struct tb_rpage *p)
 		mc->head = p;
 	mc->tail = p;
 	mc->pages++;
-	mc->records += p->nrec;
 	if (p->missed > 0)
 		mc->missed += (uint64_t)p->missed;
 	else if (p->missed < 0)
@@ -382,22 +449,8 @@ void tb_merge_add(struct tb_merge *m, struct tb_rpage *p)
 	m->queued_bytes += p->size;
 	if (m->queued_bytes > m->queued_peak)
 		m->queued_peak = m->queued_bytes;
-	if (p->nrec) {
-		uint64_t t = p->recs[p->nrec - 1].ts;
-		unsigned i;
-
-		/* the kernel's per-CPU order, as seen: count where it goes backwards */
-		if (p->recs[0].ts < mc->last_ts)
-			m->cpu_inversions++;
-		for (i = 1; i < p->nrec; i++)
-			if (p->recs[i].ts < p->recs[i - 1].ts)
-				m->cpu_inversions++;
-
-		if (t > mc->last_ts)
-			mc->last_ts = t;
-		if (t > m->newest)
-			m->newest = t;
-	}
+	if (p->parsed)
+		page_records(m, mc, p);
 }
 
 /* The head record of CPU c, after dropping used-up pages; NULL when none queued. */
@@ -407,6 +460,8 @@ static struct tb_rrec *cpu_head_slow(struct tb_merge *m, unsigned c)
 	struct tb_rpage *p;
 
 	while ((p = mc->head)) {
+		if (!p->parsed)
+			parse_queued(m, c, p);
 		if (p->pos == 0 && p->missed) {
 			/* say what was lost before this page's first record, in order */
 			uint64_t ts = p->nrec ? p->recs[0].ts : m->last_emitted_ts;
@@ -436,11 +491,14 @@ static inline struct tb_rrec *cpu_head(struct tb_merge *m, unsigned c)
 	return cpu_head_slow(m, c);
 }
 
-static struct tb_rrec *cpu_next_slow(struct tb_rpage *p)
+static struct tb_rrec *cpu_next_slow(struct tb_merge *m, unsigned c, struct tb_rpage *p)
 {
-	for (p = p->next; p; p = p->next)
+	for (p = p->next; p; p = p->next) {
+		if (!p->parsed)
+			parse_queued(m, c, p);
 		if (p->nrec)
 			return &p->recs[0];
+	}
 	return NULL;
 }
 
@@ -451,7 +509,7 @@ static inline struct tb_rrec *cpu_next(struct tb_merge *m, unsigned c)
 
 	if (p->pos + 1 < p->nrec)
 		return &p->recs[p->pos + 1];
-	return cpu_next_slow(p);
+	return cpu_next_slow(m, c, p);
 }
 
 static void cpu_advance(struct tb_merge *m, unsigned c)
@@ -510,16 +568,12 @@ static int emit_head(struct tb_merge *m, unsigned c, struct tb_rrec *best, int d
 	return ret < 0 ? ret : 1;
 }
 
-/**
- * tb_merge_run - emit every record that is safe to emit now, oldest first.
- * @drain: 1 to emit everything (the capture has ended)
- *
+/*
  * One scan of the CPUs finds the oldest head and the limit up to which that CPU's
  * records may go out in a row (the next CPU's head, the watermarks of CPUs with
  * nothing queued): bursts from one CPU cost no rescan, which matters on many CPUs.
- * Returns 0, or the emit callback's negative return.
  */
-int tb_merge_run(struct tb_merge *m, int drain)
+static int merge_run(struct tb_merge *m, int drain)
 {
 	uint64_t left = m->budget;
 
@@ -566,4 +620,18 @@ int tb_merge_run(struct tb_merge *m, int drain)
 			best = cpu_head(m, bc);
 		} while (best && best->ts <= limit);
 	}
+}
+
+/**
+ * tb_merge_run - emit every record that is safe to emit now, oldest first.
+ * @drain: 1 to emit everything (the capture has ended)
+ *
+ * Returns 0, the emit callback's negative return, or -ENOMEM when a queued page could
+ * not be split into records.
+ */
+int tb_merge_run(struct tb_merge *m, int drain)
+{
+	int ret = merge_run(m, drain);
+
+	return ret == 0 && m->parse_err ? m->parse_err : ret;
 }

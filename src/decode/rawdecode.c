@@ -4,6 +4,10 @@
  * per event type; each record then costs a few loads: numbers become TB_FV_NUM
  * (real 64-bit pointers, never hashed), __data_loc and char[] strings TB_FV_STR.
  * ftrace:kernel_stack records become the tb_stack of the event they follow.
+ *
+ * A reader that names the fields it reads (tb_rawdec_select) gets only those in
+ * ev->fields; any other is decoded when first asked for (ev->more), so the list is a
+ * matter of speed, never of what a reader sees.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -29,8 +33,10 @@ struct evdesc {
 	const char *sys, *name;
 	int pid_off;		/* common_pid, -1 none */
 	int stack_size_off, stack_caller_off;
-	unsigned nf;
+	unsigned nf;		/* fields decoded for every record */
 	struct fdesc f[TB_EV_MAX_FIELDS];
+	unsigned nlate;		/* fields decoded only when asked for (not selected) */
+	struct fdesc late[TB_EV_MAX_FIELDS];
 };
 
 struct tb_rawdec {
@@ -44,18 +50,46 @@ struct tb_rawdec {
 	int names;		/* name tasks from the tep's cmdlines (trace.dat) */
 	int32_t last_pid;	/* the last name looked up */
 	const char *last_comm;
+	const char **want;	/* interned names of the fields to decode; NULL: all */
+	size_t nwant;
+	struct tb_field_more more;	/* ev.more when some fields are left out */
+	const struct evdesc *cur_e;	/* the record being handed out, for ev.more */
+	const unsigned char *cur_p;
+	unsigned cur_size;
+	uint64_t late;		/* fields decoded on a miss (names missing from want) */
+	size_t used;		/* bytes of strbuf taken by the record being handed out */
 	uint64_t stackbuf[MAX_STACK];
 	char strbuf[STRBUF_SIZE];
 	struct tb_event ev;
 };
 
-static int field_desc(struct evdesc *e, struct tep_format_field *f)
+static const struct tb_field *late_field(void *ctx, const char *name);
+
+/* 1 if the reader reads the field called iname (no list: it reads them all). */
+static int wanted(const struct tb_rawdec *rd, const char *iname)
 {
+	size_t i;
+
+	if (!rd->want)
+		return 1;
+	for (i = 0; i < rd->nwant; i++)
+		if (rd->want[i] == iname)
+			return 1;
+	return 0;
+}
+
+static int field_desc(const struct tb_rawdec *rd, struct evdesc *e, struct tep_format_field *f)
+{
+	const char *iname = tb_intern(f->name);
+	int now;
 	struct fdesc *d;
 
-	if (e->nf >= TB_EV_MAX_FIELDS)
+	if (!iname)
+		return -ENOMEM;
+	now = wanted(rd, iname);
+	if ((now ? e->nf : e->nlate) >= TB_EV_MAX_FIELDS)
 		return 0;
-	d = &e->f[e->nf];
+	d = now ? &e->f[e->nf] : &e->late[e->nlate];
 	memset(d, 0, sizeof(*d));
 	d->off = f->offset;
 	d->size = f->size;
@@ -74,10 +108,11 @@ static int field_desc(struct evdesc *e, struct tep_format_field *f)
 	} else {
 		return 0;
 	}
-	d->iname = tb_intern(f->name);
-	if (!d->iname)
-		return -ENOMEM;
-	e->nf++;
+	d->iname = iname;
+	if (now)
+		e->nf++;
+	else
+		e->nlate++;
 	return 0;
 }
 
@@ -126,7 +161,7 @@ static struct evdesc *describe(struct tb_rawdec *d, int type)
 		return e;
 	}
 	for (f = te->format.fields; f; f = f->next)
-		if (field_desc(e, f) < 0)
+		if (field_desc(d, e, f) < 0)
 			return NULL;
 	return e;
 }
@@ -156,19 +191,61 @@ struct tb_rawdec *tb_rawdec_new(struct tep_handle *tep, const struct tb_sink *si
 		d->lsize = 8;
 	te = tep_find_event_by_name(tep, "ftrace", "kernel_stack");
 	d->stack_type = te ? te->id : -1;
+	d->more.field = late_field;
+	d->more.ctx = d;
 	return d;
+}
+
+static void forget_types(struct tb_rawdec *d)
+{
+	unsigned i;
+
+	for (i = 0; i < d->ntypes; i++)
+		free(d->types[i]);
+	free(d->types);
+	d->types = NULL;
+	d->ntypes = 0;
 }
 
 void tb_rawdec_free(struct tb_rawdec *d)
 {
-	unsigned i;
-
 	if (!d)
 		return;
-	for (i = 0; i < d->ntypes; i++)
-		free(d->types[i]);
-	free(d->types);
+	forget_types(d);
+	free(d->want);
 	free(d);
+}
+
+/**
+ * tb_rawdec_select - decode only the fields called names[0..n) for every record.
+ * @names: interned field names (util/intern.h); NULL: every field (the default)
+ *
+ * The others are decoded when the sink asks for one (tb_event_field through
+ * ev->more), so a name missing here costs time, not a value; tb_rawdec_late() counts
+ * those.  A sink that keeps copies of events for later must not use it (the copy's
+ * ev->more is dropped).  Returns 0, or -ENOMEM (the selection is then unchanged).
+ */
+int tb_rawdec_select(struct tb_rawdec *d, const char *const *names, size_t n)
+{
+	const char **w = NULL;
+
+	if (names) {
+		w = malloc((n ? n : 1) * sizeof(*w));
+		if (!w)
+			return -ENOMEM;
+		if (n)
+			memcpy(w, names, n * sizeof(*w));
+	}
+	free(d->want);
+	d->want = w;
+	d->nwant = n;
+	forget_types(d);	/* described again with the new selection */
+	return 0;
+}
+
+uint64_t tb_rawdec_late(const struct tb_rawdec *d)
+{
+	return d->late;
 }
 
 void tb_rawdec_set_names(struct tb_rawdec *d, int on)
@@ -253,6 +330,83 @@ static const char *field_str(struct tb_rawdec *d, size_t *used, const unsigned c
 	return scratch_str(d, used, s, len);
 }
 
+/*
+ * Field f of the record at p (rsize bytes) into o: 1 done, 0 not there (a damaged
+ * record: counted in bad; a string with no room left in the scratch buffer).
+ */
+static inline int decode_field(struct tb_rawdec *d, const struct fdesc *f,
+			       const unsigned char *p, unsigned rsize, struct tb_field *o)
+{
+	if ((unsigned)(f->off + f->size) > rsize) {
+		d->bad++;
+		return 0;
+	}
+	o->name = f->iname;
+	if (f->kind == K_NUM || f->kind == K_SNUM) {
+		o->type = TB_FV_NUM;
+		o->num = load_num(p + f->off, f->size, f->kind == K_SNUM);
+		o->str = NULL;
+	} else {
+		const unsigned char *s = p + f->off;
+		size_t len = f->size;
+
+		if (f->kind == K_DATALOC) {
+			uint32_t loc = (uint32_t)load_num(p + f->off, 4, 0);
+			size_t off = loc & 0xffff;
+
+			len = loc >> 16;
+			if (f->relative)
+				off += f->off + f->size;
+			if (off + len > rsize) {
+				d->bad++;
+				return 0;
+			}
+			s = p + off;
+		}
+		o->type = TB_FV_STR;
+		o->num = 0;
+		o->str = field_str(d, &d->used, s, len);
+		if (!o->str)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * ev.more: a field of the record being handed out that was not selected, decoded now
+ * and added to the event (earlier field pointers stay valid: fields[] only grows).
+ */
+static const struct tb_field *late_field(void *ctx, const char *name)
+{
+	struct tb_rawdec *d = ctx;
+	const struct evdesc *e = d->cur_e;
+	struct tb_event *ev = &d->ev;
+	unsigned i;
+
+	if (!e)
+		return NULL;
+	for (i = 0; i < e->nlate; i++) {
+		const struct fdesc *f = &e->late[i];
+		struct tb_field *o;
+
+		if (f->iname != name && strcmp(f->iname, name))
+			continue;
+		/* asked for again through a copy of the event: it is there already */
+		for (o = ev->fields; o < ev->fields + ev->nfields; o++)
+			if (o->name == f->iname)
+				return o;
+		if (ev->nfields >= TB_EV_MAX_FIELDS)
+			return NULL;
+		o = &ev->fields[ev->nfields];
+		if (!decode_field(d, f, d->cur_p, d->cur_size, o))
+			return NULL;
+		ev->nfields++;
+		d->late++;
+		return o;
+	}
+	return NULL;
+}
+
 static int emit(void *ctx, int cpu, const struct tb_rrec *r, const struct tb_rrec *stack)
 {
 	struct tb_rawdec *d = ctx;
@@ -260,8 +414,8 @@ static int emit(void *ctx, int cpu, const struct tb_rrec *r, const struct tb_rre
 	struct tb_event *ev = &d->ev;
 	const unsigned char *p = r->data;
 	const unsigned rsize = r->size;
-	size_t used = 0;
 	unsigned i, nf = 0;
+	int ret;
 
 	if (!e)
 		return -ENOMEM;
@@ -284,6 +438,7 @@ static int emit(void *ctx, int cpu, const struct tb_rrec *r, const struct tb_rre
 	ev->stack.addrs = NULL;
 	ev->stack.syms = NULL;
 	ev->origin = NULL;
+	ev->more = e->nlate ? &d->more : NULL;
 	if (d->names && ev->pid > 0) {
 		if (ev->pid != d->last_pid) {
 			const char *c = tep_data_comm_from_pid(d->tep, ev->pid);
@@ -293,49 +448,14 @@ static int emit(void *ctx, int cpu, const struct tb_rrec *r, const struct tb_rre
 		}
 		ev->comm = d->last_comm;
 	}
+	d->used = 0;
 	/*
-	 * The count of fields and the record's size stay in locals: stored through o the
-	 * compiler cannot tell them apart from the fields' members and reloads them for
-	 * every field (per-event work the decoder does millions of times a second).
+	 * The count of fields stays in a local: stored through ev the compiler cannot
+	 * tell it apart from the fields' members and reloads it for every field
+	 * (per-event work the decoder does millions of times a second).
 	 */
-	for (i = 0; i < e->nf; i++) {
-		const struct fdesc *f = &e->f[i];
-		struct tb_field *o = &ev->fields[nf];
-
-		if ((unsigned)(f->off + f->size) > rsize) {
-			d->bad++;
-			continue;
-		}
-		o->name = f->iname;
-		if (f->kind == K_NUM || f->kind == K_SNUM) {
-			o->type = TB_FV_NUM;
-			o->num = load_num(p + f->off, f->size, f->kind == K_SNUM);
-			o->str = NULL;
-		} else {
-			const unsigned char *s = p + f->off;
-			size_t len = f->size;
-
-			if (f->kind == K_DATALOC) {
-				uint32_t loc = (uint32_t)load_num(p + f->off, 4, 0);
-				size_t off = loc & 0xffff;
-
-				len = loc >> 16;
-				if (f->relative)
-					off += f->off + f->size;
-				if (off + len > rsize) {
-					d->bad++;
-					continue;
-				}
-				s = p + off;
-			}
-			o->type = TB_FV_STR;
-			o->num = 0;
-			o->str = field_str(d, &used, s, len);
-			if (!o->str)
-				continue;
-		}
-		nf++;
-	}
+	for (i = 0; i < e->nf; i++)
+		nf += decode_field(d, &e->f[i], p, rsize, &ev->fields[nf]);
 	ev->nfields = nf;
 	if (stack) {
 		const struct evdesc *se = desc_of(d, stack->type);
@@ -346,7 +466,14 @@ static int emit(void *ctx, int cpu, const struct tb_rrec *r, const struct tb_rre
 		}
 	}
 	d->events++;
-	return d->sink.event(d->sink.ctx, ev);
+	if (!e->nlate)
+		return d->sink.event(d->sink.ctx, ev);
+	d->cur_e = e;
+	d->cur_p = p;
+	d->cur_size = rsize;
+	ret = d->sink.event(d->sink.ctx, ev);
+	d->cur_e = NULL;
+	return ret;
 }
 
 static void lost(void *ctx, int cpu, int64_t count, uint64_t ts)

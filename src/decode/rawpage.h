@@ -30,6 +30,8 @@ struct tb_rpage {
 	int cpu;
 	int64_t missed;		/* events lost before this page: 0, count, or -1 unknown */
 	unsigned nrec, pos;	/* records, next one to emit */
+	int parsed;		/* recs[] is filled (tb_rpage_parse/walk): else the merge
+				 * parses the page when it reaches its CPU's head */
 	unsigned arec;		/* records recs[] has room for (kept when recycled) */
 	struct tb_rrec *recs;
 	size_t size;		/* bytes of data[] */
@@ -68,6 +70,11 @@ struct tb_merge {
 	 * limit); budget_hit: the last run stopped there, records are left to emit */
 	uint64_t budget;
 	int budget_hit;
+	/* how the merge parses a page it was given unparsed (tb_merge_set_parse) */
+	void *kb;
+	int lsize;
+	int parse_err;		/* -ENOMEM parsing a page (-EINVAL: no way to parse
+				 * set): tb_merge_run returns it */
 	/*
 	 * Used-up pages kept for reuse instead of freed (their recs[] too): the reader
 	 * takes them back (tb_raw_pump), so a steady capture stops calling malloc for
@@ -111,8 +118,17 @@ void tb_merge_recycle(struct tb_merge *m, struct tb_rpage *p);
 /* Take the spare pages (a list through ->next; its last in *tail if asked), leaving none. */
 struct tb_rpage *tb_merge_take_spares(struct tb_merge *m, struct tb_rpage **tail);
 
-/* Queue a parsed page at the end of its CPU (ownership passes to the merge). */
+/*
+ * Queue a page at the end of its CPU (ownership passes to the merge).  A page not
+ * parsed yet (p->parsed 0) is split into records only when it reaches its CPU's head,
+ * just before its records go out, so its data is read while still in cache instead of
+ * once at arrival and again, evicted by the pages in between, on the way out: the
+ * merge then needs tb_merge_set_parse.  Its missed-events count is read at once.
+ */
 void tb_merge_add(struct tb_merge *m, struct tb_rpage *p);
+/* How unparsed pages are split: tb_rpage_walk with lsize (little-endian host), else
+ * tb_rpage_parse with kb (a struct kbuffer * for this kernel). */
+void tb_merge_set_parse(struct tb_merge *m, void *kb, int lsize);
 
 /*
  * Emit every record that is safe to emit in global timestamp order: the oldest
@@ -132,6 +148,11 @@ void tb_rawdec_free(struct tb_rawdec *d);
 /* on: events get ev->comm from the tep's registered cmdlines (a trace.dat's saved
  * cmdlines); off (the live capture): no name. */
 void tb_rawdec_set_names(struct tb_rawdec *d, int on);
+/* Decode only these fields (interned names; NULL: all) and the rest when asked for:
+ * see rawdecode.c.  0, or -ENOMEM. */
+int tb_rawdec_select(struct tb_rawdec *d, const char *const *names, size_t n);
+/* Fields decoded on a miss: names a tb_rawdec_select list left out. */
+uint64_t tb_rawdec_late(const struct tb_rawdec *d);
 /* The common_type of ftrace:kernel_stack in this tep, or -1. */
 int tb_rawdec_stack_type(const struct tb_rawdec *d);
 /* struct tb_merge_out callbacks bound to d. */

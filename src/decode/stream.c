@@ -60,6 +60,8 @@ struct tb_decode_set {
 	unsigned nmaps;
 	struct strlist warnings;	/* inputs that overlap (said on stderr too) */
 	const char *buffer;		/* trace.dat: the instance buffer to read, or NULL */
+	const char *const *fields;	/* trace.dat: the fields the sink reads, NULL all */
+	size_t nfields;
 };
 
 struct tb_decode_set *tb_decode_set_new(const struct tb_sink *sink,
@@ -78,6 +80,12 @@ struct tb_decode_set *tb_decode_set_new(const struct tb_sink *sink,
 void tb_decode_set_buffer(struct tb_decode_set *s, const char *name)
 {
 	s->buffer = name;
+}
+
+void tb_decode_set_fields(struct tb_decode_set *s, const char *const *names, size_t n)
+{
+	s->fields = names;
+	s->nfields = n;
 }
 
 static int fill(struct input *in)
@@ -377,6 +385,7 @@ static int queue_event(void *ctx, const struct tb_event *ev)
 	if (!q)
 		return tb_error("out of memory merging %s", in->path);
 	q->ev = *ev;
+	q->ev.more = NULL;	/* the decoder will have moved on when this copy is read */
 	q->next = NULL;
 	mem = q->mem;
 	/* pointer arrays first (aligned) */
@@ -572,7 +581,9 @@ int tb_decode_set_run(struct tb_decode_set *s)
 			if (in->fd == 0)
 				return tb_error_code(TB_EXIT_BADINPUT, "trace.dat on standard input: "
 						     "give it as a file");
-			r = tb_decode_tracedat(in->path, s->buffer, &s->sink, &in->dat_stats);
+			/* straight to the sink, never queued: fields left out stay reachable */
+			r = tb_decode_tracedat(in->path, s->buffer, s->fields, s->nfields, &s->sink,
+					       &in->dat_stats);
 			if (r < 0)
 				return r;
 			in->done = 1;

@@ -792,14 +792,14 @@ static int read_header(struct dat *d)
 	return d->ksyms ? 0 : pick_buffer(d);
 }
 
-/* Pages of CPU c queued that still hold records. */
+/* Pages of CPU c queued that still hold records (or are not split yet). */
 static unsigned live_pages(const struct tb_merge *m, unsigned c)
 {
 	const struct tb_rpage *p;
 	unsigned n = 0;
 
 	for (p = m->cpu[c].head; p; p = p->next)
-		n += p->pos < p->nrec;
+		n += !p->parsed || p->pos < p->nrec;
 	return n;
 }
 
@@ -844,12 +844,7 @@ static int refill(struct dat *d, struct tb_merge *m, unsigned c, uint64_t *bytes
 		p->cpu = (int)c;
 		p->size = n;
 		p->next = NULL;
-		/* a file of the other byte order was refused: pages are in the host's */
-		if ((TB_RPAGE_WALK_NATIVE ? tb_rpage_walk(p, d->lsize) :
-		     tb_rpage_parse(d->kb, p)) < 0) {
-			tb_rpage_free(p);
-			return tb_error("out of memory");
-		}
+		p->parsed = 0;	/* split when its turn comes, as the live capture does */
 		tb_merge_add(m, p);
 	}
 	/* everything of this CPU is queued: nothing older can come from it */
@@ -865,8 +860,8 @@ static int refill(struct dat *d, struct tb_merge *m, unsigned c, uint64_t *bytes
  * Returns 0, or negative after printing why (-TB_EXIT_BADINPUT for a file it
  * cannot read as a trace.dat, naming what and where).
  */
-int tb_decode_tracedat(const char *path, const char *buffer, const struct tb_sink *sink,
-		       struct tb_decode_stats *stats)
+int tb_decode_tracedat(const char *path, const char *buffer, const char *const *fields,
+		       size_t nfields, const struct tb_sink *sink, struct tb_decode_stats *stats)
 {
 	struct dat d;
 	struct tb_rawdec *dec = NULL;
@@ -903,6 +898,10 @@ int tb_decode_tracedat(const char *path, const char *buffer, const struct tb_sin
 	}
 	if (d.ncomms)
 		tb_rawdec_set_names(dec, 1);	/* events name their task from the saved cmdlines */
+	if (fields && tb_rawdec_select(dec, fields, nfields) < 0) {
+		ret = tb_error("out of memory");
+		goto out;
+	}
 	out = tb_rawdec_out(dec);
 	if (tb_merge_init(&m, d.ncpus, &out) < 0) {
 		ret = tb_error("out of memory");
@@ -910,6 +909,8 @@ int tb_decode_tracedat(const char *path, const char *buffer, const struct tb_sin
 	}
 	merge_ok = 1;
 	m.stack_type = tb_rawdec_stack_type(dec);
+	/* a file of the other byte order was refused: pages are in the host's */
+	tb_merge_set_parse(&m, d.kb, d.lsize);
 	for (;;) {
 		unsigned c;
 		int more = 0;
@@ -925,18 +926,25 @@ int tb_decode_tracedat(const char *path, const char *buffer, const struct tb_sin
 		if (!more)
 			break;
 		if ((ret = tb_merge_run(&m, 0)) < 0)
-			goto out;
+			break;
 	}
-	ret = tb_merge_run(&m, 1);
+	if (ret >= 0)
+		ret = tb_merge_run(&m, 1);
+	if (ret == -ENOMEM)	/* splitting a page, or describing an event type */
+		ret = tb_error("out of memory");
+	if (ret < 0)
+		goto out;
 	if (stats) {
 		stats->events = tb_rawdec_events(dec);
 		stats->lines = m.emitted;
 	}
 	if (getenv("TRACEBOOK_CAPTURE_DEBUG"))
 		fprintf(stderr, "trace.dat: version %d, %u CPUs, page %u, %llu bytes of pages, "
-			"%llu records, %llu events, merge peak %zu bytes\n", d.version, d.ncpus,
+			"%llu records, %llu events, merge peak %zu bytes; %s fields decoded, "
+			"fields decoded when asked: %llu\n", d.version, d.ncpus,
 			d.page, (unsigned long long)bytes, (unsigned long long)m.emitted,
-			(unsigned long long)tb_rawdec_events(dec), m.queued_peak);
+			(unsigned long long)tb_rawdec_events(dec), m.queued_peak,
+			fields ? "the sink's" : "all", (unsigned long long)tb_rawdec_late(dec));
 out:
 	if (merge_ok)
 		tb_merge_release(&m);

@@ -16,7 +16,7 @@ const struct tb_field *tb_event_field(const struct tb_event *ev, const char *nam
 	for (i = 0; i < ev->nfields; i++)
 		if (!strcmp(ev->fields[i].name, name))
 			return &ev->fields[i];
-	return NULL;
+	return ev->more ? ev->more->field(ev->more->ctx, name) : NULL;
 }
 
 int tb_event_u64(const struct tb_event *ev, const char *name, int base_hint, uint64_t *out)

@@ -57,6 +57,17 @@ struct tb_stack {
 	const char *const *syms;	/* n strings "sym+0x1a/0x60", or NULL */
 };
 
+/*
+ * Fields a decoder left out of fields[] on purpose and decodes when asked: the raw
+ * decoder decodes only the fields its reader said it reads (tb_rawdec_select) and the
+ * rest on a miss, so a name left off that list costs speed, never a value.
+ */
+struct tb_field_more {
+	/* The field called name (interned or not), added to the event; NULL if none. */
+	const struct tb_field *(*field)(void *ctx, const char *name);
+	void *ctx;
+};
+
 /* decode/rawdecode.c's emit() sets the members before fields one by one: add new ones there. */
 struct tb_event {
 	uint64_t ts_ns;		/* trace clock in ns (counter clocks: raw count); 0 unknown */
@@ -68,6 +79,9 @@ struct tb_event {
 	unsigned ptr_quality;	/* enum tb_ptr_quality */
 	struct tb_stack stack;	/* n == 0: no stack captured */
 	const char *origin;	/* "file:line" or NULL, for messages about this event */
+	/* NULL, or fields left out of fields[] (valid only during the sink's call; a
+	 * copy of the event kept for later sets it NULL) */
+	const struct tb_field_more *more;
 	unsigned nfields;
 	struct tb_field fields[TB_EV_MAX_FIELDS];
 };
@@ -86,7 +100,10 @@ struct tb_sink {
 
 #define TB_LOST_UNKNOWN UINT64_MAX
 
-/* The field called name (compared by pointer first, then by string), or NULL. */
+/*
+ * The field called name (compared by pointer first, then by string), else one the
+ * decoder left out (ev->more), or NULL.
+ */
 const struct tb_field *tb_event_field(const struct tb_event *ev, const char *name);
 
 /*

@@ -166,6 +166,13 @@ else
 		expect_eq "trace.dat $v and its report text: same report numbers" "$(report_numbers $R)" \
 			"$(report_numbers "$TMP/$v.dat" | sed -E 's|(\+0x[0-9a-f]+)/0x[0-9a-f]+|\1|')"
 		expect_match "trace.dat $v: sites named from its own kallsyms" '"1 64 eventfs_set_attr\+0x10d/0x140 null"' "$(report_numbers "$TMP/$v.dat")"
+		# with a recipe the raw reader decodes only the fields its analyses read
+		# (others when asked for): the same numbers, and every field read was listed
+		expect_eq "trace.dat $v -r slab-leak and its report text: same report numbers" \
+			"$(report_numbers -r slab-leak $R)" \
+			"$(TRACEBOOK_CAPTURE_DEBUG=1 report_numbers -r slab-leak "$TMP/$v.dat" | sed -E 's|(\+0x[0-9a-f]+)/0x[0-9a-f]+|\1|')"
+		expect_match "trace.dat $v -r slab-leak: the fields it reads decoded up front, none late" \
+			"the sink's fields decoded, fields decoded when asked: 0" "$(cat "$TMP/r.err")"
 		# --buffer: the instance by name (the same events: it is the one with data); a
 		# name the file does not have: exit 3, naming the ones it has
 		expect_eq "trace.dat $v --buffer tbdecode: the same events" "$want" \

@@ -108,11 +108,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	d = tb_rawdec_new(tep, &sink);
 	if (!d)
 		goto out;
+	if (data[0] & 4) {
+		/* byte 0 bit 2: two fields up front, the rest decoded as the analysis asks */
+		const char *want[2];
+
+		want[0] = tb_intern("ptr");
+		want[1] = tb_intern("call_site");
+		if (!want[0] || !want[1] || tb_rawdec_select(d, want, 2))
+			goto out;
+	}
 	mo = tb_rawdec_out(d);
 	if (tb_merge_init(&m, ncpus, &mo))
 		goto out;
 	merge = 1;
 	m.stack_type = tb_rawdec_stack_type(d);
+	tb_merge_set_parse(&m, kb, 8);
 	for (i = 0, off = 1; off < size; i++, off += PAGE) {
 		size_t n = size - off < PAGE ? size - off : PAGE;
 		struct tb_rpage *p = tb_rpage_alloc(PAGE);
@@ -122,8 +132,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memset(p->data, 0, PAGE);
 		memcpy(p->data, data + off, n);
 		p->cpu = (int)(i % ncpus);
-		/* the capture's split (tb_rpage_walk); every third page kbuffer's */
-		if (i % 3 == 2 ? tb_rpage_parse(kb, p) : tb_rpage_walk(p, 8)) {
+		/*
+		 * the capture's way (split by the merge when due, tb_rpage_walk), split
+		 * before it is queued, or kbuffer's split: a page each in turn
+		 */
+		if (i % 3 == 1 && tb_rpage_walk(p, 8)) {
+			tb_rpage_free(p);
+			goto out;
+		}
+		if (i % 3 == 2 && tb_rpage_parse(kb, p)) {
 			tb_rpage_free(p);
 			goto out;
 		}

@@ -78,6 +78,26 @@ static void pb_stack(struct pagebuild *pb, uint64_t ts, const uint64_t *addrs, i
 	pb_add(pb, ts, d, 16 + (size_t)n * 8);
 }
 
+/*
+ * 1: pb_page() hands out pages not parsed yet, which the merge splits when they reach
+ * their CPU's head (the live capture's way): the merge tests run both ways.
+ */
+static int lazy_pages;
+
+static int lazy_on(void **state)
+{
+	lazy_pages = 1;
+	(void)state;
+	return 0;
+}
+
+static int lazy_off(void **state)
+{
+	lazy_pages = 0;
+	(void)state;
+	return 0;
+}
+
 /* Finish: commit = data size (+ flags/missed count when missed != 0). */
 static struct tb_rpage *pb_page(struct pagebuild *pb, struct kbuffer *kb, int cpu, int64_t missed)
 {
@@ -98,7 +118,10 @@ static struct tb_rpage *pb_page(struct pagebuild *pb, struct kbuffer *kb, int cp
 	assert_non_null(p);
 	memcpy(p->data, pb->buf, PAGE);
 	p->cpu = cpu;
-	assert_int_equal(tb_rpage_parse(kb, p), 0);
+	if (lazy_pages)
+		assert_int_equal(p->parsed, 0);	/* the merge splits it (host-order walk) */
+	else
+		assert_int_equal(tb_rpage_parse(kb, p), 0);
 	return p;
 }
 
@@ -679,6 +702,7 @@ static const char stack_fmt[] =
 
 struct got {
 	unsigned n;
+	unsigned nf0, nf1;	/* fields decoded before the lookups below, after them */
 	uint64_t call_site, ptr, bytes_alloc, stack0;
 	int32_t pid, cpu;
 	int64_t node;
@@ -693,6 +717,7 @@ static int got_event(void *ctx, const struct tb_event *ev)
 	const struct tb_field *f;
 
 	g->n++;
+	g->nf0 = ev->nfields;
 	g->sys = ev->system;
 	g->ev = ev->name;
 	g->pid = ev->pid;
@@ -710,12 +735,23 @@ static int got_event(void *ctx, const struct tb_event *ev)
 		snprintf(g->name, sizeof(g->name), "%s", f->str);
 	}
 	assert_null(tb_event_field(ev, "common_type"));
+	assert_null(tb_event_field(ev, "no_such_field"));
+	g->nf1 = ev->nfields;
+	/* a field asked for again is the same one, not decoded twice */
+	f = tb_event_field(ev, "call_site");
+	if (f)
+		assert_ptr_equal(tb_event_field(ev, "call_site"), f);
+	assert_int_equal(ev->nfields, g->nf1);
 	g->stackn = ev->stack.n;
 	g->stack0 = ev->stack.n ? ev->stack.addrs[0] : 0;
 	return 0;
 }
 
-static void test_rawdecode(void **state)
+/*
+ * Real formats decoded; with select, the decoder is told the sink reads only "ptr"
+ * (tb_rawdec_select): every other field is still found, decoded on the asking.
+ */
+static void rawdecode_case(int select)
 {
 	struct tep_handle *tep = tep_alloc();
 	struct kbuffer *kb = new_kb();
@@ -740,6 +776,12 @@ static void test_rawdecode(void **state)
 	assert_int_equal(tep_parse_event(tep, stack_fmt, sizeof(stack_fmt) - 1, "ftrace"), 0);
 	d = tb_rawdec_new(tep, &sink);
 	assert_non_null(d);
+	if (select) {
+		const char *want[1];
+
+		want[0] = tb_intern("ptr");
+		assert_int_equal(tb_rawdec_select(d, want, 1), 0);
+	}
 	assert_int_equal(tb_rawdec_stack_type(d), 4);
 	mo = tb_rawdec_out(d);
 	assert_int_equal(tb_merge_init(&m, 4, &mo), 0);
@@ -774,6 +816,10 @@ static void test_rawdecode(void **state)
 	assert_int_equal(g.node, -1);	/* signed field sign-extended */
 	assert_int_equal(g.stackn, 2);
 	assert_int_equal(g.stack0, 0xffffffff81234567ULL);
+	/* selected: ptr only, then call_site, bytes_alloc, node as asked; else all six */
+	assert_int_equal(g.nf0, select ? 1 : 6);
+	assert_int_equal(g.nf1, select ? 4 : 6);
+	assert_int_equal(tb_rawdec_late(d), select ? 3 : 0);
 
 	/* kmem_cache_free with a __data_loc string */
 	memset(rec, 0, sizeof(rec));
@@ -819,6 +865,18 @@ static void test_rawdecode(void **state)
 	tep_free(tep);
 	kbuffer_free(kb);
 	tb_intern_reset();
+}
+
+static void test_rawdecode(void **state)
+{
+	rawdecode_case(0);
+	(void)state;
+}
+
+static void test_rawdecode_select(void **state)
+{
+	rawdecode_case(1);
+	(void)state;
 }
 
 static void test_stats(void **state)
@@ -1030,6 +1088,68 @@ static void test_merge_recycle(void **state)
 	free(o);
 }
 
+#if TB_RPAGE_WALK_NATIVE
+/*
+ * An unparsed page is split only when its records are due: a page behind the head
+ * stays unsplit while the head's records go out, its missed count is known at once,
+ * and its records come out in order, after the loss it reports.
+ */
+static void test_merge_lazy(void **state)
+{
+	struct kbuffer *kb = new_kb();
+	struct rec_out o;
+	struct tb_merge_out mo = { out_emit, out_lost, &o };
+	struct tb_merge m;
+	struct pagebuild pb;
+	struct tb_rpage *p1, *p2;
+	unsigned i;
+
+	memset(&o, 0, sizeof(o));
+	lazy_pages = 1;
+	assert_int_equal(tb_merge_init(&m, 2, &mo), 0);
+	pb_init(&pb, 10);
+	for (i = 0; i < 10; i++)
+		pb_event(&pb, 10 + i, TYPE_EV, 1, i);
+	p1 = pb_page(&pb, kb, 0, 0);
+	pb_init(&pb, 20);
+	for (i = 0; i < 10; i++)
+		pb_event(&pb, 20 + i, TYPE_EV, 1, 10 + i);
+	p2 = pb_page(&pb, kb, 0, 5);
+	tb_merge_add(&m, p1);
+	tb_merge_add(&m, p2);
+	assert_int_equal(p1->parsed, 0);
+	assert_int_equal(p2->parsed, 0);
+	assert_int_equal(m.cpu[0].missed, 5);	/* from the header, before any split */
+	assert_int_equal(m.cpu[0].records, 0);
+
+	m.cpu[1].bound = 15;	/* CPU1 is proven empty up to 15 */
+	assert_int_equal(tb_merge_run(&m, 0), 0);
+	assert_int_equal(o.n, 6);		/* 10..15 */
+	assert_int_equal(p1->parsed, 1);
+	assert_int_equal(p1->nrec, 10);
+	assert_int_equal(p2->parsed, 0);	/* not due yet: still as read */
+	assert_int_equal(o.nlost, 0);
+
+	m.cpu[1].bound = 100;
+	assert_int_equal(tb_merge_run(&m, 0), 0);
+	assert_int_equal(o.n, 20);
+	for (i = 0; i < o.n; i++) {
+		assert_int_equal(o.ts[i], 10 + i);
+		assert_int_equal(o.val[i], i);
+	}
+	assert_int_equal(o.nlost, 1);
+	assert_int_equal(o.lost_cpu[0], 0);
+	assert_int_equal(o.lost_count[0], 5);
+	assert_int_equal(o.lost_ts[0], 20);
+	assert_int_equal(m.cpu[0].records, 20);
+	assert_int_equal(m.cpu[0].missed, 5);	/* counted once */
+	lazy_pages = 0;
+	tb_merge_release(&m);
+	kbuffer_free(kb);
+	(void)state;
+}
+#endif
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1041,7 +1161,18 @@ int main(void)
 		cmocka_unit_test(test_merge_stack),
 		cmocka_unit_test(test_merge_lost),
 		cmocka_unit_test(test_merge_recycle),
+#if TB_RPAGE_WALK_NATIVE
+		/* the same with pages split only when their turn comes */
+		cmocka_unit_test_setup_teardown(test_merge_order, lazy_on, lazy_off),
+		cmocka_unit_test_setup_teardown(test_merge_budget, lazy_on, lazy_off),
+		cmocka_unit_test_setup_teardown(test_merge_random, lazy_on, lazy_off),
+		cmocka_unit_test_setup_teardown(test_merge_stack, lazy_on, lazy_off),
+		cmocka_unit_test_setup_teardown(test_merge_lost, lazy_on, lazy_off),
+		cmocka_unit_test_setup_teardown(test_merge_recycle, lazy_on, lazy_off),
+		cmocka_unit_test(test_merge_lazy),
+#endif
 		cmocka_unit_test(test_rawdecode),
+		cmocka_unit_test(test_rawdecode_select),
 		cmocka_unit_test(test_stats),
 		cmocka_unit_test(test_reader_sleep),
 		cmocka_unit_test(test_kmsg_line),

@@ -609,6 +609,71 @@ static void test_group_memo_by_address(void **state)
 	spec_pair_clear(&pp);
 }
 
+/* 1 if names[0..n) holds the interned name exactly once. */
+static int has_once(const char **names, size_t n, const char *name)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		k += names[i] == tb_intern(name);
+	return k == 1;
+}
+
+/*
+ * The fields a raw decoder is told to decode up front: each pair's key, sizes and by,
+ * the site and fork fields, "page" (3.10 pfn keys) - once each; no recipe: all.
+ */
+static void test_analysis_fields(void **state)
+{
+	struct tb_recipe_pair pp[2];
+	struct tb_recipe r;
+	struct tb_analysis *an;
+	const char **f;
+	size_t n;
+
+	memset(&r, 0, sizeof(r));
+	r.name = (char *)"test-fields";
+	spec_pair(&pp[0], "slab", "kmem:kmalloc", "kmem:kfree", "ptr", "bytes_alloc", "bytes_req",
+		  0, NULL);
+	spec_pair(&pp[1], "pages", "kmem:mm_page_alloc", "kmem:mm_page_free", "pfn", "order", NULL,
+		  0, "gfp_flags");
+	r.pairs = pp;
+	r.npairs = 2;
+	an = tb_analysis_new(&r, NULL);
+	assert_non_null(an);
+	f = tb_analysis_fields(an, &n);
+	assert_non_null(f);
+	assert_true(has_once(f, n, "ptr"));
+	assert_true(has_once(f, n, "bytes_alloc"));
+	assert_true(has_once(f, n, "bytes_req"));
+	assert_true(has_once(f, n, "pfn"));
+	assert_true(has_once(f, n, "order"));
+	assert_true(has_once(f, n, "gfp_flags"));
+	assert_true(has_once(f, n, "page"));
+	assert_true(has_once(f, n, "call_site"));
+	assert_true(has_once(f, n, "__probe_ret_ip"));
+	assert_true(has_once(f, n, "__probe_func"));
+	assert_true(has_once(f, n, "__probe_ip"));
+	assert_true(has_once(f, n, "ip"));
+	assert_true(has_once(f, n, "parent_ip"));
+	assert_true(has_once(f, n, "parent_pid"));
+	assert_true(has_once(f, n, "child_pid"));
+	assert_int_equal(n, 15);
+	free(f);
+	tb_analysis_free(an);
+	spec_pair_clear(&pp[0]);
+	spec_pair_clear(&pp[1]);
+
+	/* no recipe: the analyses come from the data, so every field */
+	an = tb_analysis_new(NULL, NULL);
+	assert_non_null(an);
+	n = 7;
+	assert_null(tb_analysis_fields(an, &n));
+	assert_int_equal(n, 0);
+	tb_analysis_free(an);
+	(void)state;
+}
+
 static void test_pages_by_pfn(void **state)
 {
 	struct tb_recipe_pair pp;
@@ -915,6 +980,7 @@ int main(void)
 		cmocka_unit_test(test_raw_addresses_symbolized),
 		cmocka_unit_test(test_kprobe_pair_and_by_field),
 		cmocka_unit_test(test_pages_by_pfn),
+		cmocka_unit_test(test_analysis_fields),
 		cmocka_unit_test(test_memory_per_object),
 		cmocka_unit_test(test_group_memo_by_address),
 		cmocka_unit_test(test_top_groups_sorted),
