@@ -6,28 +6,22 @@
 #include <string.h>
 #include "event/event.h"
 
-const struct tb_field *tb_event_field(const struct tb_event *ev, const char *name)
+const struct tb_field *tb_event_field_slow(const struct tb_event *ev, const char *name)
 {
 	unsigned i;
 
-	for (i = 0; i < ev->nfields; i++)
-		if (ev->fields[i].name == name)
-			return &ev->fields[i];
 	for (i = 0; i < ev->nfields; i++)
 		if (!strcmp(ev->fields[i].name, name))
 			return &ev->fields[i];
 	return ev->more ? ev->more->field(ev->more->ctx, name) : NULL;
 }
 
-int tb_event_u64(const struct tb_event *ev, const char *name, int base_hint, uint64_t *out)
+int tb_field_u64_str(const struct tb_field *f, int base_hint, uint64_t *out)
 {
-	const struct tb_field *f = tb_event_field(ev, name);
 	const char *s;
 	char *end;
 	int base = base_hint;
 
-	if (!f)
-		return -1;
 	if (f->type & TB_FV_NUM) {
 		*out = f->num;
 		return 0;

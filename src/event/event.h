@@ -100,18 +100,44 @@ struct tb_sink {
 
 #define TB_LOST_UNKNOWN UINT64_MAX
 
+/* tb_event_field() past the pointer compare: by string, then ev->more. */
+const struct tb_field *tb_event_field_slow(const struct tb_event *ev, const char *name);
+/* tb_event_u64() of a field that is a string. */
+int tb_field_u64_str(const struct tb_field *f, int base_hint, uint64_t *out);
+
 /*
  * The field called name (compared by pointer first, then by string), else one the
- * decoder left out (ev->more), or NULL.
+ * decoder left out (ev->more), or NULL.  Inline: the analyses look up a few fields
+ * of every event, by interned name, and the pointer compare almost always finds it.
  */
-const struct tb_field *tb_event_field(const struct tb_event *ev, const char *name);
+static inline const struct tb_field *tb_event_field(const struct tb_event *ev, const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < ev->nfields; i++)
+		if (ev->fields[i].name == name)
+			return &ev->fields[i];
+	return tb_event_field_slow(ev, name);
+}
 
 /*
  * A field as an unsigned number.  Strings are parsed: "0x" prefix means hex, else
  * base_hint (16 for pointers/keys, 10 for sizes/counts); "(null)" reads as 0.
  * Returns 0, or -1 if the field is missing or not a number.
  */
-int tb_event_u64(const struct tb_event *ev, const char *name, int base_hint, uint64_t *out);
+static inline int tb_event_u64(const struct tb_event *ev, const char *name, int base_hint,
+			       uint64_t *out)
+{
+	const struct tb_field *f = tb_event_field(ev, name);
+
+	if (!f)
+		return -1;
+	if (f->type & TB_FV_NUM) {
+		*out = f->num;
+		return 0;
+	}
+	return tb_field_u64_str(f, base_hint, out);
+}
 
 /* Add a field to ev (decoders). Returns 0, -1 if full. */
 int tb_event_add_num(struct tb_event *ev, const char *iname, uint64_t num);
