@@ -794,7 +794,8 @@ static void add_name(const char **names, size_t *n, const char *name)
 const char **tb_analysis_fields(const struct tb_analysis *an, size_t *n)
 {
 	const struct tb_handlers *hs = an->rules;
-	size_t max = 10 + 6 * (size_t)an->npairs + 2 * (size_t)an->nbals;
+	/* 9 fixed names, 5 per pair, 2 per balance (add_name below) */
+	size_t max = 9 + 5 * (size_t)an->npairs + 2 * (size_t)an->nbals;
 	const char **names;
 	unsigned i;
 

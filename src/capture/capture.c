@@ -395,13 +395,11 @@ stop:
 			     &res->kmsg_interleaved);
 	if (res->kmsg_overwritten)
 		res->lost_unknown = 1;	/* kernel log records: how many is not known */
-	if (r.raw)
-		res->late_fields = tb_raw_late(r.raw);
 	if (debug && r.raw) {
 		struct tb_raw_reads rd = tb_raw_reads(r.raw);
 
 		fprintf(stderr, "capture: decoder: %s fields decoded, fields decoded when asked: %llu\n",
-			o->fields ? "the sink's" : "all", (unsigned long long)res->late_fields);
+			o->fields ? "the sink's" : "all", (unsigned long long)tb_raw_late(r.raw));
 		fprintf(stderr, "capture: reader: %llu passes (%llu then slept, %llu ms in all), reads: "
 			"%llu full, %llu partial, %llu empty; %llu passes left the pages in the kernel\n",
 			(unsigned long long)rd.passes, (unsigned long long)rd.sleeps,

@@ -85,7 +85,6 @@ struct tb_capture_result {
 					 * later record's line (decode_stats.interleaved) */
 	int saved;			/* save_dir/trace.dat was written */
 	uint64_t saved_pages;		/* ring-buffer pages in it */
-	uint64_t late_fields;		/* fields decoded on the sink's asking (not in fields) */
 };
 
 /*

@@ -738,8 +738,10 @@ static int run_report(struct opts *o, struct tb_decode_set *set, struct counting
 		goto out;
 	}
 	cnt->inner = tb_analysis_sink(an);
-	/* trace.dat: decode what the analyses read for every event (the recipe's filters
-	 * ask for theirs: NULL is every field) */
+	/*
+	 * trace.dat inputs decode the fields the analyses read for every event (NULL:
+	 * all); a recipe filter's fields are decoded when it asks for them
+	 */
 	fields = tb_analysis_fields(an, &nfields);
 	tb_decode_set_fields(set, fields, nfields);
 	if (r) {
