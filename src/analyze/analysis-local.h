@@ -183,6 +183,8 @@ struct tb_pair_an {
 	int size_is_order;		/* size field is a page order (mm_page_alloc) */
 	int by_cache;			/* grouped by a SLUB record's cache: bytes = its object size */
 	struct tb_otab csize;		/* cache name -> object size + 1 */
+	/* where each field was in the last event (tb_event_field_hint) */
+	unsigned h_alloc_key, h_free_key, h_size, h_req, h_site;
 
 	struct tb_otab live;		/* struct tb_pobj, one per outstanding object */
 	uint64_t ts_base;		/* ns: the time allocation times are counted from */
@@ -412,7 +414,8 @@ int tb_an_has_site_field(const struct tb_analysis *an, const struct tb_event *ev
  * The address in ev's call_site field when it is a number (raw data), else 0: then
  * tb_an_site is that address symbolized, the same string for the same address.
  */
-uint64_t tb_an_site_addr(const struct tb_analysis *an, const struct tb_event *ev);
+uint64_t tb_an_site_addr(const struct tb_analysis *an, const struct tb_event *ev,
+			 unsigned *hint);
 /* 1 if ev's task passes --pid/--comm (allocations, gets and counted events only). */
 int tb_an_wanted(const struct tb_analysis *an, const struct tb_event *ev);
 /* Field value as an interned string (numbers in decimal), or NULL. */

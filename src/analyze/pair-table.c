@@ -30,6 +30,43 @@ size_t tb_otab_bytes(const struct tb_otab *t)
 	return t->cap * t->rsz;
 }
 
+/*
+ * Record sizes the analyzers use (struct tb_pobj and the early-free record: 24; struct
+ * tb_pmap_rec: 32) get a constant size here, so clearing or moving a record is a few
+ * stores and finding its index a multiply, not a call to memset or memcpy and a
+ * division (per allocation and free).
+ */
+static inline void clear_rec(const struct tb_otab *t, void *rec)
+{
+	if (t->rsz == 24)
+		memset(rec, 0, 24);
+	else if (t->rsz == 32)
+		memset(rec, 0, 32);
+	else
+		memset(rec, 0, t->rsz);
+}
+
+static inline void copy_rec(const struct tb_otab *t, void *to, const void *from)
+{
+	if (t->rsz == 24)
+		memcpy(to, from, 24);
+	else if (t->rsz == 32)
+		memcpy(to, from, 32);
+	else
+		memcpy(to, from, t->rsz);
+}
+
+static inline size_t rec_index(const struct tb_otab *t, const void *rec)
+{
+	size_t off = (size_t)((const unsigned char *)rec - t->slots);
+
+	if (t->rsz == 24)
+		return off / 24;
+	if (t->rsz == 32)
+		return off / 32;
+	return off / t->rsz;
+}
+
 static size_t home(const struct tb_otab *t, uint64_t key)
 {
 	return (size_t)tb_hash_u64(key) & (t->cap - 1);
@@ -113,7 +150,7 @@ void *tb_otab_insert(struct tb_otab *t, uint64_t key, int *existed)
 			j = (j + 1) & (t->cap - 1);
 		rec = tb_otab_slot(t, j);
 	}
-	memset(rec, 0, t->rsz);
+	clear_rec(t, rec);
 	memcpy(rec, &key, sizeof(key));
 	t->n++;
 	return rec;
@@ -127,7 +164,7 @@ static int in_range(size_t h, size_t i, size_t j)
 
 void tb_otab_delete(struct tb_otab *t, void *rec)
 {
-	size_t i = (size_t)((unsigned char *)rec - t->slots) / t->rsz, j = i;
+	size_t i = rec_index(t, rec), j = i;
 
 	for (;;) {
 		void *r;
@@ -140,10 +177,10 @@ void tb_otab_delete(struct tb_otab *t, void *rec)
 			break;
 		if (in_range(home(t, k), i, j))
 			continue;
-		memcpy(tb_otab_slot(t, i), r, t->rsz);
+		copy_rec(t, tb_otab_slot(t, i), r);
 		i = j;
 	}
-	memset(tb_otab_slot(t, i), 0, t->rsz);
+	clear_rec(t, tb_otab_slot(t, i));
 	t->n--;
 }
 

@@ -203,7 +203,7 @@ void tb_pair_flush(struct tb_pair_an *p)
  * is "pfn"); 0 = ok, 1 = no usable key (counted).
  */
 static int key_of(struct tb_pair_an *p, const struct tb_event *ev, const char *name,
-		  int base, int is_pfn, uint64_t *key)
+		  int base, int is_pfn, unsigned *hint, uint64_t *key)
 {
 	if (ev->ptr_quality == TB_PTR_HIDDEN) {
 		p->hidden++;
@@ -213,7 +213,7 @@ static int key_of(struct tb_pair_an *p, const struct tb_event *ev, const char *n
 	 * 3.10's mm_page_* events record the struct page pointer only (pfn is computed in
 	 * their print format): in raw buffers the page pointer, one per pfn, is the key.
 	 */
-	if (tb_event_u64(ev, name, base, key) &&
+	if (tb_event_u64_hint(ev, name, hint, base, key) &&
 	    (!is_pfn || tb_event_u64(ev, "page", 16, key))) {
 		p->nokey++;
 		return 1;
@@ -293,12 +293,12 @@ static void sizes_of(struct tb_analysis *an, struct tb_pair_an *p, const struct 
 		*bytes = cache_size(an, p, by);
 		return;
 	}
-	if (p->size && !tb_event_u64(ev, p->size, 10, &b)) {
+	if (p->size && !tb_event_u64_hint(ev, p->size, &p->h_size, 10, &b)) {
 		if (p->size_is_order)
 			b = b < 20 ? 4096ULL << b : 0;
 		*bytes = b > UINT32_MAX ? UINT32_MAX : (uint32_t)b;
 	}
-	if (p->req_field && !tb_event_u64(ev, p->req_field, 10, &r)) {
+	if (p->req_field && !tb_event_u64_hint(ev, p->req_field, &p->h_req, 10, &r)) {
 		if (!p->size) {
 			*bytes = r > UINT32_MAX ? UINT32_MAX : (uint32_t)r;
 		} else if (r < *bytes) {
@@ -358,7 +358,7 @@ static int64_t alloc_group(struct tb_analysis *an, struct tb_pair_an *p,
 	int64_t gi;
 
 	if ((p->group_flags & (TB_GROUP_SITE | TB_GROUP_STACK)) == TB_GROUP_SITE &&
-	    (addr = tb_an_site_addr(an, ev)) != 0) {
+	    (addr = tb_an_site_addr(an, ev, &p->h_site)) != 0) {
 		m = &p->gmemo[tb_hash_u64(addr ^ (uint64_t)(uintptr_t)by) & (TB_PAIR_GMEMO - 1)];
 		if (m->addr == addr && m->by == by)
 			return (int64_t)m->group;
@@ -546,7 +546,7 @@ int tb_pair_alloc(struct tb_analysis *an, struct tb_pair_an *p, const struct tb_
 		p->filtered++;
 		return 0;
 	}
-	if (key_of(p, ev, p->alloc_key, p->alloc_base, p->alloc_is_pfn, &key))
+	if (key_of(p, ev, p->alloc_key, p->alloc_base, p->alloc_is_pfn, &p->h_alloc_key, &key))
 		return 0;
 	if (!key) {
 		p->failed_allocs++;
@@ -579,7 +579,7 @@ int tb_pair_free(struct tb_analysis *an, struct tb_pair_an *p, const struct tb_e
 	uint64_t key;
 
 	(void)an;
-	if (key_of(p, ev, p->free_key, p->free_base, p->free_is_pfn, &key))
+	if (key_of(p, ev, p->free_key, p->free_base, p->free_is_pfn, &p->h_free_key, &key))
 		return 0;
 	if (!key) {
 		p->null_frees++;

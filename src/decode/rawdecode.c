@@ -19,6 +19,7 @@
 
 #define MAX_STACK 512
 #define STRBUF_SIZE 8192
+#define COMM_MEMO 256		/* task names remembered by pid (power of 2) */
 
 enum fkind { K_NUM, K_SNUM, K_DATALOC, K_CHARS };
 
@@ -50,6 +51,17 @@ struct tb_rawdec {
 	int names;		/* name tasks from the tep's cmdlines (trace.dat) */
 	int32_t last_pid;	/* the last name looked up */
 	const char *last_comm;
+	/*
+	 * Names already looked up, by pid (direct-mapped; pid 0: empty): tasks take
+	 * turns on a CPU, so the pid changes every few events, and libtraceevent's
+	 * lookup (a binary search of the cmdlines) and interning its answer were an
+	 * eighth of an offline analysis' instructions.  A trace.dat names each pid once,
+	 * so a remembered name is the name.
+	 */
+	struct {
+		int32_t pid;
+		const char *comm;
+	} comms[COMM_MEMO];
 	const char **want;	/* interned names of the fields to decode; NULL: all */
 	size_t nwant;
 	struct tb_field_more more;	/* ev.more when some fields are left out */
@@ -441,10 +453,16 @@ static int emit(void *ctx, int cpu, const struct tb_rrec *r, const struct tb_rre
 	ev->more = e->nlate ? &d->more : NULL;
 	if (d->names && ev->pid > 0) {
 		if (ev->pid != d->last_pid) {
-			const char *c = tep_data_comm_from_pid(d->tep, ev->pid);
+			unsigned slot = (unsigned)ev->pid & (COMM_MEMO - 1);
 
+			if (d->comms[slot].pid != ev->pid) {
+				const char *c = tep_data_comm_from_pid(d->tep, ev->pid);
+
+				d->comms[slot].pid = ev->pid;
+				d->comms[slot].comm = c && strcmp(c, "<...>") ? tb_intern(c) : NULL;
+			}
 			d->last_pid = ev->pid;
-			d->last_comm = c && strcmp(c, "<...>") ? tb_intern(c) : NULL;
+			d->last_comm = d->comms[slot].comm;
 		}
 		ev->comm = d->last_comm;
 	}

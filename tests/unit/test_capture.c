@@ -709,6 +709,8 @@ struct got {
 	char name[64];
 	unsigned stackn;
 	const char *sys, *ev;
+	const char *comm;
+	const char *comms[8];	/* the first events' task names */
 };
 
 static int got_event(void *ctx, const struct tb_event *ev)
@@ -716,6 +718,9 @@ static int got_event(void *ctx, const struct tb_event *ev)
 	struct got *g = ctx;
 	const struct tb_field *f;
 
+	if (g->n < 8)
+		g->comms[g->n] = ev->comm;
+	g->comm = ev->comm;
 	g->n++;
 	g->nf0 = ev->nfields;
 	g->sys = ev->system;
@@ -877,6 +882,60 @@ static void test_rawdecode_select(void **state)
 {
 	rawdecode_case(1);
 	(void)state;
+}
+
+/*
+ * Task names from the tep's cmdlines (a trace.dat): each event named by its own pid,
+ * also when pids that share a slot of the decoder's name memo take turns.
+ */
+static void test_rawdecode_names(void **state)
+{
+	struct tep_handle *tep = tep_alloc();
+	struct kbuffer *kb = new_kb();
+	struct got g;
+	struct tb_sink sink = { got_event, NULL, &g };
+	struct tb_rawdec *d;
+	struct tb_merge m;
+	struct tb_merge_out mo;
+	struct pagebuild pb;
+	unsigned char rec[52] = { 0 };
+	uint16_t type = 10;
+	int32_t pids[6] = { 300, 556, 556, 300, 7, 812 };	/* 300, 556, 812: one slot */
+	unsigned i;
+
+	(void)state;
+	memset(&g, 0, sizeof(g));
+	assert_non_null(tep);
+	tep_set_long_size(tep, 8);
+	assert_int_equal(tep_parse_event(tep, kmalloc_fmt, sizeof(kmalloc_fmt) - 1, "kmem"), 0);
+	assert_int_equal(tep_register_comm(tep, "alpha", 300), 0);
+	assert_int_equal(tep_register_comm(tep, "beta", 556), 0);
+	assert_int_equal(tep_register_comm(tep, "gamma", 812), 0);
+	d = tb_rawdec_new(tep, &sink);
+	assert_non_null(d);
+	tb_rawdec_set_names(d, 1);
+	mo = tb_rawdec_out(d);
+	assert_int_equal(tb_merge_init(&m, 1, &mo), 0);
+	pb_init(&pb, 1000);
+	for (i = 0; i < 6; i++) {
+		memcpy(rec, &type, 2);
+		memcpy(rec + 4, &pids[i], 4);
+		pb_add(&pb, 1000 + i, rec, sizeof(rec));
+	}
+	tb_merge_add(&m, pb_page(&pb, kb, 0, 0));
+	assert_int_equal(tb_merge_run(&m, 1), 0);
+	assert_int_equal(g.n, 6);
+	assert_ptr_equal(g.comms[0], tb_intern("alpha"));
+	assert_ptr_equal(g.comms[1], tb_intern("beta"));
+	assert_ptr_equal(g.comms[2], tb_intern("beta"));
+	assert_ptr_equal(g.comms[3], tb_intern("alpha"));
+	assert_null(g.comms[4]);			/* not in the cmdlines: "<...>" */
+	assert_ptr_equal(g.comms[5], tb_intern("gamma"));
+	tb_merge_release(&m);
+	tb_rawdec_free(d);
+	tep_free(tep);
+	kbuffer_free(kb);
+	tb_intern_reset();
 }
 
 static void test_stats(void **state)
@@ -1173,6 +1232,7 @@ int main(void)
 #endif
 		cmocka_unit_test(test_rawdecode),
 		cmocka_unit_test(test_rawdecode_select),
+		cmocka_unit_test(test_rawdecode_names),
 		cmocka_unit_test(test_stats),
 		cmocka_unit_test(test_reader_sleep),
 		cmocka_unit_test(test_kmsg_line),

@@ -290,6 +290,45 @@ static void test_event_fields(void **state)
 	tb_intern_reset();
 }
 
+/* tb_event_field_hint: the hinted slot first, a search that moves the hint on a miss. */
+static void test_event_field_hint(void **state)
+{
+	struct tb_event a, b;
+	const char *ptr = tb_intern("ptr"), *size = tb_intern("size");
+	unsigned hint = 0, far = 99;
+	uint64_t v;
+
+	(void)state;
+	tb_event_clear(&a);
+	tb_event_clear(&b);
+	/* two event types with ptr at different places */
+	assert_int_equal(tb_event_add_num(&a, tb_intern("call_site"), 1), 0);
+	assert_int_equal(tb_event_add_num(&a, ptr, 0xaaa), 0);
+	assert_int_equal(tb_event_add_num(&b, ptr, 0xbbb), 0);
+	assert_int_equal(tb_event_add_num(&b, size, 64), 0);
+	/* hint 0 misses on a (call_site is there): found by search, the hint moves to 1 */
+	assert_int_equal(tb_event_u64_hint(&a, ptr, &hint, 16, &v), 0);
+	assert_true(v == 0xaaa);
+	assert_int_equal(hint, 1);
+	/* hint 1 is a hit on a again */
+	assert_ptr_equal(tb_event_field_hint(&a, ptr, &hint), &a.fields[1]);
+	/* on b slot 1 holds another name: searched, never the wrong field */
+	assert_int_equal(tb_event_u64_hint(&b, ptr, &hint, 16, &v), 0);
+	assert_true(v == 0xbbb);
+	assert_int_equal(hint, 0);
+	/* a hint past the fields is only a miss */
+	assert_ptr_equal(tb_event_field_hint(&b, size, &far), &b.fields[1]);
+	assert_int_equal(far, 1);
+	/* a name the event lacks: NULL (-1), the hint kept */
+	assert_null(tb_event_field_hint(&a, size, &hint));
+	assert_int_equal(tb_event_u64_hint(&a, size, &hint, 10, &v), -1);
+	assert_int_equal(hint, 0);
+	/* a name passed uninterned still finds the field (the string compare) */
+	assert_int_equal(tb_event_u64_hint(&a, "ptr", &hint, 16, &v), 0);
+	assert_true(v == 0xaaa);
+	tb_intern_reset();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -303,6 +342,7 @@ int main(void)
 		cmocka_unit_test(test_units),
 		cmocka_unit_test(test_fileio),
 		cmocka_unit_test(test_event_fields),
+		cmocka_unit_test(test_event_field_hint),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
