@@ -6,6 +6,7 @@
 #ifndef TB_ANALYZE_ANALYSIS_LOCAL_H
 #define TB_ANALYZE_ANALYSIS_LOCAL_H
 
+#include <limits.h>
 #include <stdint.h>
 #include <string.h>
 #include "analyze/analysis.h"
@@ -329,7 +330,17 @@ void tb_balance_finish(struct tb_balance_an *b);
 struct tb_growth;
 struct tb_handlers;
 
-#define TB_AN_EVMEMO 16		/* slots of the per-event handler-list memo (power of 2) */
+#define TB_AN_EVMEMO 64		/* slots of the per-event handler-list memo (power of 2) */
+#define TB_AN_NO_SEEN UINT_MAX	/* an evmemo entry not yet given its seen-count */
+
+/*
+ * The evmemo slot of an interned event name (the entry is there or in slot ^ 1).
+ * Interned names lie close together: a slot by their address bits alone collided.
+ */
+static inline unsigned tb_an_memo_index(const char *name)
+{
+	return (unsigned)tb_hash_u64((uintptr_t)name) & (TB_AN_EVMEMO - 1);
+}
 
 struct tb_analysis {
 	struct tb_analysis_opts opts;
@@ -348,10 +359,15 @@ struct tb_analysis {
 
 	struct tb_handlers *rules;	/* event references -> analyzers */
 	struct tb_otab evcache;		/* (system, name) -> handler list */
-	/* in front of evcache: the last lists found, by name pointer (no hashing) */
+	/*
+	 * In front of evcache: the events met lately, by name pointer (no string
+	 * hashing), two ways (an entry is in its slot or the one next to it): the handler
+	 * list and the seen-count of each.
+	 */
 	struct tb_evmemo {
 		const char *system, *name;
 		size_t list;		/* index into the handler lists */
+		unsigned seen;		/* index into seen[]; TB_AN_NO_SEEN: not yet */
 	} evmemo[TB_AN_EVMEMO];
 	struct tb_otab funccache;	/* function:FUNC references by interned FUNC */
 
@@ -361,7 +377,7 @@ struct tb_analysis {
 		const char *system, *name;	/* interned */
 		uint64_t n;
 	} *seen;
-	unsigned nseen, seen_cap, seen_last;
+	unsigned nseen, seen_cap;
 	uint64_t first_ts, last_ts;	/* 0: none seen */
 	uint64_t lost;
 	int lost_unknown;

@@ -117,12 +117,9 @@ static int64_t build_list(struct tb_handlers *hs, const char *system, const char
 static const struct hlist *lookup(struct tb_analysis *an, struct tb_otab *cache,
 				  const char *system, const char *name, int func)
 {
-	struct tb_evmemo *m = NULL;
 	struct tb_pmap_rec *r;
 	int64_t li;
 
-	if (cache == &an->evcache)
-		m = &an->evmemo[((uintptr_t)name >> 4) & (TB_AN_EVMEMO - 1)];	/* filled below */
 	r = tb_pmap_get(cache, system, name, 0, 1);
 	if (!r)
 		return NULL;
@@ -133,27 +130,61 @@ static const struct hlist *lookup(struct tb_analysis *an, struct tb_otab *cache,
 		r = tb_pmap_get(cache, system, name, 0, 0);
 		r->val = (uint64_t)li + 1;
 	}
-	if (m) {
-		m->system = system;
-		m->name = name;
-		m->list = (size_t)(r->val - 1);
-	}
 	return &an->rules->lists[r->val - 1];
 }
 
 /*
- * The handler list of an event.  Every event comes here: the memo's pointer compare
- * is inline (a call per event was ~2 % of a capture's instructions), a miss looks the
- * (system, name) up in the hash table and fills the memo.
+ * The memo entry of (system, name) after a miss: looked up, put in its slot or the one
+ * next to it, whichever is free, else in its slot.
  */
-static inline const struct hlist *event_list(struct tb_analysis *an, const char *system,
-					     const char *name)
+static struct tb_evmemo *memo_miss(struct tb_analysis *an, const char *system, const char *name)
 {
-	const struct tb_evmemo *m = &an->evmemo[((uintptr_t)name >> 4) & (TB_AN_EVMEMO - 1)];
+	unsigned i = tb_an_memo_index(name);
+	struct tb_evmemo *m = &an->evmemo[i];
+	const struct hlist *l = lookup(an, &an->evcache, system, name, 0);
 
-	if (m->name == name && m->system == system && name)
-		return &an->rules->lists[m->list];
-	return lookup(an, &an->evcache, system, name, 0);
+	if (!l)
+		return NULL;
+	if (m->name && !an->evmemo[i ^ 1].name)
+		m = &an->evmemo[i ^ 1];
+	m->system = system;
+	m->name = name;
+	m->list = (size_t)(l - an->rules->lists);
+	m->seen = TB_AN_NO_SEEN;
+	return m;
+}
+
+/*
+ * The memo entry of an event (name not NULL); NULL when out of memory.  Every event
+ * comes here: the pointer compares are inline (a call per event was ~2 % of a
+ * capture's instructions), and two ways keep two busy events that share a slot from
+ * pushing each other out (a one-way memo by address bits missed 5 % of the bench's
+ * events).
+ */
+static inline struct tb_evmemo *event_memo(struct tb_analysis *an, const char *system,
+					   const char *name)
+{
+	unsigned i = tb_an_memo_index(name);
+	struct tb_evmemo *m = &an->evmemo[i];
+
+	if (m->name == name && m->system == system)
+		return m;
+	m = &an->evmemo[i ^ 1];
+	if (m->name == name && m->system == system)
+		return m;
+	return memo_miss(an, system, name);
+}
+
+/* The handler list of an event; NULL when out of memory. */
+static const struct hlist *event_list(struct tb_analysis *an, const char *system,
+				      const char *name)
+{
+	const struct tb_evmemo *m;
+
+	if (!name)
+		return lookup(an, &an->evcache, system, name, 0);
+	m = event_memo(an, system, name);
+	return m ? &an->rules->lists[m->list] : NULL;
 }
 
 /* ---- construction -------------------------------------------------------------- */
@@ -641,16 +672,23 @@ static int function_event(struct tb_analysis *an, const struct tb_event *ev)
 	return dispatch(an, l, ev);
 }
 
-/* Count ev's name among the events seen (names are interned: compared by pointer). */
-static int note_seen(struct tb_analysis *an, const struct tb_event *ev)
+/*
+ * Count ev (name not NULL) among the events seen, and find its handler list (index
+ * into the lists: build_list may move them) in *li.  -1 when out of memory.
+ */
+static int note_seen(struct tb_analysis *an, const struct tb_event *ev, size_t *li)
 {
+	struct tb_evmemo *m = event_memo(an, ev->system, ev->name);
 	unsigned i;
 
-	if (an->seen_last < an->nseen && an->seen[an->seen_last].name == ev->name &&
-	    an->seen[an->seen_last].system == ev->system) {
-		an->seen[an->seen_last].n++;
+	if (!m)
+		return -1;
+	*li = m->list;
+	if (m->seen != TB_AN_NO_SEEN) {
+		an->seen[m->seen].n++;
 		return 0;
 	}
+	/* names are interned: compared by pointer */
 	for (i = 0; i < an->nseen; i++)
 		if (an->seen[i].name == ev->name && an->seen[i].system == ev->system)
 			break;
@@ -663,7 +701,7 @@ static int note_seen(struct tb_analysis *an, const struct tb_event *ev)
 		an->nseen++;
 	}
 	an->seen[i].n++;
-	an->seen_last = i;
+	m->seen = i;
 	return 0;
 }
 
@@ -687,11 +725,12 @@ static int sink_event(void *ctx, const struct tb_event *ev)
 {
 	struct tb_analysis *an = ctx;
 	const struct hlist *l;
+	size_t li = 0;		/* ev's handler list (ev->name not NULL) */
 	unsigned i;
 	int r;
 
 	an->events++;
-	if (ev->name && note_seen(an, ev))
+	if (ev->name && note_seen(an, ev, &li))
 		return tb_error("out of memory counting events");
 	if (ev->name == an->i_fork && ev->system == an->i_sched && an->opts.follow_forks &&
 	    an->ntasks && follow_fork(an, ev) < 0)
@@ -728,7 +767,7 @@ static int sink_event(void *ctx, const struct tb_event *ev)
 	}
 	if (ev->name == an->rules->i_function && ev->system == an->rules->i_ftrace)
 		r = function_event(an, ev);
-	else if (!(l = event_list(an, ev->system, ev->name)))
+	else if (!(l = ev->name ? &an->rules->lists[li] : event_list(an, ev->system, NULL)))
 		r = -1;
 	else if (!l->n && an->automatic && an->ncounts)
 		r = tb_count_event(&an->counts[0], ev);	/* no analysis knows it: count it */

@@ -429,13 +429,7 @@ static void test_refcount_balance_skew(void **state)
 }
 
 /* Without a recipe: the analyses come from what the data holds. */
-/* The memo slot sink_event uses for an event name (analysis.c lookup()). */
-static unsigned memo_slot(const char *iname)
-{
-	return (unsigned)(((uintptr_t)iname >> 4) & (TB_AN_EVMEMO - 1));
-}
-
-/* An interned "kprobes" event name that shares name's memo slot (several tried). */
+/* An interned "kprobes" event name that shares name's two memo slots (several tried). */
 static const char *collider(const char *name, int *seq)
 {
 	char buf[32];
@@ -445,7 +439,7 @@ static const char *collider(const char *name, int *seq)
 
 		snprintf(buf, sizeof(buf), "tb_memo_%d", *seq);
 		n = tb_intern(buf);
-		if (n && memo_slot(n) == memo_slot(name)) {
+		if (n && tb_an_memo_index(n) >> 1 == tb_an_memo_index(name) >> 1) {
 			(*seq)++;
 			return n;
 		}
@@ -464,26 +458,31 @@ static uint64_t evcount(const struct tb_report *rep, const char *ev)
 }
 
 /*
- * The handler lists are memoized per event name pointer (a 16-slot memo in front of
- * the hash): events whose names share a slot, interleaved, must each still reach
- * their own analyzers - kmem:kmalloc/kfree the pair analysis, the others the count.
+ * The handler lists and seen-counts are memoized per event name pointer (a two-way
+ * memo in front of the hash): three events whose names share a pair of slots,
+ * interleaved, push each other out; each must still reach its own analyzers -
+ * kmem:kmalloc/kfree the pair analysis, the others the count - and be counted once.
  */
 static void test_handler_memo_collisions(void **state)
 {
 	struct tb_analysis *an = tb_analysis_new(NULL, NULL);
 	const char *ka = tb_intern("kmalloc"), *kf = tb_intern("kfree");
-	const char *ca, *cf;
+	const char *ca, *cf, *ca2, *cf2;
 	struct tb_report *rep;
 	struct tb_sink s;
 	struct tev t;
-	char ca_ev[64], cf_ev[64];
+	char ca_ev[64], cf_ev[64], ca2_ev[64], cf2_ev[64];
 	int seq = 0, i;
 
 	assert_non_null(an);
 	ca = collider(ka, &seq);
+	ca2 = collider(ka, &seq);
 	cf = collider(kf, &seq);
+	cf2 = collider(kf, &seq);
 	assert_non_null(ca);
+	assert_non_null(ca2);
 	assert_non_null(cf);
+	assert_non_null(cf2);
 	s = tb_analysis_sink(an);
 	for (i = 0; i < 5; i++) {
 		feed_alloc(&s, (uint64_t)(10 * i + 1) * MS, 0, 0x1000 + (uint64_t)i * 64, 64, 60,
@@ -496,6 +495,10 @@ static void test_handler_memo_collisions(void **state)
 		assert_int_equal(s.event(s.ctx, &t.ev), 0);
 		tev(&t, "kprobes", cf, (uint64_t)(10 * i + 5) * MS, 0);
 		assert_int_equal(s.event(s.ctx, &t.ev), 0);
+		tev(&t, "kprobes", ca2, (uint64_t)(10 * i + 6) * MS, 0);
+		assert_int_equal(s.event(s.ctx, &t.ev), 0);
+		tev(&t, "kprobes", cf2, (uint64_t)(10 * i + 7) * MS, 0);
+		assert_int_equal(s.event(s.ctx, &t.ev), 0);
 	}
 	rep = tb_report_build(an, NULL);
 	assert_non_null(rep);
@@ -505,9 +508,21 @@ static void test_handler_memo_collisions(void **state)
 	assert_int_equal(rep->pairs[0].count, 1);
 	snprintf(ca_ev, sizeof(ca_ev), "kprobes:%s", ca);
 	snprintf(cf_ev, sizeof(cf_ev), "kprobes:%s", cf);
+	snprintf(ca2_ev, sizeof(ca2_ev), "kprobes:%s", ca2);
+	snprintf(cf2_ev, sizeof(cf2_ev), "kprobes:%s", cf2);
 	assert_int_equal(evcount(rep, ca_ev), 5);
 	assert_int_equal(evcount(rep, cf_ev), 10);
-	assert_int_equal(rep->nevcounts, 2);
+	assert_int_equal(evcount(rep, ca2_ev), 5);
+	assert_int_equal(evcount(rep, cf2_ev), 5);
+	assert_int_equal(rep->nevcounts, 4);
+	/* every event counted once among the events seen, each name once */
+	assert_int_equal(rep->nseen, 6);
+	for (i = 0; i < (int)rep->nseen; i++) {
+		const char *e = rep->seen[i].event;
+		uint64_t want = !strcmp(e, cf_ev) ? 10 : !strcmp(e, "kmem:kfree") ? 4 : 5;
+
+		assert_int_equal(rep->seen[i].count, want);
+	}
 	tb_report_free(rep);
 	tb_analysis_free(an);
 }
