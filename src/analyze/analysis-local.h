@@ -264,6 +264,9 @@ struct tb_grid {
 	uint64_t t0, step, asked;	/* asked: --interval, 0 adaptive */
 	uint32_t n;			/* points taken */
 	unsigned coarsened;		/* times step was doubled */
+	uint64_t due;			/* t0 + n * step (UINT64_MAX past the end of
+					 * time): an event before it takes no point;
+					 * 0 before the first */
 };
 
 /* Take every point due before an event at ts. */
@@ -330,16 +333,19 @@ void tb_balance_finish(struct tb_balance_an *b);
 struct tb_growth;
 struct tb_handlers;
 
-#define TB_AN_EVMEMO 64		/* slots of the per-event handler-list memo (power of 2) */
 #define TB_AN_NO_SEEN UINT_MAX	/* an evmemo entry not yet given its seen-count */
 
 /*
  * The evmemo slot of an interned event name (the entry is there or in slot ^ 1).
  * Interned names lie close together: a slot by their address bits alone collided.
+ * A Fibonacci hash (one multiply: the top bits of the product) spreads them.
  */
+#define TB_AN_EVMEMO_BITS 6
+#define TB_AN_EVMEMO (1u << TB_AN_EVMEMO_BITS)	/* slots of the per-event memo */
 static inline unsigned tb_an_memo_index(const char *name)
 {
-	return (unsigned)tb_hash_u64((uintptr_t)name) & (TB_AN_EVMEMO - 1);
+	return (unsigned)(((uint64_t)(uintptr_t)name * 0x9e3779b97f4a7c15ULL) >>
+			  (64 - TB_AN_EVMEMO_BITS));
 }
 
 struct tb_analysis {
@@ -432,8 +438,22 @@ int tb_an_has_site_field(const struct tb_analysis *an, const struct tb_event *ev
  */
 uint64_t tb_an_site_addr(const struct tb_analysis *an, const struct tb_event *ev,
 			 unsigned *hint);
-/* 1 if ev's task passes --pid/--comm (allocations, gets and counted events only). */
-int tb_an_wanted(const struct tb_analysis *an, const struct tb_event *ev);
+/*
+ * tb_an_wanted - 1 if ev passes --pid/--comm (or the command's pids): the task that
+ * made it is one asked for.  Allocations, gets and counted events only: frees and
+ * puts are never filtered (any task may free an object the watched task allocated).
+ * Inline: every allocation asks, and most runs filter nothing.
+ */
+static inline int tb_an_wanted(const struct tb_analysis *an, const struct tb_event *ev)
+{
+	if (an->opts.pid && ev->pid != an->opts.pid)
+		return 0;
+	if (an->filter_comm && (!ev->comm || strcmp(ev->comm, an->filter_comm)))
+		return 0;
+	if (an->opts.npids)
+		return tb_analysis_has_task(an, ev->pid);
+	return 1;
+}
 /* Field value as an interned string (numbers in decimal), or NULL. */
 const char *tb_an_field_str(const struct tb_event *ev, const char *name);
 

@@ -741,8 +741,7 @@ static int sink_event(void *ctx, const struct tb_event *ev)
 		if (ev->ts_ns > an->last_ts)
 			an->last_ts = ev->ts_ns;
 		/* the trend's points due before this event (state before it) */
-		if (an->npairs && (!an->grid.t0 || ev->ts_ns - an->grid.t0 >=
-				   (uint64_t)an->grid.n * an->grid.step))
+		if (an->npairs && ev->ts_ns >= an->grid.due)
 			tb_grid_tick(an, ev->ts_ns);
 	}
 	for (i = 0; i < an->njoins; i++) {
@@ -915,22 +914,6 @@ void tb_analysis_checkpoint(struct tb_analysis *an)
 		tb_pair_sync(&an->pairs[i]);	/* ENOMEM: the result fails */
 	for (i = 0; i < an->nbals; i++)
 		tb_balance_finish(&an->bals[i]);	/* a recount: events may follow */
-}
-
-/**
- * tb_an_wanted - 1 if ev passes --pid/--comm (or the command's pids): the task that
- * made it is one asked for.  Frees and puts are never filtered (any task may free
- * an object the watched task allocated).
- */
-int tb_an_wanted(const struct tb_analysis *an, const struct tb_event *ev)
-{
-	if (an->opts.pid && ev->pid != an->opts.pid)
-		return 0;
-	if (an->filter_comm && (!ev->comm || strcmp(ev->comm, an->filter_comm)))
-		return 0;
-	if (an->opts.npids)
-		return tb_analysis_has_task(an, ev->pid);
-	return 1;
 }
 
 /* The index of pid in the sorted task list, or where it would go (*found 0). */

@@ -202,7 +202,7 @@ void tb_pair_flush(struct tb_pair_an *p)
  * The object key of ev from field name (parsed in base when text; is_pfn: the field
  * is "pfn"); 0 = ok, 1 = no usable key (counted).
  */
-static int key_of(struct tb_pair_an *p, const struct tb_event *ev, const char *name,
+static inline int key_of(struct tb_pair_an *p, const struct tb_event *ev, const char *name,
 		  int base, int is_pfn, unsigned *hint, uint64_t *key)
 {
 	if (ev->ptr_quality == TB_PTR_HIDDEN) {

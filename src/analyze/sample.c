@@ -68,6 +68,17 @@ static void take_point(struct tb_analysis *an)
 	an->grid.n++;
 }
 
+/* When the next point falls due (the sink compares every event's time with it). */
+static void grid_due(struct tb_grid *gr)
+{
+	uint64_t span = gr->step && gr->n > UINT64_MAX / gr->step ? UINT64_MAX :
+			(uint64_t)gr->n * gr->step;
+
+	gr->due = span > UINT64_MAX - gr->t0 ? UINT64_MAX : gr->t0 + span;
+	if (!gr->due)	/* a zero clock: 0 means "before the first" */
+		gr->due = 1;
+}
+
 void tb_grid_tick(struct tb_analysis *an, uint64_t ts)
 {
 	struct tb_grid *gr = &an->grid;
@@ -76,6 +87,7 @@ void tb_grid_tick(struct tb_analysis *an, uint64_t ts)
 		gr->t0 = ts;
 		gr->step = gr->asked ? gr->asked : TB_GRID_START_NS;
 		take_point(an);		/* point 0: the start, nothing outstanding */
+		grid_due(gr);
 		return;
 	}
 	/*
@@ -92,6 +104,7 @@ void tb_grid_tick(struct tb_analysis *an, uint64_t ts)
 			take_point(an);
 		}
 	}
+	grid_due(gr);
 }
 
 void tb_grid_group_new(struct tb_analysis *an, struct tb_pair_an *p, struct tb_pair_group *g)
