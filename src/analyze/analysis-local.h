@@ -33,8 +33,15 @@ void *tb_otab_find(const struct tb_otab *t, uint64_t key);
 /* The record for key, created zeroed (key set) if absent; NULL on ENOMEM. */
 void *tb_otab_insert(struct tb_otab *t, uint64_t key, int *existed);
 void tb_otab_delete(struct tb_otab *t, void *rec);
-/* Bytes of table memory (for the memory-per-object figure). */
-size_t tb_otab_bytes(const struct tb_otab *t);
+
+/*
+ * Bytes of table memory (for the memory-per-object figure); inline: asked after every
+ * allocation.
+ */
+static inline size_t tb_otab_bytes(const struct tb_otab *t)
+{
+	return t->cap * t->rsz;
+}
 
 static inline void *tb_otab_slot(const struct tb_otab *t, size_t i)
 {

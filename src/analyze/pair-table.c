@@ -25,11 +25,6 @@ void tb_otab_release(struct tb_otab *t)
 	t->cap = t->n = 0;
 }
 
-size_t tb_otab_bytes(const struct tb_otab *t)
-{
-	return t->cap * t->rsz;
-}
-
 /*
  * Record sizes the analyzers use (struct tb_pobj and the early-free record: 24; struct
  * tb_pmap_rec: 32) get a constant size here, so clearing or moving a record is a few

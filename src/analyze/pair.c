@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "util/alloc.h"
+#include "util/compiler.h"
 #include "analyze/analysis-local.h"
 #include "util/intern.h"
 #include "util/strbuf.h"
@@ -330,7 +331,7 @@ static void note_task(struct tb_pair_group *g, const struct tb_event *ev)
 	g->other_tasks++;
 }
 
-static void drop_outstanding(struct tb_pair_an *p, const struct tb_pobj *o)
+static inline void drop_outstanding(struct tb_pair_an *p, const struct tb_pobj *o)
 {
 	struct tb_pair_group *g = &p->groups[o->group];
 	uint64_t req = o->bytes - o->slack;
@@ -506,9 +507,12 @@ int tb_pair_sync(struct tb_pair_an *p)
 
 /*
  * A new slot in the ring of waiting table work, its key's home slot prefetched; the
- * oldest work runs first when the ring is full.  NULL on ENOMEM.
+ * oldest work runs first when the ring is full.  NULL on ENOMEM.  Always inline into
+ * its two callers (once per allocation and free): the call was 1.5 % of an
+ * analysis' instructions.
  */
-static struct tb_pair_op *queue(struct tb_pair_an *p, uint64_t key, const struct tb_event *ev)
+static TB_ALWAYS_INLINE struct tb_pair_op *queue(struct tb_pair_an *p, uint64_t key,
+						 const struct tb_event *ev)
 {
 	const unsigned char *home;
 	struct tb_pair_op *op;
