@@ -204,7 +204,7 @@ void tb_pair_flush(struct tb_pair_an *p)
  * is "pfn"); 0 = ok, 1 = no usable key (counted).
  */
 static inline int key_of(struct tb_pair_an *p, const struct tb_event *ev, const char *name,
-		  int base, int is_pfn, unsigned *hint, uint64_t *key)
+			 int base, int is_pfn, unsigned *hint, uint64_t *key)
 {
 	if (ev->ptr_quality == TB_PTR_HIDDEN) {
 		p->hidden++;

@@ -132,7 +132,8 @@ static int field_desc(const struct tb_rawdec *rd, struct evdesc *e, struct tep_f
 		default: return 0;
 		}
 	}
-	if (f->offset < 0 || f->size < 0 || f->offset > 0xffff || f->size > 0xffff)
+	/* no record is this big (a damaged format): leave the field out, never overflow */
+	if (f->offset < 0 || f->size < 0 || f->offset > (1 << 24) || f->size > (1 << 24))
 		return 0;
 	d->end = (unsigned)f->offset + (unsigned)f->size;
 	d->iname = iname;

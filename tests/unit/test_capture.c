@@ -753,18 +753,59 @@ static int got_event(void *ctx, const struct tb_event *ev)
 }
 
 /*
+ * A decoder of the real kmalloc, kmem_cache_free and kernel_stack formats feeding a
+ * struct got, and a 4-CPU merge into it (the decoder tests below).
+ */
+struct decfix {
+	struct tep_handle *tep;
+	struct kbuffer *kb;
+	struct got g;
+	struct tb_sink sink;
+	struct tb_rawdec *d;
+	struct tb_merge m;
+};
+
+static void decfix_open(struct decfix *x, const char *const *comms, const int32_t *pids)
+{
+	struct tb_merge_out mo;
+
+	memset(x, 0, sizeof(*x));
+	x->tep = tep_alloc();
+	x->kb = new_kb();
+	x->sink.event = got_event;
+	x->sink.ctx = &x->g;
+	assert_non_null(x->tep);
+	tep_set_long_size(x->tep, 8);
+	assert_int_equal(tep_parse_event(x->tep, kmalloc_fmt, sizeof(kmalloc_fmt) - 1, "kmem"), 0);
+	assert_int_equal(tep_parse_event(x->tep, cache_free_fmt, sizeof(cache_free_fmt) - 1,
+					 "kmem"), 0);
+	assert_int_equal(tep_parse_event(x->tep, stack_fmt, sizeof(stack_fmt) - 1, "ftrace"), 0);
+	for (; comms && *comms; comms++, pids++)
+		assert_int_equal(tep_register_comm(x->tep, *comms, *pids), 0);
+	x->d = tb_rawdec_new(x->tep, &x->sink);
+	assert_non_null(x->d);
+	assert_int_equal(tb_rawdec_stack_type(x->d), 4);
+	mo = tb_rawdec_out(x->d);
+	assert_int_equal(tb_merge_init(&x->m, 4, &mo), 0);
+	x->m.stack_type = tb_rawdec_stack_type(x->d);
+}
+
+static void decfix_close(struct decfix *x)
+{
+	tb_merge_release(&x->m);
+	tb_rawdec_free(x->d);
+	tep_free(x->tep);
+	kbuffer_free(x->kb);
+	tb_intern_reset();
+}
+
+/*
  * Real formats decoded; with select, the decoder is told the sink reads only "ptr"
  * (tb_rawdec_select): every other field is still found, decoded on the asking.
  */
 static void rawdecode_case(int select)
 {
-	struct tep_handle *tep = tep_alloc();
-	struct kbuffer *kb = new_kb();
-	struct got g;
-	struct tb_sink sink = { got_event, NULL, &g };
-	struct tb_rawdec *d;
-	struct tb_merge m;
-	struct tb_merge_out mo;
+	struct decfix x;
 	struct pagebuild pb;
 	unsigned char rec[112] = { 0 };
 	uint16_t type;
@@ -773,24 +814,13 @@ static void rawdecode_case(int select)
 	uint32_t loc;
 	uint64_t addrs[2] = { 0xffffffff81234567ULL, 0xffffffff8100abcdULL };
 
-	memset(&g, 0, sizeof(g));
-	assert_non_null(tep);
-	tep_set_long_size(tep, 8);
-	assert_int_equal(tep_parse_event(tep, kmalloc_fmt, sizeof(kmalloc_fmt) - 1, "kmem"), 0);
-	assert_int_equal(tep_parse_event(tep, cache_free_fmt, sizeof(cache_free_fmt) - 1, "kmem"), 0);
-	assert_int_equal(tep_parse_event(tep, stack_fmt, sizeof(stack_fmt) - 1, "ftrace"), 0);
-	d = tb_rawdec_new(tep, &sink);
-	assert_non_null(d);
+	decfix_open(&x, NULL, NULL);
 	if (select) {
 		const char *want[1];
 
 		want[0] = tb_intern("ptr");
-		assert_int_equal(tb_rawdec_select(d, want, 1), 0);
+		assert_int_equal(tb_rawdec_select(x.d, want, 1), 0);
 	}
-	assert_int_equal(tb_rawdec_stack_type(d), 4);
-	mo = tb_rawdec_out(d);
-	assert_int_equal(tb_merge_init(&m, 4, &mo), 0);
-	m.stack_type = tb_rawdec_stack_type(d);
 
 	/* kmalloc with a real kernel pointer, then its stack */
 	type = 10;
@@ -808,23 +838,23 @@ static void rawdecode_case(int select)
 	pb_init(&pb, 1000);
 	pb_add(&pb, 1000, rec, 52);
 	pb_stack(&pb, 1000, addrs, 2);
-	tb_merge_add(&m, pb_page(&pb, kb, 3, 0));
-	assert_int_equal(tb_merge_run(&m, 1), 0);
-	assert_int_equal(g.n, 1);
-	assert_ptr_equal(g.sys, tb_intern("kmem"));
-	assert_ptr_equal(g.ev, tb_intern("kmalloc"));
-	assert_int_equal(g.pid, 4242);
-	assert_int_equal(g.cpu, 3);
-	assert_int_equal(g.call_site, 0xffffffff81555aa4ULL);
-	assert_int_equal(g.ptr, 0xffff888104a3c040ULL);
-	assert_int_equal(g.bytes_alloc, 64);
-	assert_int_equal(g.node, -1);	/* signed field sign-extended */
-	assert_int_equal(g.stackn, 2);
-	assert_int_equal(g.stack0, 0xffffffff81234567ULL);
+	tb_merge_add(&x.m, pb_page(&pb, x.kb, 3, 0));
+	assert_int_equal(tb_merge_run(&x.m, 1), 0);
+	assert_int_equal(x.g.n, 1);
+	assert_ptr_equal(x.g.sys, tb_intern("kmem"));
+	assert_ptr_equal(x.g.ev, tb_intern("kmalloc"));
+	assert_int_equal(x.g.pid, 4242);
+	assert_int_equal(x.g.cpu, 3);
+	assert_int_equal(x.g.call_site, 0xffffffff81555aa4ULL);
+	assert_int_equal(x.g.ptr, 0xffff888104a3c040ULL);
+	assert_int_equal(x.g.bytes_alloc, 64);
+	assert_int_equal(x.g.node, -1);	/* signed field sign-extended */
+	assert_int_equal(x.g.stackn, 2);
+	assert_int_equal(x.g.stack0, 0xffffffff81234567ULL);
 	/* selected: ptr only, then call_site, bytes_alloc, node as asked; else all six */
-	assert_int_equal(g.nf0, select ? 1 : 6);
-	assert_int_equal(g.nf1, select ? 4 : 6);
-	assert_int_equal(tb_rawdec_late(d), select ? 3 : 0);
+	assert_int_equal(x.g.nf0, select ? 1 : 6);
+	assert_int_equal(x.g.nf1, select ? 4 : 6);
+	assert_int_equal(tb_rawdec_late(x.d), select ? 3 : 0);
 
 	/* kmem_cache_free with a __data_loc string */
 	memset(rec, 0, sizeof(rec));
@@ -838,18 +868,18 @@ static void rawdecode_case(int select)
 	memcpy(rec + 28, "kmalloc-64", 11);
 	pb_init(&pb, 2000);
 	pb_add(&pb, 2000, rec, 40);
-	tb_merge_add(&m, pb_page(&pb, kb, 0, 0));
+	tb_merge_add(&x.m, pb_page(&pb, x.kb, 0, 0));
 	/* an event type the tep does not know is skipped and counted */
 	pb_init(&pb, 3000);
 	pb_event(&pb, 3000, 999, 1, 0);
-	tb_merge_add(&m, pb_page(&pb, kb, 0, 0));
-	assert_int_equal(tb_merge_run(&m, 1), 0);
-	assert_int_equal(g.n, 2);
-	assert_ptr_equal(g.ev, tb_intern("kmem_cache_free"));
-	assert_string_equal(g.name, "kmalloc-64");
-	assert_int_equal(g.stackn, 0);
-	assert_int_equal(tb_rawdec_events(d), 2);
-	assert_int_equal(tb_rawdec_unknown(d), 1);
+	tb_merge_add(&x.m, pb_page(&pb, x.kb, 0, 0));
+	assert_int_equal(tb_merge_run(&x.m, 1), 0);
+	assert_int_equal(x.g.n, 2);
+	assert_ptr_equal(x.g.ev, tb_intern("kmem_cache_free"));
+	assert_string_equal(x.g.name, "kmalloc-64");
+	assert_int_equal(x.g.stackn, 0);
+	assert_int_equal(tb_rawdec_events(x.d), 2);
+	assert_int_equal(tb_rawdec_unknown(x.d), 1);
 
 	/*
 	 * A string whose field holds no NUL (a damaged or foreign record): copied up to
@@ -860,16 +890,12 @@ static void rawdecode_case(int select)
 	memcpy(rec + 24, &loc, 4);
 	pb_init(&pb, 4000);
 	pb_add(&pb, 4000, rec, 40);
-	tb_merge_add(&m, pb_page(&pb, kb, 0, 0));
-	assert_int_equal(tb_merge_run(&m, 1), 0);
-	assert_int_equal(g.n, 3);
-	assert_string_equal(g.name, "kmalloc");
+	tb_merge_add(&x.m, pb_page(&pb, x.kb, 0, 0));
+	assert_int_equal(tb_merge_run(&x.m, 1), 0);
+	assert_int_equal(x.g.n, 3);
+	assert_string_equal(x.g.name, "kmalloc");
 
-	tb_merge_release(&m);
-	tb_rawdec_free(d);
-	tep_free(tep);
-	kbuffer_free(kb);
-	tb_intern_reset();
+	decfix_close(&x);
 }
 
 static void test_rawdecode(void **state)
@@ -890,52 +916,34 @@ static void test_rawdecode_select(void **state)
  */
 static void test_rawdecode_names(void **state)
 {
-	struct tep_handle *tep = tep_alloc();
-	struct kbuffer *kb = new_kb();
-	struct got g;
-	struct tb_sink sink = { got_event, NULL, &g };
-	struct tb_rawdec *d;
-	struct tb_merge m;
-	struct tb_merge_out mo;
+	static const char *const comms[] = { "alpha", "beta", "gamma", NULL };
+	static const int32_t comm_pids[] = { 300, 556, 812 };	/* one slot of the memo */
+	struct decfix x;
 	struct pagebuild pb;
 	unsigned char rec[52] = { 0 };
 	uint16_t type = 10;
-	int32_t pids[6] = { 300, 556, 556, 300, 7, 812 };	/* 300, 556, 812: one slot */
+	int32_t pids[6] = { 300, 556, 556, 300, 7, 812 };
 	unsigned i;
 
 	(void)state;
-	memset(&g, 0, sizeof(g));
-	assert_non_null(tep);
-	tep_set_long_size(tep, 8);
-	assert_int_equal(tep_parse_event(tep, kmalloc_fmt, sizeof(kmalloc_fmt) - 1, "kmem"), 0);
-	assert_int_equal(tep_register_comm(tep, "alpha", 300), 0);
-	assert_int_equal(tep_register_comm(tep, "beta", 556), 0);
-	assert_int_equal(tep_register_comm(tep, "gamma", 812), 0);
-	d = tb_rawdec_new(tep, &sink);
-	assert_non_null(d);
-	tb_rawdec_set_names(d, 1);
-	mo = tb_rawdec_out(d);
-	assert_int_equal(tb_merge_init(&m, 1, &mo), 0);
+	decfix_open(&x, comms, comm_pids);
+	tb_rawdec_set_names(x.d, 1);
 	pb_init(&pb, 1000);
 	for (i = 0; i < 6; i++) {
 		memcpy(rec, &type, 2);
 		memcpy(rec + 4, &pids[i], 4);
 		pb_add(&pb, 1000 + i, rec, sizeof(rec));
 	}
-	tb_merge_add(&m, pb_page(&pb, kb, 0, 0));
-	assert_int_equal(tb_merge_run(&m, 1), 0);
-	assert_int_equal(g.n, 6);
-	assert_ptr_equal(g.comms[0], tb_intern("alpha"));
-	assert_ptr_equal(g.comms[1], tb_intern("beta"));
-	assert_ptr_equal(g.comms[2], tb_intern("beta"));
-	assert_ptr_equal(g.comms[3], tb_intern("alpha"));
-	assert_null(g.comms[4]);			/* not in the cmdlines: "<...>" */
-	assert_ptr_equal(g.comms[5], tb_intern("gamma"));
-	tb_merge_release(&m);
-	tb_rawdec_free(d);
-	tep_free(tep);
-	kbuffer_free(kb);
-	tb_intern_reset();
+	tb_merge_add(&x.m, pb_page(&pb, x.kb, 0, 0));
+	assert_int_equal(tb_merge_run(&x.m, 1), 0);
+	assert_int_equal(x.g.n, 6);
+	assert_ptr_equal(x.g.comms[0], tb_intern("alpha"));
+	assert_ptr_equal(x.g.comms[1], tb_intern("beta"));
+	assert_ptr_equal(x.g.comms[2], tb_intern("beta"));
+	assert_ptr_equal(x.g.comms[3], tb_intern("alpha"));
+	assert_null(x.g.comms[4]);			/* not in the cmdlines: "<...>" */
+	assert_ptr_equal(x.g.comms[5], tb_intern("gamma"));
+	decfix_close(&x);
 }
 
 static void test_stats(void **state)
