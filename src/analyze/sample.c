@@ -75,8 +75,6 @@ static void grid_due(struct tb_grid *gr)
 			(uint64_t)gr->n * gr->step;
 
 	gr->due = span > UINT64_MAX - gr->t0 ? UINT64_MAX : gr->t0 + span;
-	if (!gr->due)	/* a zero clock: 0 means "before the first" */
-		gr->due = 1;
 }
 
 void tb_grid_tick(struct tb_analysis *an, uint64_t ts)

@@ -131,15 +131,17 @@ static inline const struct tb_field *tb_event_field_hint(const struct tb_event *
 							 const char *name, unsigned *hint)
 {
 	unsigned i = *hint;
+	const struct tb_field *f;
+	uintptr_t off;
 
 	if (i < ev->nfields && ev->fields[i].name == name)
 		return &ev->fields[i];
-	for (i = 0; i < ev->nfields; i++)
-		if (ev->fields[i].name == name) {
-			*hint = i;
-			return &ev->fields[i];
-		}
-	return tb_event_field_slow(ev, name);
+	f = tb_event_field(ev, name);
+	/* found in ev's own fields (a copy's late field may live elsewhere) */
+	off = (uintptr_t)f - (uintptr_t)ev->fields;
+	if (f && off < ev->nfields * sizeof(*f))
+		*hint = (unsigned)(off / sizeof(*f));
+	return f;
 }
 
 /* tb_event_u64() of a field found (NULL: -1). */
